@@ -1,0 +1,34 @@
+// Defaults in one table, with their units, so the README and --help can quote them.
+import { availableParallelism } from 'node:os';
+
+export const DEFAULTS = Object.freeze({
+  /** Workers per group: one per CPU, as Node's cluster examples do. */
+  workers: availableParallelism(),
+  algorithm: 'round-robin',
+  /** Per-worker concurrent connections; 0 = unlimited (HAProxy `maxconn` on a server). */
+  maxConnections: 0,
+  /** Connections waiting for an eligible worker, all listeners together (HAProxy `maxqueue`). */
+  queueSize: 1024,
+  /** ms a connection may wait in that queue (HAProxy `timeout queue`). */
+  queueTimeout: 5000,
+  /** ms a worker has to acknowledge a handed-over connection before it goes elsewhere. */
+  handoffTimeout: 2000,
+  /** Hand-over attempts per connection before it is closed and counted. */
+  maxHandoffs: 3,
+  /** ms workers get to finish in-flight work on shutdown before they are killed. */
+  grace: 10000,
+  /** ms a worker has to start listening (or call ready()) after it is forked. */
+  readyTimeout: 30000,
+  /** ms before the first restart of a crashed worker; doubles per consecutive crash. */
+  restartDelay: 100,
+  /** ms cap on that delay. */
+  restartDelayMax: 15000,
+  /** A worker that dies sooner than this after start (ms) counts as an unstable start (PM2 `min_uptime`). */
+  minUptime: 1000,
+  /** Consecutive unstable starts of one worker after which portplex gives up (crash loop). */
+  maxRestarts: 5,
+  /** listen(2) backlog of each listener. */
+  backlog: 511,
+  /** ms between sweeps that reconcile the connection table with what workers hold. */
+  sweepInterval: 30000,
+});

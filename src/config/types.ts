@@ -1,0 +1,83 @@
+// The configuration tree (the patent's Figure 7): listeners -> daemon groups -> workers.
+import type { PickFunction } from '../balancers/balancer.js';
+
+/** A daemon group as the user writes it (config file, API). */
+export interface GroupInput {
+  script?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  execArgv?: string[];
+  workers?: number;
+  algorithm?: string | PickFunction;
+  weights?: number[];
+  maxConnections?: number;
+}
+
+/** One listener as the user writes it. */
+export interface ListenerInput {
+  listen: string | number;
+  group?: string;
+}
+
+/** The whole configuration as the user writes it; the top-level group fields define the group "default". */
+export interface UserConfig extends GroupInput {
+  listen?: string | number | Array<string | number>;
+  listeners?: ListenerInput[];
+  groups?: Record<string, GroupInput>;
+  queueSize?: number;
+  queueTimeout?: number;
+  handoffTimeout?: number;
+  maxHandoffs?: number;
+  grace?: number;
+  readyTimeout?: number;
+  restartDelay?: number;
+  restartDelayMax?: number;
+  minUptime?: number;
+  maxRestarts?: number;
+  backlog?: number;
+  sweepInterval?: number;
+}
+
+/** A validated daemon group. */
+export interface GroupConfig {
+  readonly name: string;
+  /** Absolute path of the worker script. */
+  readonly script: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  readonly execArgv: readonly string[];
+  readonly workers: number;
+  readonly algorithm: string | PickFunction;
+  /** One weight per worker, in worker order. */
+  readonly weights: readonly number[];
+  readonly maxConnections: number;
+}
+
+/** A validated listener: a cluster address and port served by one group. */
+export interface ListenerConfig {
+  readonly index: number;
+  readonly protocol: 'tcp';
+  readonly host: string | undefined;
+  readonly port: number;
+  readonly group: string;
+}
+
+/** The validated, frozen configuration. */
+export interface Config {
+  readonly groups: readonly GroupConfig[];
+  readonly listeners: readonly ListenerConfig[];
+  readonly queueSize: number;
+  readonly queueTimeout: number;
+  readonly handoffTimeout: number;
+  readonly maxHandoffs: number;
+  readonly grace: number;
+  readonly readyTimeout: number;
+  readonly restartDelay: number;
+  readonly restartDelayMax: number;
+  readonly minUptime: number;
+  readonly maxRestarts: number;
+  readonly backlog: number;
+  readonly sweepInterval: number;
+}

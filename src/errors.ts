@@ -1,0 +1,71 @@
+// Every error portplex raises, with a stable code and the exit status the CLI uses for it.
+
+/** Process exit statuses of the `portplex` command. */
+export const EXIT = Object.freeze({
+  ok: 0,
+  /** An unexpected failure inside portplex itself. */
+  internal: 1,
+  /** Bad command line or configuration. */
+  config: 2,
+  /** A listener could not be bound (address in use, permission). */
+  listen: 3,
+  /** Workers kept crashing right after start. */
+  crashLoop: 4,
+  /** Shutdown had to kill workers that did not finish within the grace time. */
+  forcedStop: 5,
+});
+
+/** Base class: `code` is stable and documented, `message` names the input at fault. */
+export class PortplexError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  constructor(code: string, message: string, exitCode: number = EXIT.internal) {
+    super(message);
+    this.name = 'PortplexError';
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/** A configuration value or command-line option is wrong. */
+export class ConfigError extends PortplexError {
+  readonly option: string;
+  constructor(code: string, option: string, message: string) {
+    super(code, `${option}: ${message}`, EXIT.config);
+    this.name = 'ConfigError';
+    this.option = option;
+  }
+}
+
+/** Error codes, one table so that tests and docs can enumerate them. */
+export const CODES = Object.freeze({
+  INVALID_OPTION: 'PORTPLEX_INVALID_OPTION',
+  UNKNOWN_OPTION: 'PORTPLEX_UNKNOWN_OPTION',
+  INVALID_LISTEN: 'PORTPLEX_INVALID_LISTEN',
+  INVALID_PORT: 'PORTPLEX_INVALID_PORT',
+  DUPLICATE_LISTENER: 'PORTPLEX_DUPLICATE_LISTENER',
+  UNKNOWN_ALGORITHM: 'PORTPLEX_UNKNOWN_ALGORITHM',
+  WEIGHTS_MISMATCH: 'PORTPLEX_WEIGHTS_MISMATCH',
+  SCRIPT_NOT_FOUND: 'PORTPLEX_SCRIPT_NOT_FOUND',
+  UNKNOWN_GROUP: 'PORTPLEX_UNKNOWN_GROUP',
+  CONFIG_FILE: 'PORTPLEX_CONFIG_FILE',
+  LISTEN_FAILED: 'PORTPLEX_LISTEN_FAILED',
+  CRASH_LOOP: 'PORTPLEX_CRASH_LOOP',
+  NOT_RUNNING: 'PORTPLEX_NOT_RUNNING',
+});
+
+/** Shorthand for the common case: option + value + what was expected. */
+export function invalid(option: string, value: unknown, expected: string, code: string = CODES.INVALID_OPTION): ConfigError {
+  return new ConfigError(code, option, `expected ${expected}, got ${show(value)}`);
+}
+
+/** Renders a received value for an error message, bounded so a huge input cannot flood a log. */
+export function show(value: unknown): string {
+  let s: string;
+  try {
+    s = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'function' ? 'a function' : JSON.stringify(value) ?? String(value);
+  } catch {
+    s = String(value);
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

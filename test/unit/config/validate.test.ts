@@ -1,0 +1,71 @@
+// Each bad input gets its own code and a message naming the option and the value.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { validateConfig } from '../../../src/config/validate.js';
+import { CODES, ConfigError, EXIT } from '../../../src/errors.js';
+import type { UserConfig } from '../../../src/config/types.js';
+import { fixture } from '../../helpers/cluster.js';
+
+const script = fixture('http-app.js');
+
+const bad: Array<{ name: string; config: unknown; code: string; message: RegExp }> = [
+  { name: 'not an object', config: 42, code: CODES.INVALID_OPTION, message: /^config: expected an object, got 42/ },
+  { name: 'unknown option', config: { script, listen: 8080, wokers: 2 }, code: CODES.UNKNOWN_OPTION, message: /^wokers: unknown option/ },
+  { name: 'missing script', config: { listen: 8080 }, code: CODES.INVALID_OPTION, message: /^script: expected the path of the worker script, got undefined/ },
+  { name: 'script not found', config: { script: 'nope.js', listen: 8080 }, code: CODES.SCRIPT_NOT_FOUND, message: /^script: no such file: .*nope\.js/ },
+  { name: 'unknown algorithm', config: { script, listen: 8080, algorithm: 'fastest' }, code: CODES.UNKNOWN_ALGORITHM, message: /^algorithm: unknown algorithm "fastest"; expected one of round-robin, / },
+  { name: 'bad port', config: { script, listen: '70000' }, code: CODES.INVALID_PORT, message: /^listen: expected a port number 0-65535, got "70000"/ },
+  { name: 'bad port in list', config: { script, listen: ['8080', 'x:y'] }, code: CODES.INVALID_PORT, message: /^listen\[1\]: expected a port number 0-65535, got "x:y"/ },
+  { name: 'bad host', config: { script, listen: 'not_a host:80' }, code: CODES.INVALID_LISTEN, message: /^listen: expected a valid IP address or host name/ },
+  { name: 'ipv6 without brackets', config: { script, listen: '::1:80' }, code: CODES.INVALID_LISTEN, message: /IPv6 addresses in brackets/ },
+  { name: 'udp not yet', config: { script, listen: 'udp:53' }, code: CODES.INVALID_LISTEN, message: /protocol "udp" is not supported yet/ },
+  { name: 'duplicate listener', config: { script, listen: ['127.0.0.1:8080', '127.0.0.1:8080'] }, code: CODES.DUPLICATE_LISTENER, message: /^listen\[1\]: "127\.0\.0\.1:8080" is already a listener \(listen\[0\]\)/ },
+  { name: 'no listener', config: { script }, code: CODES.INVALID_OPTION, message: /^listen: expected at least one address/ },
+  { name: 'weights count', config: { script, listen: 8080, workers: 3, weights: [5, 1] }, code: CODES.WEIGHTS_MISMATCH, message: /^weights: 2 weights given for 3 workers/ },
+  { name: 'negative weight', config: { script, listen: 8080, workers: 2, weights: [1, -1] }, code: CODES.INVALID_OPTION, message: /^weights\[1\]: expected an integer weight 0-65535, got -1/ },
+  { name: 'all weights zero', config: { script, listen: 8080, workers: 2, weights: [0, 0] }, code: CODES.INVALID_OPTION, message: /^weights: expected at least one weight above 0/ },
+  { name: 'zero workers', config: { script, listen: 8080, workers: 0 }, code: CODES.INVALID_OPTION, message: /^workers: expected an integer 1-1024, got 0/ },
+  { name: 'fractional timeout', config: { script, listen: 8080, queueTimeout: 1.5 }, code: CODES.INVALID_OPTION, message: /^queueTimeout: expected an integer >= 1, got 1\.5/ },
+  { name: 'unknown group', config: { script, groups: { web: {} }, listeners: [{ listen: 8080, group: 'api' }] }, code: CODES.UNKNOWN_GROUP, message: /^listeners\[0\]\.group: unknown group "api"; groups are web/ },
+  { name: 'bad group key', config: { script, groups: { web: { wrkers: 1 } }, listen: 8080 }, code: CODES.UNKNOWN_OPTION, message: /^groups\.web\.wrkers: unknown option/ },
+  { name: 'env not strings', config: { script, listen: 8080, env: { A: 1 } }, code: CODES.INVALID_OPTION, message: /^env\.A: expected a string, got 1/ },
+];
+
+for (const c of bad) {
+  test(`rejects ${c.name}`, () => {
+    assert.throws(() => validateConfig(c.config as UserConfig), (err: unknown) => {
+      assert.ok(err instanceof ConfigError, `a ConfigError, got ${String(err)}`);
+      assert.equal(err.code, c.code);
+      assert.equal(err.exitCode, EXIT.config);
+      assert.match(err.message, c.message);
+      return true;
+    });
+  });
+}
+
+test('defaults fill a minimal config, and the result is deeply frozen', () => {
+  const config = validateConfig({ script, listen: ['8080', '127.0.0.1:9090', '[::1]:9091', 'tcp:localhost:9092'], workers: 3 });
+  assert.deepEqual(config.listeners.map((l) => [l.host, l.port, l.group]), [
+    [undefined, 8080, 'default'], ['127.0.0.1', 9090, 'default'], ['::1', 9091, 'default'], ['localhost', 9092, 'default'],
+  ]);
+  assert.equal(config.groups[0].script, script);
+  assert.deepEqual(config.groups[0].weights, [1, 1, 1]);
+  assert.equal(config.groups[0].algorithm, 'round-robin');
+  assert.equal(config.queueSize, 1024);
+  assert.ok(Object.isFrozen(config) && Object.isFrozen(config.groups[0]) && Object.isFrozen(config.groups[0].weights));
+  assert.throws(() => { (config.groups[0].weights as number[])[0] = 9; }, TypeError);
+});
+
+test('named groups inherit top-level fields and listeners name their group', () => {
+  const config = validateConfig({
+    script, workers: 2, algorithm: 'least-connections',
+    groups: { api: { workers: 3 }, static: { algorithm: 'first' } },
+    listeners: [{ listen: 8080, group: 'api' }, { listen: 8081, group: 'static' }],
+  });
+  assert.deepEqual(config.groups.map((g) => [g.name, g.workers, g.algorithm]), [['api', 3, 'least-connections'], ['static', 2, 'first']]);
+  assert.deepEqual(config.listeners.map((l) => [l.port, l.group]), [[8080, 'api'], [8081, 'static']]);
+});
+
+test('port 0 may repeat (each bind gets its own port)', () => {
+  assert.equal(validateConfig({ script, listen: ['127.0.0.1:0', '127.0.0.1:0'] }).listeners.length, 2);
+});
