@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// The `portplex` command.
+import { Command, CommanderError, Option } from 'commander';
+import { ALGORITHMS } from '../balancers/index.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { EXIT, PortplexError } from '../errors.js';
+import { collect, weightList, wholeNumber, type Flags } from './options.js';
+import { run } from './run.js';
+import { VERSION } from './version.js';
+
+const EXAMPLES = `
+Examples:
+  $ portplex -w 4 app.js                          4 workers of app.js on :8080 (or $PORT)
+  $ portplex -w 4 -l 8080 -a least-connections app.js -- --app-flag
+  $ portplex -l 127.0.0.1:8080 -l [::1]:8080 -w 2 --weights 3,1 app.js
+  $ portplex -c portplex.json                     everything from a config file
+
+The application is unmodified: in each worker, listen() on a cluster port does not bind;
+the master hands that port's connections to it. Workers get PORTPLEX_WORKER_ID and PORT.
+
+Exit status: 0 clean stop, 1 internal error, 2 bad option or config, 3 cannot listen,
+4 crash loop (workers died at start ${DEFAULTS.maxRestarts + 1} times in a row), 5 workers killed after --grace.`;
+
+export function program(): Command {
+  return new Command('portplex')
+    .description('Many Node.js worker processes behind one address and port, balanced by a master.')
+    .version(VERSION, '-v, --version')
+    .argument('[script]', 'the application to run in each worker')
+    .argument('[args...]', 'arguments for the application (after --)')
+    .passThroughOptions()
+    .option('-w, --workers <n>', `workers to fork (default: ${DEFAULTS.workers}, the CPU count)`, wholeNumber(1))
+    .option('-l, --listen <[host:]port>', 'cluster address to serve, repeatable (default: $PORT or 8080)', collect)
+    .addOption(new Option('-a, --algorithm <name>', `balancing algorithm (default: ${DEFAULTS.algorithm})`).choices([...ALGORITHMS]))
+    .option('--weights <list>', 'per-worker weights for weighted algorithms, e.g. 5,1,1', weightList)
+    .option('--max-connections <n>', 'concurrent connections per worker, 0 = unlimited (default: 0)', wholeNumber(0))
+    .option('--queue-size <n>', `connections that may wait for a free worker (default: ${DEFAULTS.queueSize})`, wholeNumber(0))
+    .option('--queue-timeout <ms>', `how long one may wait (default: ${DEFAULTS.queueTimeout})`, wholeNumber(1))
+    .option('--handoff-timeout <ms>', `a worker's deadline to take a connection (default: ${DEFAULTS.handoffTimeout})`, wholeNumber(10))
+    .option('--grace <ms>', `time workers get to finish on shutdown (default: ${DEFAULTS.grace})`, wholeNumber(0))
+    .option('--ready-timeout <ms>', `time a worker gets to start listening (default: ${DEFAULTS.readyTimeout})`, wholeNumber(1))
+    .option('--max-restarts <n>', `consecutive failed starts before giving up (default: ${DEFAULTS.maxRestarts})`, wholeNumber(0))
+    .option('-c, --config <file>', 'JSON config file (flags override it)')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride();
+}
+
+async function main(argv: string[]): Promise<number> {
+  const cmd = program();
+  try {
+    cmd.parse(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.config;
+    }
+    throw err;
+  }
+  const [script, args] = cmd.processedArgs as [string | undefined, string[]];
+  const flags = cmd.opts<Flags>();
+  if (script === undefined && flags.config === undefined) {
+    cmd.outputHelp({ error: true });
+    console.error('\nportplex: missing <script> (or --config with a "script")');
+    return EXIT.config;
+  }
+  return run(script, args, flags);
+}
+
+main(process.argv).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    if (err instanceof PortplexError) {
+      console.error(`portplex: ${err.message} [${err.code}]`);
+      process.exitCode = err.exitCode;
+    } else {
+      console.error('portplex: internal error:', err);
+      process.exitCode = EXIT.internal;
+    }
+  },
+);

@@ -1,0 +1,68 @@
+// Turns command-line flags into a UserConfig (flags override the config file).
+import { InvalidArgumentError } from 'commander';
+import type { UserConfig } from '../config/types.js';
+
+/** Parsed flags as commander hands them over. */
+export interface Flags {
+  workers?: number;
+  listen?: string[];
+  algorithm?: string;
+  weights?: number[];
+  maxConnections?: number;
+  queueSize?: number;
+  queueTimeout?: number;
+  handoffTimeout?: number;
+  grace?: number;
+  readyTimeout?: number;
+  maxRestarts?: number;
+  config?: string;
+}
+
+/** commander parser: a whole number >= min. */
+export function wholeNumber(min: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`expected a whole number >= ${min}.`);
+    return Number(value);
+  };
+}
+
+/** commander parser for repeatable options. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** commander parser: "5,1,1" -> [5, 1, 1]. */
+export function weightList(value: string): number[] {
+  const parts = value.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^\d+$/.test(p))) throw new InvalidArgumentError('expected comma-separated whole numbers, e.g. 5,1,1.');
+  return parts.map(Number);
+}
+
+/** Merges flags and positional arguments over the file's config. Group flags apply to every group. */
+export function mergeFlags(file: UserConfig, flags: Flags, script: string | undefined, args: string[]): UserConfig {
+  const out: UserConfig = { ...file };
+  const group: Partial<UserConfig> = {};
+  if (script !== undefined) group.script = script;
+  if (args.length > 0) group.args = args;
+  if (flags.workers !== undefined) group.workers = flags.workers;
+  if (flags.algorithm !== undefined) group.algorithm = flags.algorithm;
+  if (flags.weights !== undefined) group.weights = flags.weights;
+  if (flags.maxConnections !== undefined) group.maxConnections = flags.maxConnections;
+  Object.assign(out, group);
+  if (out.groups) {
+    const groups: NonNullable<UserConfig['groups']> = {};
+    for (const [name, g] of Object.entries(out.groups)) groups[name] = { ...g, ...group };
+    out.groups = groups;
+  }
+  if (flags.listen !== undefined) {
+    out.listen = flags.listen;
+    delete out.listeners;
+  }
+  if (flags.queueSize !== undefined) out.queueSize = flags.queueSize;
+  if (flags.queueTimeout !== undefined) out.queueTimeout = flags.queueTimeout;
+  if (flags.handoffTimeout !== undefined) out.handoffTimeout = flags.handoffTimeout;
+  if (flags.grace !== undefined) out.grace = flags.grace;
+  if (flags.readyTimeout !== undefined) out.readyTimeout = flags.readyTimeout;
+  if (flags.maxRestarts !== undefined) out.maxRestarts = flags.maxRestarts;
+  return out;
+}

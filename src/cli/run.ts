@@ -1,0 +1,61 @@
+// `portplex <script>`: starts a master in the foreground and drains it on SIGINT/SIGTERM.
+import { relative, resolve } from 'node:path';
+import { loadConfigFile } from '../config/load-file.js';
+import type { UserConfig } from '../config/types.js';
+import { validateConfig } from '../config/validate.js';
+import { EXIT, PortplexError } from '../errors.js';
+import { Master } from '../master/master.js';
+import { mergeFlags, type Flags } from './options.js';
+import { VERSION } from './version.js';
+
+/** Runs until stopped; resolves with the process exit status. */
+export async function run(script: string | undefined, args: string[], flags: Flags): Promise<number> {
+  let file: UserConfig = {};
+  let baseDir = process.cwd();
+  if (flags.config) ({ config: file, baseDir } = loadConfigFile(flags.config));
+  // A script given on the command line is relative to the current directory, not the config file.
+  const merged = mergeFlags(file, flags, script === undefined ? undefined : resolve(script), args);
+  if (merged.listen === undefined && merged.listeners === undefined) merged.listen = [process.env.PORT ?? '8080'];
+  const config = validateConfig(merged, baseDir);
+  const master = new Master(config);
+  const started = Date.now();
+  master.on('log', (line: string) => console.error(`portplex: ${line}`));
+  master.on('worker-exit', (w: { id: number; pid: number }) => {
+    if (!stopping) console.error(`portplex: worker ${w.id} (pid ${w.pid}) exited`);
+  });
+  master.on('ready', () => {
+    const n = config.groups.reduce((s, g) => s + g.workers, 0);
+    console.log(`portplex: ${n}/${n} workers ready in ${Date.now() - started} ms`);
+  });
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.error(`portplex: ${signal} again, killing workers now`);
+      master.kill();
+      return;
+    }
+    stopping = true;
+    console.log(`portplex: ${signal}, draining (up to ${config.grace} ms)`);
+    void master.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  master.on('error', (err: PortplexError) => {
+    stopping = true;
+    console.error(`portplex: ${err.message}`);
+  });
+
+  const listeners = await master.start();
+  const groups = config.groups.map((g) => `${g.workers} x ${relative(process.cwd(), g.script) || g.script}`).join(', ');
+  console.log(`portplex ${VERSION}: master pid ${process.pid}, ${groups}`);
+  for (const l of listeners) {
+    const host = l.family === 'IPv6' ? `[${l.address}]` : l.address;
+    console.log(`portplex: listening on ${host}:${l.port} (tcp) -> group ${l.group}, ${l.algorithm}`);
+  }
+  const code = await master.closed;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (code === EXIT.ok) console.log('portplex: stopped cleanly');
+  else if (code === EXIT.forcedStop) console.error('portplex: stopped; some workers had to be killed after the grace time');
+  return code;
+}

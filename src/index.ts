@@ -1,0 +1,12 @@
+// portplex's public API, master side. The worker side is 'portplex/worker'.
+export { createMaster, Master, type ListenerInfo, type WorkerInfo } from './master/master.js';
+export { validateConfig } from './config/validate.js';
+export { DEFAULTS } from './config/defaults.js';
+export type { Config, GroupConfig, GroupInput, ListenerConfig, ListenerInput, UserConfig } from './config/types.js';
+export { ALGORITHMS, createBalancer } from './balancers/index.js';
+export { isEligible, type Balancer, type Candidate, type ClientInfo, type PickFunction } from './balancers/balancer.js';
+export { ConnectionTable } from './table/connection-table.js';
+export type { ConnectionRecord, Protocol, RecordFilter } from './table/types.js';
+export { CODES, ConfigError, EXIT, PortplexError } from './errors.js';
+export { channels } from './diagnostics.js';
+export type { DropReason, MasterStats, RetryReason } from './master/stats.js';

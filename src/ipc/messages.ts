@@ -1,0 +1,74 @@
+// The message protocol between master and workers, over Node's IPC channel.
+//
+// Every message carries cmd: 'NODE_PORTPLEX'. Node delivers messages whose cmd starts with
+// "NODE_" as 'internalMessage' instead of 'message' (lib/internal/child_process.js isInternal),
+// so the application's own process.on('message') never sees ours. Field names are one letter:
+// these messages travel once per connection and are JSON-encoded by Node.
+
+export const CMD = 'NODE_PORTPLEX';
+
+/** Master -> worker: here is a connection (the handle rides along). */
+export interface ConnMessage {
+  cmd: typeof CMD;
+  t: 'c';
+  /** Record id in the master's connection table. */
+  i: number;
+  /** Listener index. */
+  l: number;
+  /** Master's Date.now() at send: the worker refuses connections older than its stale limit. */
+  s: number;
+  /** Bytes the master already read from the socket, base64 (content-aware hand-over). */
+  d?: string;
+}
+
+/** Master -> worker: stop accepting, finish in-flight work, exit. */
+export interface StopMessage { cmd: typeof CMD; t: 'stop' }
+/** Master -> worker: report the ids you still hold (table reconciliation). */
+export interface HeldQuery { cmd: typeof CMD; t: 'held?' }
+
+/** Worker -> master: I took connection i; c lists ids closed since the last report. */
+export interface AckMessage { cmd: typeof CMD; t: 'a'; i: number; c?: number[] }
+/** Worker -> master: I did not take connection i (why: 'stale' | 'no-server' | 'stopping' | 'dropped'). */
+export interface RefuseMessage { cmd: typeof CMD; t: 'r'; i: number; why: string }
+/** Worker -> master: these connection ids closed. */
+export interface ClosedMessage { cmd: typeof CMD; t: 'x'; c: number[] }
+/** Worker -> master: the listener indexes I now serve. */
+export interface ListeningMessage { cmd: typeof CMD; t: 'listening'; l: number[] }
+/** Worker -> master: the application says it is ready (or not). */
+export interface ReadyMessage { cmd: typeof CMD; t: 'ready' }
+/** Worker -> master: the ids I hold, answering HeldQuery. */
+export interface HeldMessage { cmd: typeof CMD; t: 'held'; c: number[] }
+
+export type ToWorker = ConnMessage | StopMessage | HeldQuery;
+export type ToMaster = AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage;
+
+/** True for a message of ours; anything else on the channel belongs to the application or Node. */
+export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unknown } {
+  return typeof message === 'object' && message !== null && (message as { cmd?: unknown }).cmd === CMD;
+}
+
+/** A list of record ids from another process, checked before use: bad input is dropped, never thrown. */
+export function idList(value: unknown, max = 1 << 20): number[] | undefined {
+  if (!Array.isArray(value) || value.length > max) return undefined;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'number') return undefined;
+  return value as number[];
+}
+
+/** Environment variables the master passes to each worker. */
+export const ENV = Object.freeze({
+  workerId: 'PORTPLEX_WORKER_ID',
+  group: 'PORTPLEX_GROUP',
+  /** JSON: [{ i, host, port, family }] of the listeners this worker's group serves. */
+  listeners: 'PORTPLEX_LISTENERS',
+  /** ms after which a connection still arriving is refused (the master has given up on it). */
+  staleAfter: 'PORTPLEX_STALE_AFTER',
+});
+
+/** One listener as a worker sees it. */
+export interface WorkerListener {
+  i: number;
+  /** The address the master bound, as server.address() should report it. */
+  address: string;
+  port: number;
+  family: 'IPv4' | 'IPv6';
+}

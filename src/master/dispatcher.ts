@@ -1,0 +1,284 @@
+// Accept -> pick -> record -> hand over, and everything that can go wrong on the way.
+//
+// Nothing is lost: the master keeps its copy of each connection until the chosen worker says it
+// took it. A refusal, a missed deadline or a dead worker sends the connection to another worker;
+// only when none can take it (tries used up, queue full or timed out, shutdown) does the master
+// close it, and then it counts it.
+import type { ClientInfo } from '../balancers/balancer.js';
+import type { Config } from '../config/types.js';
+import { channels } from '../diagnostics.js';
+import { CMD, idList, type ConnMessage } from '../ipc/messages.js';
+import type { ConnectionTable } from '../table/connection-table.js';
+import { State } from '../table/types.js';
+import type { Handoff } from './handoff.js';
+import type { PendingQueue } from './pending-queue.js';
+import type { Pool } from './pool.js';
+import type { PeerName, RawHandle } from './raw-handle.js';
+import type { DropReason, MasterStats, RetryReason } from './stats.js';
+import type { WorkerSlot } from './worker-slot.js';
+
+export class Dispatcher {
+  stopping = false;
+  // Reused on every accept and pick: the hot path allocates only the Handoff and the message.
+  private readonly peer: PeerName = {};
+  private readonly client = { address: '', port: 0 } satisfies ClientInfo;
+  private readonly sendDone = new Map<WorkerSlot, (err: Error | null) => void>();
+
+  constructor(
+    private readonly config: Config,
+    readonly table: ConnectionTable,
+    private readonly pools: readonly Pool[],
+    private readonly queue: PendingQueue,
+    readonly stats: MasterStats,
+    private readonly slots: readonly WorkerSlot[],
+  ) {
+    for (const slot of slots) {
+      this.sendDone.set(slot, (err) => {
+        if (err) this.onSendError(slot);
+      });
+    }
+  }
+
+  /** The listener's accept callback. */
+  readonly onAccept = (listener: number, err: number, handle: RawHandle | undefined): void => {
+    if (err !== 0 || handle === undefined) {
+      this.stats.acceptErrors++;
+      if (channels.acceptError.hasSubscribers) channels.acceptError.publish({ listener, code: err });
+      return;
+    }
+    this.stats.accepted[listener]++;
+    const peer = this.peer;
+    if (handle.getpeername(peer) !== 0 || peer.address === undefined) {
+      // Reset before we looked at it: nothing to serve, but it was accepted, so count it.
+      handle.close();
+      this.stats.dropped.accept_failed++;
+      return;
+    }
+    const now = Date.now();
+    const address = peer.address;
+    const port = peer.port ?? 0;
+    peer.address = undefined;
+    const id = this.table.add('tcp', address, port, listener, State.Queued, now);
+    if (id < 0) {
+      // 16M records: the table is full; refusing one connection beats failing them all.
+      handle.close();
+      this.stats.dropped.table_full++;
+      return;
+    }
+    const h: Handoff = { id, handle, listener, clientAddress: address, clientPort: port, tries: 0, since: now, data: undefined };
+    if (this.stopping) return this.drop(h, 'shutdown');
+    this.dispatch(h);
+  };
+
+  /** Gives `h` to a worker now, or queues it. */
+  dispatch(h: Handoff): void {
+    const slot = this.choose(h);
+    if (slot) this.assign(slot, h);
+    else if (!this.queue.push(h)) this.drop(h, 'queue_full');
+  }
+
+  private choose(h: Handoff): WorkerSlot | undefined {
+    const pool = this.pools[h.listener];
+    this.client.address = h.clientAddress;
+    this.client.port = h.clientPort;
+    const i = pool.balancer.pick(pool.members, this.client);
+    return i >= 0 ? pool.members[i].slot : undefined;
+  }
+
+  private assign(slot: WorkerSlot, h: Handoff): void {
+    this.table.assign(h.id, slot.id, slot.pid);
+    if (slot.inFlight === null) this.send(slot, h);
+    else slot.outbox.push(h);
+  }
+
+  private send(slot: WorkerSlot, h: Handoff): void {
+    slot.inFlight = h;
+    h.tries++;
+    h.since = Date.now();
+    const msg: ConnMessage = { cmd: CMD, t: 'c', i: h.id, l: h.listener, s: h.since };
+    if (h.data !== undefined) msg.d = h.data;
+    try {
+      slot.child!.send(msg, h.handle as never, this.sendDone.get(slot));
+    } catch {
+      this.onSendError(slot);
+    }
+  }
+
+  /** Sends the next waiting connection, or the stop message once the pipe is empty. */
+  private next(slot: WorkerSlot): void {
+    const h = slot.outbox.shift();
+    if (h) this.send(slot, h);
+    else if (slot.stopRequested && slot.state !== 'stopping' && slot.state !== 'exited') this.sendStop(slot);
+  }
+
+  /** Handles one message of ours from a worker; anything malformed is counted and ignored. */
+  onMessage(slot: WorkerSlot, m: Record<string, unknown>): void {
+    switch (m.t) {
+      case 'a':
+        if (typeof m.i !== 'number') break;
+        this.onAck(slot, m.i);
+        if (m.c !== undefined) this.onClosed(slot, m.c);
+        return;
+      case 'r':
+        if (typeof m.i !== 'number') break;
+        this.onRefuse(slot, m.i, String(m.why));
+        return;
+      case 'x':
+        this.onClosed(slot, m.c);
+        return;
+      case 'held': {
+        const ids = idList(m.c);
+        if (!ids) break;
+        this.table.reconcile(slot.id, ids);
+        return;
+      }
+    }
+    this.stats.malformed++;
+  }
+
+  private onAck(slot: WorkerSlot, id: number): void {
+    slot.stalled = false;
+    const h = slot.inFlight;
+    if (h === null || h.id !== id) {
+      // Acknowledged after its deadline: the worker's stale check should prevent this.
+      this.stats.lateAcks++;
+      return;
+    }
+    slot.inFlight = null;
+    slot.handedOver++;
+    this.stats.handedOver++;
+    const now = Date.now();
+    this.table.establish(id, now);
+    h.handle.close();
+    if (channels.handedOver.hasSubscribers) {
+      channels.handedOver.publish({ id, listener: h.listener, worker: slot.id, pid: slot.pid, ms: now - h.since });
+    }
+    this.next(slot);
+  }
+
+  private onRefuse(slot: WorkerSlot, id: number, why: string): void {
+    const h = slot.inFlight;
+    if (h === null || h.id !== id) {
+      // A late refusal of a connection already sent elsewhere: the worker is answering again.
+      if (why === 'stale' && slot.stalled) {
+        slot.stalled = false;
+        this.drainQueue();
+      }
+      return;
+    }
+    slot.inFlight = null;
+    if (why === 'no-server') slot.listening[h.listener] = false;
+    this.retry(h, slot, 'refused');
+    this.next(slot);
+  }
+
+  private onClosed(slot: WorkerSlot, value: unknown): void {
+    const ids = idList(value);
+    if (!ids) {
+      this.stats.malformed++;
+      return;
+    }
+    // A worker may only close its own records.
+    for (let i = 0; i < ids.length; i++) if (this.table.workerOf(ids[i]) === slot.id) this.table.remove(ids[i]);
+    if (this.queue.size > 0) this.drainQueue();
+  }
+
+  private onSendError(slot: WorkerSlot): void {
+    const h = slot.inFlight;
+    if (h === null) return;
+    slot.inFlight = null;
+    this.retry(h, slot, 'send_error');
+    this.next(slot);
+  }
+
+  /** Tries `h` on another worker; `from` is kept out of this one pick. */
+  private retry(h: Handoff, from: WorkerSlot, reason: RetryReason): void {
+    this.stats.retries[reason]++;
+    if (channels.retried.hasSubscribers) channels.retried.publish({ id: h.id, worker: from.id, reason });
+    this.table.unassign(h.id);
+    if (h.tries >= this.config.maxHandoffs) return this.drop(h, 'handoff_failed');
+    from.excluded = true;
+    const slot = this.choose(h);
+    from.excluded = false;
+    h.since = Date.now();
+    if (slot) this.assign(slot, h);
+    else this.queue.unshift(h);
+  }
+
+  /** Hands queued connections to workers that can now take them. */
+  drainQueue(): void {
+    for (let l = 0; l < this.queue.lanesCount; l++) {
+      for (let h = this.queue.peek(l); h !== undefined; h = this.queue.peek(l)) {
+        const slot = this.choose(h);
+        if (!slot) break;
+        this.queue.shift(l);
+        this.assign(slot, h);
+      }
+    }
+  }
+
+  /** Periodic: deadlines of hand-overs in flight and of queued connections. */
+  tick(now: number): void {
+    for (const slot of this.slots) {
+      const h = slot.inFlight;
+      if (h !== null && now - h.since > this.config.handoffTimeout) {
+        slot.inFlight = null;
+        slot.stalled = true;
+        slot.failedHandoffs++;
+        this.retry(h, slot, 'timeout');
+        // What waits behind a stalled worker would wait too: move it.
+        for (let w = slot.outbox.shift(); w; w = slot.outbox.shift()) this.retry(w, slot, 'timeout');
+      }
+    }
+    for (let l = 0; l < this.queue.lanesCount; l++) {
+      for (let h = this.queue.peek(l); h !== undefined && now - h.since > this.config.queueTimeout; h = this.queue.peek(l)) {
+        this.queue.shift(l);
+        this.drop(h, 'queue_timeout');
+      }
+    }
+  }
+
+  /** A worker's process is gone: re-dispatch what it had not taken, forget what it had. */
+  workerGone(slot: WorkerSlot): void {
+    const pending: Handoff[] = [];
+    if (slot.inFlight) pending.push(slot.inFlight);
+    slot.inFlight = null;
+    for (let h = slot.outbox.shift(); h; h = slot.outbox.shift()) pending.push(h);
+    slot.stalled = false;
+    slot.listening.length = 0;
+    for (const h of pending) this.table.unassign(h.id);
+    this.table.purgeWorker(slot.id);
+    for (const h of pending) this.retry(h, slot, 'worker_exit');
+  }
+
+  /** Asks a worker to stop once its pipe is empty. */
+  requestStop(slot: WorkerSlot): void {
+    slot.stopRequested = true;
+    if (slot.idle && slot.state !== 'exited') this.sendStop(slot);
+  }
+
+  private sendStop(slot: WorkerSlot): void {
+    slot.state = 'stopping';
+    try {
+      slot.child?.send({ cmd: CMD, t: 'stop' });
+    } catch {
+      // Channel already closed: the process is on its way out.
+    }
+  }
+
+  /** Stops dispatching: queued connections that no worker can take now are closed, counted. */
+  beginStop(): void {
+    this.stopping = true;
+    this.drainQueue();
+    for (let l = 0; l < this.queue.lanesCount; l++) {
+      for (let h = this.queue.shift(l); h; h = this.queue.shift(l)) this.drop(h, 'shutdown');
+    }
+  }
+
+  private drop(h: Handoff, reason: DropReason): void {
+    this.table.remove(h.id);
+    h.handle.close();
+    this.stats.dropped[reason]++;
+    if (channels.dropped.hasSubscribers) channels.dropped.publish({ id: h.id, listener: h.listener, reason });
+  }
+}

@@ -1,0 +1,18 @@
+// One accepted connection while the master still holds it: queued, or on its way to a worker.
+import type { RawHandle } from './raw-handle.js';
+
+/** The master's per-connection state until a worker acknowledges; the record lives in the table. */
+export interface Handoff {
+  /** Record id in the connection table. */
+  readonly id: number;
+  readonly handle: RawHandle;
+  readonly listener: number;
+  readonly clientAddress: string;
+  readonly clientPort: number;
+  /** Hand-over attempts so far. */
+  tries: number;
+  /** ms timestamp: when it was queued, or when it was sent to a worker. */
+  since: number;
+  /** Bytes already read from the connection, base64, shipped with the hand-over. */
+  data: string | undefined;
+}

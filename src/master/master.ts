@@ -1,0 +1,210 @@
+// The master: binds listeners, forks workers, and runs the dispatcher between them.
+import { EventEmitter } from 'node:events';
+import { createBalancer } from '../balancers/index.js';
+import type { Config, UserConfig } from '../config/types.js';
+import { validateConfig } from '../config/validate.js';
+import { EXIT, PortplexError } from '../errors.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { ConnectionTable } from '../table/connection-table.js';
+import type { ConnectionRecord, RecordFilter } from '../table/types.js';
+import { Dispatcher } from './dispatcher.js';
+import { Listener } from './listener.js';
+import { PendingQueue } from './pending-queue.js';
+import { Pool } from './pool.js';
+import { MasterStats } from './stats.js';
+import { WorkerSlot, type WorkerState } from './worker-slot.js';
+
+/** A worker as status queries see it. */
+export interface WorkerInfo {
+  id: number;
+  group: string;
+  pid: number;
+  state: WorkerState;
+  weight: number;
+  active: number;
+  handedOver: number;
+  restarts: number;
+  listening: number[];
+  uptimeMs: number;
+}
+
+/** A bound listener as status queries see it. */
+export interface ListenerInfo {
+  index: number;
+  address: string;
+  port: number;
+  family: string;
+  group: string;
+  algorithm: string;
+}
+
+/**
+ * Events: 'listening' (ListenerInfo[]) once bound; 'ready' once every worker is ready;
+ * 'worker-ready' / 'worker-exit' (WorkerInfo); 'log' (string); 'error' (PortplexError: a crash loop,
+ * after which the master stops itself).
+ */
+export class Master extends EventEmitter {
+  readonly config: Config;
+  readonly table = new ConnectionTable();
+  readonly stats: MasterStats;
+  private readonly bound: Listener[];
+  private readonly slots: WorkerSlot[] = [];
+  private readonly dispatcher: Dispatcher;
+  private readonly supervisor: Supervisor;
+  private ticker: NodeJS.Timeout | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private stopPromise: Promise<number> | undefined;
+  private resolveClosed!: (code: number) => void;
+  /** Resolves with the exit status once the master has stopped (for any reason). */
+  readonly closed: Promise<number>;
+  private readyEmitted = false;
+
+  constructor(config: Config) {
+    super();
+    this.config = config;
+    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
+    this.stats = new MasterStats(config.listeners.length);
+    this.bound = config.listeners.map((l) => new Listener(l));
+    let id = 1;
+    for (const group of config.groups) {
+      for (let i = 0; i < group.workers; i++) this.slots.push(new WorkerSlot(id++, group, i, group.weights[i], group.maxConnections));
+    }
+    const pools = config.listeners.map((l) => {
+      const group = config.groups.find((g) => g.name === l.group)!;
+      return new Pool(l.index, this.slots.filter((s) => s.group === group), createBalancer(group.algorithm), this.table);
+    });
+    const queue = new PendingQueue(config.listeners.length, config.queueSize);
+    this.dispatcher = new Dispatcher(config, this.table, pools, queue, this.stats, this.slots);
+    this.supervisor = new Supervisor(config, this.slots, this.dispatcher, this.bound);
+    this.supervisor.on('log', (line: string) => this.emit('log', line));
+    this.supervisor.on('worker-ready', (slot: WorkerSlot) => {
+      this.emit('worker-ready', this.info(slot));
+      if (!this.readyEmitted && this.slots.every((s) => s.readyAt > 0)) {
+        this.readyEmitted = true;
+        this.emit('ready');
+      }
+    });
+    this.supervisor.on('worker-exit', (slot: WorkerSlot) => this.emit('worker-exit', this.info(slot)));
+    this.supervisor.on('crash-loop', (err: PortplexError) => {
+      this.emit('log', err.message);
+      if (this.listenerCount('error') > 0) this.emit('error', err);
+      void this.stop(err.exitCode);
+    });
+  }
+
+  /** Binds every listener, then forks the workers. Rejects (and binds nothing) if a listener fails. */
+  async start(): Promise<ListenerInfo[]> {
+    try {
+      for (const l of this.bound) await l.bind(this.config.backlog, this.dispatcher.onAccept);
+    } catch (err) {
+      await Promise.all(this.bound.map((l) => l.close()));
+      this.resolveClosed(err instanceof PortplexError ? err.exitCode : EXIT.internal);
+      throw err;
+    }
+    const tickMs = Math.max(10, Math.min(250, Math.floor(this.config.handoffTimeout / 4)));
+    this.ticker = setInterval(() => this.dispatcher.tick(Date.now()), tickMs);
+    this.sweeper = setInterval(() => this.sweep(), this.config.sweepInterval);
+    this.sweeper.unref();
+    this.supervisor.startAll();
+    const info = this.listenerInfo();
+    this.emit('listening', info);
+    return info;
+  }
+
+  /** Resolves once every worker has become ready (or the master stopped first). */
+  whenReady(): Promise<void> {
+    if (this.readyEmitted) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => { this.off('ready', onReady); reject(err); };
+      const onReady = (): void => { this.off('error', onError); resolve(); };
+      this.once('ready', onReady);
+      this.once('error', onError);
+    });
+  }
+
+  /**
+   * Graceful stop: stop accepting, let workers finish in-flight work within `config.grace`,
+   * kill what is left. Resolves with the exit status (0 clean, 5 forced, or `code` when given).
+   */
+  stop(code?: number): Promise<number> {
+    if (this.stopPromise) return this.stopPromise;
+    this.stopPromise = (async () => {
+      await Promise.all(this.bound.map((l) => l.close()));
+      this.dispatcher.beginStop();
+      const clean = await this.supervisor.stop(this.config.grace);
+      clearInterval(this.ticker);
+      clearInterval(this.sweeper);
+      const status = code ?? (clean ? EXIT.ok : EXIT.forcedStop);
+      this.resolveClosed(status);
+      return status;
+    })();
+    return this.stopPromise;
+  }
+
+  /** Stops forcefully at once (a second Ctrl-C). */
+  kill(): void {
+    for (const s of this.slots) this.supervisor.kill(s, 'SIGKILL');
+  }
+
+  listenerInfo(): ListenerInfo[] {
+    return this.bound.map((l) => {
+      const group = this.config.groups.find((g) => g.name === l.config.group)!;
+      return {
+        index: l.config.index,
+        address: l.address,
+        port: l.port,
+        family: l.family,
+        group: group.name,
+        algorithm: typeof group.algorithm === 'function' ? 'custom' : group.algorithm,
+      };
+    });
+  }
+
+  workers(): WorkerInfo[] {
+    return this.slots.map((s) => this.info(s));
+  }
+
+  connections(filter?: RecordFilter, limit?: number): ConnectionRecord[] {
+    return this.table.list(filter, limit);
+  }
+
+  private info(s: WorkerSlot): WorkerInfo {
+    const listening: number[] = [];
+    s.listening.forEach((on, i) => { if (on) listening.push(i); });
+    return {
+      id: s.id,
+      group: s.group.name,
+      pid: s.pid,
+      state: s.state,
+      weight: s.weight,
+      active: this.table.activeCount(s.id),
+      handedOver: s.handedOver,
+      restarts: s.restarts,
+      listening,
+      uptimeMs: s.state === 'exited' ? 0 : Date.now() - s.startedAt,
+    };
+  }
+
+  /** Collects stale records and asks ready workers which connections they still hold. */
+  private sweep(): void {
+    const now = Date.now();
+    this.table.sweep(now, {
+      queuedMaxAgeMs: this.config.queueTimeout * 2,
+      handingOverMaxAgeMs: this.config.handoffTimeout * (this.config.maxHandoffs + 1) * 2,
+    });
+    for (const s of this.slots) {
+      if (s.state === 'ready' && s.child?.connected) {
+        try {
+          s.child.send({ cmd: 'NODE_PORTPLEX', t: 'held?' });
+        } catch {
+          // Gone meanwhile; its exit purges its records.
+        }
+      }
+    }
+  }
+}
+
+/** Validates `config` and creates a master (not started: call start()). */
+export function createMaster(config: UserConfig, baseDir?: string): Master {
+  return new Master(validateConfig(config, baseDir));
+}

@@ -1,0 +1,31 @@
+// Plain counters the hot path bumps; metrics and status read them later, off the hot path.
+
+/** Why the master closed a connection no worker took. */
+export type DropReason = 'queue_full' | 'queue_timeout' | 'handoff_failed' | 'shutdown' | 'accept_failed' | 'table_full';
+
+/** Why a hand-over was tried again. */
+export type RetryReason = 'refused' | 'timeout' | 'worker_exit' | 'send_error';
+
+export class MasterStats {
+  /** Per listener index. */
+  readonly accepted: number[];
+  acceptErrors = 0;
+  readonly acceptErrorsByCode = new Map<string, number>();
+  handedOver = 0;
+  readonly dropped: Record<DropReason, number> = { queue_full: 0, queue_timeout: 0, handoff_failed: 0, shutdown: 0, accept_failed: 0, table_full: 0 };
+  readonly retries: Record<RetryReason, number> = { refused: 0, timeout: 0, worker_exit: 0, send_error: 0 };
+  /** Messages from workers that were not of our protocol's shape: ignored and counted. */
+  malformed = 0;
+  /** Acks for connections the master no longer waited for (after a deadline). */
+  lateAcks = 0;
+
+  constructor(listeners: number) {
+    this.accepted = new Array<number>(listeners).fill(0);
+  }
+
+  get droppedTotal(): number {
+    let n = 0;
+    for (const v of Object.values(this.dropped)) n += v;
+    return n;
+  }
+}

@@ -1,0 +1,52 @@
+// The master's view of one worker: its process, readiness per listener, and its hand-over pipe.
+import type { ChildProcess } from 'node:child_process';
+import type { GroupConfig } from '../config/types.js';
+import type { Handoff } from './handoff.js';
+
+export type WorkerState = 'starting' | 'ready' | 'stopping' | 'exited';
+
+/** One worker position (id stays across restarts; pid changes). */
+export class WorkerSlot {
+  child: ChildProcess | undefined;
+  pid = 0;
+  state: WorkerState = 'exited';
+  /** listening[listenerIndex]: the worker's application serves that listener. */
+  readonly listening: boolean[] = [];
+  startedAt = 0;
+  readyAt = 0;
+  /** Connection sent and not yet acknowledged: Node carries one handle per child at a time. */
+  inFlight: Handoff | null = null;
+  /** Connections assigned to this worker, waiting for the pipe. */
+  readonly outbox: Handoff[] = [];
+  /** Missed a hand-over deadline: gets nothing new until it answers again. */
+  stalled = false;
+  /** Set around a re-pick so the worker that just refused is not chosen again. */
+  excluded = false;
+  /** Asked to stop: finishes its pipe, then gets the stop message. */
+  stopRequested = false;
+  /** Consecutive starts that died before minUptime. */
+  unstableStarts = 0;
+  restarts = 0;
+  handedOver = 0;
+  failedHandoffs = 0;
+  lastExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly group: GroupConfig,
+    /** Position in its group, for weights. */
+    readonly index: number,
+    public weight: number,
+    public max: number,
+  ) {}
+
+  /** Ready for new connections on `listener`. */
+  accepts(listener: number): boolean {
+    return this.state === 'ready' && this.listening[listener] === true && !this.stalled && !this.excluded;
+  }
+
+  /** Nothing in flight and nothing waiting. */
+  get idle(): boolean {
+    return this.inFlight === null && this.outbox.length === 0;
+  }
+}

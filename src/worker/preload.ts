@@ -1,0 +1,4 @@
+// Loaded with --import before the application: turns listen() on cluster ports into master hand-over.
+import { installRuntime } from './runtime.js';
+
+installRuntime();

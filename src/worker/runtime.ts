@@ -1,0 +1,281 @@
+// The runtime inside each worker: serves cluster ports from the master instead of binding them,
+// adopts each handed-over connection into the application's own server, reports closes.
+import net from 'node:net';
+import { CMD, ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
+import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
+import { parseListenArgs } from './listen-args.js';
+import { ack, flushCloses, refuse, reportClose, sendToMaster } from './master-channel.js';
+
+/** The parts of net.Server's non-public surface the runtime relies on (pinned by test/unit/worker/node-internals.test.ts). */
+interface InternalServer extends net.Server {
+  _handle: unknown;
+  _listen2(address: string, port: number, addressType: number, backlog: number, fd?: number, flags?: number): void;
+}
+
+/** A raw TCP handle as it arrives over IPC. */
+interface RawHandle { close(): void }
+
+const kId = Symbol('portplex.connectionId');
+const kHooked = Symbol('portplex.hooked');
+
+/** Counters a test or the application may read; malformed input is counted, never thrown. */
+export interface RuntimeStats {
+  adopted: number;
+  refused: number;
+  malformed: number;
+}
+
+/** The worker-side runtime; one per process, created by installRuntime(). */
+export class WorkerRuntime implements HandleOwner {
+  readonly stats: RuntimeStats = { adopted: 0, refused: 0, malformed: 0 };
+  private readonly byPort = new Map<number, WorkerListener[]>();
+  private readonly byListener: Array<ClusterHandle | undefined> = [];
+  private readonly servers = new Map<ClusterHandle, net.Server>();
+  private readonly held = new Set<number>();
+  private readonly shutdownHooks: Array<() => unknown> = [];
+  private pendingId = -1;
+  private pendingData: Buffer | undefined;
+  private stopping = false;
+  private watchingMaster = false;
+
+  constructor(
+    readonly workerId: number,
+    readonly group: string,
+    readonly listeners: readonly WorkerListener[],
+    private readonly staleAfter: number,
+    private readonly grace: number,
+  ) {
+    for (const l of listeners) {
+      const list = this.byPort.get(l.port) ?? [];
+      list.push(l);
+      this.byPort.set(l.port, list);
+    }
+    process.on('internalMessage', this.onMessage);
+  }
+
+  /** Ports the master serves for this worker. */
+  get ports(): number[] {
+    return [...this.byPort.keys()];
+  }
+
+  /** Called in place of net.Server.prototype.listen; returns false when the call is not for a cluster port. */
+  interceptListen(server: net.Server, args: unknown[]): boolean {
+    const target = parseListenArgs(args);
+    if (!target) return false;
+    const listeners = this.byPort.get(target.port);
+    if (!listeners) return false;
+    const s = server as InternalServer;
+    if (s._handle) return false; // let Node throw ERR_SERVER_ALREADY_LISTEN as usual
+    if (listeners.some((l) => this.byListener[l.i] !== undefined)) {
+      // A second server on the same port: what a real bind would say.
+      const err = Object.assign(new Error(`listen EADDRINUSE: address already in use :::${target.port}`), {
+        code: 'EADDRINUSE', errno: -98, syscall: 'listen', port: target.port,
+      });
+      process.nextTick(() => server.emit('error', err));
+      return true;
+    }
+    if (target.callback) server.once('listening', target.callback);
+    if (!(server as unknown as Record<symbol, boolean>)[kHooked]) {
+      (server as unknown as Record<symbol, boolean>)[kHooked] = true;
+      // First listener, so the connection id and any pre-read bytes attach before the application reads.
+      server.prependListener('connection', this.onConnection);
+    }
+    const handle = new ClusterHandle(listeners, this);
+    this.servers.set(handle, server);
+    s._handle = handle;
+    const first = listeners[0];
+    s._listen2(first.address, first.port, first.family === 'IPv6' ? 6 : 4, target.backlog ?? 511);
+    if (target.signal) {
+      if (target.signal.aborted) server.close();
+      else target.signal.addEventListener('abort', () => server.close(), { once: true });
+    }
+    return true;
+  }
+
+  serve(handle: ClusterHandle): void {
+    for (const l of handle.listeners) this.byListener[l.i] = handle;
+    this.announce();
+    this.refChanged();
+  }
+
+  unserve(handle: ClusterHandle): void {
+    for (const l of handle.listeners) if (this.byListener[l.i] === handle) this.byListener[l.i] = undefined;
+    this.announce();
+    this.refChanged();
+  }
+
+  /** Keeps the process alive (and watches for the master's death) while a referenced server is served. */
+  refChanged(): void {
+    let wanted = false;
+    for (const h of this.servers.keys()) if (!h.closed && h.referenced) wanted = true;
+    if (wanted === this.watchingMaster) return;
+    this.watchingMaster = wanted;
+    // A 'disconnect' listener is what refs the IPC channel in a child (child_process _forkChild).
+    if (wanted) process.on('disconnect', this.onMasterGone);
+    else process.removeListener('disconnect', this.onMasterGone);
+  }
+
+  /** Tells the master the application is ready even if it serves no cluster port yet. */
+  ready(): void {
+    sendToMaster({ cmd: CMD, t: 'ready' });
+  }
+
+  /** Registers work to finish before the worker exits on shutdown. */
+  onShutdown(hook: () => unknown): void {
+    this.shutdownHooks.push(hook);
+  }
+
+  private announce(): void {
+    const l: number[] = [];
+    for (let i = 0; i < this.byListener.length; i++) if (this.byListener[i]) l.push(i);
+    sendToMaster({ cmd: CMD, t: 'listening', l });
+  }
+
+  private readonly onMessage = (message: unknown, handle: unknown): void => {
+    if (!isOurs(message)) return;
+    const m = message as unknown as Record<string, unknown>;
+    switch (m.t) {
+      case 'c':
+        this.adopt(m, handle as RawHandle | undefined);
+        break;
+      case 'stop':
+        this.stop();
+        break;
+      case 'held?':
+        sendToMaster({ cmd: CMD, t: 'held', c: [...this.held] });
+        break;
+      default:
+        this.stats.malformed++;
+        if (handle) (handle as RawHandle).close();
+    }
+  };
+
+  private adopt(m: Record<string, unknown>, handle: RawHandle | undefined): void {
+    const id = m.i;
+    if (typeof id !== 'number' || !handle || typeof handle.close !== 'function') {
+      this.stats.malformed++;
+      if (handle && typeof handle.close === 'function') handle.close();
+      return;
+    }
+    const target = typeof m.l === 'number' ? this.byListener[m.l] : undefined;
+    let why = '';
+    if (this.stopping) why = 'stopping';
+    else if (!target || !target.onconnection) why = 'no-server';
+    // The master hands a connection elsewhere once its deadline passes; refusing well before
+    // that deadline keeps two processes from ever serving one socket.
+    else if (typeof m.s === 'number' && Date.now() - m.s > this.staleAfter) why = 'stale';
+    if (why) {
+      this.stats.refused++;
+      handle.close();
+      refuse(id, why);
+      return;
+    }
+    this.pendingId = id;
+    this.pendingData = typeof m.d === 'string' ? Buffer.from(m.d, 'base64') : undefined;
+    try {
+      target!.onconnection!(0, handle);
+    } finally {
+      if (this.pendingId === id) {
+        // No 'connection' event: the server dropped it (maxConnections) and closed our copy.
+        this.pendingId = -1;
+        this.pendingData = undefined;
+        this.stats.refused++;
+        refuse(id, 'full');
+      } else {
+        this.stats.adopted++;
+        ack(id);
+      }
+    }
+  }
+
+  private readonly onConnection = (socket: net.Socket): void => {
+    const id = this.pendingId;
+    if (id < 0) return; // a connection the application emitted itself
+    this.pendingId = -1;
+    (socket as unknown as Record<symbol, number>)[kId] = id;
+    this.held.add(id);
+    socket.on('close', this.onSocketClose);
+    const data = this.pendingData;
+    if (data) {
+      this.pendingData = undefined;
+      socket.unshift(data);
+    }
+  };
+
+  // One shared function for every socket: `this` is the socket (no closure per connection).
+  private readonly onSocketClose = ((runtime: WorkerRuntime) =>
+    function (this: net.Socket): void {
+      const id = (this as unknown as Record<symbol, number>)[kId];
+      runtime.held.delete(id);
+      reportClose(id);
+    })(this);
+
+  /** Stops taking connections, lets servers finish in-flight work, then exits. */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    const servers = [...new Set(this.servers.values())];
+    let open = servers.length;
+    const done = (): void => {
+      if (--open > 0) return;
+      clearInterval(idleSweep);
+      flushCloses();
+      void Promise.allSettled(this.shutdownHooks.map((h) => h())).then(() => {
+        // Give the last IPC writes a turn of the loop before leaving.
+        setImmediate(() => process.exit(0));
+      });
+    };
+    // Keep-alive connections that finish a request after close() become idle; close those too.
+    const idleSweep = setInterval(() => {
+      for (const s of servers) (s as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    }, 100);
+    idleSweep.unref();
+    if (servers.length === 0) {
+      open = 1;
+      done();
+      return;
+    }
+    for (const s of servers) s.close(done);
+  }
+
+  private readonly onMasterGone = (): void => {
+    if (this.stopping) return;
+    // No master: no new connections will come. Finish what is open, within the grace time.
+    setTimeout(() => process.exit(0), this.grace).unref();
+    this.stop();
+  };
+}
+
+let runtime: WorkerRuntime | undefined;
+
+/** The runtime of this process, when it is a portplex worker. */
+export function currentRuntime(): WorkerRuntime | undefined {
+  return runtime;
+}
+
+/** Installs the runtime from the environment the master set; a no-op outside a portplex worker. */
+export function installRuntime(): WorkerRuntime | undefined {
+  if (runtime) return runtime;
+  const listenersJson = process.env[ENV.listeners];
+  if (!listenersJson || typeof process.send !== 'function') return undefined;
+  let listeners: WorkerListener[];
+  try {
+    listeners = JSON.parse(listenersJson) as WorkerListener[];
+  } catch {
+    return undefined;
+  }
+  runtime = new WorkerRuntime(
+    Number(process.env[ENV.workerId]),
+    process.env[ENV.group] ?? 'default',
+    listeners,
+    Number(process.env[ENV.staleAfter]) || 1000,
+    Number(process.env.PORTPLEX_GRACE) || 10000,
+  );
+  const rt = runtime;
+  const originalListen = net.Server.prototype.listen;
+  net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown[]) {
+    if (rt.interceptListen(this, args)) return this;
+    return (originalListen as (...a: unknown[]) => net.Server).apply(this, args);
+  } as typeof net.Server.prototype.listen;
+  return runtime;
+}

@@ -1,0 +1,78 @@
+// Starts real masters and workers for integration tests, and talks to them with real clients.
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createMaster, type Master } from '../../src/index.js';
+import type { UserConfig } from '../../src/config/types.js';
+
+/** The project root (tests run from dist/test/...). */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const CLI = `${ROOT}dist/src/cli/main.js`;
+
+export function fixture(name: string): string {
+  return `${ROOT}test/fixtures/${name}`;
+}
+
+/** A started master on 127.0.0.1:<random port> with every worker ready. */
+export async function startMaster(config: UserConfig): Promise<{ master: Master; port: number }> {
+  const master = createMaster({ listen: '127.0.0.1:0', grace: 3000, ...config });
+  master.on('error', () => {}); // tests inspect master.closed instead
+  const [listener] = await master.start();
+  await master.whenReady();
+  return { master, port: listener.port };
+}
+
+/** Connects and resolves with the first line the server sends. */
+export function firstLine(port: number, socket = new net.Socket()): Promise<{ line: string; socket: net.Socket }> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    socket.setEncoding('utf8');
+    socket.on('error', reject);
+    const onData = (d: string): void => {
+      buf += d;
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) {
+        socket.off('data', onData);
+        resolve({ line: buf.slice(0, nl), socket });
+      }
+    };
+    socket.on('data', onData);
+    socket.connect(port, '127.0.0.1');
+  });
+}
+
+/** GET over HTTP/1.1 without keep-alive; resolves with status and body. */
+export async function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { connection: 'close' } });
+  return { status: res.status, body: await res.text() };
+}
+
+/** Polls `predicate` every 20 ms until true, or fails after `ms`. */
+export async function waitFor(predicate: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Runs the CLI as a child process, collecting its output. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: string | null }> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, output: () => out, exited };
+}
+
+/** Waits until the CLI printed its listening line; returns the bound port. */
+export async function cliPort(output: () => string, ms = 10000): Promise<number> {
+  let port = 0;
+  await waitFor(() => {
+    const m = /listening on [^\s]+:(\d+) /.exec(output());
+    if (m) port = Number(m[1]);
+    return port > 0;
+  }, ms, `the CLI's listening line in:\n${output()}`);
+  return port;
+}

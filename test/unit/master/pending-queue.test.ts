@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Handoff } from '../../../src/master/handoff.js';
+import { PendingQueue } from '../../../src/master/pending-queue.js';
+
+const h = (id: number, listener = 0): Handoff =>
+  ({ id, listener, handle: { close() {}, getpeername: () => 0 }, clientAddress: '', clientPort: 0, tries: 0, since: 0, data: undefined });
+
+test('FIFO per listener, one bound for all lanes', () => {
+  const q = new PendingQueue(2, 3);
+  assert.ok(q.push(h(1, 0)) && q.push(h(2, 1)) && q.push(h(3, 0)));
+  assert.equal(q.push(h(4, 1)), false, 'full at capacity');
+  assert.equal(q.size, 3);
+  assert.equal(q.shift(0)?.id, 1);
+  assert.equal(q.shift(0)?.id, 3);
+  assert.equal(q.shift(0), undefined);
+  assert.equal(q.peek(1)?.id, 2);
+  q.unshift(h(5, 1));
+  assert.deepEqual([q.shift(1)?.id, q.shift(1)?.id, q.shift(1)], [5, 2, undefined]);
+  assert.equal(q.size, 0);
+});
+
+test('stays FIFO across compaction of a long lane', () => {
+  const q = new PendingQueue(1, 10000);
+  for (let i = 0; i < 5000; i++) q.push(h(i));
+  const out: number[] = [];
+  for (let i = 0; i < 3000; i++) out.push(q.shift(0)!.id);
+  for (let i = 5000; i < 6000; i++) q.push(h(i));
+  for (let x = q.shift(0); x; x = q.shift(0)) out.push(x.id);
+  assert.deepEqual(out, Array.from({ length: 6000 }, (_, i) => i));
+});

@@ -1,0 +1,102 @@
+// Pins every Node.js internal portplex relies on; if a Node release changes one, this fails first.
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import { test } from 'node:test';
+import { fixture } from '../helpers/cluster.js';
+
+type Internal = Record<string, any>;
+
+test('a listening server handle takes a replaced onconnection and yields raw handles with getpeername', async () => {
+  const server = net.createServer() as unknown as Internal;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const got = new Promise<Internal>((resolve) => {
+    server._handle.onconnection = (err: number, handle: Internal) => { assert.equal(err, 0); resolve(handle); };
+  });
+  const client = net.connect(server.address().port, '127.0.0.1');
+  const handle = await got;
+  const peer: Record<string, unknown> = {};
+  assert.equal(handle.getpeername(peer), 0);
+  assert.equal(peer.address, '127.0.0.1');
+  assert.equal(peer.port, client.localPort ?? (await once(client, 'connect'), client.localPort));
+  assert.equal(handle.constructor.name, 'TCP');
+  handle.close();
+  client.destroy();
+  server.close();
+});
+
+test('NODE_-prefixed messages travel as internalMessage, a raw TCP handle rides along, and the sender keeps its copy', async () => {
+  const server = net.createServer() as unknown as Internal;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const accepted = new Promise<Internal>((resolve) => { server._handle.onconnection = (_e: number, h: Internal) => resolve(h); });
+  const client = net.connect(server.address().port, '127.0.0.1');
+  let received = '';
+  client.setEncoding('utf8');
+  client.on('data', (d) => { received += d; });
+  const clientEnded = once(client as unknown as net.Socket, 'end');
+  const handle = await accepted;
+
+  const child = fork(fixture('internals-child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const replies: Internal[] = [];
+  child.on('internalMessage', (m: Internal) => { if (m.cmd === 'NODE_PORTPLEX_TEST') replies.push(m); });
+  let plainInParent = 0;
+  child.on('message', () => { plainInParent++; });
+  while (!replies.some((m) => m.t === 'ready')) await new Promise((r) => setTimeout(r, 10));
+  child.send({ cmd: 'NODE_PORTPLEX_TEST', t: 'handle' }, handle as never);
+  while (!replies.some((m) => m.t === 'got')) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(replies.find((m) => m.t === 'got')!.raw, 'TCP', 'the child receives a raw TCP handle (net.Native)');
+
+  // The child wrote and closed its copy; the client sees no end while the master still holds one.
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(received, 'from-child\n');
+  let ended = false;
+  void clientEnded.then(() => { ended = true; });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(ended, false, 'net.Native handles are not closed by Node after the send');
+  handle.close();
+  await clientEnded;
+
+  child.send({ cmd: 'NODE_PORTPLEX_TEST', t: 'count' });
+  while (!replies.some((m) => m.t === 'count')) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(replies.find((m) => m.t === 'count')!.plainMessages, 0, "the child's 'message' listeners never see NODE_ messages");
+  assert.equal(plainInParent, 0);
+  child.send({ cmd: 'NODE_PORTPLEX_TEST', t: 'bye' });
+  await once(child, 'exit');
+  server.close();
+});
+
+test('net.Server._listen2 accepts a pre-set handle: listening fires, address() asks getsockname, onconnection is installed', async () => {
+  const server = new net.Server() as unknown as Internal;
+  let listenCalls = 0;
+  const fake = {
+    onconnection: null as unknown,
+    listen: () => { listenCalls++; return 0; },
+    getsockname: (out: Record<string, unknown>) => { out.address = '10.1.2.3'; out.port = 4321; out.family = 'IPv4'; return 0; },
+    close: () => {},
+    ref: () => {},
+    unref: () => {},
+  };
+  const connections: unknown[] = [];
+  server.on('connection', (s: unknown) => connections.push(s));
+  server._handle = fake;
+  server._listen2('10.1.2.3', 4321, 4, 511);
+  await once(server as unknown as net.Server, 'listening');
+  assert.equal(listenCalls, 1);
+  assert.equal(server.listening, true);
+  assert.deepEqual(server.address(), { address: '10.1.2.3', port: 4321, family: 'IPv4' });
+  assert.equal(typeof fake.onconnection, 'function');
+
+  // onconnection builds the socket and emits 'connection' synchronously (the worker runtime relies on it).
+  const other = net.createServer() as unknown as Internal;
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  const raw = new Promise<Internal>((resolve) => { other._handle.onconnection = (_e: number, h: Internal) => resolve(h); });
+  const client = net.connect(other.address().port, '127.0.0.1');
+  const h = await raw;
+  (fake.onconnection as (e: number, h: unknown) => void).call(fake, 0, h);
+  assert.equal(connections.length, 1, "'connection' was emitted before onconnection returned");
+  (connections[0] as net.Socket).destroy();
+  client.destroy();
+  other.close();
+  server.close();
+});

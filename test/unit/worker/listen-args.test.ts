@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseListenArgs } from '../../../src/worker/listen-args.js';
+
+const cb = (): void => {};
+
+test('port forms are read; non-port forms are left alone', () => {
+  const cases: Array<[unknown[], Partial<ReturnType<typeof parseListenArgs>> | undefined]> = [
+    [[8080], { port: 8080, host: undefined, backlog: undefined, callback: undefined }],
+    [['8080', cb], { port: 8080, callback: cb }],
+    [[8080, '127.0.0.1', cb], { port: 8080, host: '127.0.0.1', callback: cb }],
+    [[8080, '::', 100, cb], { port: 8080, host: '::', backlog: 100, callback: cb }],
+    [[8080, 100], { port: 8080, backlog: 100 }],
+    [[{ port: 8080, host: 'localhost', backlog: 5 }, cb], { port: 8080, host: 'localhost', backlog: 5, callback: cb }],
+    [[{ port: '9000' }], { port: 9000 }],
+    [['/tmp/sock'], undefined],
+    [[{ path: '/tmp/sock' }], undefined],
+    [[{ fd: 3 }], undefined],
+    [[0], undefined],
+    [[], undefined],
+    [[cb], undefined],
+    [[70000], undefined],
+  ];
+  for (const [args, expected] of cases) {
+    const got = parseListenArgs(args);
+    if (expected === undefined) assert.equal(got, undefined, JSON.stringify(args));
+    else for (const [k, v] of Object.entries(expected)) assert.equal((got as unknown as Record<string, unknown>)[k], v, `${JSON.stringify(args)} ${k}`);
+  }
+});
