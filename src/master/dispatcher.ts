@@ -19,6 +19,10 @@ import type { WorkerSlot } from './worker-slot.js';
 
 export class Dispatcher {
   stopping = false;
+  /** Connections whose handle the master holds (queued or being handed over). */
+  held = 0;
+  /** The most it may hold before descriptors run short (see fd-budget.ts). */
+  budget = Infinity;
   // Reused on every accept and pick: the hot path allocates only the Handoff and the message.
   private readonly peer: PeerName = {};
   private readonly client = { address: '', port: 0 } satisfies ClientInfo;
@@ -47,6 +51,12 @@ export class Dispatcher {
       return;
     }
     this.stats.accepted[listener]++;
+    if (this.held >= this.budget) {
+      // Out of descriptors soon: refuse now, counted, rather than let libuv shed connections unseen.
+      handle.close();
+      this.stats.dropped.fd_limit++;
+      return;
+    }
     const peer = this.peer;
     if (handle.getpeername(peer) !== 0 || peer.address === undefined) {
       // Reset before we looked at it: nothing to serve, but it was accepted, so count it.
@@ -66,6 +76,7 @@ export class Dispatcher {
       return;
     }
     const h: Handoff = { id, handle, listener, clientAddress: address, clientPort: port, tries: 0, since: now, data: undefined };
+    this.held++;
     if (this.stopping) return this.drop(h, 'shutdown');
     this.dispatch(h);
   };
@@ -150,6 +161,7 @@ export class Dispatcher {
     const now = Date.now();
     this.table.establish(id, now);
     h.handle.close();
+    this.held--;
     if (channels.handedOver.hasSubscribers) {
       channels.handedOver.publish({ id, listener: h.listener, worker: slot.id, pid: slot.pid, ms: now - h.since });
     }
@@ -278,6 +290,7 @@ export class Dispatcher {
   private drop(h: Handoff, reason: DropReason): void {
     this.table.remove(h.id);
     h.handle.close();
+    this.held--;
     this.stats.dropped[reason]++;
     if (channels.dropped.hasSubscribers) channels.dropped.publish({ id: h.id, listener: h.listener, reason });
   }

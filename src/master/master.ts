@@ -8,6 +8,7 @@ import { Supervisor } from '../supervisor/supervisor.js';
 import { ConnectionTable } from '../table/connection-table.js';
 import type { ConnectionRecord, RecordFilter } from '../table/types.js';
 import { Dispatcher } from './dispatcher.js';
+import { connectionBudget } from './fd-budget.js';
 import { Listener } from './listener.js';
 import { PendingQueue } from './pending-queue.js';
 import { Pool } from './pool.js';
@@ -100,6 +101,10 @@ export class Master extends EventEmitter {
       await Promise.all(this.bound.map((l) => l.close()));
       this.resolveClosed(err instanceof PortplexError ? err.exitCode : EXIT.internal);
       throw err;
+    }
+    this.dispatcher.budget = connectionBudget(this.slots.length);
+    if (this.config.queueSize > this.dispatcher.budget) {
+      this.emit('log', `queueSize ${this.config.queueSize} exceeds what the open-file limit allows (${this.dispatcher.budget} connections held at once); raise it with ulimit -n`);
     }
     const tickMs = Math.max(10, Math.min(250, Math.floor(this.config.handoffTimeout / 4)));
     this.ticker = setInterval(() => this.dispatcher.tick(Date.now()), tickMs);
