@@ -1,9 +1,14 @@
 // Accept -> pick -> record -> hand over, and everything that can go wrong on the way.
 //
 // Nothing is lost: the master keeps its copy of each connection until the chosen worker says it
-// took it. A refusal, a missed deadline or a dead worker sends the connection to another worker;
-// only when none can take it (tries used up, queue full or timed out, shutdown) does the master
-// close it, and then it counts it.
+// took it. A refusal or a dead worker sends the connection to another worker; only when none can
+// take it (tries used up, queue full or timed out, shutdown) does the master close it, and then
+// it counts it.
+//
+// Never two owners: a connection already sent is only re-dispatched once its worker has answered
+// (refused) or died. A worker that misses the deadline is stalled: what waits behind it moves on
+// at once, the connection in flight waits for the answer, and a worker silent for
+// STUCK_FACTOR deadlines is killed, its exit freeing the connection.
 import type { ClientInfo } from '../balancers/balancer.js';
 import type { Config } from '../config/types.js';
 import { channels } from '../diagnostics.js';
@@ -17,8 +22,13 @@ import type { PeerName, RawHandle } from './raw-handle.js';
 import type { DropReason, MasterStats, RetryReason } from './stats.js';
 import type { WorkerSlot } from './worker-slot.js';
 
+/** A worker silent this many hand-over deadlines is killed. */
+export const STUCK_FACTOR = 5;
+
 export class Dispatcher {
   stopping = false;
+  /** Set by the master: kills a worker that stopped answering. */
+  onStuck: (slot: WorkerSlot) => void = () => {};
   /** Connections whose handle the master holds (queued or being handed over). */
   held = 0;
   /** The most it may hold before descriptors run short (see fd-budget.ts). */
@@ -132,7 +142,7 @@ export class Dispatcher {
         return;
       case 'r':
         if (typeof m.i !== 'number') break;
-        this.onRefuse(slot, m.i, String(m.why));
+        this.onRefuse(slot, m.i, typeof m.why === 'string' ? m.why : '');
         return;
       case 'x':
         this.onClosed(slot, m.c);
@@ -148,10 +158,9 @@ export class Dispatcher {
   }
 
   private onAck(slot: WorkerSlot, id: number): void {
-    slot.stalled = false;
     const h = slot.inFlight;
     if (h === null || h.id !== id) {
-      // Acknowledged after its deadline: the worker's stale check should prevent this.
+      // Not the connection in flight: a confused or malicious worker. Nothing to act on.
       this.stats.lateAcks++;
       return;
     }
@@ -165,23 +174,28 @@ export class Dispatcher {
     if (channels.handedOver.hasSubscribers) {
       channels.handedOver.publish({ id, listener: h.listener, worker: slot.id, pid: slot.pid, ms: now - h.since });
     }
-    this.next(slot);
+    this.answered(slot);
   }
 
   private onRefuse(slot: WorkerSlot, id: number, why: string): void {
     const h = slot.inFlight;
     if (h === null || h.id !== id) {
-      // A late refusal of a connection already sent elsewhere: the worker is answering again.
-      if (why === 'stale' && slot.stalled) {
-        slot.stalled = false;
-        this.drainQueue();
-      }
+      this.stats.malformed++;
       return;
     }
     slot.inFlight = null;
     if (why === 'no-server') slot.listening[h.listener] = false;
     this.retry(h, slot, 'refused');
+    this.answered(slot);
+  }
+
+  /** The worker answered for its connection in flight: it is live, its pipe moves on. */
+  private answered(slot: WorkerSlot): void {
+    const wasStalled = slot.stalled;
+    slot.stalled = false;
+    slot.stuckKilled = false;
     this.next(slot);
+    if (wasStalled) this.drainQueue();
   }
 
   private onClosed(slot: WorkerSlot, value: unknown): void {
@@ -196,6 +210,7 @@ export class Dispatcher {
   }
 
   private onSendError(slot: WorkerSlot): void {
+    // The write failed, so the descriptor never left: safe to send elsewhere.
     const h = slot.inFlight;
     if (h === null) return;
     slot.inFlight = null;
@@ -214,6 +229,7 @@ export class Dispatcher {
     from.excluded = false;
     h.since = Date.now();
     if (slot) this.assign(slot, h);
+    else if (this.stopping) this.drop(h, 'shutdown');
     else this.queue.unshift(h);
   }
 
@@ -231,15 +247,21 @@ export class Dispatcher {
 
   /** Periodic: deadlines of hand-overs in flight and of queued connections. */
   tick(now: number): void {
+    const deadline = this.config.handoffTimeout;
     for (const slot of this.slots) {
       const h = slot.inFlight;
-      if (h !== null && now - h.since > this.config.handoffTimeout) {
-        slot.inFlight = null;
+      if (h === null) continue;
+      const age = now - h.since;
+      if (age > deadline && !slot.stalled) {
         slot.stalled = true;
         slot.failedHandoffs++;
-        this.retry(h, slot, 'timeout');
-        // What waits behind a stalled worker would wait too: move it.
+        this.stats.handoffTimeouts++;
+        // Never sent, so safe to move now; the one in flight waits for the worker's answer.
         for (let w = slot.outbox.shift(); w; w = slot.outbox.shift()) this.retry(w, slot, 'timeout');
+      }
+      if (age > deadline * STUCK_FACTOR && !slot.stuckKilled) {
+        slot.stuckKilled = true;
+        this.onStuck(slot);
       }
     }
     for (let l = 0; l < this.queue.lanesCount; l++) {
@@ -257,6 +279,7 @@ export class Dispatcher {
     slot.inFlight = null;
     for (let h = slot.outbox.shift(); h; h = slot.outbox.shift()) pending.push(h);
     slot.stalled = false;
+    slot.stuckKilled = false;
     slot.listening.length = 0;
     for (const h of pending) this.table.unassign(h.id);
     this.table.purgeWorker(slot.id);

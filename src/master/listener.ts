@@ -21,6 +21,7 @@ export class Listener {
   port = 0;
   family: 'IPv4' | 'IPv6' = 'IPv4';
   private server: InternalServer | undefined;
+  private closing = false;
 
   constructor(readonly config: ListenerConfig) {}
 
@@ -39,6 +40,8 @@ export class Listener {
         this.port = a.port;
         this.family = a.family === 'IPv6' ? 'IPv6' : 'IPv4';
         server._handle!.onconnection = (err, handle) => onAccept(index, err, handle);
+        // close() came while the bind was under way: honour it now.
+        if (this.closing) server.close();
         resolve();
       });
     });
@@ -46,9 +49,10 @@ export class Listener {
 
   /** Stops accepting; connections already accepted are not affected. */
   close(): Promise<void> {
+    this.closing = true;
     const server = this.server;
-    this.server = undefined;
     if (!server || !server.listening) return Promise.resolve();
+    this.server = undefined;
     return new Promise((resolve) => server.close(() => resolve()));
   }
 

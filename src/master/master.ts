@@ -78,6 +78,10 @@ export class Master extends EventEmitter {
     this.dispatcher = new Dispatcher(config, this.table, pools, queue, this.stats, this.slots);
     this.supervisor = new Supervisor(config, this.slots, this.dispatcher, this.bound);
     this.supervisor.on('log', (line: string) => this.emit('log', line));
+    this.dispatcher.onStuck = (slot) => {
+      this.emit('log', `worker ${slot.id} (pid ${slot.pid}) has not answered a hand-over for ${this.config.handoffTimeout * 5} ms; killing it`);
+      this.supervisor.kill(slot, 'SIGKILL');
+    };
     this.supervisor.on('worker-ready', (slot: WorkerSlot) => {
       this.emit('worker-ready', this.info(slot));
       if (!this.readyEmitted && this.slots.every((s) => s.readyAt > 0)) {
@@ -101,6 +105,11 @@ export class Master extends EventEmitter {
       await Promise.all(this.bound.map((l) => l.close()));
       this.resolveClosed(err instanceof PortplexError ? err.exitCode : EXIT.internal);
       throw err;
+    }
+    if (this.stopPromise) {
+      // stop() came while binding: undo the binds and start nothing.
+      await Promise.all(this.bound.map((l) => l.close()));
+      return this.listenerInfo();
     }
     this.dispatcher.budget = connectionBudget(this.slots.length);
     if (this.config.queueSize > this.dispatcher.budget) {
@@ -193,10 +202,9 @@ export class Master extends EventEmitter {
   /** Collects stale records and asks ready workers which connections they still hold. */
   private sweep(): void {
     const now = Date.now();
-    this.table.sweep(now, {
-      queuedMaxAgeMs: this.config.queueTimeout * 2,
-      handingOverMaxAgeMs: this.config.handoffTimeout * (this.config.maxHandoffs + 1) * 2,
-    });
+    // Queued and handing-over records belong to the dispatcher, which times them out itself;
+    // only established records can go stale, and the workers' answers reconcile those.
+    this.table.sweep(now, { queuedMaxAgeMs: Infinity, handingOverMaxAgeMs: Infinity });
     for (const s of this.slots) {
       if (s.state === 'ready' && s.child?.connected) {
         try {

@@ -16,8 +16,10 @@ export class MasterStats {
   readonly retries: Record<RetryReason, number> = { refused: 0, timeout: 0, worker_exit: 0, send_error: 0 };
   /** Messages from workers that were not of our protocol's shape: ignored and counted. */
   malformed = 0;
-  /** Acks for connections the master no longer waited for (after a deadline). */
+  /** Acks naming a connection that was not the one in flight to that worker. */
   lateAcks = 0;
+  /** Hand-overs not answered within the deadline (the worker is stalled until it answers). */
+  handoffTimeouts = 0;
 
   constructor(listeners: number) {
     this.accepted = new Array<number>(listeners).fill(0);

@@ -20,6 +20,8 @@ export class WorkerSlot {
   readonly outbox: Handoff[] = [];
   /** Missed a hand-over deadline: gets nothing new until it answers again. */
   stalled = false;
+  /** Silent so long that it was killed; its exit frees the connection in flight. */
+  stuckKilled = false;
   /** Set around a re-pick so the worker that just refused is not chosen again. */
   excluded = false;
   /** Asked to stop: finishes its pipe, then gets the stop message. */

@@ -78,7 +78,18 @@ export class Supervisor extends EventEmitter {
       if (!isOurs(m)) return;
       this.onMessage(slot, m as unknown as Record<string, unknown>);
     });
-    child.on('error', (err) => this.emit('log', `worker ${slot.id}: ${err.message}`));
+    child.on('error', (err) => {
+      this.emit('log', `worker ${slot.id}: ${err.message}`);
+      if (child.pid === undefined && !exited) {
+        // The process never started (EAGAIN, EMFILE): Node emits no 'exit' for that.
+        exited = true;
+        disconnected = true;
+        slot.state = 'exited';
+        slot.lastExit = { code: null, signal: null };
+        clearTimeout(readyTimer);
+        gone();
+      }
+    });
     // Messages are only all read once the channel reports its end; exit alone may come first.
     child.on('disconnect', () => {
       disconnected = true;
@@ -109,10 +120,17 @@ export class Supervisor extends EventEmitter {
   private onMessage(slot: WorkerSlot, m: Record<string, unknown>): void {
     switch (m.t) {
       case 'listening': {
-        if (!Array.isArray(m.l)) break;
+        if (!Array.isArray(m.l) || m.l.length > this.bound.length) break;
         slot.listening.length = 0;
-        for (const i of m.l) if (typeof i === 'number') slot.listening[i] = true;
-        if (m.l.length > 0) this.markReady(slot);
+        let any = false;
+        for (const i of m.l) {
+          // Only listeners of this worker's own group count; anything else is ignored.
+          if (Number.isInteger(i) && i >= 0 && i < this.bound.length && this.bound[i].config.group === slot.group.name) {
+            slot.listening[i] = true;
+            any = true;
+          }
+        }
+        if (any) this.markReady(slot);
         this.dispatcher.drainQueue();
         return;
       }

@@ -96,6 +96,8 @@ export class WorkerRuntime implements HandleOwner {
     for (const l of handle.listeners) this.byListener[l.i] = handle;
     this.announce();
     this.refChanged();
+    // The master died before the application listened: its 'disconnect' has come and gone.
+    if (!process.connected) this.onMasterGone();
   }
 
   unserve(handle: ClusterHandle): void {

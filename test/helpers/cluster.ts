@@ -43,7 +43,13 @@ export function firstLine(port: number, socket = new net.Socket()): Promise<{ li
 
 /** GET over HTTP/1.1 without keep-alive; resolves with status and body. */
 export async function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { connection: 'close' } });
+  let res: Response;
+  try {
+    res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { connection: 'close' } });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`GET ${path}: ${cause?.code ?? cause?.message ?? String(err)}`);
+  }
   return { status: res.status, body: await res.text() };
 }
 
