@@ -28,6 +28,7 @@ export interface UserConfig extends GroupInput {
   queueSize?: number;
   queueTimeout?: number;
   handoffTimeout?: number;
+  handoffWindow?: number;
   maxHandoffs?: number;
   grace?: number;
   readyTimeout?: number;
@@ -71,6 +72,8 @@ export interface Config {
   readonly queueSize: number;
   readonly queueTimeout: number;
   readonly handoffTimeout: number;
+  /** Connections sent to one worker and not yet acknowledged, at most. */
+  readonly handoffWindow: number;
   readonly maxHandoffs: number;
   readonly grace: number;
   readonly readyTimeout: number;

@@ -9,7 +9,7 @@ import type { Config, GroupConfig, GroupInput, ListenerConfig, UserConfig } from
 
 const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections'];
 const TOP_KEYS = [
-  ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'queueSize', 'queueTimeout', 'handoffTimeout', 'maxHandoffs',
+  ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
   'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval',
 ];
 const DEFAULT_GROUP = 'default';
@@ -27,6 +27,7 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
     queueSize: int(input.queueSize, 'queueSize', DEFAULTS.queueSize, 0),
     queueTimeout: int(input.queueTimeout, 'queueTimeout', DEFAULTS.queueTimeout, 1),
     handoffTimeout: int(input.handoffTimeout, 'handoffTimeout', DEFAULTS.handoffTimeout, 10),
+    handoffWindow: int(input.handoffWindow, 'handoffWindow', DEFAULTS.handoffWindow, 1, 64),
     maxHandoffs: int(input.maxHandoffs, 'maxHandoffs', DEFAULTS.maxHandoffs, 1),
     grace: int(input.grace, 'grace', DEFAULTS.grace, 0),
     readyTimeout: int(input.readyTimeout, 'readyTimeout', DEFAULTS.readyTimeout, 1),

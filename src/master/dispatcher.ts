@@ -37,6 +37,7 @@ export class Dispatcher {
   private readonly peer: PeerName = {};
   private readonly client = { address: '', port: 0 } satisfies ClientInfo;
   private readonly sendDone = new Map<WorkerSlot, (err: Error | null) => void>();
+  private readonly window: number;
 
   constructor(
     private readonly config: Config,
@@ -46,6 +47,7 @@ export class Dispatcher {
     readonly stats: MasterStats,
     private readonly slots: readonly WorkerSlot[],
   ) {
+    this.window = config.handoffWindow;
     for (const slot of slots) {
       this.sendDone.set(slot, (err) => {
         if (err) this.onSendError(slot);
@@ -108,12 +110,12 @@ export class Dispatcher {
 
   private assign(slot: WorkerSlot, h: Handoff): void {
     this.table.assign(h.id, slot.id, slot.pid);
-    if (slot.inFlight === null) this.send(slot, h);
+    if (slot.inFlight.length < this.window && slot.outbox.length === 0) this.send(slot, h);
     else slot.outbox.push(h);
   }
 
   private send(slot: WorkerSlot, h: Handoff): void {
-    slot.inFlight = h;
+    slot.inFlight.push(h);
     h.tries++;
     h.since = Date.now();
     const msg: ConnMessage = { cmd: CMD, t: 'c', i: h.id, l: h.listener, s: h.since };
@@ -125,11 +127,19 @@ export class Dispatcher {
     }
   }
 
-  /** Sends the next waiting connection, or the stop message once the pipe is empty. */
+  /** Fills the window from the outbox, or sends the stop message once the pipe is empty. */
   private next(slot: WorkerSlot): void {
-    const h = slot.outbox.shift();
-    if (h) this.send(slot, h);
-    else if (slot.stopRequested && slot.state !== 'stopping' && slot.state !== 'exited') this.sendStop(slot);
+    while (slot.inFlight.length < this.window && slot.outbox.length > 0) this.send(slot, slot.outbox.shift()!);
+    if (slot.idle && slot.stopRequested && slot.state !== 'stopping' && slot.state !== 'exited') this.sendStop(slot);
+  }
+
+  /** Takes connection `id` out of the worker's window; undefined if it is not there. */
+  private take(slot: WorkerSlot, id: number): Handoff | undefined {
+    const list = slot.inFlight;
+    for (let i = 0; i < list.length; i++) {
+      if (list[i].id === id) return i === 0 ? list.shift() : list.splice(i, 1)[0];
+    }
+    return undefined;
   }
 
   /** Handles one message of ours from a worker; anything malformed is counted and ignored. */
@@ -158,13 +168,12 @@ export class Dispatcher {
   }
 
   private onAck(slot: WorkerSlot, id: number): void {
-    const h = slot.inFlight;
-    if (h === null || h.id !== id) {
-      // Not the connection in flight: a confused or malicious worker. Nothing to act on.
+    const h = this.take(slot, id);
+    if (h === undefined) {
+      // Not a connection in flight to this worker: a confused or malicious worker.
       this.stats.lateAcks++;
       return;
     }
-    slot.inFlight = null;
     slot.handedOver++;
     this.stats.handedOver++;
     const now = Date.now();
@@ -178,12 +187,11 @@ export class Dispatcher {
   }
 
   private onRefuse(slot: WorkerSlot, id: number, why: string): void {
-    const h = slot.inFlight;
-    if (h === null || h.id !== id) {
+    const h = this.take(slot, id);
+    if (h === undefined) {
       this.stats.malformed++;
       return;
     }
-    slot.inFlight = null;
     if (why === 'no-server') slot.listening[h.listener] = false;
     this.retry(h, slot, 'refused');
     this.answered(slot);
@@ -210,12 +218,13 @@ export class Dispatcher {
   }
 
   private onSendError(slot: WorkerSlot): void {
-    // The write failed, so the descriptor never left: safe to send elsewhere.
-    const h = slot.inFlight;
-    if (h === null) return;
-    slot.inFlight = null;
-    this.retry(h, slot, 'send_error');
-    this.next(slot);
+    // The channel to this worker is broken. Which of its connections arrived is unknowable, so
+    // none may go elsewhere while it lives: end it, and its exit re-dispatches them all.
+    this.stats.sendErrors++;
+    if (!slot.stuckKilled) {
+      slot.stuckKilled = true;
+      this.onStuck(slot);
+    }
   }
 
   /** Tries `h` on another worker; `from` is kept out of this one pick. */
@@ -249,14 +258,14 @@ export class Dispatcher {
   tick(now: number): void {
     const deadline = this.config.handoffTimeout;
     for (const slot of this.slots) {
-      const h = slot.inFlight;
-      if (h === null) continue;
+      const h = slot.inFlight[0];
+      if (h === undefined) continue;
       const age = now - h.since;
       if (age > deadline && !slot.stalled) {
         slot.stalled = true;
         slot.failedHandoffs++;
         this.stats.handoffTimeouts++;
-        // Never sent, so safe to move now; the one in flight waits for the worker's answer.
+        // Never sent, so safe to move now; those in flight wait for the worker's answer.
         for (let w = slot.outbox.shift(); w; w = slot.outbox.shift()) this.retry(w, slot, 'timeout');
       }
       if (age > deadline * STUCK_FACTOR && !slot.stuckKilled) {
@@ -274,9 +283,8 @@ export class Dispatcher {
 
   /** A worker's process is gone: re-dispatch what it had not taken, forget what it had. */
   workerGone(slot: WorkerSlot): void {
-    const pending: Handoff[] = [];
-    if (slot.inFlight) pending.push(slot.inFlight);
-    slot.inFlight = null;
+    // Its process is gone, so whatever it was sent died with it (or never left Node's queue).
+    const pending: Handoff[] = slot.inFlight.splice(0);
     for (let h = slot.outbox.shift(); h; h = slot.outbox.shift()) pending.push(h);
     slot.stalled = false;
     slot.stuckKilled = false;

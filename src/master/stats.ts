@@ -4,7 +4,7 @@
 export type DropReason = 'queue_full' | 'queue_timeout' | 'handoff_failed' | 'shutdown' | 'accept_failed' | 'table_full' | 'fd_limit';
 
 /** Why a hand-over was tried again. */
-export type RetryReason = 'refused' | 'timeout' | 'worker_exit' | 'send_error';
+export type RetryReason = 'refused' | 'timeout' | 'worker_exit';
 
 export class MasterStats {
   /** Per listener index. */
@@ -13,11 +13,13 @@ export class MasterStats {
   readonly acceptErrorsByCode = new Map<string, number>();
   handedOver = 0;
   readonly dropped: Record<DropReason, number> = { queue_full: 0, queue_timeout: 0, handoff_failed: 0, shutdown: 0, accept_failed: 0, table_full: 0, fd_limit: 0 };
-  readonly retries: Record<RetryReason, number> = { refused: 0, timeout: 0, worker_exit: 0, send_error: 0 };
+  readonly retries: Record<RetryReason, number> = { refused: 0, timeout: 0, worker_exit: 0 };
   /** Messages from workers that were not of our protocol's shape: ignored and counted. */
   malformed = 0;
   /** Acks naming a connection that was not the one in flight to that worker. */
   lateAcks = 0;
+  /** Failed writes to a worker's channel (the worker is then replaced). */
+  sendErrors = 0;
   /** Hand-overs not answered within the deadline (the worker is stalled until it answers). */
   handoffTimeouts = 0;
 

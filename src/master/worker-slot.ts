@@ -14,8 +14,12 @@ export class WorkerSlot {
   readonly listening: boolean[] = [];
   startedAt = 0;
   readyAt = 0;
-  /** Connection sent and not yet acknowledged: Node carries one handle per child at a time. */
-  inFlight: Handoff | null = null;
+  /**
+   * Connections sent and not yet answered, oldest first. Node writes one handle at a time per
+   * child and queues the rest until the child's NODE_HANDLE_ACK; a small window keeps that pipe
+   * busy instead of waiting a full round trip per connection.
+   */
+  readonly inFlight: Handoff[] = [];
   /** Connections assigned to this worker, waiting for the pipe. */
   readonly outbox: Handoff[] = [];
   /** Missed a hand-over deadline: gets nothing new until it answers again. */
@@ -49,6 +53,6 @@ export class WorkerSlot {
 
   /** Nothing in flight and nothing waiting. */
   get idle(): boolean {
-    return this.inFlight === null && this.outbox.length === 0;
+    return this.inFlight.length === 0 && this.outbox.length === 0;
   }
 }

@@ -93,7 +93,13 @@ export class Supervisor extends EventEmitter {
     // Messages are only all read once the channel reports its end; exit alone may come first.
     child.on('disconnect', () => {
       disconnected = true;
-      if (slot.state === 'starting' || slot.state === 'ready') slot.state = 'stopping';
+      if (!exited && (slot.state === 'starting' || slot.state === 'ready')) {
+        // Alive without a channel: it can neither take connections nor say which it took, so
+        // nothing it was sent may go elsewhere while it lives. Replace it.
+        slot.state = 'stopping';
+        this.emit('log', `worker ${slot.id} (pid ${slot.pid}) closed its IPC channel; replacing it`);
+        this.kill(slot, 'SIGKILL');
+      }
       gone();
     });
     child.on('exit', (code, signal) => {

@@ -15,30 +15,45 @@ export function sendToMaster(message: ToMaster): void {
   }
 }
 
-let closed: number[] = [];
-let flushScheduled = false;
+/** ms a close report may wait for an ack to ride on before it goes out alone. */
+const CLOSE_REPORT_DELAY = 10;
 
-/** Queues the close of connection `id`; closes within one event-loop turn go out in one message. */
+let closed: number[] = [];
+let flushTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Queues the close of connection `id`. Under load the next ack carries it (one message per
+ * connection instead of two); when idle it goes out alone within CLOSE_REPORT_DELAY ms.
+ */
 export function reportClose(id: number): void {
   closed.push(id);
-  if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flushCloses);
+  if (flushTimer === undefined) {
+    flushTimer = setTimeout(flushCloses, CLOSE_REPORT_DELAY);
+    flushTimer.unref();
   }
 }
 
-/** Sends pending close reports now (before an ack, on shutdown). */
+/** Sends pending close reports now (also on shutdown). */
 export function flushCloses(): void {
-  flushScheduled = false;
+  if (flushTimer !== undefined) {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+  }
   if (closed.length === 0) return;
   const c = closed;
   closed = [];
   sendToMaster({ cmd: CMD, t: 'x', c });
 }
 
-/** Acknowledges a handed-over connection. */
+/** Acknowledges a handed-over connection, with any close reports waiting. */
 export function ack(id: number): void {
-  sendToMaster({ cmd: CMD, t: 'a', i: id });
+  if (closed.length === 0) {
+    sendToMaster({ cmd: CMD, t: 'a', i: id });
+    return;
+  }
+  const c = closed;
+  closed = [];
+  sendToMaster({ cmd: CMD, t: 'a', i: id, c });
 }
 
 /** Refuses a handed-over connection: the master gives it to another worker. */

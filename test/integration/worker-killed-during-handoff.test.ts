@@ -27,8 +27,8 @@ function attempt(port: number): Promise<Outcome> {
   });
 }
 
-test('killing a worker mid-stream of hand-overs: every connection is served or closed and counted', async () => {
-  const { master, port } = await startMaster({ script: fixture('hold.js'), workers: 2, restartDelay: 50 });
+for (const handoffWindow of [1, 4]) test(`killing a worker mid-stream of hand-overs (window ${handoffWindow}): every connection is served or closed and counted`, async () => {
+  const { master, port } = await startMaster({ script: fixture('hold.js'), workers: 2, restartDelay: 50, handoffWindow });
   const victim = master.workers().find((w) => w.id === 1)!;
   let ackedByVictim = 0;
   let killed = false;
