@@ -54,7 +54,9 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const [script, args] = cmd.processedArgs as [string | undefined, string[]];
+  const [script, rawArgs] = cmd.processedArgs as [string | undefined, string[]];
+  // With passThroughOptions commander keeps the "--" separator; the application must not see it.
+  const args = rawArgs[0] === '--' ? rawArgs.slice(1) : rawArgs;
   const flags = cmd.opts<Flags>();
   if (script === undefined && flags.config === undefined) {
     cmd.outputHelp({ error: true });

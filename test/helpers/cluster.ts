@@ -72,13 +72,13 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: Ch
   return { child, output: () => out, exited };
 }
 
-/** Waits until the CLI printed its listening line; returns the bound port. */
+/** Waits until the CLI printed its listening line and all workers are ready; returns the bound port. */
 export async function cliPort(output: () => string, ms = 10000): Promise<number> {
   let port = 0;
   await waitFor(() => {
     const m = /listening on [^\s]+:(\d+) /.exec(output());
     if (m) port = Number(m[1]);
-    return port > 0;
-  }, ms, `the CLI's listening line in:\n${output()}`);
+    return port > 0 && /workers ready in/.test(output());
+  }, ms, `the CLI's listening and ready lines in:\n${output()}`);
   return port;
 }
