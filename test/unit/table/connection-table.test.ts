@@ -4,6 +4,21 @@ import fc from 'fast-check';
 import { ConnectionTable, MAX_WORKER, SLOT_LIMIT } from '../../../src/table/connection-table.js';
 import { State, type Protocol } from '../../../src/table/types.js';
 
+/** Every method refuses an id that names no live record, without throwing. */
+function assertUnknown(table: ConnectionTable, id: number): void {
+  assert.equal(table.has(id), false);
+  assert.equal(table.get(id), undefined);
+  assert.equal(table.remove(id), false);
+  assert.equal(table.assign(id, 2, 20), false);
+  assert.equal(table.unassign(id), false);
+  assert.equal(table.establish(id, T0), false);
+  assert.equal(table.setState(id, State.Closing), false);
+  assert.equal(table.workerOf(id), -1);
+  assert.equal(table.stateOf(id), -1);
+  assert.equal(table.listenerOf(id), -1);
+  assert.equal(table.slotOf(id), -1);
+}
+
 const T0 = 1_700_000_000_000;
 
 /** A table with one queued TCP record per address, on listener 0, ports 40000 + i. */
@@ -95,16 +110,7 @@ describe('ConnectionTable: records', () => {
     const fresh = table.add('tcp', '192.0.2.2', 2000, 0, State.Queued, T0);
     assert.equal(table.slotOf(fresh), old % SLOT_LIMIT, 'the freed slot is reused');
     assert.notEqual(fresh, old);
-    assert.equal(table.has(old), false);
-    assert.equal(table.get(old), undefined);
-    assert.equal(table.remove(old), false);
-    assert.equal(table.assign(old, 2, 200), false);
-    assert.equal(table.unassign(old), false);
-    assert.equal(table.establish(old, T0), false);
-    assert.equal(table.setState(old, State.Closing), false);
-    assert.equal(table.stateOf(old), -1);
-    assert.equal(table.workerOf(old), -1);
-    assert.equal(table.slotOf(old), -1);
+    assertUnknown(table, old);
     assert.equal(table.get(fresh)?.clientAddress, '192.0.2.2');
     assert.equal(table.stateOf(fresh), State.Queued);
     assert.equal(table.activeCount(1), 0);
@@ -174,18 +180,7 @@ describe('ConnectionTable: bad ids', () => {
   ];
   for (const value of bad) {
     it(`answers false, -1 or undefined for ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`, () => {
-      const id = value as number;
-      assert.equal(table.has(id), false);
-      assert.equal(table.get(id), undefined);
-      assert.equal(table.remove(id), false);
-      assert.equal(table.assign(id, 2, 20), false);
-      assert.equal(table.unassign(id), false);
-      assert.equal(table.establish(id, T0), false);
-      assert.equal(table.setState(id, State.Closing), false);
-      assert.equal(table.workerOf(id), -1);
-      assert.equal(table.stateOf(id), -1);
-      assert.equal(table.listenerOf(id), -1);
-      assert.equal(table.slotOf(id), -1);
+      assertUnknown(table, value as number);
       assert.equal(table.size, 1);
       assert.equal(table.activeCount(1), 1);
       assert.equal(table.stateOf(live), State.HandingOver);
