@@ -2,9 +2,11 @@
 // The `portplex` command.
 import { Command, CommanderError, Option } from 'commander';
 import { ALGORITHMS } from '../balancers/index.js';
+import { defaultAdminPath } from '../admin/socket-path.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { EXIT, PortplexError } from '../errors.js';
 import { collect, weightList, wholeNumber, type Flags } from './options.js';
+import { addAdminCommands } from './admin-commands.js';
 import { run } from './run.js';
 import { VERSION } from './version.js';
 
@@ -14,6 +16,8 @@ Examples:
   $ portplex -w 4 -l 8080 -a least-connections app.js -- --app-flag
   $ portplex -l 127.0.0.1:8080 -l [::1]:8080 -w 2 --weights 3,1 app.js
   $ portplex -c portplex.json                     everything from a config file
+  $ portplex status                               workers of the running master
+  $ portplex connections --worker 2               its connection record table
 
 The application is unmodified: in each worker, listen() on a cluster port does not bind;
 the master hands that port's connections to it. Workers get PORTPLEX_WORKER_ID and PORT.
@@ -25,6 +29,7 @@ export function program(): Command {
   return new Command('portplex')
     .description('Many Node.js worker processes behind one address and port, balanced by a master.')
     .version(VERSION, '-v, --version')
+    .enablePositionalOptions()
     .argument('[script]', 'the application to run in each worker')
     .argument('[args...]', 'arguments for the application (after --)')
     .passThroughOptions()
@@ -40,12 +45,18 @@ export function program(): Command {
     .option('--ready-timeout <ms>', `time a worker gets to start listening (default: ${DEFAULTS.readyTimeout})`, wholeNumber(1))
     .option('--max-restarts <n>', `consecutive failed starts before giving up (default: ${DEFAULTS.maxRestarts})`, wholeNumber(0))
     .option('-c, --config <file>', 'JSON config file (flags override it)')
+    .option('--admin <path>', `admin socket, mode 0600 (default: ${defaultAdminPath()})`)
     .addHelpText('after', EXAMPLES)
     .exitOverride();
 }
 
 async function main(argv: string[]): Promise<number> {
   const cmd = program();
+  // A subcommand's work, when one ran instead of the master.
+  let work: Promise<void> | undefined;
+  addAdminCommands(cmd, (p) => { work = p; });
+  let runArgs: [string | undefined, string[]] | undefined;
+  cmd.action((script: string | undefined, rawArgs: string[]) => { runArgs = [script, rawArgs]; });
   try {
     cmd.parse(argv);
   } catch (err) {
@@ -54,7 +65,11 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const [script, rawArgs] = cmd.processedArgs as [string | undefined, string[]];
+  if (work) {
+    await work;
+    return EXIT.ok;
+  }
+  const [script, rawArgs] = runArgs ?? [undefined, []];
   // With passThroughOptions commander keeps the "--" separator; the application must not see it.
   const args = rawArgs[0] === '--' ? rawArgs.slice(1) : rawArgs;
   const flags = cmd.opts<Flags>();

@@ -16,6 +16,7 @@ export interface Flags {
   readyTimeout?: number;
   maxRestarts?: number;
   config?: string;
+  admin?: string;
 }
 
 /** commander parser: a whole number >= min. */

@@ -1,5 +1,7 @@
 // `portplex <script>`: starts a master in the foreground and drains it on SIGINT/SIGTERM.
 import { relative, resolve } from 'node:path';
+import { startAdminServer, type AdminServer } from '../admin/server.js';
+import { defaultAdminPath } from '../admin/socket-path.js';
 import { loadConfigFile } from '../config/load-file.js';
 import type { UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
@@ -46,13 +48,21 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   });
 
   const listeners = await master.start();
+  let admin: AdminServer | undefined;
+  try {
+    admin = await startAdminServer(master, flags.admin ?? defaultAdminPath());
+  } catch (err) {
+    console.error(`portplex: admin socket disabled: ${(err as Error).message}`);
+  }
   const groups = config.groups.map((g) => `${g.workers} x ${relative(process.cwd(), g.script) || g.script}`).join(', ');
   console.log(`portplex ${VERSION}: master pid ${process.pid}, ${groups}`);
   for (const l of listeners) {
     const host = l.family === 'IPv6' ? `[${l.address}]` : l.address;
     console.log(`portplex: listening on ${host}:${l.port} (tcp) -> group ${l.group}, ${l.algorithm}`);
   }
+  if (admin) console.log(`portplex: admin socket ${admin.path} (portplex status, portplex connections)`);
   const code = await master.closed;
+  await admin?.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (code === EXIT.ok) console.log('portplex: stopped cleanly');

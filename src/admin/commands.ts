@@ -1,0 +1,61 @@
+// What each admin command does with the master; one function per command, plain data out.
+import type { Master } from '../master/master.js';
+import type { RecordFilter } from '../table/types.js';
+import { VERSION } from '../cli/version.js';
+
+/** Thrown for a bad request: becomes { ok: false } with this code. */
+export class AdminError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** `portplex status`: listeners, algorithm, workers. */
+export function status(master: Master): unknown {
+  return {
+    version: VERSION,
+    pid: process.pid,
+    uptimeMs: Math.round(process.uptime() * 1000),
+    listeners: master.listenerInfo(),
+    workers: master.workers(),
+    table: { records: master.table.size },
+    stats: {
+      accepted: master.stats.accepted,
+      handedOver: master.stats.handedOver,
+      dropped: master.stats.dropped,
+      retries: master.stats.retries,
+    },
+  };
+}
+
+const STATES = ['queued', 'handing-over', 'established', 'closing'];
+
+/** `portplex connections`: the connection record table, filtered, like ipvsadm -L -c. */
+export function connections(master: Master, request: Record<string, unknown>): unknown {
+  const filter: { -readonly [K in keyof RecordFilter]: RecordFilter[K] } = {};
+  if (request.worker !== undefined) {
+    if (!Number.isInteger(request.worker)) throw new AdminError('BAD_REQUEST', `worker: expected a worker id, got ${JSON.stringify(request.worker)}`);
+    filter.worker = request.worker as number;
+  }
+  if (request.state !== undefined) {
+    if (typeof request.state !== 'string' || !STATES.includes(request.state)) {
+      throw new AdminError('BAD_REQUEST', `state: expected one of ${STATES.join(', ')}, got ${JSON.stringify(request.state)}`);
+    }
+    filter.state = request.state;
+  }
+  if (request.client !== undefined) {
+    if (typeof request.client !== 'string') throw new AdminError('BAD_REQUEST', 'client: expected an address');
+    filter.clientAddress = request.client;
+  }
+  const limit = request.limit === undefined ? 10000 : request.limit;
+  if (!Number.isInteger(limit) || (limit as number) < 1) throw new AdminError('BAD_REQUEST', `limit: expected a whole number >= 1, got ${JSON.stringify(limit)}`);
+  const listeners = master.listenerInfo();
+  const now = Date.now();
+  return {
+    total: master.table.size,
+    records: master.connections(filter, limit as number).map((r) => {
+      const l = listeners[r.listener];
+      return { ...r, cluster: l ? `${l.family === 'IPv6' ? `[${l.address}]` : l.address}:${l.port}` : '', ageMs: now - r.acceptedAt };
+    }),
+  };
+}

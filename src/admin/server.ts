@@ -1,0 +1,98 @@
+// The master's control endpoint: a Unix socket, mode 0600, one JSON request per connection.
+import { chmodSync, unlinkSync } from 'node:fs';
+import net from 'node:net';
+import { dirname } from 'node:path';
+import type { Master } from '../master/master.js';
+import { AdminError, connections, status } from './commands.js';
+import { MAX_REQUEST_BYTES, REQUEST_TIMEOUT, type AdminResponse } from './protocol.js';
+import { ensureAdminDir } from './socket-path.js';
+
+type Handler = (master: Master, request: Record<string, unknown>) => unknown;
+
+const HANDLERS: Record<string, Handler> = {
+  status: (m) => status(m),
+  connections: (m, r) => connections(m, r),
+};
+
+/** A running admin endpoint. */
+export interface AdminServer {
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+/** Listens on `path` (its directory made 0700, the socket 0600); refuses if another master owns it. */
+export async function startAdminServer(master: Master, path: string): Promise<AdminServer> {
+  ensureAdminDir(dirname(path));
+  await removeStaleSocket(path);
+  const server = net.createServer((socket) => serve(master, socket));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  chmodSync(path, 0o600);
+  server.unref();
+  return {
+    path,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function serve(master: Master, socket: net.Socket): void {
+  let buf = '';
+  socket.setEncoding('utf8');
+  socket.setTimeout(REQUEST_TIMEOUT, () => socket.destroy());
+  socket.on('error', () => {});
+  const onData = (chunk: string): void => {
+    buf += chunk;
+    const nl = buf.indexOf('\n');
+    if (nl < 0) {
+      if (buf.length > MAX_REQUEST_BYTES) reply(socket, { ok: false, code: 'TOO_LARGE', error: `request larger than ${MAX_REQUEST_BYTES} bytes` });
+      return;
+    }
+    socket.off('data', onData);
+    reply(socket, handle(master, buf.slice(0, nl)));
+  };
+  socket.on('data', onData);
+}
+
+function handle(master: Master, line: string): AdminResponse {
+  let request: unknown;
+  try {
+    request = JSON.parse(line);
+  } catch {
+    return { ok: false, code: 'BAD_REQUEST', error: 'request is not JSON' };
+  }
+  if (request === null || typeof request !== 'object' || typeof (request as { cmd?: unknown }).cmd !== 'string') {
+    return { ok: false, code: 'BAD_REQUEST', error: 'request needs a "cmd" string' };
+  }
+  const r = request as Record<string, unknown>;
+  const handler = Object.hasOwn(HANDLERS, r.cmd as string) ? HANDLERS[r.cmd as string] : undefined;
+  if (!handler) return { ok: false, code: 'UNKNOWN_COMMAND', error: `unknown command ${JSON.stringify(r.cmd)}; known: ${Object.keys(HANDLERS).join(', ')}` };
+  try {
+    return { ok: true, result: handler(master, r) };
+  } catch (err) {
+    if (err instanceof AdminError) return { ok: false, code: err.code, error: err.message };
+    return { ok: false, code: 'INTERNAL', error: (err as Error).message };
+  }
+}
+
+function reply(socket: net.Socket, response: AdminResponse): void {
+  socket.end(`${JSON.stringify(response)}\n`);
+}
+
+async function removeStaleSocket(path: string): Promise<void> {
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(path);
+    probe.once('connect', () => { probe.destroy(); resolve(true); });
+    probe.once('error', () => resolve(false));
+  });
+  if (live) throw new Error(`another portplex master is using the admin socket ${path}; give this one its own with --admin <path>`);
+  try {
+    unlinkSync(path);
+  } catch {
+    // Nothing there.
+  }
+}

@@ -1,0 +1,84 @@
+// `portplex status` and `portplex connections`: ask a running master over its admin socket.
+import { Command } from 'commander';
+import { adminRequest } from '../admin/client.js';
+import { defaultAdminPath } from '../admin/socket-path.js';
+import type { ListenerInfo, WorkerInfo } from '../master/master.js';
+import { wholeNumber } from './options.js';
+
+interface StatusResult {
+  version: string;
+  pid: number;
+  uptimeMs: number;
+  listeners: ListenerInfo[];
+  workers: WorkerInfo[];
+  table: { records: number };
+}
+
+interface ConnectionsResult {
+  total: number;
+  records: Array<{ protocol: string; state: string; clientAddress: string; clientPort: number; cluster: string; worker: number; pid: number; ageMs: number }>;
+}
+
+/** Adds the admin subcommands to `program`; `run` receives each command's promise. */
+export function addAdminCommands(program: Command, run: (work: Promise<void>) => void): void {
+  program
+    .command('status')
+    .description('listeners, algorithm and workers of a running master')
+    .option('--admin <path>', 'admin socket of the master', defaultAdminPath())
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .action((opts: { admin: string; json?: boolean }) => run(statusCommand(opts)));
+  program
+    .command('connections')
+    .description('the connection record table of a running master (like ipvsadm -L -c)')
+    .option('--admin <path>', 'admin socket of the master', defaultAdminPath())
+    .option('--worker <id>', 'only this worker\'s connections', wholeNumber(1))
+    .option('--state <state>', 'only queued, handing-over, established or closing')
+    .option('--client <address>', 'only connections from this client address')
+    .option('--limit <n>', 'at most this many records', wholeNumber(1))
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .action((opts: { admin: string; worker?: number; state?: string; client?: string; limit?: number; json?: boolean }) => run(connectionsCommand(opts)));
+}
+
+async function statusCommand(opts: { admin: string; json?: boolean }): Promise<void> {
+  const s = (await adminRequest(opts.admin, { cmd: 'status' })) as StatusResult;
+  if (opts.json) return print(JSON.stringify(s, null, 2));
+  const lines = [`portplex ${s.version}, master pid ${s.pid}, up ${duration(s.uptimeMs)}, ${s.table.records} connection records`];
+  for (const l of s.listeners) lines.push(`listener ${l.index}  ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.algorithm}`);
+  lines.push(table(
+    ['worker', 'group', 'pid', 'state', 'weight', 'active', 'total', 'restarts', 'uptime'],
+    s.workers.map((w) => [w.id, w.group, w.pid, w.state, w.weight, w.active, w.handedOver, w.restarts, duration(w.uptimeMs)]),
+  ));
+  print(lines.join('\n'));
+}
+
+async function connectionsCommand(opts: { admin: string; worker?: number; state?: string; client?: string; limit?: number; json?: boolean }): Promise<void> {
+  const r = (await adminRequest(opts.admin, { cmd: 'connections', worker: opts.worker, state: opts.state, client: opts.client, limit: opts.limit })) as ConnectionsResult;
+  if (opts.json) return print(JSON.stringify(r, null, 2));
+  print(table(
+    ['pro', 'state', 'client', 'cluster', 'worker', 'pid', 'age'],
+    r.records.map((c) => [c.protocol.toUpperCase(), c.state, hostPort(c.clientAddress, c.clientPort), c.cluster, c.worker < 0 ? '-' : c.worker, c.pid || '-', duration(c.ageMs)]),
+  ) + `\n${r.records.length} of ${r.total} records`);
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function hostPort(address: string, port: number, family?: string): string {
+  return family === 'IPv6' || address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+function duration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60}s`;
+  return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
+}
+
+function table(header: string[], rows: Array<Array<string | number>>): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
