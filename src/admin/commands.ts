@@ -59,3 +59,20 @@ export function connections(master: Master, request: Record<string, unknown>): u
     }),
   };
 }
+
+/** `portplex drain|undrain <worker>` and `portplex weight <worker> <n>`. */
+export function weight(master: Master, request: Record<string, unknown>): unknown {
+  const worker = request.worker as number;
+  try {
+    switch (request.cmd) {
+      case 'drain':
+        return master.drain(worker);
+      case 'undrain':
+        return master.undrain(worker);
+      default:
+        return master.setWeight(worker, request.weight as number);
+    }
+  } catch (err) {
+    throw new AdminError('BAD_REQUEST', (err as Error).message);
+  }
+}

@@ -3,7 +3,7 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { dirname } from 'node:path';
 import type { Master } from '../master/master.js';
-import { AdminError, connections, status } from './commands.js';
+import { AdminError, connections, status, weight } from './commands.js';
 import { MAX_REQUEST_BYTES, REQUEST_TIMEOUT, type AdminResponse } from './protocol.js';
 import { ensureAdminDir } from './socket-path.js';
 
@@ -12,6 +12,9 @@ type Handler = (master: Master, request: Record<string, unknown>) => unknown;
 const HANDLERS: Record<string, Handler> = {
   status: (m) => status(m),
   connections: (m, r) => connections(m, r),
+  drain: weight,
+  undrain: weight,
+  weight,
 };
 
 /** A running admin endpoint. */

@@ -39,6 +39,35 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action((opts: { admin: string; worker?: number; state?: string; client?: string; limit?: number; json?: boolean }) => run(connectionsCommand(opts)));
+  addWeightCommands(program, run);
+}
+
+function addWeightCommands(program: Command, run: (work: Promise<void>) => void): void {
+  for (const [name, description] of [['drain', 'no new connections for a worker (weight 0); existing ones go on'], ['undrain', 'give a drained worker its configured weight back']] as const) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<worker>', 'worker id', wholeNumber(1))
+      .option('--admin <path>', 'admin socket of the master', defaultAdminPath())
+      .option('--json', 'machine-readable output')
+      .exitOverride()
+      .action((worker: number, opts: { admin: string; json?: boolean }) => run(weightCommand(opts, { cmd: name, worker })));
+  }
+  program
+    .command('weight')
+    .description('set a worker\'s weight (0 drains it), as ipvsadm -e -w does')
+    .argument('<worker>', 'worker id', wholeNumber(1))
+    .argument('<n>', 'weight 0-65535', wholeNumber(0))
+    .option('--admin <path>', 'admin socket of the master', defaultAdminPath())
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .action((worker: number, weight: number, opts: { admin: string; json?: boolean }) => run(weightCommand(opts, { cmd: 'weight', worker, weight })));
+}
+
+async function weightCommand(opts: { admin: string; json?: boolean }, request: { cmd: string; worker: number; weight?: number }): Promise<void> {
+  const w = (await adminRequest(opts.admin, request)) as WorkerInfo;
+  if (opts.json) return print(JSON.stringify(w, null, 2));
+  print(`worker ${w.id} (pid ${w.pid}): weight ${w.weight}${w.weight === 0 ? ', draining' : ''}, ${w.active} active`);
 }
 
 async function statusCommand(opts: { admin: string; json?: boolean }): Promise<void> {

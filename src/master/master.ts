@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { createBalancer } from '../balancers/index.js';
 import type { Config, UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
-import { EXIT, PortplexError } from '../errors.js';
+import { CODES, EXIT, PortplexError } from '../errors.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { ConnectionTable } from '../table/connection-table.js';
 import type { ConnectionRecord, RecordFilter } from '../table/types.js';
@@ -176,6 +176,40 @@ export class Master extends EventEmitter {
 
   workers(): WorkerInfo[] {
     return this.slots.map((s) => this.info(s));
+  }
+
+  /**
+   * Sets a worker's weight, as IPVS and HAProxy do: 0 drains it (no new connections, existing
+   * ones go on). Returns the worker, or throws a PortplexError naming the bad input.
+   */
+  setWeight(workerId: number, weight: number): WorkerInfo {
+    const slot = this.slot(workerId);
+    if (!Number.isInteger(weight) || weight < 0 || weight > 65535) {
+      throw new PortplexError(CODES.INVALID_OPTION, `weight: expected an integer 0-65535, got ${JSON.stringify(weight)}`, EXIT.config);
+    }
+    slot.weight = weight;
+    // A worker that can take connections again may serve what waits.
+    if (weight > 0) this.dispatcher.drainQueue();
+    return this.info(slot);
+  }
+
+  /** Drains a worker: weight 0 until undrain(). */
+  drain(workerId: number): WorkerInfo {
+    return this.setWeight(workerId, 0);
+  }
+
+  /** Undoes drain(): back to the weight the configuration gave it. */
+  undrain(workerId: number): WorkerInfo {
+    const slot = this.slot(workerId);
+    return this.setWeight(workerId, slot.group.weights[slot.index]);
+  }
+
+  private slot(workerId: number): WorkerSlot {
+    const slot = this.slots.find((s) => s.id === workerId);
+    if (!slot) {
+      throw new PortplexError(CODES.INVALID_OPTION, `worker: no worker ${JSON.stringify(workerId)}; workers are ${this.slots.map((s) => s.id).join(', ')}`, EXIT.config);
+    }
+    return slot;
   }
 
   connections(filter?: RecordFilter, limit?: number): ConnectionRecord[] {
