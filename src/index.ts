@@ -10,3 +10,4 @@ export type { ConnectionRecord, Protocol, RecordFilter } from './table/types.js'
 export { CODES, ConfigError, EXIT, PortplexError } from './errors.js';
 export { channels } from './diagnostics.js';
 export type { DropReason, MasterStats, RetryReason } from './master/stats.js';
+export type { ReloadResult } from './supervisor/supervisor.js';

@@ -12,6 +12,7 @@ type Handler = (master: Master, request: Record<string, unknown>) => unknown;
 const HANDLERS: Record<string, Handler> = {
   status: (m) => status(m),
   connections: (m, r) => connections(m, r),
+  reload: (m) => m.reload(),
   drain: weight,
   undrain: weight,
   weight,
@@ -56,12 +57,14 @@ function serve(master: Master, socket: net.Socket): void {
       return;
     }
     socket.off('data', onData);
-    reply(socket, handle(master, buf.slice(0, nl)));
+    // A reload takes as long as the workers need to start: no idle timeout while it runs.
+    socket.setTimeout(0);
+    void handle(master, buf.slice(0, nl)).then((response) => reply(socket, response));
   };
   socket.on('data', onData);
 }
 
-function handle(master: Master, line: string): AdminResponse {
+async function handle(master: Master, line: string): Promise<AdminResponse> {
   let request: unknown;
   try {
     request = JSON.parse(line);
@@ -75,7 +78,7 @@ function handle(master: Master, line: string): AdminResponse {
   const handler = Object.hasOwn(HANDLERS, r.cmd as string) ? HANDLERS[r.cmd as string] : undefined;
   if (!handler) return { ok: false, code: 'UNKNOWN_COMMAND', error: `unknown command ${JSON.stringify(r.cmd)}; known: ${Object.keys(HANDLERS).join(', ')}` };
   try {
-    return { ok: true, result: handler(master, r) };
+    return { ok: true, result: await handler(master, r) };
   } catch (err) {
     if (err instanceof AdminError) return { ok: false, code: err.code, error: err.message };
     return { ok: false, code: 'INTERNAL', error: (err as Error).message };

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { adminRequest } from '../admin/client.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import type { ListenerInfo, WorkerInfo } from '../master/master.js';
+import type { ReloadResult } from '../supervisor/supervisor.js';
 import { wholeNumber } from './options.js';
 
 interface StatusResult {
@@ -40,6 +41,20 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .exitOverride()
     .action((opts: { admin: string; worker?: number; state?: string; client?: string; limit?: number; json?: boolean }) => run(connectionsCommand(opts)));
   addWeightCommands(program, run);
+  program
+    .command('reload')
+    .description('zero-downtime rolling restart, one worker at a time (same as SIGHUP to the master)')
+    .option('--admin <path>', 'admin socket of the master', defaultAdminPath())
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .action((opts: { admin: string; json?: boolean }) => run(reloadCommand(opts)));
+}
+
+async function reloadCommand(opts: { admin: string; json?: boolean }): Promise<void> {
+  const r = (await adminRequest(opts.admin, { cmd: 'reload' }, 24 * 3600 * 1000)) as ReloadResult;
+  if (opts.json) print(JSON.stringify(r, null, 2));
+  else print(`reloaded worker${r.replaced.length === 1 ? '' : 's'} ${r.replaced.join(', ') || 'none'}${r.failed ? `; worker ${r.failed.worker} kept its old process: ${r.failed.reason}` : ''}`);
+  if (r.failed) process.exitCode = 1;
 }
 
 function addWeightCommands(program: Command, run: (work: Promise<void>) => void): void {

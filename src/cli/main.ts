@@ -18,6 +18,7 @@ Examples:
   $ portplex -c portplex.json                     everything from a config file
   $ portplex status                               workers of the running master
   $ portplex connections --worker 2               its connection record table
+  $ portplex reload                               rolling restart (or: kill -HUP <master pid>)
 
 The application is unmodified: in each worker, listen() on a cluster port does not bind;
 the master hands that port's connections to it. Workers get PORTPLEX_WORKER_ID and PORT.
@@ -67,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (work) {
     await work;
-    return EXIT.ok;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   }
   const [script, rawArgs] = runArgs ?? [undefined, []];
   // With passThroughOptions commander keeps the "--" separator; the application must not see it.

@@ -42,6 +42,15 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const onHangup = (): void => {
+    if (stopping) return;
+    console.log('portplex: SIGHUP, rolling reload');
+    void master.reload().then((r) => {
+      if (r.failed) console.error(`portplex: reload stopped: worker ${r.failed.worker} kept its old process: ${r.failed.reason}`);
+      else console.log(`portplex: reloaded workers ${r.replaced.join(', ')}`);
+    });
+  };
+  process.on('SIGHUP', onHangup);
   master.on('error', (err: PortplexError) => {
     stopping = true;
     console.error(`portplex: ${err.message}`);
@@ -65,6 +74,7 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   await admin?.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onHangup);
   if (code === EXIT.ok) console.log('portplex: stopped cleanly');
   else if (code === EXIT.forcedStop) console.error('portplex: stopped; some workers had to be killed after the grace time');
   return code;

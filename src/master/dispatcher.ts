@@ -206,6 +206,14 @@ export class Dispatcher {
     if (wasStalled) this.drainQueue();
   }
 
+  /** A process retired by a reload reports closes under its own table key; nothing else it says matters. */
+  onRetiredMessage(key: number, m: Record<string, unknown>): void {
+    if (m.t !== 'x' && m.t !== 'a') return;
+    const ids = idList(m.c);
+    if (!ids) return;
+    for (let i = 0; i < ids.length; i++) if (this.table.workerOf(ids[i]) === key) this.table.remove(ids[i]);
+  }
+
   private onClosed(slot: WorkerSlot, value: unknown): void {
     const ids = idList(value);
     if (!ids) {

@@ -4,7 +4,7 @@ import { createBalancer } from '../balancers/index.js';
 import type { Config, UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
-import { Supervisor } from '../supervisor/supervisor.js';
+import { Supervisor, type ReloadResult } from '../supervisor/supervisor.js';
 import { ConnectionTable } from '../table/connection-table.js';
 import type { ConnectionRecord, RecordFilter } from '../table/types.js';
 import { Dispatcher } from './dispatcher.js';
@@ -191,6 +191,14 @@ export class Master extends EventEmitter {
     // A worker that can take connections again may serve what waits.
     if (weight > 0) this.dispatcher.drainQueue();
     return this.info(slot);
+  }
+
+  /**
+   * Zero-downtime rolling restart, one worker at a time (SIGHUP in the CLI). A new process that
+   * never becomes ready is killed and the old one kept: the result says which and why.
+   */
+  reload(): Promise<ReloadResult> {
+    return this.supervisor.reload();
   }
 
   /** Drains a worker: weight 0 until undrain(). */

@@ -5,6 +5,15 @@ import type { Handoff } from './handoff.js';
 
 export type WorkerState = 'starting' | 'ready' | 'stopping' | 'exited';
 
+/** A process starting to replace a slot's current one (rolling reload). */
+export interface Replacement {
+  readonly child: ChildProcess;
+  /** The listeners it serves, once it said so. */
+  listening: boolean[];
+  /** Ends the wait: true once ready, false if it died. */
+  settle(ready: boolean): void;
+}
+
 /** One worker position (id stays across restarts; pid changes). */
 export class WorkerSlot {
   child: ChildProcess | undefined;
@@ -28,6 +37,10 @@ export class WorkerSlot {
   stuckKilled = false;
   /** Set around a re-pick so the worker that just refused is not chosen again. */
   excluded = false;
+  /** Being replaced by a reload: gets nothing new until the switch. */
+  switching = false;
+  /** The process starting to replace this one, during a reload. */
+  pending: Replacement | undefined;
   /** Asked to stop: finishes its pipe, then gets the stop message. */
   stopRequested = false;
   /** Consecutive starts that died before minUptime. */
@@ -48,7 +61,7 @@ export class WorkerSlot {
 
   /** Ready for new connections on `listener`. */
   accepts(listener: number): boolean {
-    return this.state === 'ready' && this.listening[listener] === true && !this.stalled && !this.excluded;
+    return this.state === 'ready' && this.listening[listener] === true && !this.stalled && !this.excluded && !this.switching;
   }
 
   /** Nothing in flight and nothing waiting. */

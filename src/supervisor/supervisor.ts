@@ -1,5 +1,5 @@
 // Forks workers, watches them, restarts crashed ones with backoff, and stops them gracefully.
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
@@ -13,10 +13,23 @@ import { isCrashLoop, nextUnstableCount, restartDelay } from './backoff.js';
 
 const PRELOAD = new URL('../worker/preload.js', import.meta.url);
 
+/** What a rolling reload did. */
+export interface ReloadResult {
+  /** Workers now running a new process. */
+  replaced: number[];
+  /** The worker whose new process failed, and why; the reload stopped there. */
+  failed?: { worker: number; reason: string };
+}
+
 /** Events: 'worker-ready' (slot), 'worker-exit' (slot, code, signal), 'crash-loop' (PortplexError), 'log' (string). */
 export class Supervisor extends EventEmitter {
   private stopping = false;
+  private reloading = false;
   private readonly timers = new Map<WorkerSlot, NodeJS.Timeout>();
+  /** Processes retired by a reload, finishing their connections, with their table keys. */
+  private readonly retired = new Map<ChildProcess, number>();
+  /** Table keys for retired processes: above any worker id, within the table's worker range. */
+  private readonly freeKeys: number[] = Array.from({ length: 5000 }, (_, i) => 65535 - i);
 
   constructor(
     private readonly config: Config,
@@ -37,7 +50,40 @@ export class Supervisor extends EventEmitter {
       .map((l) => ({ i: l.config.index, address: l.address, port: l.port, family: l.family }));
   }
 
+  /** Forks a process for `slot` and makes it the slot's current one. */
   private fork(slot: WorkerSlot): void {
+    const child = this.spawn(slot);
+    this.makeCurrent(slot, child);
+    slot.state = 'starting';
+    slot.readyAt = 0;
+    slot.listening.length = 0;
+    const readyTimer = setTimeout(() => {
+      if (slot.child === child && slot.state === 'starting') {
+        this.emit('log', `worker ${slot.id} (pid ${slot.pid}) did not listen on ${this.portsOf(slot)} within ${this.config.readyTimeout} ms; killing it`);
+        this.kill(slot, 'SIGKILL');
+      }
+    }, this.config.readyTimeout);
+    readyTimer.unref();
+    child.once('exit', () => clearTimeout(readyTimer));
+  }
+
+  private makeCurrent(slot: WorkerSlot, child: ChildProcess): void {
+    slot.child = child;
+    slot.pid = child.pid ?? 0;
+    slot.startedAt = Date.now();
+    slot.stopRequested = false;
+  }
+
+  private portsOf(slot: WorkerSlot): string {
+    return this.workerListeners(slot).map((l) => l.port).join(', ') || 'its ports';
+  }
+
+  /**
+   * Forks a worker process for `slot`. Its events are routed by the role it has when they
+   * happen: the slot's current process, a replacement still starting (reload), or a retired
+   * process finishing its connections.
+   */
+  private spawn(slot: WorkerSlot): ChildProcess {
     const group = slot.group;
     const listeners = this.workerListeners(slot);
     const env: NodeJS.ProcessEnv = {
@@ -60,23 +106,27 @@ export class Supervisor extends EventEmitter {
       // Own process group: a terminal's Ctrl-C reaches only the master, which drains workers in order.
       detached: true,
     });
-    slot.child = child;
-    slot.pid = child.pid ?? 0;
-    slot.state = 'starting';
-    slot.startedAt = Date.now();
-    slot.readyAt = 0;
-    slot.stopRequested = false;
-    slot.listening.length = 0;
     let exited = false;
     let disconnected = false;
     const gone = (): void => {
       if (!exited || !disconnected) return;
-      this.dispatcher.workerGone(slot);
-      this.afterExit(slot);
+      if (slot.child === child) {
+        this.dispatcher.workerGone(slot);
+        this.afterExit(slot);
+      } else if (this.retired.has(child)) {
+        this.dispatcher.table.purgeWorker(this.retired.get(child)!);
+        this.freeKeys.push(this.retired.get(child)!);
+        this.retired.delete(child);
+      } else if (slot.pending?.child === child) {
+        slot.pending.settle(false);
+      }
     };
     child.on('internalMessage', (m: unknown) => {
       if (!isOurs(m)) return;
-      this.onMessage(slot, m as unknown as Record<string, unknown>);
+      const msg = m as unknown as Record<string, unknown>;
+      if (slot.child === child) this.onMessage(slot, msg);
+      else if (slot.pending?.child === child) this.onPendingMessage(slot, msg);
+      else if (this.retired.has(child)) this.dispatcher.onRetiredMessage(this.retired.get(child)!, msg);
     });
     child.on('error', (err) => {
       this.emit('log', `worker ${slot.id}: ${err.message}`);
@@ -84,16 +134,17 @@ export class Supervisor extends EventEmitter {
         // The process never started (EAGAIN, EMFILE): Node emits no 'exit' for that.
         exited = true;
         disconnected = true;
-        slot.state = 'exited';
-        slot.lastExit = { code: null, signal: null };
-        clearTimeout(readyTimer);
+        if (slot.child === child) {
+          slot.state = 'exited';
+          slot.lastExit = { code: null, signal: null };
+        }
         gone();
       }
     });
     // Messages are only all read once the channel reports its end; exit alone may come first.
     child.on('disconnect', () => {
       disconnected = true;
-      if (!exited && (slot.state === 'starting' || slot.state === 'ready')) {
+      if (slot.child === child && !exited && (slot.state === 'starting' || slot.state === 'ready')) {
         // Alive without a channel: it can neither take connections nor say which it took, so
         // nothing it was sent may go elsewhere while it lives. Replace it.
         slot.state = 'stopping';
@@ -104,39 +155,52 @@ export class Supervisor extends EventEmitter {
     });
     child.on('exit', (code, signal) => {
       exited = true;
-      slot.state = 'exited';
-      slot.lastExit = { code, signal };
-      clearTimeout(readyTimer);
-      if (channels.workerExit.hasSubscribers) {
-        channels.workerExit.publish({ worker: slot.id, pid: slot.pid, code, signal, uptime: Date.now() - slot.startedAt });
-      }
-      this.emit('worker-exit', slot, code, signal);
       if (!child.connected) disconnected = true;
+      if (slot.child === child) {
+        slot.state = 'exited';
+        slot.lastExit = { code, signal };
+        if (channels.workerExit.hasSubscribers) {
+          channels.workerExit.publish({ worker: slot.id, pid: slot.pid, code, signal, uptime: Date.now() - slot.startedAt });
+        }
+        this.emit('worker-exit', slot, code, signal);
+      }
       gone();
     });
-    const readyTimer = setTimeout(() => {
-      if (slot.child === child && slot.state === 'starting') {
-        this.emit('log', `worker ${slot.id} (pid ${slot.pid}) did not listen on ${listeners.map((l) => l.port).join(', ') || 'its ports'} within ${this.config.readyTimeout} ms; killing it`);
-        this.kill(slot, 'SIGKILL');
+    return child;
+  }
+
+  /** A replacement that is still starting may only say it is ready. */
+  private onPendingMessage(slot: WorkerSlot, m: Record<string, unknown>): void {
+    const pending = slot.pending!;
+    if (m.t === 'listening') {
+      const listening = this.validListeners(slot, m.l);
+      if (listening) {
+        pending.listening = listening;
+        if (listening.some(Boolean)) pending.settle(true);
       }
-    }, this.config.readyTimeout);
-    readyTimer.unref();
+    } else if (m.t === 'ready') {
+      pending.settle(true);
+    }
+  }
+
+  /** The listener flags a 'listening' message claims, keeping only this worker's group's; undefined if malformed. */
+  private validListeners(slot: WorkerSlot, l: unknown): boolean[] | undefined {
+    if (!Array.isArray(l) || l.length > this.bound.length) return undefined;
+    const flags: boolean[] = [];
+    for (const i of l) {
+      if (Number.isInteger(i) && i >= 0 && i < this.bound.length && this.bound[i].config.group === slot.group.name) flags[i] = true;
+    }
+    return flags;
   }
 
   private onMessage(slot: WorkerSlot, m: Record<string, unknown>): void {
     switch (m.t) {
       case 'listening': {
-        if (!Array.isArray(m.l) || m.l.length > this.bound.length) break;
+        const listening = this.validListeners(slot, m.l);
+        if (!listening) break;
         slot.listening.length = 0;
-        let any = false;
-        for (const i of m.l) {
-          // Only listeners of this worker's own group count; anything else is ignored.
-          if (Number.isInteger(i) && i >= 0 && i < this.bound.length && this.bound[i].config.group === slot.group.name) {
-            slot.listening[i] = true;
-            any = true;
-          }
-        }
-        if (any) this.markReady(slot);
+        listening.forEach((on, i) => { if (on) slot.listening[i] = true; });
+        if (listening.some(Boolean)) this.markReady(slot);
         this.dispatcher.drainQueue();
         return;
       }
@@ -181,6 +245,87 @@ export class Supervisor extends EventEmitter {
     this.timers.set(slot, timer);
   }
 
+  /**
+   * Rolling restart, one worker at a time: start the new process, wait until it is ready, switch
+   * new connections to it once the old one's hand-over pipe is empty, then let the old one finish
+   * its connections (stop, as on shutdown). If a new process never becomes ready, it is killed,
+   * the old one stays, and the reload stops there with the reason.
+   */
+  async reload(): Promise<ReloadResult> {
+    if (this.reloading) return { replaced: [], failed: { worker: 0, reason: 'a reload is already running' } };
+    this.reloading = true;
+    const replaced: number[] = [];
+    try {
+      for (const slot of this.slots) {
+        if (this.stopping) break;
+        // A worker that is down will come back with the new code by itself.
+        if (slot.state !== 'ready' || !slot.child) continue;
+        const failure = await this.replace(slot);
+        if (failure) return { replaced, failed: { worker: slot.id, reason: failure } };
+        replaced.push(slot.id);
+      }
+      return { replaced };
+    } finally {
+      this.reloading = false;
+    }
+  }
+
+  /** Replaces one slot's process; returns why it could not, or undefined. */
+  private async replace(slot: WorkerSlot): Promise<string | undefined> {
+    const child = this.spawn(slot);
+    let settle!: (ready: boolean) => void;
+    const ready = new Promise<boolean>((resolve) => { settle = resolve; });
+    slot.pending = { child, listening: [], settle };
+    const timer = setTimeout(() => settle(false), this.config.readyTimeout);
+    const ok = await ready;
+    clearTimeout(timer);
+    const pending = slot.pending;
+    slot.pending = undefined;
+    if (!ok || this.stopping) {
+      try { process.kill(-(child.pid ?? 0), 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+      const why = child.exitCode !== null || child.signalCode !== null ? `exited (${child.signalCode ?? `code ${child.exitCode}`})` : `did not listen within ${this.config.readyTimeout} ms`;
+      this.emit('log', `reload: new process for worker ${slot.id} ${why}; keeping the old one (pid ${slot.pid})`);
+      return `the new process ${why}`;
+    }
+    // Nothing new goes to the old process; what it was sent must be answered before the switch.
+    slot.switching = true;
+    while (!slot.idle && slot.state === 'ready') await new Promise((r) => setTimeout(r, 5));
+    slot.switching = false;
+    const old = slot.child;
+    const timerOfRestart = this.timers.get(slot);
+    if (timerOfRestart) {
+      // The old process died meanwhile and a restart was scheduled: the new one takes its place.
+      clearTimeout(timerOfRestart);
+      this.timers.delete(slot);
+    }
+    if (old && slot.state !== 'exited') {
+      const key = this.freeKeys.pop();
+      if (key === undefined) return 'too many retired processes still finishing';
+      this.dispatcher.table.rekeyWorker(slot.id, key);
+      this.retired.set(old, key);
+    }
+    this.makeCurrent(slot, child);
+    slot.listening.length = 0;
+    pending!.listening.forEach((on, i) => { if (on) slot.listening[i] = true; });
+    slot.state = 'ready';
+    slot.readyAt = Date.now();
+    slot.stalled = false;
+    slot.stuckKilled = false;
+    slot.unstableStarts = 0;
+    this.dispatcher.drainQueue();
+    if (old && this.retired.has(old)) {
+      try {
+        old.send({ cmd: 'NODE_PORTPLEX', t: 'stop' });
+      } catch {
+        // Already gone: its exit purges its records.
+      }
+      // Whatever it still holds after the grace time is cut, as on shutdown.
+      setTimeout(() => { if (this.retired.has(old)) { try { process.kill(-(old.pid ?? 0), 'SIGKILL'); } catch { /* gone */ } } }, this.config.grace).unref();
+    }
+    this.emit('log', `reload: worker ${slot.id} now pid ${slot.pid}${old ? ` (pid ${old.pid} finishing its connections)` : ''}`);
+    return undefined;
+  }
+
   /** Sends `signal` to the worker and everything it started (its process group). */
   kill(slot: WorkerSlot, signal: NodeJS.Signals): void {
     const pid = slot.pid;
@@ -202,9 +347,10 @@ export class Supervisor extends EventEmitter {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     const running = this.slots.filter((s) => s.child !== undefined);
-    const exits = running.map((s) => new Promise<void>((resolve) => {
-      if (!s.child || s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
-      s.child.once('exit', () => resolve());
+    const retired = [...this.retired.keys()];
+    const exits = [...running.map((s) => s.child!), ...retired].map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
     }));
     for (const s of running) {
       // A worker that has not spoken yet may not have its message listener either (Node does not
@@ -220,6 +366,7 @@ export class Supervisor extends EventEmitter {
     clearTimeout(timer);
     if (timedOut) {
       for (const s of running) if (s.child && s.child.exitCode === null && s.child.signalCode === null) this.kill(s, 'SIGKILL');
+      for (const child of retired) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await Promise.all(exits);
     }
     return !timedOut;

@@ -190,6 +190,21 @@ export class ConnectionTable {
     return true;
   }
 
+  /**
+   * Moves every record of worker `from` to worker `to`, keeping state, pid and times: a process
+   * retired by a rolling reload keeps its connections under a key of its own. Returns how many.
+   */
+  rekeyWorker(from: number, to: number): number {
+    if (!isWorker(from) || !isWorker(to) || from === to) return 0;
+    const slots: number[] = [];
+    this.forEachOfWorker(from, (id) => slots.push(this.#slot(id)));
+    for (const slot of slots) {
+      this.#workers.detach(slot);
+      this.#workers.attach(slot, to);
+    }
+    return slots.length;
+  }
+
   /** Takes the record back from its worker (a failed hand-over, to be dispatched again): state Queued. */
   unassign(id: number): boolean {
     const slot = this.#slot(id);

@@ -551,3 +551,26 @@ describe('ConnectionTable: against a model', () => {
     );
   });
 });
+
+describe('ConnectionTable: rekeyWorker', () => {
+  it('moves every record of one worker to another key, keeping state, pid and counts right', () => {
+    const table = new ConnectionTable();
+    const a = table.add('tcp', '192.0.2.1', 1, 0, State.Queued, T0);
+    const b = table.add('tcp', '192.0.2.2', 2, 0, State.Queued, T0);
+    const c = table.add('tcp', '192.0.2.3', 3, 0, State.Queued, T0);
+    table.assign(a, 1, 100, T0);
+    table.establish(a, T0 + 1);
+    table.assign(b, 1, 100, T0);
+    table.assign(c, 2, 200, T0);
+    assert.equal(table.rekeyWorker(1, 60001), 2);
+    assert.equal(table.activeCount(1), 0);
+    assert.equal(table.activeCount(60001), 2);
+    assert.equal(table.activeCount(2), 1);
+    assert.deepEqual([table.get(a)?.state, table.get(a)?.pid, table.get(a)?.handedOverAt], ['established', 100, T0 + 1]);
+    assert.equal(table.stateOf(b), State.HandingOver);
+    assert.deepEqual(table.purgeWorker(60001).sort(), [a, b].sort());
+    assert.equal(table.size, 1);
+    assert.equal(table.rekeyWorker(1, 1), 0);
+    assert.equal(table.rekeyWorker(-1, 3), 0);
+  });
+});
