@@ -3,7 +3,7 @@
 import diagnostics from 'node:diagnostics_channel';
 
 export const channels = Object.freeze({
-  /** { id, listener, worker, pid, ms } after a worker acknowledged a connection. */
+  /** { id, listener, worker, pid, ms } after a worker acknowledged a connection; ms from accept, fractional. */
   handedOver: diagnostics.channel('portplex:connection:handed-over'),
   /** { id, listener, reason } when the master closed a connection no worker took. */
   dropped: diagnostics.channel('portplex:connection:dropped'),

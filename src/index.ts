@@ -11,3 +11,5 @@ export { CODES, ConfigError, EXIT, PortplexError } from './errors.js';
 export { channels } from './diagnostics.js';
 export type { DropReason, MasterStats, RetryReason } from './master/stats.js';
 export type { ReloadResult } from './supervisor/supervisor.js';
+export { createMasterMetrics, type MasterMetrics } from './metrics/master-metrics.js';
+export { startMetricsServer, type MetricsServer } from './metrics/http-endpoint.js';

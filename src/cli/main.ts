@@ -47,6 +47,7 @@ export function program(): Command {
     .option('--max-restarts <n>', `consecutive failed starts before giving up (default: ${DEFAULTS.maxRestarts})`, wholeNumber(0))
     .option('-c, --config <file>', 'JSON config file (flags override it)')
     .option('--admin <path>', `admin socket, mode 0600 (default: ${defaultAdminPath()})`)
+    .option('--metrics <[host:]port>', 'serve /metrics, /healthz, /readyz (host defaults to 127.0.0.1)')
     .addHelpText('after', EXAMPLES)
     .exitOverride();
 }

@@ -17,6 +17,7 @@ export interface Flags {
   maxRestarts?: number;
   config?: string;
   admin?: string;
+  metrics?: string;
 }
 
 /** commander parser: a whole number >= min. */

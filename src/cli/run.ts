@@ -3,9 +3,12 @@ import { relative, resolve } from 'node:path';
 import { startAdminServer, type AdminServer } from '../admin/server.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import { loadConfigFile } from '../config/load-file.js';
+import { parseListen } from '../config/listen-address.js';
+import { createMasterMetrics } from '../metrics/master-metrics.js';
+import { startMetricsServer, type MetricsServer } from '../metrics/http-endpoint.js';
 import type { UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
-import { EXIT, PortplexError } from '../errors.js';
+import { CODES, EXIT, PortplexError } from '../errors.js';
 import { Master } from '../master/master.js';
 import { mergeFlags, type Flags } from './options.js';
 import { VERSION } from './version.js';
@@ -19,6 +22,8 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   const merged = mergeFlags(file, flags, script === undefined ? undefined : resolve(script), args);
   if (merged.listen === undefined && merged.listeners === undefined) merged.listen = [process.env.PORT ?? '8080'];
   const config = validateConfig(merged, baseDir);
+  // Checked before anything starts: a bad --metrics is a usage error, like any other flag.
+  const metricsAt = flags.metrics === undefined ? undefined : parseListen(flags.metrics, '--metrics');
   const master = new Master(config);
   const started = Date.now();
   master.on('log', (line: string) => console.error(`portplex: ${line}`));
@@ -57,6 +62,18 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   });
 
   const listeners = await master.start();
+  let metrics: { server: MetricsServer; close(): void } | undefined;
+  if (metricsAt) {
+    const m = createMasterMetrics(master);
+    try {
+      // Loopback unless a host is given: metrics describe the fleet and should not be public by accident.
+      const server = await startMetricsServer(master, m.registry, { host: metricsAt.host ?? '127.0.0.1', port: metricsAt.port });
+      metrics = { server, close: () => m.close() };
+    } catch (err) {
+      await master.stop();
+      throw new PortplexError(CODES.LISTEN_FAILED, `cannot serve metrics on ${flags.metrics}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.listen);
+    }
+  }
   let admin: AdminServer | undefined;
   try {
     admin = await startAdminServer(master, flags.admin ?? defaultAdminPath());
@@ -70,8 +87,11 @@ export async function run(script: string | undefined, args: string[], flags: Fla
     console.log(`portplex: listening on ${host}:${l.port} (tcp) -> group ${l.group}, ${l.algorithm}`);
   }
   if (admin) console.log(`portplex: admin socket ${admin.path} (portplex status, portplex connections)`);
+  if (metrics) console.log(`portplex: metrics on http://${metrics.server.address.includes(':') ? `[${metrics.server.address}]` : metrics.server.address}:${metrics.server.port}/metrics`);
   const code = await master.closed;
   await admin?.close();
+  await metrics?.server.close();
+  metrics?.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onHangup);

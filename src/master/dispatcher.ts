@@ -9,6 +9,7 @@
 // (refused) or died. A worker that misses the deadline is stalled: what waits behind it moves on
 // at once, the connection in flight waits for the answer, and a worker silent for
 // STUCK_FACTOR deadlines is killed, its exit freeing the connection.
+import { performance } from 'node:perf_hooks';
 import type { ClientInfo } from '../balancers/balancer.js';
 import type { Config } from '../config/types.js';
 import { channels } from '../diagnostics.js';
@@ -87,7 +88,7 @@ export class Dispatcher {
       this.stats.dropped.table_full++;
       return;
     }
-    const h: Handoff = { id, handle, listener, clientAddress: address, clientPort: port, tries: 0, since: now, data: undefined };
+    const h: Handoff = { id, handle, listener, clientAddress: address, clientPort: port, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
     this.held++;
     if (this.stopping) return this.drop(h, 'shutdown');
     this.dispatch(h);
@@ -181,7 +182,7 @@ export class Dispatcher {
     h.handle.close();
     this.held--;
     if (channels.handedOver.hasSubscribers) {
-      channels.handedOver.publish({ id, listener: h.listener, worker: slot.id, pid: slot.pid, ms: now - h.since });
+      channels.handedOver.publish({ id, listener: h.listener, worker: slot.id, pid: slot.pid, ms: performance.now() - h.acceptedHr });
     }
     this.answered(slot);
   }

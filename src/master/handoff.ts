@@ -9,6 +9,8 @@ export interface Handoff {
   readonly listener: number;
   readonly clientAddress: string;
   readonly clientPort: number;
+  /** performance.now() at accept: the hand-over duration runs from here to the worker's ack. */
+  readonly acceptedHr: number;
   /** Hand-over attempts so far. */
   tries: number;
   /** ms timestamp: when it was queued, or when it was sent to a worker. */

@@ -1,0 +1,108 @@
+// A small HTTP endpoint for scrapers and orchestrators: /metrics, /healthz, /readyz.
+// It runs in the master process, so it is kept bounded: no request bodies, short timeouts,
+// few connections.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { Master } from '../master/master.js';
+
+/** Request body bytes read (and ignored) before the request is refused. */
+const BODY_LIMIT = 1024;
+/** Seconds-scale deadlines: a scrape is one small request. */
+const HEADERS_TIMEOUT_MS = 5000;
+const REQUEST_TIMEOUT_MS = 10000;
+/** Scrapers keep one connection each; more than this is not a scraper. */
+const MAX_CONNECTIONS = 32;
+
+/** A started metrics endpoint. */
+export interface MetricsServer {
+  readonly server: http.Server;
+  /** The bound IP address, e.g. '127.0.0.1'. */
+  readonly address: string;
+  readonly port: number;
+  /** Stops listening and closes open connections (idle keep-alive ones included). */
+  close(): Promise<void>;
+}
+
+/** Serves `registry` and the master's health on host:port (host defaults to loopback). */
+export async function startMetricsServer(master: Master, registry: Registry, options: { host?: string; port: number }): Promise<MetricsServer> {
+  let stopped = false;
+  // A stopped master is not alive, even if whoever started this server has not closed it yet.
+  void master.closed.then(() => { stopped = true; });
+
+  const server = http.createServer((req, res) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (!(declared <= BODY_LIMIT)) return tooLarge(res);
+    let seen = 0;
+    req.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      // Chunked bodies declare no length: stop reading once past the limit.
+      if (seen > BODY_LIMIT && !res.headersSent) {
+        req.pause();
+        tooLarge(res);
+      }
+    });
+    req.on('end', () => {
+      if (!res.headersSent) void route(req, res);
+    });
+  });
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.maxConnections = MAX_CONNECTIONS;
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    if (path !== '/metrics' && path !== '/healthz' && path !== '/readyz') return reply(res, 404, 'not found\n');
+    if (req.method !== 'GET') return reply(res, 405, 'method not allowed\n', { allow: 'GET' });
+    if (path === '/healthz') return stopped ? reply(res, 503, 'stopped\n') : reply(res, 200, 'ok\n');
+    if (path === '/readyz') {
+      const missing = stopped ? ['the master has stopped'] : unready(master);
+      return missing.length === 0 ? reply(res, 200, 'ready\n') : reply(res, 503, `not ready: ${missing.join('; ')}\n`);
+    }
+    let body: string;
+    try {
+      body = await registry.metrics();
+    } catch (err) {
+      return reply(res, 500, `metrics failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+    reply(res, 200, body, { 'content-type': registry.contentType });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: options.host ?? '127.0.0.1', port: options.port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address() as AddressInfo;
+  return {
+    server,
+    address: bound.address,
+    port: bound.port,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Scrapers hold keep-alive connections; without this close() waits for them to time out.
+      server.closeAllConnections();
+    }),
+  };
+}
+
+/** Listeners without a ready worker serving them, described for a 503 body. */
+export function unready(master: Master): string[] {
+  const workers = master.workers();
+  return master.listenerInfo()
+    .filter((l) => !workers.some((w) => w.state === 'ready' && w.listening.includes(l.index)))
+    .map((l) => `listener ${l.index} (${l.family === 'IPv6' ? `[${l.address}]` : l.address}:${l.port}) has no ready worker`);
+}
+
+function reply(res: http.ServerResponse, status: number, body: string, headers: http.OutgoingHttpHeaders = {}): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+function tooLarge(res: http.ServerResponse): void {
+  // Connection: close makes Node destroy the socket once the answer is out, instead of reading
+  // the rest of the body to find the next request.
+  reply(res, 413, 'request bodies are not accepted\n', { connection: 'close' });
+}

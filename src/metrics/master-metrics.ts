@@ -1,0 +1,158 @@
+// Prometheus metrics of one master. Values are read from the master's own counters when a scrape
+// asks (collect callbacks), so accepting and handing over a connection never calls prom-client;
+// the one per-connection observation, the hand-over histogram, rides the diagnostics channel,
+// which the dispatcher publishes to only while someone subscribes.
+import diagnostics from 'node:diagnostics_channel';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { channels } from '../diagnostics.js';
+import type { Master, WorkerInfo } from '../master/master.js';
+import type { DropReason, RetryReason } from '../master/stats.js';
+
+/** Why a worker process exited, as a bounded label. */
+export type ExitReason = 'clean' | 'error' | 'signal';
+
+const EXIT_REASONS: readonly ExitReason[] = ['clean', 'error', 'signal'];
+
+/** Upper bounds in seconds: 50 us to 1 s, roughly 1-2.5-5 per decade. */
+export const HANDOFF_BUCKETS: readonly number[] = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+type Labels = Record<string, string>;
+
+/** Metrics of one master in a registry; close() detaches them. */
+export interface MasterMetrics {
+  readonly registry: Registry;
+  close(): void;
+}
+
+/** Registers portplex's metrics for `master` in `options.registry` (default: a new, private one). */
+export function createMasterMetrics(master: Master, options: { registry?: Registry } = {}): MasterMetrics {
+  const registry = options.registry ?? new Registry();
+  const registers = [registry];
+  const names: string[] = [];
+
+  // A counter whose total the master already keeps: each scrape replaces the value, never adds
+  // to it. collect() is synchronous, and prom-client reads the values right after it returns.
+  const total = (name: string, help: string, labelNames: string[], read: () => Array<[Labels, number]>): void => {
+    names.push(name);
+    new Counter({
+      name, help, labelNames, registers,
+      collect() {
+        this.reset();
+        for (const [labels, value] of read()) this.inc(labels, value);
+      },
+    });
+  };
+  const gauge = (name: string, help: string, labelNames: string[], read: () => Array<[Labels, number]>): void => {
+    names.push(name);
+    new Gauge({
+      name, help, labelNames, registers,
+      collect() {
+        // Reset first so a label set that is gone does not linger with its last value.
+        this.reset();
+        for (const [labels, value] of read()) this.set(labels, value);
+      },
+    });
+  };
+  const perWorker = (value: (w: WorkerInfo) => number, withGroup = true) => (): Array<[Labels, number]> =>
+    master.workers().map((w): [Labels, number] => [withGroup ? { worker: String(w.id), group: w.group } : { worker: String(w.id) }, value(w)]);
+  const stats = master.stats;
+
+  total('portplex_connections_accepted_total', 'Connections accepted, per listener.', ['listener', 'address'], () =>
+    master.listenerInfo().map((l) => [{ listener: String(l.index), address: hostPort(l.address, l.port, l.family) }, stats.accepted[l.index] ?? 0]));
+  total('portplex_connections_handed_over_total', 'Connections a worker acknowledged, per worker id (kept across restarts).', ['worker'],
+    perWorker((w) => w.handedOver, false));
+  total('portplex_connections_dropped_total', 'Connections the master closed because no worker could take them, by reason.', ['reason'], () =>
+    (Object.keys(stats.dropped) as DropReason[]).map((reason) => [{ reason }, stats.dropped[reason]]));
+  total('portplex_handoff_retries_total', 'Hand-overs tried again with another worker, by reason.', ['reason'], () =>
+    (Object.keys(stats.retries) as RetryReason[]).map((reason) => [{ reason }, stats.retries[reason]]));
+  total('portplex_handoff_timeouts_total', 'Hand-overs a worker did not acknowledge within the hand-over deadline.', [], () => [[{}, stats.handoffTimeouts]]);
+  total('portplex_ipc_malformed_messages_total', 'Messages from workers that were not of the portplex protocol (ignored).', [], () => [[{}, stats.malformed]]);
+  total('portplex_accept_errors_total', 'Failed accept() calls on the listeners.', [], () => [[{}, stats.acceptErrors]]);
+  total('portplex_worker_restarts_total', 'Times the worker was restarted.', ['worker', 'group'], perWorker((w) => w.restarts));
+
+  gauge('portplex_connections_active', "Connections in the master's connection table assigned to the worker.", ['worker'],
+    perWorker((w) => w.active, false));
+  // The queue keeps no count the master exposes; the table scan is O(capacity), fine per scrape.
+  gauge('portplex_queue_connections', 'Connections waiting for an eligible worker.', [], () => [[{}, master.connections({ state: 'queued' }).length]]);
+  gauge('portplex_table_records', 'Records in the connection table (queued, handing over, established, closing).', [], () => [[{}, master.table.size]]);
+  gauge('portplex_worker_up', 'Whether the worker process is running (starting, ready or stopping).', ['worker', 'group'],
+    perWorker((w) => (w.state === 'exited' ? 0 : 1)));
+  gauge('portplex_worker_ready', 'Whether the worker is ready to take connections.', ['worker', 'group'], perWorker((w) => (w.state === 'ready' ? 1 : 0)));
+  gauge('portplex_worker_weight', 'Balancing weight of the worker (0 drains it).', ['worker', 'group'], perWorker((w) => w.weight));
+
+  names.push('portplex_handoff_duration_seconds');
+  const handoff = new Histogram({
+    name: 'portplex_handoff_duration_seconds',
+    help: 'Seconds from sending a connection to a worker (last attempt) to its acknowledgement.',
+    buckets: [...HANDOFF_BUCKETS],
+    registers,
+  });
+
+  names.push('portplex_worker_exits_total');
+  const exits = new Counter({
+    name: 'portplex_worker_exits_total',
+    help: 'Worker process exits seen since metrics started, by reason: clean (code 0), error (other code), signal.',
+    labelNames: ['worker', 'reason'],
+    registers,
+    collect() {
+      // Adding 0 makes every series exist from the first scrape, so rate() sees the first exit.
+      for (const w of master.workers()) for (const reason of EXIT_REASONS) this.inc({ worker: String(w.id), reason }, 0);
+    },
+  });
+
+  // The channels are process-wide: another master in this process publishes to them too. Only
+  // this master's worker processes count. A pid is looked up in the master once, then remembered
+  // either way, so the per-connection cost is a Set lookup; its exit forgets it (pids get reused).
+  const ours = new Set<number>();
+  const foreign = new Set<number>();
+  const isOurs = (pid: number): boolean => {
+    if (ours.has(pid)) return true;
+    if (foreign.has(pid)) return false;
+    const mine = master.workers().some((w) => w.pid === pid);
+    if (mine) ours.add(pid);
+    else {
+      // Another master's processes: bounded in case their exits are never published.
+      if (foreign.size >= 4096) foreign.clear();
+      foreign.add(pid);
+    }
+    return mine;
+  };
+  const onHandedOver = (message: unknown): void => {
+    const m = message as { pid: number; ms: number };
+    if (isOurs(m.pid)) handoff.observe(m.ms / 1000);
+  };
+  const onExit = (message: unknown): void => {
+    const m = message as { worker: number; pid: number; code: number | null; signal: string | null };
+    // At exit the slot still holds the pid, which also catches a worker that died before it was
+    // ever ready; a process seen acknowledging connections counts even if the slot moved on.
+    const mine = ours.has(m.pid) || master.workers().some((w) => w.id === m.worker && w.pid === m.pid);
+    ours.delete(m.pid);
+    foreign.delete(m.pid);
+    if (mine) exits.inc({ worker: String(m.worker), reason: exitReason(m.code, m.signal) });
+  };
+  diagnostics.subscribe(channels.handedOver.name, onHandedOver);
+  diagnostics.subscribe(channels.workerExit.name, onExit);
+
+  let closed = false;
+  return {
+    registry,
+    close() {
+      if (closed) return;
+      closed = true;
+      diagnostics.unsubscribe(channels.handedOver.name, onHandedOver);
+      diagnostics.unsubscribe(channels.workerExit.name, onExit);
+      // Frees the names, so metrics for a new master can be registered in the same registry.
+      for (const name of names) registry.removeSingleMetric(name);
+    },
+  };
+}
+
+/** Bounded reason of a worker exit: a signal wins over the code (a killed process has none). */
+export function exitReason(code: number | null, signal: string | null): ExitReason {
+  if (signal) return 'signal';
+  return code === 0 ? 'clean' : 'error';
+}
+
+function hostPort(address: string, port: number, family: string): string {
+  return family === 'IPv6' || address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
