@@ -37,4 +37,14 @@ export const DEFAULTS = Object.freeze({
   backlog: 511,
   /** ms between sweeps that reconcile the connection table with what workers hold. */
   sweepInterval: 30000,
+  /** ms between heartbeats to each worker (HAProxy `inter`, 2 s there); 0 = no active checks. */
+  healthInterval: 1000,
+  /** Good heartbeats in a row that make an unhealthy worker healthy again (HAProxy `rise`). */
+  rise: 2,
+  /** Failed heartbeats in a row that make a worker unhealthy (HAProxy `fall`). */
+  fall: 3,
+  /** ms of event-loop delay that fail a heartbeat. */
+  maxEventLoopDelay: 1000,
+  /** ms a worker may stay unhealthy before it is restarted; 0 = never. */
+  unhealthyTimeout: 30000,
 });

@@ -38,6 +38,11 @@ export interface UserConfig extends GroupInput {
   maxRestarts?: number;
   backlog?: number;
   sweepInterval?: number;
+  healthInterval?: number;
+  rise?: number;
+  fall?: number;
+  maxEventLoopDelay?: number;
+  unhealthyTimeout?: number;
 }
 
 /** A validated daemon group. */
@@ -83,4 +88,12 @@ export interface Config {
   readonly maxRestarts: number;
   readonly backlog: number;
   readonly sweepInterval: number;
+  /** ms between heartbeats; 0 turns active health checks off. */
+  readonly healthInterval: number;
+  readonly rise: number;
+  readonly fall: number;
+  /** ms of event-loop delay above which a heartbeat counts as failed. */
+  readonly maxEventLoopDelay: number;
+  /** ms a worker may stay unhealthy before it is restarted; 0 = never. */
+  readonly unhealthyTimeout: number;
 }

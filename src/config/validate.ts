@@ -10,7 +10,7 @@ import type { Config, GroupConfig, GroupInput, ListenerConfig, UserConfig } from
 const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections'];
 const TOP_KEYS = [
   ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
-  'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval',
+  'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
 ];
 const DEFAULT_GROUP = 'default';
 
@@ -37,6 +37,11 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
     maxRestarts: int(input.maxRestarts, 'maxRestarts', DEFAULTS.maxRestarts, 0),
     backlog: int(input.backlog, 'backlog', DEFAULTS.backlog, 1),
     sweepInterval: int(input.sweepInterval, 'sweepInterval', DEFAULTS.sweepInterval, 100),
+    healthInterval: int(input.healthInterval, 'healthInterval', DEFAULTS.healthInterval, 0),
+    rise: int(input.rise, 'rise', DEFAULTS.rise, 1),
+    fall: int(input.fall, 'fall', DEFAULTS.fall, 1),
+    maxEventLoopDelay: int(input.maxEventLoopDelay, 'maxEventLoopDelay', DEFAULTS.maxEventLoopDelay, 1),
+    unhealthyTimeout: int(input.unhealthyTimeout, 'unhealthyTimeout', DEFAULTS.unhealthyTimeout, 0),
   };
   return deepFreeze(config);
 }

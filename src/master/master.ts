@@ -4,6 +4,7 @@ import { createBalancer } from '../balancers/index.js';
 import type { Config, UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
+import { HealthMonitor } from '../health/monitor.js';
 import { Supervisor, type ReloadResult } from '../supervisor/supervisor.js';
 import { ConnectionTable } from '../table/connection-table.js';
 import type { ConnectionRecord, RecordFilter } from '../table/types.js';
@@ -27,6 +28,11 @@ export interface WorkerInfo {
   restarts: number;
   listening: number[];
   uptimeMs: number;
+  /** Active health from heartbeats; an unhealthy worker gets no new connections. */
+  healthy: boolean;
+  /** Event-loop delay the worker last reported, and the heartbeat round trip, ms. */
+  loopDelayMs: number;
+  rttMs: number;
 }
 
 /** A bound listener as status queries see it. */
@@ -52,6 +58,7 @@ export class Master extends EventEmitter {
   private readonly slots: WorkerSlot[] = [];
   private readonly dispatcher: Dispatcher;
   private readonly supervisor: Supervisor;
+  private readonly health: HealthMonitor;
   private ticker: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private stopPromise: Promise<number> | undefined;
@@ -78,6 +85,16 @@ export class Master extends EventEmitter {
     this.dispatcher = new Dispatcher(config, this.table, pools, queue, this.stats, this.slots);
     this.supervisor = new Supervisor(config, this.slots, this.dispatcher, this.bound);
     this.supervisor.on('log', (line: string) => this.emit('log', line));
+    this.health = new HealthMonitor(config, this.slots);
+    this.supervisor.on('pong', (slot: WorkerSlot, m: Record<string, unknown>) => this.health.onPong(slot, m));
+    this.health.on('change', (slot: WorkerSlot, healthy: boolean) => {
+      this.emit('log', `worker ${slot.id} (pid ${slot.pid}) is ${healthy ? 'healthy again' : `unhealthy (event-loop delay ${Math.round(slot.loopDelayMs)} ms, last heartbeat ${slot.pongSeq === slot.pingSeq ? 'answered' : 'unanswered'})`}`);
+      if (healthy) this.dispatcher.drainQueue();
+    });
+    this.health.on('give-up', (slot: WorkerSlot) => {
+      this.emit('log', `worker ${slot.id} (pid ${slot.pid}) unhealthy for ${this.config.unhealthyTimeout} ms; restarting it`);
+      this.supervisor.kill(slot, 'SIGKILL');
+    });
     this.dispatcher.onStuck = (slot) => {
       this.emit('log', `worker ${slot.id} (pid ${slot.pid}) has not answered a hand-over for ${this.config.handoffTimeout * 5} ms; killing it`);
       this.supervisor.kill(slot, 'SIGKILL');
@@ -120,6 +137,7 @@ export class Master extends EventEmitter {
     this.sweeper = setInterval(() => this.sweep(), this.config.sweepInterval);
     this.sweeper.unref();
     this.supervisor.startAll();
+    this.health.start();
     const info = this.listenerInfo();
     this.emit('listening', info);
     return info;
@@ -145,6 +163,7 @@ export class Master extends EventEmitter {
     this.stopPromise = (async () => {
       await Promise.all(this.bound.map((l) => l.close()));
       this.dispatcher.beginStop();
+      this.health.stop();
       const clean = await this.supervisor.stop(this.config.grace);
       clearInterval(this.ticker);
       clearInterval(this.sweeper);
@@ -238,6 +257,9 @@ export class Master extends EventEmitter {
       restarts: s.restarts,
       listening,
       uptimeMs: s.state === 'exited' ? 0 : Date.now() - s.startedAt,
+      healthy: s.health.healthy,
+      loopDelayMs: Math.round(s.loopDelayMs),
+      rttMs: s.rttMs,
     };
   }
 

@@ -1,6 +1,7 @@
 // The master's view of one worker: its process, readiness per listener, and its hand-over pipe.
 import type { ChildProcess } from 'node:child_process';
 import type { GroupConfig } from '../config/types.js';
+import { HealthState } from '../health/health-state.js';
 import type { Handoff } from './handoff.js';
 
 export type WorkerState = 'starting' | 'ready' | 'stopping' | 'exited';
@@ -37,6 +38,14 @@ export class WorkerSlot {
   stuckKilled = false;
   /** Set around a re-pick so the worker that just refused is not chosen again. */
   excluded = false;
+  /** Active health (heartbeats): an unhealthy worker gets no new connections. */
+  readonly health = new HealthState();
+  pingSeq = 0;
+  pongSeq = 0;
+  pingSentAt = 0;
+  /** Last reported event-loop delay and heartbeat round trip, ms. */
+  loopDelayMs = 0;
+  rttMs = 0;
   /** Being replaced by a reload: gets nothing new until the switch. */
   switching = false;
   /** The process starting to replace this one, during a reload. */
@@ -61,7 +70,7 @@ export class WorkerSlot {
 
   /** Ready for new connections on `listener`. */
   accepts(listener: number): boolean {
-    return this.state === 'ready' && this.listening[listener] === true && !this.stalled && !this.excluded && !this.switching;
+    return this.state === 'ready' && this.listening[listener] === true && this.health.healthy && !this.stalled && !this.excluded && !this.switching;
   }
 
   /** Nothing in flight and nothing waiting. */

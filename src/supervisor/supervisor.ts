@@ -72,6 +72,8 @@ export class Supervisor extends EventEmitter {
     slot.pid = child.pid ?? 0;
     slot.startedAt = Date.now();
     slot.stopRequested = false;
+    slot.health.reset();
+    slot.pingSentAt = 0;
   }
 
   private portsOf(slot: WorkerSlot): string {
@@ -207,6 +209,9 @@ export class Supervisor extends EventEmitter {
       case 'ready':
         this.markReady(slot);
         this.dispatcher.drainQueue();
+        return;
+      case 'pong':
+        this.emit('pong', slot, m);
         return;
     }
     this.dispatcher.onMessage(slot, m);

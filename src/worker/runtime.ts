@@ -1,6 +1,7 @@
 // The runtime inside each worker: serves cluster ports from the master instead of binding them,
 // adopts each handed-over connection into the application's own server, reports closes.
 import net from 'node:net';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { CMD, ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
 import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
 import { parseListenArgs } from './listen-args.js';
@@ -37,6 +38,8 @@ export class WorkerRuntime implements HandleOwner {
   private pendingData: Buffer | undefined;
   private stopping = false;
   private watchingMaster = false;
+  // Event-loop delay since the last heartbeat, sampled every 20 ms by libuv, not by JS timers.
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
 
   constructor(
     readonly workerId: number,
@@ -51,6 +54,7 @@ export class WorkerRuntime implements HandleOwner {
       this.byPort.set(l.port, list);
     }
     process.on('internalMessage', this.onMessage);
+    this.loopDelay.enable();
   }
 
   /** Ports the master serves for this worker. */
@@ -146,6 +150,13 @@ export class WorkerRuntime implements HandleOwner {
       case 'held?':
         sendToMaster({ cmd: CMD, t: 'held', c: [...this.held] });
         break;
+      case 'ping': {
+        // Answered at once: a late answer is itself the sign of a blocked loop.
+        const d = this.loopDelay.count > 0 ? this.loopDelay.max / 1e6 : 0;
+        this.loopDelay.reset();
+        sendToMaster({ cmd: CMD, t: 'pong', s: m.s as number, d, a: this.held.size });
+        break;
+      }
       default:
         this.stats.malformed++;
         if (handle) (handle as RawHandle).close();
