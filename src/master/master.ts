@@ -66,6 +66,7 @@ export class Master extends EventEmitter {
   /** Resolves with the exit status once the master has stopped (for any reason). */
   readonly closed: Promise<number>;
   private readyEmitted = false;
+  private metricsRequest = 0;
 
   constructor(config: Config) {
     super();
@@ -218,6 +219,40 @@ export class Master extends EventEmitter {
    */
   reload(): Promise<ReloadResult> {
     return this.supervisor.reload();
+  }
+
+  /**
+   * Asks every ready worker for its metrics (prom-client JSON); a worker that does not answer
+   * within `timeoutMs` is left out, so one stuck worker cannot block a scrape.
+   */
+  workerMetrics(timeoutMs: number): Promise<Array<{ worker: number; pid: number; metrics: unknown[] }>> {
+    const asked = this.slots.filter((s) => s.state === 'ready' && s.child?.connected);
+    if (asked.length === 0) return Promise.resolve([]);
+    const r = ++this.metricsRequest;
+    return new Promise((resolve) => {
+      const answers: Array<{ worker: number; pid: number; metrics: unknown[] }> = [];
+      let pending = asked.length;
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.supervisor.off('metrics', onMetrics);
+        resolve(answers.sort((a, b) => a.worker - b.worker));
+      };
+      const onMetrics = (slot: WorkerSlot, m: Record<string, unknown>): void => {
+        if (m.r !== r || !asked.includes(slot)) return;
+        if (Array.isArray(m.m)) answers.push({ worker: slot.id, pid: slot.pid, metrics: m.m });
+        if (--pending === 0) finish();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      this.supervisor.on('metrics', onMetrics);
+      for (const s of asked) {
+        try {
+          s.child!.send({ cmd: 'NODE_PORTPLEX', t: 'metrics?', r });
+        } catch {
+          pending--;
+        }
+      }
+      if (pending === 0) finish();
+    });
   }
 
   /** Drains a worker: weight 0 until undrain(). */

@@ -213,6 +213,9 @@ export class Supervisor extends EventEmitter {
       case 'pong':
         this.emit('pong', slot, m);
         return;
+      case 'metrics':
+        this.emit('metrics', slot, m);
+        return;
     }
     this.dispatcher.onMessage(slot, m);
   }

@@ -5,6 +5,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { CMD, ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
 import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
 import { parseListenArgs } from './listen-args.js';
+import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
 import { ack, flushCloses, refuse, reportClose, sendToMaster } from './master-channel.js';
 
 /** The parts of net.Server's non-public surface the runtime relies on (pinned by test/unit/worker/node-internals.test.ts). */
@@ -150,6 +151,14 @@ export class WorkerRuntime implements HandleOwner {
       case 'held?':
         sendToMaster({ cmd: CMD, t: 'held', c: [...this.held] });
         break;
+      case 'metrics?': {
+        const r = m.r;
+        collectWorkerMetrics().then(
+          (metrics) => sendToMaster({ cmd: CMD, t: 'metrics', r: r as number, m: metrics ?? null }),
+          (err: Error) => sendToMaster({ cmd: CMD, t: 'metrics', r: r as number, m: null, e: String(err?.message ?? err) }),
+        );
+        break;
+      }
       case 'ping': {
         // Answered at once: a late answer is itself the sign of a blocked loop.
         const d = this.loopDelay.count > 0 ? this.loopDelay.max / 1e6 : 0;
