@@ -13,6 +13,8 @@ export interface Candidate {
   readonly max: number;
   /** Up, ready for this listener, and healthy. */
   readonly available: boolean;
+  /** Recent response time in ms (heartbeat round trip, which includes event-loop lag); 0 = unknown. */
+  readonly latency?: number;
 }
 
 /** The client a connection comes from, for balancers that hash it. */

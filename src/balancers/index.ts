@@ -5,6 +5,7 @@ import type { Balancer, PickFunction } from './balancer.js';
 import { createCustom } from './custom.js';
 import { createFirst } from './first.js';
 import { createLeastConnections } from './least-connections.js';
+import { createLeastResponseTime } from './least-response-time.js';
 import { createPowerOfTwo } from './power-of-two.js';
 import { createRandom } from './random.js';
 import { createRoundRobin } from './round-robin.js';
@@ -15,6 +16,7 @@ export { type Balancer, type Candidate, type ClientInfo, type PickFunction, isEl
 export { CustomBalancer, createCustom } from './custom.js';
 export { createFirst } from './first.js';
 export { createLeastConnections } from './least-connections.js';
+export { createLeastResponseTime } from './least-response-time.js';
 export { buildMaglevTable, DEFAULT_TABLE_SIZE } from './maglev.js';
 export { createPowerOfTwo } from './power-of-two.js';
 export { createRandom } from './random.js';
@@ -27,6 +29,7 @@ export const ALGORITHMS = Object.freeze([
   'round-robin',
   'weighted-round-robin',
   'least-connections',
+  'least-response-time',
   'power-of-two',
   'random',
   'source-hash',
@@ -56,6 +59,8 @@ export function createBalancer(algorithm: string | PickFunction, options: Balanc
       return createWeightedRoundRobin();
     case 'least-connections':
       return createLeastConnections();
+    case 'least-response-time':
+      return createLeastResponseTime();
     case 'power-of-two':
       return createPowerOfTwo({ random: options.random });
     case 'random':

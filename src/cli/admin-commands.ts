@@ -91,8 +91,8 @@ async function statusCommand(opts: { admin: string; json?: boolean }): Promise<v
   const lines = [`portplex ${s.version}, master pid ${s.pid}, up ${duration(s.uptimeMs)}, ${s.table.records} connection records`];
   for (const l of s.listeners) lines.push(`listener ${l.index}  ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.algorithm}`);
   lines.push(table(
-    ['worker', 'group', 'pid', 'state', 'weight', 'active', 'total', 'restarts', 'uptime'],
-    s.workers.map((w) => [w.id, w.group, w.pid, w.state, w.weight, w.active, w.handedOver, w.restarts, duration(w.uptimeMs)]),
+    ['worker', 'group', 'pid', 'state', 'health', 'weight', 'active', 'total', 'restarts', 'loop', 'uptime'],
+    s.workers.map((w) => [w.id, w.group, w.pid, w.state, w.healthy ? 'up' : 'DOWN', w.weight, w.active, w.handedOver, w.restarts, `${w.loopDelayMs}ms`, duration(w.uptimeMs)]),
   ));
   print(lines.join('\n'));
 }

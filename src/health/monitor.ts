@@ -55,6 +55,11 @@ export class HealthMonitor extends EventEmitter {
     if (slot.health.record(ok, now, this.config)) this.emit('change', slot, slot.health.healthy);
   }
 
+  /** A failed check from outside the heartbeat: a missed hand-over deadline (HAProxy observes traffic too). */
+  fail(slot: WorkerSlot): void {
+    this.judge(slot, false, Date.now());
+  }
+
   /** The worker's answer: sequence number and event-loop delay (ms). */
   onPong(slot: WorkerSlot, m: Record<string, unknown>): void {
     if (typeof m.s !== 'number' || typeof m.d !== 'number' || !Number.isFinite(m.d)) return;

@@ -42,13 +42,15 @@ export interface ListeningMessage { cmd: typeof CMD; t: 'listening'; l: number[]
 export interface ReadyMessage { cmd: typeof CMD; t: 'ready' }
 /** Worker -> master: the ids I hold, answering HeldQuery. */
 export interface HeldMessage { cmd: typeof CMD; t: 'held'; c: number[] }
+/** Worker -> master: the application sets its weight (0 drains) or asks for its configured one back. */
+export interface AgentMessage { cmd: typeof CMD; t: 'agent'; w: number | 'undrain' }
 /** Worker -> master: metrics for request `r` (prom-client getMetricsAsJSON), null if none; e = error text. */
 export interface MetricsMessage { cmd: typeof CMD; t: 'metrics'; r: number; m: unknown[] | null; e?: string }
 /** Worker -> master: heartbeat `s` answered; d = max event-loop delay (ms) since the last one, a = open connections. */
 export interface PongMessage { cmd: typeof CMD; t: 'pong'; s: number; d: number; a: number }
 
 export type ToWorker = ConnMessage | StopMessage | HeldQuery | PingMessage | MetricsQuery;
-export type ToMaster = AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage;
+export type ToMaster = AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage;
 
 /** True for a message of ours; anything else on the channel belongs to the application or Node. */
 export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unknown } {

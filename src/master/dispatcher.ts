@@ -30,6 +30,8 @@ export class Dispatcher {
   stopping = false;
   /** Set by the master: kills a worker that stopped answering. */
   onStuck: (slot: WorkerSlot) => void = () => {};
+  /** Set by the master: a missed hand-over deadline counts against the worker's health. */
+  onHandoffTimeout: (slot: WorkerSlot) => void = () => {};
   /** Connections whose handle the master holds (queued or being handed over). */
   held = 0;
   /** The most it may hold before descriptors run short (see fd-budget.ts). */
@@ -274,6 +276,7 @@ export class Dispatcher {
         slot.stalled = true;
         slot.failedHandoffs++;
         this.stats.handoffTimeouts++;
+        this.onHandoffTimeout(slot);
         // Never sent, so safe to move now; those in flight wait for the worker's answer.
         for (let w = slot.outbox.shift(); w; w = slot.outbox.shift()) this.retry(w, slot, 'timeout');
       }

@@ -92,6 +92,13 @@ export class Master extends EventEmitter {
       this.emit('log', `worker ${slot.id} (pid ${slot.pid}) is ${healthy ? 'healthy again' : `unhealthy (event-loop delay ${Math.round(slot.loopDelayMs)} ms, last heartbeat ${slot.pongSeq === slot.pingSeq ? 'answered' : 'unanswered'})`}`);
       if (healthy) this.dispatcher.drainQueue();
     });
+    this.supervisor.on('agent', (slot: WorkerSlot, m: Record<string, unknown>) => {
+      // The application's own word on its weight; anything malformed is counted and ignored.
+      if (m.w === 'undrain') this.undrain(slot.id);
+      else if (Number.isInteger(m.w) && (m.w as number) >= 0 && (m.w as number) <= 65535) this.setWeight(slot.id, m.w as number);
+      else this.stats.malformed++;
+    });
+    this.dispatcher.onHandoffTimeout = (slot) => this.health.fail(slot);
     this.health.on('give-up', (slot: WorkerSlot) => {
       this.emit('log', `worker ${slot.id} (pid ${slot.pid}) unhealthy for ${this.config.unhealthyTimeout} ms; restarting it`);
       this.supervisor.kill(slot, 'SIGKILL');

@@ -15,6 +15,7 @@ export class Member implements Candidate {
   get active(): number { return this.table.activeCount(this.slot.id); }
   get max(): number { return this.slot.max; }
   get available(): boolean { return this.slot.accepts(this.listener); }
+  get latency(): number { return this.slot.rttMs; }
 }
 
 /** The candidates and balancer of one listener. */

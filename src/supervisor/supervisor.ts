@@ -216,6 +216,9 @@ export class Supervisor extends EventEmitter {
       case 'metrics':
         this.emit('metrics', slot, m);
         return;
+      case 'agent':
+        this.emit('agent', slot, m);
+        return;
     }
     this.dispatcher.onMessage(slot, m);
   }

@@ -41,3 +41,24 @@ export function ready(): void {
 export function onShutdown(hook: () => unknown): void {
   installRuntime()?.onShutdown(hook);
 }
+
+/**
+ * Sets this worker's weight from inside the application (HAProxy's agent-check idea):
+ * 0 drains it (no new connections, open ones go on). Ignored outside portplex.
+ */
+export function setWeight(weight: number): void {
+  if (!Number.isInteger(weight) || weight < 0 || weight > 65535) {
+    throw new RangeError(`portplex setWeight(): expected an integer 0-65535, got ${String(weight)}`);
+  }
+  installRuntime()?.agent(weight);
+}
+
+/** Stops new connections to this worker until undrain(); open ones go on. */
+export function drain(): void {
+  installRuntime()?.agent(0);
+}
+
+/** Gives this worker its configured weight back. */
+export function undrain(): void {
+  installRuntime()?.agent('undrain');
+}

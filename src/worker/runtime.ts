@@ -127,6 +127,11 @@ export class WorkerRuntime implements HandleOwner {
     sendToMaster({ cmd: CMD, t: 'ready' });
   }
 
+  /** The application sets its own weight (a number) or asks for its configured one back. */
+  agent(weight: number | 'undrain'): void {
+    sendToMaster({ cmd: CMD, t: 'agent', w: weight });
+  }
+
   /** Registers work to finish before the worker exits on shutdown. */
   onShutdown(hook: () => unknown): void {
     this.shutdownHooks.push(hook);

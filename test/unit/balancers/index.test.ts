@@ -9,6 +9,7 @@ describe('createBalancer', () => {
       'round-robin',
       'weighted-round-robin',
       'least-connections',
+      'least-response-time',
       'power-of-two',
       'random',
       'source-hash',
