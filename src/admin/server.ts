@@ -13,6 +13,13 @@ const HANDLERS: Record<string, Handler> = {
   status: (m) => status(m),
   connections: (m, r) => connections(m, r),
   reload: (m) => m.reload(),
+  scale: (m, r) => {
+    try {
+      return m.scale(r.workers as number, typeof r.group === 'string' ? r.group : undefined);
+    } catch (err) {
+      throw new AdminError('BAD_REQUEST', (err as Error).message);
+    }
+  },
   drain: weight,
   undrain: weight,
   weight,

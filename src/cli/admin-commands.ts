@@ -42,12 +42,27 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .action((opts: { admin: string; worker?: number; state?: string; client?: string; limit?: number; json?: boolean }) => run(connectionsCommand(opts)));
   addWeightCommands(program, run);
   program
+    .command('scale')
+    .description('run this many workers in a group: new ones start, removed ones drain and stop')
+    .argument('<n>', 'workers', wholeNumber(1))
+    .option('--group <name>', 'the group (default: the first)')
+    .option('--admin <path>', 'admin socket of the master', defaultAdminPath())
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .action((n: number, opts: { admin: string; group?: string; json?: boolean }) => run(scaleCommand(opts, n)));
+  program
     .command('reload')
     .description('zero-downtime rolling restart, one worker at a time (same as SIGHUP to the master)')
     .option('--admin <path>', 'admin socket of the master', defaultAdminPath())
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action((opts: { admin: string; json?: boolean }) => run(reloadCommand(opts)));
+}
+
+async function scaleCommand(opts: { admin: string; group?: string; json?: boolean }, workers: number): Promise<void> {
+  const list = (await adminRequest(opts.admin, { cmd: 'scale', workers, group: opts.group })) as WorkerInfo[];
+  if (opts.json) return print(JSON.stringify(list, null, 2));
+  print(`${list.length} worker${list.length === 1 ? '' : 's'}: ${list.map((w) => `${w.id} (${w.state})`).join(', ')}; removed workers finish their connections`);
 }
 
 async function reloadCommand(opts: { admin: string; json?: boolean }): Promise<void> {

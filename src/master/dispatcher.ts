@@ -51,11 +51,19 @@ export class Dispatcher {
     private readonly slots: readonly WorkerSlot[],
   ) {
     this.window = config.handoffWindow;
-    for (const slot of slots) {
-      this.sendDone.set(slot, (err) => {
-        if (err) this.onSendError(slot);
-      });
-    }
+    for (const slot of slots) this.addSlot(slot);
+  }
+
+  /** Registers a worker slot (at start, or added by scale). */
+  addSlot(slot: WorkerSlot): void {
+    this.sendDone.set(slot, (err) => {
+      if (err) this.onSendError(slot);
+    });
+  }
+
+  /** Forgets a slot removed by scale, once its process is gone. */
+  removeSlot(slot: WorkerSlot): void {
+    this.sendDone.delete(slot);
   }
 
   /** The listener's accept callback. */

@@ -12,7 +12,7 @@ import { Dispatcher } from './dispatcher.js';
 import { connectionBudget } from './fd-budget.js';
 import { Listener } from './listener.js';
 import { PendingQueue } from './pending-queue.js';
-import { Pool } from './pool.js';
+import { Member, Pool } from './pool.js';
 import { MasterStats } from './stats.js';
 import { WorkerSlot, type WorkerState } from './worker-slot.js';
 
@@ -58,6 +58,7 @@ export class Master extends EventEmitter {
   private readonly slots: WorkerSlot[] = [];
   private readonly dispatcher: Dispatcher;
   private readonly supervisor: Supervisor;
+  private readonly pools: Pool[];
   private readonly health: HealthMonitor;
   private ticker: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -78,7 +79,7 @@ export class Master extends EventEmitter {
     for (const group of config.groups) {
       for (let i = 0; i < group.workers; i++) this.slots.push(new WorkerSlot(id++, group, i, group.weights[i], group.maxConnections));
     }
-    const pools = config.listeners.map((l) => {
+    const pools = this.pools = config.listeners.map((l) => {
       const group = config.groups.find((g) => g.name === l.group)!;
       return new Pool(l.index, this.slots.filter((s) => s.group === group), createBalancer(group.algorithm), this.table);
     });
@@ -115,6 +116,7 @@ export class Master extends EventEmitter {
       }
     });
     this.supervisor.on('worker-exit', (slot: WorkerSlot) => this.emit('worker-exit', this.info(slot)));
+    this.supervisor.on('removed', (slot: WorkerSlot) => this.forget(slot));
     this.supervisor.on('crash-loop', (err: PortplexError) => {
       this.emit('log', err.message);
       if (this.listenerCount('error') > 0) this.emit('error', err);
@@ -262,6 +264,48 @@ export class Master extends EventEmitter {
     });
   }
 
+  /**
+   * Sets how many workers a group runs (the first group by default). New workers start at once;
+   * removed ones (the highest ids) drain: no new connections, then stop as on shutdown, finishing
+   * their open connections within the grace time. Returns the group's workers after the change.
+   */
+  scale(count: number, groupName: string = this.config.groups[0].name): WorkerInfo[] {
+    const group = this.config.groups.find((g) => g.name === groupName);
+    if (!group) throw new PortplexError(CODES.UNKNOWN_GROUP, `group: unknown group ${JSON.stringify(groupName)}; groups are ${this.config.groups.map((g) => g.name).join(', ')}`, EXIT.config);
+    if (!Number.isInteger(count) || count < 1 || count > 1024) {
+      throw new PortplexError(CODES.INVALID_OPTION, `workers: expected an integer 1-1024, got ${JSON.stringify(count)}`, EXIT.config);
+    }
+    if (this.stopPromise) throw new PortplexError(CODES.NOT_RUNNING, 'the master is stopping', EXIT.config);
+    const live = this.slots.filter((s) => s.group === group && !s.removed);
+    for (let n = live.length; n < count; n++) {
+      const slot = new WorkerSlot(Math.max(0, ...this.slots.map((s) => s.id)) + 1, group, n, 1, group.maxConnections, 1);
+      this.slots.push(slot);
+      this.dispatcher.addSlot(slot);
+      for (const pool of this.pools) if (this.config.listeners[pool.listener].group === group.name) pool.members.push(new Member(slot, pool.listener, this.table));
+      this.supervisor.startSlot(slot);
+    }
+    for (const slot of live.slice(count).reverse()) {
+      slot.removed = true;
+      slot.weight = 0;
+      if (!slot.child) this.forget(slot);
+      // One still starting may not hear a stop message yet (see Supervisor.stop): signal it.
+      else if (slot.state === 'starting') this.supervisor.kill(slot, 'SIGTERM');
+      else this.dispatcher.requestStop(slot);
+    }
+    return this.slots.filter((s) => s.group === group && !s.removed).map((s) => this.info(s));
+  }
+
+  /** Drops a removed slot from every list once its process is gone. */
+  private forget(slot: WorkerSlot): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    for (const pool of this.pools) {
+      const m = pool.members.findIndex((x) => x.slot === slot);
+      if (m >= 0) pool.members.splice(m, 1);
+    }
+    this.dispatcher.removeSlot(slot);
+  }
+
   /** Drains a worker: weight 0 until undrain(). */
   drain(workerId: number): WorkerInfo {
     return this.setWeight(workerId, 0);
@@ -270,7 +314,7 @@ export class Master extends EventEmitter {
   /** Undoes drain(): back to the weight the configuration gave it. */
   undrain(workerId: number): WorkerInfo {
     const slot = this.slot(workerId);
-    return this.setWeight(workerId, slot.group.weights[slot.index]);
+    return this.setWeight(workerId, slot.configuredWeight);
   }
 
   private slot(workerId: number): WorkerSlot {

@@ -59,6 +59,9 @@ export class WorkerSlot {
   failedHandoffs = 0;
   lastExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
+  /** Removed by a scale-down: drains, stops, and is not restarted. */
+  removed = false;
+
   constructor(
     readonly id: number,
     readonly group: GroupConfig,
@@ -66,6 +69,8 @@ export class WorkerSlot {
     readonly index: number,
     public weight: number,
     public max: number,
+    /** The weight undrain() gives back: the configured one (1 for workers added by scale). */
+    readonly configuredWeight: number = weight,
   ) {}
 
   /** Ready for new connections on `listener`. */

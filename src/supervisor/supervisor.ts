@@ -44,6 +44,11 @@ export class Supervisor extends EventEmitter {
     for (const slot of this.slots) this.fork(slot);
   }
 
+  /** Starts a slot added after start (scale up). */
+  startSlot(slot: WorkerSlot): void {
+    this.fork(slot);
+  }
+
   private workerListeners(slot: WorkerSlot): WorkerListener[] {
     return this.bound
       .filter((l) => l.config.group === slot.group.name)
@@ -233,6 +238,10 @@ export class Supervisor extends EventEmitter {
   private afterExit(slot: WorkerSlot): void {
     slot.child = undefined;
     if (this.stopping) return;
+    if (slot.removed) {
+      this.emit('removed', slot);
+      return;
+    }
     const uptime = Date.now() - slot.startedAt;
     slot.unstableStarts = nextUnstableCount(slot.unstableStarts, uptime, slot.readyAt > 0, this.config);
     if (isCrashLoop(slot.unstableStarts, this.config)) {
