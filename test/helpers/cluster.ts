@@ -1,5 +1,5 @@
 // Starts real masters and workers for integration tests, and talks to them with real clients.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createMaster, type Master } from '../../src/index.js';
@@ -81,4 +81,14 @@ export async function cliPort(output: () => string, ms = 10000): Promise<number>
     return port > 0 && /workers ready in/.test(output());
   }, ms, `the CLI's listening and ready lines in:\n${output()}`);
   return port;
+}
+
+/** Runs one short `portplex` command (status, drain, ...) to completion; never rejects. */
+export function portplex(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

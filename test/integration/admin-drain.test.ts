@@ -1,25 +1,12 @@
 // `portplex drain` keeps a worker's existing connections alive and sends it no new ones;
 // `undrain` brings it back; `weight` sets any weight.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
-import { CLI, cliPort, firstLine, fixture, runCli } from '../helpers/cluster.js';
+import { cliPort, firstLine, fixture, portplex, runCli } from '../helpers/cluster.js';
 
-const exec = promisify(execFile);
-
-async function portplex(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 test('drain 1: its connection lives on, 10 new ones all go to worker 2; undrain: worker 1 serves again', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portplex-drain-'));

@@ -1,16 +1,13 @@
 // `portplex scale`: new workers start and take connections; removed ones drain, finish their
 // open connections, and exit without being restarted.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
-import { CLI, cliPort, firstLine, fixture, runCli, waitFor } from '../helpers/cluster.js';
+import { cliPort, firstLine, fixture, portplex, runCli, waitFor } from '../helpers/cluster.js';
 
-const exec = promisify(execFile);
-const portplex = async (...args: string[]): Promise<string> => (await exec(process.execPath, [CLI, ...args])).stdout;
+const out = async (...args: string[]): Promise<string> => (await portplex(...args)).stdout;
 
 test('scale 2 -> 4 -> 1: new workers serve; removed ones finish their connection and exit', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portplex-scale-'));
@@ -19,8 +16,8 @@ test('scale 2 -> 4 -> 1: new workers serve; removed ones finish their connection
   const open: import('node:net').Socket[] = [];
   try {
     const port = await cliPort(cli.output);
-    assert.match(await portplex('scale', '4', '--admin', sock), /^4 workers: 1 \(ready\), 2 \(ready\), 3 \(starting\), 4 \(starting\)/);
-    const status = async (): Promise<any> => JSON.parse(await portplex('status', '--json', '--admin', sock));
+    assert.match(await out('scale', '4', '--admin', sock), /^4 workers: 1 \(ready\), 2 \(ready\), 3 \(starting\), 4 \(starting\)/);
+    const status = async (): Promise<any> => JSON.parse(await out('status', '--json', '--admin', sock));
     let s = await status();
     for (let i = 0; i < 50 && !s.workers.every((w: any) => w.state === 'ready'); i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -36,7 +33,7 @@ test('scale 2 -> 4 -> 1: new workers serve; removed ones finish their connection
     assert.deepEqual(new Set(lines), new Set(['1', '2', '3', '4']), 'the new workers take connections');
 
     const pid4 = s.workers[3].pid;
-    assert.match(await portplex('scale', '1', '--admin', sock), /^1 worker: 1 \(ready\)/);
+    assert.match(await out('scale', '1', '--admin', sock), /^1 worker: 1 \(ready\)/);
     const after: string[] = [];
     for (let i = 0; i < 4; i++) {
       const c = await firstLine(port);

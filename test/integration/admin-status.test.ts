@@ -1,24 +1,11 @@
 // `portplex status` and `portplex connections` over the admin socket match what the test did.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
-import { CLI, cliPort, firstLine, fixture, runCli } from '../helpers/cluster.js';
+import { cliPort, firstLine, fixture, portplex, runCli } from '../helpers/cluster.js';
 
-const exec = promisify(execFile);
-
-async function portplex(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 test('status and connections --json report the workers and the 3 connections the test holds', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portplex-admin-'));
