@@ -48,6 +48,8 @@ export function program(): Command {
     .option('-c, --config <file>', 'JSON config file (flags override it)')
     .option('--admin <path>', `admin socket, mode 0600 (default: ${defaultAdminPath()})`)
     .option('--metrics <[host:]port>', 'serve /metrics, /healthz, /readyz (host defaults to 127.0.0.1)')
+    .addOption(new Option('--worker-metrics <mode>', 'workers\' own metrics on /metrics (default: aggregate)').choices(['aggregate', 'per-worker', 'both', 'off']))
+    .option('--worker-metrics-timeout <ms>', 'how long a scrape waits for workers (default: 1000)', wholeNumber(1))
     .addHelpText('after', EXAMPLES)
     .exitOverride();
 }

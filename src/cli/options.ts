@@ -18,6 +18,8 @@ export interface Flags {
   config?: string;
   admin?: string;
   metrics?: string;
+  workerMetrics?: 'aggregate' | 'per-worker' | 'both' | 'off';
+  workerMetricsTimeout?: number;
 }
 
 /** commander parser: a whole number >= min. */

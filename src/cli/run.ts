@@ -67,7 +67,12 @@ export async function run(script: string | undefined, args: string[], flags: Fla
     const m = createMasterMetrics(master);
     try {
       // Loopback unless a host is given: metrics describe the fleet and should not be public by accident.
-      const server = await startMetricsServer(master, m.registry, { host: metricsAt.host ?? '127.0.0.1', port: metricsAt.port });
+      const server = await startMetricsServer(master, m.registry, {
+        host: metricsAt.host ?? '127.0.0.1',
+        port: metricsAt.port,
+        workerMetrics: flags.workerMetrics,
+        workerTimeoutMs: flags.workerMetricsTimeout,
+      });
       metrics = { server, close: () => m.close() };
     } catch (err) {
       await master.stop();

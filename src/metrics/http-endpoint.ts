@@ -3,8 +3,10 @@
 // few connections.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+import type { Registry, RegistryContentType } from 'prom-client';
 import type { Master } from '../master/master.js';
+import { joinExpositions, WORKER_METRICS_MODES, type WorkerMetricsMode } from './worker-families.js';
+import { createWorkerScrape } from './worker-scrape.js';
 
 /** Request body bytes read (and ignored) before the request is refused. */
 const BODY_LIMIT = 1024;
@@ -13,6 +15,8 @@ const HEADERS_TIMEOUT_MS = 5000;
 const REQUEST_TIMEOUT_MS = 10000;
 /** Scrapers keep one connection each; more than this is not a scraper. */
 const MAX_CONNECTIONS = 32;
+/** How long a scrape waits for workers' metrics by default. */
+const WORKER_TIMEOUT_MS = 1000;
 
 /** A started metrics endpoint. */
 export interface MetricsServer {
@@ -24,8 +28,27 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves `registry` and the master's health on host:port (host defaults to loopback). */
-export async function startMetricsServer(master: Master, registry: Registry, options: { host?: string; port: number }): Promise<MetricsServer> {
+/** Options of startMetricsServer(). */
+export interface MetricsServerOptions {
+  /** Defaults to 127.0.0.1: metrics describe the fleet and should not be public by accident. */
+  host?: string;
+  port: number;
+  /** Worker series to append to the master's (see worker-families.ts); default 'aggregate'. */
+  workerMetrics?: WorkerMetricsMode;
+  /** How long a scrape waits for workers' metrics; a later worker is left out. Default 1000. */
+  workerTimeoutMs?: number;
+}
+
+/** Serves `registry`, the workers' metrics and the master's health on host:port. */
+export async function startMetricsServer(master: Master, registry: Registry, options: MetricsServerOptions): Promise<MetricsServer> {
+  const mode = options.workerMetrics ?? 'aggregate';
+  if (!WORKER_METRICS_MODES.includes(mode)) throw new TypeError(`workerMetrics must be one of ${WORKER_METRICS_MODES.join(', ')}, not ${String(mode)}`);
+  const timeoutMs = options.workerTimeoutMs ?? WORKER_TIMEOUT_MS;
+  // Below the request timeout, so a scrape answers before its own connection gives up.
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs >= REQUEST_TIMEOUT_MS) {
+    throw new RangeError(`workerTimeoutMs must be an integer from 1 to ${REQUEST_TIMEOUT_MS - 1}, not ${String(timeoutMs)}`);
+  }
+  const workers = mode === 'off' ? undefined : createWorkerScrape(master, { mode, timeoutMs });
   let stopped = false;
   // A stopped master is not alive, even if whoever started this server has not closed it yet.
   void master.closed.then(() => { stopped = true; });
@@ -61,7 +84,13 @@ export async function startMetricsServer(master: Master, registry: Registry, opt
     }
     let body: string;
     try {
-      body = await registry.metrics();
+      const contentType = registry.contentType as RegistryContentType;
+      // Asked together: the workers' round trip should not wait for the master's collectors.
+      const [own, fromWorkers] = await Promise.all([
+        registry.metrics(),
+        workers ? workers.collect(registry.getMetricsAsArray().map((m) => m.name), contentType) : [],
+      ]);
+      body = workers ? joinExpositions([own, ...fromWorkers], contentType) : own;
     } catch (err) {
       return reply(res, 500, `metrics failed: ${err instanceof Error ? err.message : String(err)}\n`);
     }

@@ -2,6 +2,9 @@
 import type { Server } from 'node:net';
 import { currentRuntime, installRuntime } from './runtime.js';
 
+/** Extra prom-client registries of the application, reported with the global one. */
+export { useWorkerRegistries } from '../metrics/worker-metrics.js';
+
 /** True in a process forked by portplex. */
 export function isWorker(): boolean {
   return installRuntime() !== undefined;

@@ -15,7 +15,8 @@ const RETRY_REASONS = ['refused', 'timeout', 'worker_exit'];
 async function withMetrics(workers: number, body: (ctx: { master: Master; port: number; metrics: MasterMetrics; server: MetricsServer }) => Promise<void>): Promise<void> {
   const { master, port } = await startMaster({ script: fixture('http-app.js'), workers });
   const metrics = createMasterMetrics(master);
-  const server = await startMetricsServer(master, metrics.registry, { port: 0 });
+  // Worker families are tested in worker-metrics-*.test.ts; here only the master's own.
+  const server = await startMetricsServer(master, metrics.registry, { port: 0, workerMetrics: 'off' });
   try {
     await body({ master, port, metrics, server });
   } finally {
