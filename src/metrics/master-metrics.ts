@@ -79,11 +79,14 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
     perWorker((w) => (w.state === 'exited' ? 0 : 1)));
   gauge('portplex_worker_ready', 'Whether the worker is ready to take connections.', ['worker', 'group'], perWorker((w) => (w.state === 'ready' ? 1 : 0)));
   gauge('portplex_worker_weight', 'Balancing weight of the worker (0 drains it).', ['worker', 'group'], perWorker((w) => w.weight));
+  gauge('portplex_worker_healthy', 'Whether the worker passes its heartbeat health checks.', ['worker', 'group'], perWorker((w) => (w.healthy ? 1 : 0)));
+  gauge('portplex_worker_event_loop_delay_seconds', 'Largest event-loop delay the worker reported since its previous heartbeat.', ['worker', 'group'],
+    perWorker((w) => w.loopDelayMs / 1000));
 
   names.push('portplex_handoff_duration_seconds');
   const handoff = new Histogram({
     name: 'portplex_handoff_duration_seconds',
-    help: 'Seconds from sending a connection to a worker (last attempt) to its acknowledgement.',
+    help: 'Seconds from accepting a connection to the worker\'s acknowledgement.',
     buckets: [...HANDOFF_BUCKETS],
     registers,
   });

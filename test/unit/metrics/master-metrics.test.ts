@@ -71,6 +71,8 @@ test('after N requests a scrape reports exact totals, and scraping again does no
       assert.equal(value(e, 'portplex_worker_up', labels), 1);
       assert.equal(value(e, 'portplex_worker_ready', labels), 1);
       assert.equal(value(e, 'portplex_worker_weight', labels), 1);
+      assert.equal(value(e, 'portplex_worker_healthy', labels), 1);
+      assert.ok(value(e, 'portplex_worker_event_loop_delay_seconds', labels) >= 0);
       assert.equal(value(e, 'portplex_worker_restarts_total', labels), 0);
       assert.equal(value(e, 'portplex_connections_active', { worker }), 0);
       for (const reason of ['clean', 'error', 'signal']) assert.equal(value(e, 'portplex_worker_exits_total', { worker, reason }), 0);
@@ -85,7 +87,7 @@ test('after N requests a scrape reports exact totals, and scraping again does no
       const expected = name.endsWith('_total') ? 'counter' : name === 'portplex_handoff_duration_seconds' ? 'histogram' : 'gauge';
       assert.equal(type, expected, name);
     }
-    assert.equal(e.types.size, 16);
+    assert.equal(e.types.size, 18);
 
     // Totals are copied from the master at each scrape, never added to the previous scrape's.
     const again = await scrape(server);
