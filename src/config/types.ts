@@ -14,10 +14,21 @@ export interface GroupInput {
   maxConnections?: number;
 }
 
+/** Content-aware hand-over of one listener, as the user writes it. */
+export interface ContentInput {
+  /** What the first bytes are parsed as. */
+  protocol: 'http';
+  /** Stop reading after this many bytes (default 16384, NGINX's preread buffer). */
+  maxBytes?: number;
+  /** ms to wait for enough bytes; a client slower than this is closed and counted (default 5000). */
+  timeout?: number;
+}
+
 /** One listener as the user writes it. */
 export interface ListenerInput {
   listen: string | number;
   group?: string;
+  content?: ContentInput;
 }
 
 /** The whole configuration as the user writes it; the top-level group fields define the group "default". */
@@ -68,6 +79,15 @@ export interface ListenerConfig {
   readonly host: string | undefined;
   readonly port: number;
   readonly group: string;
+  /** Content-aware hand-over, when configured. */
+  readonly content: ContentConfig | undefined;
+}
+
+/** A validated content step. */
+export interface ContentConfig {
+  readonly protocol: 'http';
+  readonly maxBytes: number;
+  readonly timeout: number;
 }
 
 /** The validated, frozen configuration. */

@@ -5,7 +5,7 @@ import { ALGORITHMS } from '../balancers/index.js';
 import { CODES, ConfigError, invalid, show } from '../errors.js';
 import { DEFAULTS } from './defaults.js';
 import { listenKey, parseListen } from './listen-address.js';
-import type { Config, GroupConfig, GroupInput, ListenerConfig, UserConfig } from './types.js';
+import type { Config, ContentConfig, GroupConfig, GroupInput, ListenerConfig, UserConfig } from './types.js';
 
 const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections'];
 const TOP_KEYS = [
@@ -106,7 +106,7 @@ function resolveWeights(value: unknown, workers: number, option: string): number
 }
 
 function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerConfig[] {
-  const entries: Array<{ listen: unknown; group: unknown; option: string }> = [];
+  const entries: Array<{ listen: unknown; group: unknown; option: string; content?: unknown }> = [];
   if (input.listen !== undefined) {
     const list = Array.isArray(input.listen) ? input.listen : [input.listen];
     list.forEach((l, i) => entries.push({ listen: l, group: groups[0].name, option: Array.isArray(input.listen) ? `listen[${i}]` : 'listen' }));
@@ -115,8 +115,8 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerCon
     if (!Array.isArray(input.listeners)) throw invalid('listeners', input.listeners, 'a list of { listen, group }');
     input.listeners.forEach((l, i) => {
       if (l === null || typeof l !== 'object') throw invalid(`listeners[${i}]`, l, 'an object { listen, group }');
-      checkKeys(l, ['listen', 'group'], `listeners[${i}].`);
-      entries.push({ listen: l.listen, group: l.group ?? groups[0].name, option: `listeners[${i}]` });
+      checkKeys(l, ['listen', 'group', 'content'], `listeners[${i}].`);
+      entries.push({ listen: l.listen, group: l.group ?? groups[0].name, option: `listeners[${i}]`, content: l.content });
     });
   }
   if (entries.length === 0) throw invalid('listen', undefined, 'at least one address to listen on (e.g. --listen 8080)');
@@ -131,8 +131,21 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerCon
     if (typeof e.group !== 'string' || !groups.some((g) => g.name === e.group)) {
       throw new ConfigError(CODES.UNKNOWN_GROUP, `${e.option}.group`, `unknown group ${show(e.group)}; groups are ${groups.map((g) => g.name).join(', ')}`);
     }
-    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group };
+    const content = e.content === undefined ? undefined : resolveContent(e.content, `${e.option}.content`);
+    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, content };
   });
+}
+
+function resolveContent(value: unknown, option: string): ContentConfig {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(option, value, 'an object { protocol, maxBytes, timeout }');
+  checkKeys(value, ['protocol', 'maxBytes', 'timeout'], `${option}.`);
+  const c = value as Record<string, unknown>;
+  if (c.protocol !== 'http') throw invalid(`${option}.protocol`, c.protocol, '"http"');
+  return {
+    protocol: 'http',
+    maxBytes: int(c.maxBytes, `${option}.maxBytes`, 16384, 64, 1024 * 1024),
+    timeout: int(c.timeout, `${option}.timeout`, 5000, 1, 600000),
+  };
 }
 
 function checkKeys(obj: object, allowed: readonly string[], prefix: string): void {

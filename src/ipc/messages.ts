@@ -19,6 +19,8 @@ export interface ConnMessage {
   s: number;
   /** Bytes the master already read from the socket, base64 (content-aware hand-over). */
   d?: string;
+  /** 1 when the master also read the client's end of stream (FIN): the worker ends the readable side after the bytes. */
+  e?: 1;
 }
 
 /** Master -> worker: stop accepting, finish in-flight work, exit. */

@@ -11,7 +11,9 @@
 // STUCK_FACTOR deadlines is killed, its exit freeing the connection.
 import { performance } from 'node:perf_hooks';
 import type { ClientInfo } from '../balancers/balancer.js';
-import type { Config } from '../config/types.js';
+import type { Config, ContentConfig } from '../config/types.js';
+import { decideHttp } from '../content/decide.js';
+import { peek } from '../content/peek.js';
 import { channels } from '../diagnostics.js';
 import { CMD, idList, type ConnMessage } from '../ipc/messages.js';
 import type { ConnectionTable } from '../table/connection-table.js';
@@ -101,8 +103,23 @@ export class Dispatcher {
     const h: Handoff = { id, handle, listener, clientAddress: address, clientPort: port, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
     this.held++;
     if (this.stopping) return this.drop(h, 'shutdown');
-    this.dispatch(h);
+    const content = this.config.listeners[listener].content;
+    if (content === undefined) this.dispatch(h);
+    else this.preread(h, content);
   };
+
+  /** Content-aware: read the first bytes (bounded), then dispatch with them. */
+  private preread(h: Handoff, content: ContentConfig): void {
+    peek(h.handle, { maxBytes: content.maxBytes, timeoutMs: content.timeout }, decideHttp, (r) => {
+      if (r.end === 'closed') return this.drop(h, 'client_closed');
+      // Too slow to say anything decidable in time (slowloris): cut, counted.
+      if (r.end === 'timeout') return this.drop(h, 'preread_timeout');
+      if (r.bytes.length > 0) h.data = r.bytes.toString('base64');
+      if (r.end === 'eof') h.eof = true;
+      if (this.stopping) return this.drop(h, 'shutdown');
+      this.dispatch(h);
+    });
+  }
 
   /** Gives `h` to a worker now, or queues it. */
   dispatch(h: Handoff): void {
@@ -131,6 +148,7 @@ export class Dispatcher {
     h.since = Date.now();
     const msg: ConnMessage = { cmd: CMD, t: 'c', i: h.id, l: h.listener, s: h.since };
     if (h.data !== undefined) msg.d = h.data;
+    if (h.eof) msg.e = 1;
     try {
       slot.child!.send(msg, h.handle as never, this.sendDone.get(slot));
     } catch {

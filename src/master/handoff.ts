@@ -17,4 +17,6 @@ export interface Handoff {
   since: number;
   /** Bytes already read from the connection, base64, shipped with the hand-over. */
   data: string | undefined;
+  /** The master also read the client's end of stream. */
+  eof?: boolean;
 }

@@ -37,6 +37,7 @@ export class WorkerRuntime implements HandleOwner {
   private readonly shutdownHooks: Array<() => unknown> = [];
   private pendingId = -1;
   private pendingData: Buffer | undefined;
+  private pendingEof = false;
   private stopping = false;
   private watchingMaster = false;
   // Event-loop delay since the last heartbeat, sampled every 20 ms by libuv, not by JS timers.
@@ -199,6 +200,7 @@ export class WorkerRuntime implements HandleOwner {
     }
     this.pendingId = id;
     this.pendingData = typeof m.d === 'string' ? Buffer.from(m.d, 'base64') : undefined;
+    this.pendingEof = m.e === 1;
     try {
       target!.onconnection!(0, handle);
     } finally {
@@ -226,6 +228,11 @@ export class WorkerRuntime implements HandleOwner {
     if (data) {
       this.pendingData = undefined;
       socket.unshift(data);
+    }
+    if (this.pendingEof) {
+      // The master read the client's FIN along with the bytes: the stream ends after them.
+      this.pendingEof = false;
+      socket.push(null);
     }
   };
 

@@ -100,3 +100,32 @@ test('net.Server._listen2 accepts a pre-set handle: listening fires, address() a
   other.close();
   server.close();
 });
+
+test('socket._handle.readStop() stops reading: later bytes stay in the kernel for the next owner of the handle', async () => {
+  const server = net.createServer() as unknown as Internal;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const accepted = new Promise<Internal>((resolve) => { server._handle.onconnection = (_e: number, h: Internal) => resolve(h); });
+  const client = net.connect(server.address().port, '127.0.0.1');
+  const handle = await accepted;
+  const first = new net.Socket({ handle, readable: true, writable: true } as unknown as net.SocketConstructorOpts) as unknown as Internal;
+  const seenByFirst: string[] = [];
+  first.on('data', (d: Buffer) => seenByFirst.push(d.toString()));
+  client.write('one');
+  while (seenByFirst.length === 0) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(first._handle.readStop(), 0);
+  // net.Socket keeps its own flag on the handle (tryReadStart); readStop() alone leaves it set.
+  assert.equal(handle.reading, true);
+  handle.reading = false;
+  first.removeAllListeners('data');
+  first._handle = null;
+  client.write('two');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(seenByFirst, ['one'], 'nothing read after readStop');
+  // A new owner of the same handle reads what waited in the kernel.
+  const second = new net.Socket({ handle, readable: true, writable: true } as unknown as net.SocketConstructorOpts);
+  const got = await new Promise<string>((resolve) => second.once('data', (d) => resolve(d.toString())));
+  assert.equal(got, 'two');
+  second.destroy();
+  client.destroy();
+  server.close();
+});
