@@ -16,8 +16,10 @@ export interface GroupInput {
 
 /** Content-aware hand-over of one listener, as the user writes it. */
 export interface ContentInput {
-  /** What the first bytes are parsed as. */
-  protocol: 'http';
+  /** What the first bytes are parsed as (after a PROXY header, if one is expected). */
+  protocol?: 'http';
+  /** Expect a PROXY protocol header first (never guessed): strip it, record the real client. */
+  proxy?: 'v1' | 'v2' | 'any';
   /** Stop reading after this many bytes (default 16384, NGINX's preread buffer). */
   maxBytes?: number;
   /** ms to wait for enough bytes; a client slower than this is closed and counted (default 5000). */
@@ -85,7 +87,8 @@ export interface ListenerConfig {
 
 /** A validated content step. */
 export interface ContentConfig {
-  readonly protocol: 'http';
+  readonly protocol: 'http' | undefined;
+  readonly proxy: 'v1' | 'v2' | 'any' | undefined;
   readonly maxBytes: number;
   readonly timeout: number;
 }

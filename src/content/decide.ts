@@ -1,12 +1,35 @@
 // Turns parser results into the preread decision: undefined = read more, else a verdict.
+import type { ContentConfig } from '../config/types.js';
 import { parseHttpHead } from './http-head.js';
+import { parseProxyHeader, type ProxyHeader } from './proxy-protocol.js';
 
 /** What the preread concluded about the first bytes. */
-export type Verdict = 'http' | 'invalid';
+export type Verdict = 'http' | 'invalid' | 'proxy-only' | 'proxy-invalid';
 
-/** HTTP: decided once the request head is complete, or as soon as the bytes cannot be HTTP. */
-export function decideHttp(bytes: Buffer): Verdict | undefined {
-  const r = parseHttpHead(bytes);
-  if (r.status === 'need-more') return undefined;
-  return r.status === 'parsed' ? 'http' : 'invalid';
+/** A decision; `strip` bytes (the PROXY header) are removed before the application sees the stream. */
+export interface Decision {
+  readonly verdict: Verdict;
+  readonly proxy: ProxyHeader | undefined;
+  readonly strip: number;
+}
+
+/** Builds the decide step of one listener's content configuration. */
+export function makeDecider(content: ContentConfig): (bytes: Buffer) => Decision | undefined {
+  const accept = { v1: content.proxy !== 'v2', v2: content.proxy !== 'v1' };
+  return (bytes) => {
+    let proxy: ProxyHeader | undefined;
+    let strip = 0;
+    if (content.proxy !== undefined) {
+      // Configured, never guessed: a connection without a valid header is not served.
+      const p = parseProxyHeader(bytes, accept);
+      if (p.status === 'need-more') return undefined;
+      if (p.status === 'invalid') return { verdict: 'proxy-invalid', proxy: undefined, strip: 0 };
+      proxy = p.value;
+      strip = p.consumed;
+    }
+    if (content.protocol === undefined) return { verdict: 'proxy-only', proxy, strip };
+    const r = parseHttpHead(strip > 0 ? bytes.subarray(strip) : bytes);
+    if (r.status === 'need-more') return undefined;
+    return { verdict: r.status === 'parsed' ? 'http' : 'invalid', proxy, strip };
+  };
 }

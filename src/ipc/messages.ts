@@ -21,6 +21,8 @@ export interface ConnMessage {
   d?: string;
   /** 1 when the master also read the client's end of stream (FIN): the worker ends the readable side after the bytes. */
   e?: 1;
+  /** The real client from a PROXY header: [address, port, 'IPv4' | 'IPv6']; the socket reports it. */
+  p?: [string, number, string];
 }
 
 /** Master -> worker: stop accepting, finish in-flight work, exit. */

@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ClientInfo } from '../balancers/balancer.js';
 import type { Config, ContentConfig } from '../config/types.js';
-import { decideHttp } from '../content/decide.js';
+import { makeDecider, type Decision } from '../content/decide.js';
 import { peek } from '../content/peek.js';
 import { channels } from '../diagnostics.js';
 import { CMD, idList, type ConnMessage } from '../ipc/messages.js';
@@ -43,6 +43,8 @@ export class Dispatcher {
   private readonly client = { address: '', port: 0 } satisfies ClientInfo;
   private readonly sendDone = new Map<WorkerSlot, (err: Error | null) => void>();
   private readonly window: number;
+  /** Per listener: its content decide step, when it has one. */
+  private readonly deciders: Array<((bytes: Buffer) => Decision | undefined) | undefined>;
 
   constructor(
     private readonly config: Config,
@@ -53,6 +55,7 @@ export class Dispatcher {
     private readonly slots: readonly WorkerSlot[],
   ) {
     this.window = config.handoffWindow;
+    this.deciders = config.listeners.map((l) => (l.content ? makeDecider(l.content) : undefined));
     for (const slot of slots) this.addSlot(slot);
   }
 
@@ -110,11 +113,27 @@ export class Dispatcher {
 
   /** Content-aware: read the first bytes (bounded), then dispatch with them. */
   private preread(h: Handoff, content: ContentConfig): void {
-    peek(h.handle, { maxBytes: content.maxBytes, timeoutMs: content.timeout }, decideHttp, (r) => {
+    const decide = this.deciders[h.listener]!;
+    peek(h.handle, { maxBytes: content.maxBytes, timeoutMs: content.timeout }, decide, (r) => {
       if (r.end === 'closed') return this.drop(h, 'client_closed');
       // Too slow to say anything decidable in time (slowloris): cut, counted.
       if (r.end === 'timeout') return this.drop(h, 'preread_timeout');
-      if (r.bytes.length > 0) h.data = r.bytes.toString('base64');
+      // Full or ended before a decision: judge what there is.
+      const d: Decision | undefined = r.decision ?? (content.proxy !== undefined ? decide(r.bytes) : undefined);
+      let bytes = r.bytes;
+      if (content.proxy !== undefined) {
+        if (d === undefined || d.verdict === 'proxy-invalid') return this.drop(h, 'proxy_invalid');
+        bytes = bytes.subarray(d.strip);
+        const src = d.proxy?.command === 'proxy' ? d.proxy.source : undefined;
+        const family = d.proxy?.family === 'tcp4' ? 'IPv4' : d.proxy?.family === 'tcp6' ? 'IPv6' : undefined;
+        if (src && family) {
+          this.table.setClient(h.id, src.address, src.port);
+          h.clientAddress = src.address;
+          h.clientPort = src.port;
+          h.peer = [src.address, src.port, family];
+        }
+      }
+      if (bytes.length > 0) h.data = bytes.toString('base64');
       if (r.end === 'eof') h.eof = true;
       if (this.stopping) return this.drop(h, 'shutdown');
       this.dispatch(h);
@@ -149,6 +168,7 @@ export class Dispatcher {
     const msg: ConnMessage = { cmd: CMD, t: 'c', i: h.id, l: h.listener, s: h.since };
     if (h.data !== undefined) msg.d = h.data;
     if (h.eof) msg.e = 1;
+    if (h.peer !== undefined) msg.p = h.peer;
     try {
       slot.child!.send(msg, h.handle as never, this.sendDone.get(slot));
     } catch {

@@ -7,8 +7,11 @@ export interface Handoff {
   readonly id: number;
   readonly handle: RawHandle;
   readonly listener: number;
-  readonly clientAddress: string;
-  readonly clientPort: number;
+  /** The client: the peer of the socket, or the one a PROXY header names. */
+  clientAddress: string;
+  clientPort: number;
+  /** Set when a PROXY header named the client: the worker's socket reports it. */
+  peer?: [address: string, port: number, family: string];
   /** performance.now() at accept: the hand-over duration runs from here to the worker's ack. */
   readonly acceptedHr: number;
   /** Hand-over attempts so far. */

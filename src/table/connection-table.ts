@@ -171,6 +171,29 @@ export class ConnectionTable {
     return true;
   }
 
+  /**
+   * Replaces a record's client address and port (the PROXY protocol names the real client
+   * after accept), keeping the 4-tuple index right. False for a stale id or a bad port.
+   */
+  setClient(id: number, clientAddress: string, clientPort: number): boolean {
+    const slot = this.#slot(id);
+    if (slot === NONE || !isUint16(clientPort) || typeof clientAddress !== 'string') return false;
+    this.#index.remove(slot);
+    const ip = ipv4Of(clientAddress);
+    if (ip >= 0) {
+      this.#kind[slot] = isMapped(clientAddress) ? Kind.Mapped : Kind.IPv4;
+      this.#ipv4[slot] = ip;
+      this.#address[slot] = '';
+    } else {
+      this.#kind[slot] = Kind.Text;
+      this.#address[slot] = clientAddress;
+    }
+    this.#clientPort[slot] = clientPort;
+    const proto = this.#protocol[slot];
+    this.#index.insert(slot, tupleHash(ip >= 0 ? ipv4Hash(ip) : textHash(clientAddress), clientPort, this.#listener[slot], proto));
+    return true;
+  }
+
   /** True if the id names a live record. */
   has(id: number): boolean {
     return this.#slot(id) !== NONE;

@@ -38,6 +38,7 @@ export class WorkerRuntime implements HandleOwner {
   private pendingId = -1;
   private pendingData: Buffer | undefined;
   private pendingEof = false;
+  private pendingPeer: { address: string; port: number; family: string } | undefined;
   private stopping = false;
   private watchingMaster = false;
   // Event-loop delay since the last heartbeat, sampled every 20 ms by libuv, not by JS timers.
@@ -201,6 +202,8 @@ export class WorkerRuntime implements HandleOwner {
     this.pendingId = id;
     this.pendingData = typeof m.d === 'string' ? Buffer.from(m.d, 'base64') : undefined;
     this.pendingEof = m.e === 1;
+    this.pendingPeer = Array.isArray(m.p) && typeof m.p[0] === 'string' && typeof m.p[1] === 'number' && typeof m.p[2] === 'string'
+      ? { address: m.p[0], port: m.p[1], family: m.p[2] } : undefined;
     try {
       target!.onconnection!(0, handle);
     } finally {
@@ -224,6 +227,12 @@ export class WorkerRuntime implements HandleOwner {
     (socket as unknown as Record<symbol, number>)[kId] = id;
     this.held.add(id);
     socket.on('close', this.onSocketClose);
+    if (this.pendingPeer) {
+      // The real client from a PROXY header: net.Socket answers remoteAddress/remotePort from
+      // this cache (_getpeername, pinned in node-internals.test) and never asks the handle.
+      (socket as unknown as { _peername: unknown })._peername = this.pendingPeer;
+      this.pendingPeer = undefined;
+    }
     const data = this.pendingData;
     if (data) {
       this.pendingData = undefined;

@@ -129,3 +129,17 @@ test('socket._handle.readStop() stops reading: later bytes stay in the kernel fo
   client.destroy();
   server.close();
 });
+
+test('net.Socket answers remoteAddress/remotePort/remoteFamily from its _peername cache', async () => {
+  const server = net.createServer() as unknown as Internal;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const accepted = new Promise<Internal>((resolve) => { server._handle.onconnection = (_e: number, h: Internal) => resolve(h); });
+  const client = net.connect(server.address().port, '127.0.0.1');
+  const handle = await accepted;
+  const socket = new net.Socket({ handle, readable: true, writable: true } as unknown as net.SocketConstructorOpts) as unknown as Internal;
+  socket._peername = { address: '203.0.113.7', port: 56324, family: 'IPv4' };
+  assert.deepEqual([socket.remoteAddress, socket.remotePort, socket.remoteFamily], ['203.0.113.7', 56324, 'IPv4']);
+  socket.destroy();
+  client.destroy();
+  server.close();
+});

@@ -574,3 +574,21 @@ describe('ConnectionTable: rekeyWorker', () => {
     assert.equal(table.rekeyWorker(-1, 3), 0);
   });
 });
+
+describe('ConnectionTable: setClient', () => {
+  it('replaces the client address and port and keeps lookups right, IPv4 and IPv6', () => {
+    const table = new ConnectionTable();
+    const id = table.add('tcp', '10.0.0.1', 5000, 0, State.Queued, T0);
+    assert.equal(table.setClient(id, '203.0.113.9', 61000), true);
+    assert.equal(table.lookup('tcp', '10.0.0.1', 5000, 0), -1);
+    assert.equal(table.lookup('tcp', '203.0.113.9', 61000, 0), id);
+    assert.deepEqual([table.get(id)?.clientAddress, table.get(id)?.clientPort], ['203.0.113.9', 61000]);
+    assert.equal(table.setClient(id, '2001:db8::7', 443), true);
+    assert.equal(table.lookup('tcp', '203.0.113.9', 61000, 0), -1);
+    assert.equal(table.lookup('tcp', '2001:db8::7', 443, 0), id);
+    assert.equal(table.get(id)?.clientAddress, '2001:db8::7');
+    assert.equal(table.setClient(id, '192.0.2.1', 70000), false);
+    table.remove(id);
+    assert.equal(table.setClient(id, '192.0.2.1', 1), false);
+  });
+});
