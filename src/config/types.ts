@@ -17,7 +17,7 @@ export interface GroupInput {
 /** Content-aware hand-over of one listener, as the user writes it. */
 export interface ContentInput {
   /** What the first bytes are parsed as (after a PROXY header, if one is expected). */
-  protocol?: 'http';
+  protocol?: 'http' | 'tls';
   /** Expect a PROXY protocol header first (never guessed): strip it, record the real client. */
   proxy?: 'v1' | 'v2' | 'any';
   /** Stop reading after this many bytes (default 16384, NGINX's preread buffer). */
@@ -87,7 +87,7 @@ export interface ListenerConfig {
 
 /** A validated content step. */
 export interface ContentConfig {
-  readonly protocol: 'http' | undefined;
+  readonly protocol: 'http' | 'tls' | undefined;
   readonly proxy: 'v1' | 'v2' | 'any' | undefined;
   readonly maxBytes: number;
   readonly timeout: number;

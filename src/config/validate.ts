@@ -140,11 +140,11 @@ function resolveContent(value: unknown, option: string): ContentConfig {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(option, value, 'an object { protocol, maxBytes, timeout }');
   checkKeys(value, ['protocol', 'proxy', 'maxBytes', 'timeout'], `${option}.`);
   const c = value as Record<string, unknown>;
-  if (c.protocol !== undefined && c.protocol !== 'http') throw invalid(`${option}.protocol`, c.protocol, '"http"');
+  if (c.protocol !== undefined && c.protocol !== 'http' && c.protocol !== 'tls') throw invalid(`${option}.protocol`, c.protocol, '"http" or "tls"');
   if (c.proxy !== undefined && c.proxy !== 'v1' && c.proxy !== 'v2' && c.proxy !== 'any') throw invalid(`${option}.proxy`, c.proxy, '"v1", "v2" or "any"');
-  if (c.protocol === undefined && c.proxy === undefined) throw invalid(option, value, 'a protocol to parse ("http") or a PROXY header to expect');
+  if (c.protocol === undefined && c.proxy === undefined) throw invalid(option, value, 'a protocol to parse ("http" or "tls") or a PROXY header to expect');
   return {
-    protocol: c.protocol as 'http' | undefined,
+    protocol: c.protocol as 'http' | 'tls' | undefined,
     proxy: c.proxy as 'v1' | 'v2' | 'any' | undefined,
     maxBytes: int(c.maxBytes, `${option}.maxBytes`, 16384, 64, 1024 * 1024),
     timeout: int(c.timeout, `${option}.timeout`, 5000, 1, 600000),
