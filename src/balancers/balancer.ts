@@ -21,6 +21,8 @@ export interface Candidate {
 export interface ClientInfo {
   readonly address: string;
   readonly port: number;
+  /** A sticky key from the content (cookie, header, query): hashed instead of the address. */
+  readonly key?: string;
 }
 
 /** Picks the candidate index for one new connection, or -1 when none is eligible. */

@@ -1,8 +1,8 @@
-// Source hash: the client address picks the candidate through a Maglev table, so a client
-// keeps its worker and a worker leaving moves only about 1/N of the clients
+// Source hash: the client address (or a sticky key from the content, when given) picks the
+// candidate through a Maglev table, so a client keeps its worker and a worker leaving moves only about 1/N of the clients
 // (IPVS mh, HAProxy source + hash-type consistent, NGINX hash ... consistent).
 import { isEligible, type Balancer, type Candidate, type ClientInfo } from './balancer.js';
-import { hashClient } from './hash.js';
+import { fnv1a, hashClient, mix32 } from './hash.js';
 import { DEFAULT_TABLE_SIZE, buildMaglevTable, checkTableSize } from './maglev.js';
 
 /** Options of the source-hash balancer. */
@@ -49,7 +49,8 @@ export class SourceHashBalancer implements Balancer {
   pick(candidates: readonly Candidate[], client: ClientInfo): number {
     if (!this.sameMembers(candidates)) this.rebuild(candidates);
     if (this.members.length === 0) return -1;
-    const slot = hashClient(client.address, client.port, this.includePort) % this.size;
+    const hash = client.key !== undefined ? mix32(fnv1a(client.key)) : hashClient(client.address, client.port, this.includePort);
+    const slot = hash % this.size;
     const index = this.members[this.table[slot]!]!;
     if (isEligible(candidates[index]!)) return index;
     // The client's own worker cannot take it now: the next table entries decide, the same for

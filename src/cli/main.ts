@@ -6,6 +6,7 @@ import { defaultAdminPath } from '../admin/socket-path.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { EXIT, PortplexError } from '../errors.js';
 import { collect, weightList, wholeNumber, type Flags } from './options.js';
+import { groupFlag, routeFlag, stickyFlag } from './content-flags.js';
 import { addAdminCommands } from './admin-commands.js';
 import { run } from './run.js';
 import { VERSION } from './version.js';
@@ -15,6 +16,8 @@ Examples:
   $ portplex -w 4 app.js                          4 workers of app.js on :8080 (or $PORT)
   $ portplex -w 4 -l 8080 -a least-connections app.js -- --app-flag
   $ portplex -l 127.0.0.1:8080 -l [::1]:8080 -w 2 --weights 3,1 app.js
+  $ portplex -w 2 --group api=api.js --route api=path:/api/ --sticky cookie:sid web.js
+                                                  /api/ to api.js, the rest to web.js, by session
   $ portplex -c portplex.json                     everything from a config file
   $ portplex status                               workers of the running master
   $ portplex connections --worker 2               its connection record table
@@ -45,6 +48,12 @@ export function program(): Command {
     .option('--grace <ms>', `time workers get to finish on shutdown (default: ${DEFAULTS.grace})`, wholeNumber(0))
     .option('--ready-timeout <ms>', `time a worker gets to start listening (default: ${DEFAULTS.readyTimeout})`, wholeNumber(1))
     .option('--max-restarts <n>', `consecutive failed starts before giving up (default: ${DEFAULTS.maxRestarts})`, wholeNumber(0))
+    .addOption(new Option('--preread <protocol>', 'read each connection\'s first bytes in the master before handing it over').choices(['http', 'tls']))
+    .option('--group <name=script>', 'another worker group running its own script, repeatable (the main script is group "default")', groupFlag)
+    .option('--route <group=condition>', 'send matching connections to a group, repeatable, first match wins: host:NAME, path:/PREFIX, path~:REGEX, header:NAME=VALUE, sni:NAME, alpn:PROTO', routeFlag)
+    .option('--sticky <from:name>', 'keep one key\'s connections on one worker: cookie:NAME, header:NAME or query:NAME', stickyFlag)
+    .addOption(new Option('--proxy-protocol <version>', 'expect a PROXY protocol header on every connection').choices(['v1', 'v2', 'any']))
+    .addOption(new Option('--on-invalid <action>', 'an unparseable request head or ClientHello: serve it from the default group, or close it (default: default)').choices(['default', 'close']))
     .option('-c, --config <file>', 'JSON config file (flags override it)')
     .option('--admin <path>', `admin socket, mode 0600 (default: ${defaultAdminPath()})`)
     .option('--metrics <[host:]port>', 'serve /metrics, /healthz, /readyz (host defaults to 127.0.0.1)')

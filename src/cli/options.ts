@@ -1,9 +1,10 @@
 // Turns command-line flags into a UserConfig (flags override the config file).
 import { InvalidArgumentError } from 'commander';
 import type { UserConfig } from '../config/types.js';
+import { applyContentFlags, type ContentFlags } from './content-flags.js';
 
 /** Parsed flags as commander hands them over. */
-export interface Flags {
+export interface Flags extends ContentFlags {
   workers?: number;
   listen?: string[];
   algorithm?: string;
@@ -42,8 +43,11 @@ export function weightList(value: string): number[] {
   return parts.map(Number);
 }
 
-/** Merges flags and positional arguments over the file's config. Group flags apply to every group. */
-export function mergeFlags(file: UserConfig, flags: Flags, script: string | undefined, args: string[]): UserConfig {
+/**
+ * Merges flags and positional arguments over the file's config. Group flags apply to every group.
+ * Without any listener, serves `defaultListen` ($PORT or 8080).
+ */
+export function mergeFlags(file: UserConfig, flags: Flags, script: string | undefined, args: string[], defaultListen = process.env.PORT ?? '8080'): UserConfig {
   const out: UserConfig = { ...file };
   const group: Partial<UserConfig> = {};
   if (script !== undefined) group.script = script;
@@ -68,5 +72,7 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.grace !== undefined) out.grace = flags.grace;
   if (flags.readyTimeout !== undefined) out.readyTimeout = flags.readyTimeout;
   if (flags.maxRestarts !== undefined) out.maxRestarts = flags.maxRestarts;
+  if (out.listen === undefined && out.listeners === undefined) out.listen = [defaultListen];
+  applyContentFlags(out, flags, group);
   return out;
 }

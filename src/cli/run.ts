@@ -20,7 +20,6 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   if (flags.config) ({ config: file, baseDir } = loadConfigFile(flags.config));
   // A script given on the command line is relative to the current directory, not the config file.
   const merged = mergeFlags(file, flags, script === undefined ? undefined : resolve(script), args);
-  if (merged.listen === undefined && merged.listeners === undefined) merged.listen = [process.env.PORT ?? '8080'];
   const config = validateConfig(merged, baseDir);
   // Checked before anything starts: a bad --metrics is a usage error, like any other flag.
   const metricsAt = flags.metrics === undefined ? undefined : parseListen(flags.metrics, '--metrics');
@@ -89,7 +88,8 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   console.log(`portplex ${VERSION}: master pid ${process.pid}, ${groups}`);
   for (const l of listeners) {
     const host = l.family === 'IPv6' ? `[${l.address}]` : l.address;
-    console.log(`portplex: listening on ${host}:${l.port} (tcp) -> group ${l.group}, ${l.algorithm}`);
+    const routed = l.groups.length > 1 ? ` (default; by content also ${l.groups.slice(1).join(', ')})` : '';
+    console.log(`portplex: listening on ${host}:${l.port} (tcp) -> group ${l.group}${routed}, ${l.algorithm}`);
   }
   if (admin) console.log(`portplex: admin socket ${admin.path} (portplex status, portplex connections)`);
   if (metrics) console.log(`portplex: metrics on http://${metrics.server.address.includes(':') ? `[${metrics.server.address}]` : metrics.server.address}:${metrics.server.port}/metrics`);

@@ -24,6 +24,36 @@ export interface ContentInput {
   maxBytes?: number;
   /** ms to wait for enough bytes; a client slower than this is closed and counted (default 5000). */
   timeout?: number;
+  /** Ordered routing rules, first match wins; no match goes to the listener's group. */
+  rules?: RuleInput[];
+  /** Keep one key's connections on one worker of the chosen group (consistent hash). */
+  sticky?: StickyInput;
+  /** A head (or ClientHello) that cannot be parsed: serve it from the listener's group, or close it. */
+  onInvalid?: 'default' | 'close';
+}
+
+/** One routing rule: every condition given must hold (AND); lists match any of their entries. */
+export interface RuleInput {
+  group: string;
+  /** HTTP Host, exact ("api.example.com") or wildcard ("*.example.com": any subdomain). */
+  host?: string | string[];
+  /** HTTP path prefix ("/api/"). */
+  path?: string;
+  /** HTTP path (with query) against a regular expression ("^/v[0-9]+/"). */
+  pathRegex?: string;
+  /** HTTP header values, exact: { "x-tenant": "blue" }. */
+  header?: Record<string, string>;
+  /** TLS server name, exact or wildcard like host. */
+  sni?: string | string[];
+  /** TLS: the client offers one of these ALPN protocols ("h2", "http/1.1"). */
+  alpn?: string | string[];
+}
+
+/** Where the sticky key is found in an HTTP request head: exactly one of these. */
+export interface StickyInput {
+  cookie?: string;
+  header?: string;
+  query?: string;
 }
 
 /** One listener as the user writes it. */
@@ -74,13 +104,16 @@ export interface GroupConfig {
   readonly maxConnections: number;
 }
 
-/** A validated listener: a cluster address and port served by one group. */
+/** A validated listener: a cluster address and port served by one group, or several with rules. */
 export interface ListenerConfig {
   readonly index: number;
   readonly protocol: 'tcp';
   readonly host: string | undefined;
   readonly port: number;
+  /** The default group: what no rule matches goes here. */
   readonly group: string;
+  /** Every group this listener can route to: the default first, then the rules' groups in order. */
+  readonly groups: readonly string[];
   /** Content-aware hand-over, when configured. */
   readonly content: ContentConfig | undefined;
 }
@@ -91,6 +124,26 @@ export interface ContentConfig {
   readonly proxy: 'v1' | 'v2' | 'any' | undefined;
   readonly maxBytes: number;
   readonly timeout: number;
+  readonly rules: readonly RuleConfig[];
+  readonly sticky: StickyConfig | undefined;
+  readonly onInvalid: 'default' | 'close';
+}
+
+/** A validated rule: names lower-cased, lists normalised; the regular expression is kept as text. */
+export interface RuleConfig {
+  readonly group: string;
+  readonly host: readonly string[] | undefined;
+  readonly path: string | undefined;
+  readonly pathRegex: string | undefined;
+  readonly header: ReadonlyArray<readonly [name: string, value: string]> | undefined;
+  readonly sni: readonly string[] | undefined;
+  readonly alpn: readonly string[] | undefined;
+}
+
+/** A validated sticky key. */
+export interface StickyConfig {
+  readonly from: 'cookie' | 'header' | 'query';
+  readonly name: string;
 }
 
 /** The validated, frozen configuration. */

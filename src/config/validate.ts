@@ -3,9 +3,11 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ALGORITHMS } from '../balancers/index.js';
 import { CODES, ConfigError, invalid, show } from '../errors.js';
+import { checkKeys, env, int, str, strings } from './checks.js';
 import { DEFAULTS } from './defaults.js';
 import { listenKey, parseListen } from './listen-address.js';
-import type { Config, ContentConfig, GroupConfig, GroupInput, ListenerConfig, UserConfig } from './types.js';
+import type { Config, GroupConfig, GroupInput, ListenerConfig, UserConfig } from './types.js';
+import { resolveContent } from './validate-content.js';
 
 const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections'];
 const TOP_KEYS = [
@@ -131,63 +133,12 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerCon
     if (typeof e.group !== 'string' || !groups.some((g) => g.name === e.group)) {
       throw new ConfigError(CODES.UNKNOWN_GROUP, `${e.option}.group`, `unknown group ${show(e.group)}; groups are ${groups.map((g) => g.name).join(', ')}`);
     }
-    const content = e.content === undefined ? undefined : resolveContent(e.content, `${e.option}.content`);
-    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, content };
+    const content = e.content === undefined ? undefined : resolveContent(e.content, `${e.option}.content`, groups.map((g) => g.name));
+    // The default group first: pools are built in this order and the first is where no rule leads.
+    const served = [e.group];
+    for (const r of content?.rules ?? []) if (!served.includes(r.group)) served.push(r.group);
+    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content };
   });
-}
-
-function resolveContent(value: unknown, option: string): ContentConfig {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(option, value, 'an object { protocol, maxBytes, timeout }');
-  checkKeys(value, ['protocol', 'proxy', 'maxBytes', 'timeout'], `${option}.`);
-  const c = value as Record<string, unknown>;
-  if (c.protocol !== undefined && c.protocol !== 'http' && c.protocol !== 'tls') throw invalid(`${option}.protocol`, c.protocol, '"http" or "tls"');
-  if (c.proxy !== undefined && c.proxy !== 'v1' && c.proxy !== 'v2' && c.proxy !== 'any') throw invalid(`${option}.proxy`, c.proxy, '"v1", "v2" or "any"');
-  if (c.protocol === undefined && c.proxy === undefined) throw invalid(option, value, 'a protocol to parse ("http" or "tls") or a PROXY header to expect');
-  return {
-    protocol: c.protocol as 'http' | 'tls' | undefined,
-    proxy: c.proxy as 'v1' | 'v2' | 'any' | undefined,
-    maxBytes: int(c.maxBytes, `${option}.maxBytes`, 16384, 64, 1024 * 1024),
-    timeout: int(c.timeout, `${option}.timeout`, 5000, 1, 600000),
-  };
-}
-
-function checkKeys(obj: object, allowed: readonly string[], prefix: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) {
-      throw new ConfigError(CODES.UNKNOWN_OPTION, `${prefix}${key}`, `unknown option; expected one of ${allowed.join(', ')}`);
-    }
-  }
-}
-
-function int(value: unknown, option: string, fallback: number, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalid(option, value, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer ${min}-${max}`);
-  }
-  return value;
-}
-
-function str(value: unknown, option: string, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string') throw invalid(option, value, 'a string');
-  return value;
-}
-
-function strings(value: unknown, option: string): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw invalid(option, value, 'a list of strings');
-  return value.slice();
-}
-
-function env(value: unknown, option: string): Record<string, string> {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(option, value, 'an object of strings');
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw invalid(`${option}.${k}`, v, 'a string');
-    out[k] = v;
-  }
-  return out;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -10,10 +10,10 @@
 // at once, the connection in flight waits for the answer, and a worker silent for
 // STUCK_FACTOR deadlines is killed, its exit freeing the connection.
 import { performance } from 'node:perf_hooks';
-import type { ClientInfo } from '../balancers/balancer.js';
 import type { Config, ContentConfig } from '../config/types.js';
-import { makeDecider, type Decision } from '../content/decide.js';
+import { makeDecider, type Decider, type Decision } from '../content/decide.js';
 import { peek } from '../content/peek.js';
+import { makeRouter, type Router } from '../content/router.js';
 import { channels } from '../diagnostics.js';
 import { CMD, idList, type ConnMessage } from '../ipc/messages.js';
 import type { ConnectionTable } from '../table/connection-table.js';
@@ -40,22 +40,26 @@ export class Dispatcher {
   budget = Infinity;
   // Reused on every accept and pick: the hot path allocates only the Handoff and the message.
   private readonly peer: PeerName = {};
-  private readonly client = { address: '', port: 0 } satisfies ClientInfo;
+  private readonly client: { address: string; port: number; key: string | undefined } /* a ClientInfo */ = { address: '', port: 0, key: undefined };
   private readonly sendDone = new Map<WorkerSlot, (err: Error | null) => void>();
   private readonly window: number;
   /** Per listener: its content decide step, when it has one. */
-  private readonly deciders: Array<((bytes: Buffer) => Decision | undefined) | undefined>;
+  private readonly deciders: Array<Decider | undefined>;
+  /** Per listener: its routing rules and sticky key. */
+  private readonly routers: Router[];
 
   constructor(
     private readonly config: Config,
     readonly table: ConnectionTable,
-    private readonly pools: readonly Pool[],
+    /** Per listener: one pool per group it serves, the default group first. */
+    private readonly routes: ReadonlyArray<readonly Pool[]>,
     private readonly queue: PendingQueue,
     readonly stats: MasterStats,
     private readonly slots: readonly WorkerSlot[],
   ) {
     this.window = config.handoffWindow;
     this.deciders = config.listeners.map((l) => (l.content ? makeDecider(l.content) : undefined));
+    this.routers = config.listeners.map(makeRouter);
     for (const slot of slots) this.addSlot(slot);
   }
 
@@ -103,7 +107,8 @@ export class Dispatcher {
       this.stats.dropped.table_full++;
       return;
     }
-    const h: Handoff = { id, handle, listener, clientAddress: address, clientPort: port, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
+    const pool = this.routes[listener][0];
+    const h: Handoff = { id, handle, listener, pool, lane: pool.index, clientAddress: address, clientPort: port, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
     this.held++;
     if (this.stopping) return this.drop(h, 'shutdown');
     const content = this.config.listeners[listener].content;
@@ -111,18 +116,18 @@ export class Dispatcher {
     else this.preread(h, content);
   };
 
-  /** Content-aware: read the first bytes (bounded), then dispatch with them. */
+  /** Content-aware: read the first bytes (bounded), then route and dispatch with them. */
   private preread(h: Handoff, content: ContentConfig): void {
     const decide = this.deciders[h.listener]!;
     peek(h.handle, { maxBytes: content.maxBytes, timeoutMs: content.timeout }, decide, (r) => {
       if (r.end === 'closed') return this.drop(h, 'client_closed');
       // Too slow to say anything decidable in time (slowloris): cut, counted.
       if (r.end === 'timeout') return this.drop(h, 'preread_timeout');
-      // Full or ended before a decision: judge what there is.
-      const d: Decision | undefined = r.decision ?? (content.proxy !== undefined ? decide(r.bytes) : undefined);
+      // Full or ended before a decision: judge what there is, as final.
+      const d: Decision = r.decision ?? decide(r.bytes, r.end === 'too-large' ? 'too-large' : 'incomplete')!;
       let bytes = r.bytes;
       if (content.proxy !== undefined) {
-        if (d === undefined || d.verdict === 'proxy-invalid') return this.drop(h, 'proxy_invalid');
+        if (d.verdict === 'proxy-invalid') return this.drop(h, 'proxy_invalid');
         bytes = bytes.subarray(d.strip);
         const src = d.proxy?.command === 'proxy' ? d.proxy.source : undefined;
         const family = d.proxy?.family === 'tcp4' ? 'IPv4' : d.proxy?.family === 'tcp6' ? 'IPv6' : undefined;
@@ -133,11 +138,29 @@ export class Dispatcher {
           h.peer = [src.address, src.port, family];
         }
       }
+      if (d.verdict === 'invalid') {
+        this.stats.invalidContent(h.listener, d.reason ?? 'invalid');
+        if (content.onInvalid === 'close') return this.drop(h, 'content_invalid');
+      } else {
+        this.route(h, d);
+      }
+      h.pool.routed++;
       if (bytes.length > 0) h.data = bytes.toString('base64');
       if (r.end === 'eof') h.eof = true;
       if (this.stopping) return this.drop(h, 'shutdown');
       this.dispatch(h);
     });
+  }
+
+  /** First matching rule picks the group; the sticky key, when present, picks within it. */
+  private route(h: Handoff, d: Decision): void {
+    const router = this.routers[h.listener];
+    const rule = router.match(d);
+    if (rule >= 0) {
+      h.pool = this.routes[h.listener][router.groupOf[rule]];
+      h.lane = h.pool.index;
+    }
+    h.key = router.key(d);
   }
 
   /** Gives `h` to a worker now, or queues it. */
@@ -148,10 +171,11 @@ export class Dispatcher {
   }
 
   private choose(h: Handoff): WorkerSlot | undefined {
-    const pool = this.pools[h.listener];
+    const pool = h.pool;
     this.client.address = h.clientAddress;
     this.client.port = h.clientPort;
-    const i = pool.balancer.pick(pool.members, this.client);
+    this.client.key = h.key;
+    const i = h.key !== undefined && pool.sticky ? pool.sticky.pick(pool.members, this.client) : pool.balancer.pick(pool.members, this.client);
     return i >= 0 ? pool.members[i].slot : undefined;
   }
 

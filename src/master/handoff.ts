@@ -1,4 +1,5 @@
 // One accepted connection while the master still holds it: queued, or on its way to a worker.
+import type { Pool } from './pool.js';
 import type { RawHandle } from './raw-handle.js';
 
 /** The master's per-connection state until a worker acknowledges; the record lives in the table. */
@@ -7,6 +8,12 @@ export interface Handoff {
   readonly id: number;
   readonly handle: RawHandle;
   readonly listener: number;
+  /** The group of workers it goes to: the listener's default until content routes it elsewhere. */
+  pool: Pool;
+  /** Its lane in the pending queue: the pool's index. */
+  lane: number;
+  /** Sticky key from the content: hashed onto the pool's workers instead of the balancer's pick. */
+  key?: string;
   /** The client: the peer of the socket, or the one a PROXY header names. */
   clientAddress: string;
   clientPort: number;

@@ -1,6 +1,7 @@
 // The master: binds listeners, forks workers, and runs the dispatcher between them.
 import { EventEmitter } from 'node:events';
 import { createBalancer } from '../balancers/index.js';
+import { createSourceHash } from '../balancers/source-hash.js';
 import type { Config, UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
@@ -41,7 +42,10 @@ export interface ListenerInfo {
   address: string;
   port: number;
   family: string;
+  /** The default group. */
   group: string;
+  /** Every group the listener routes to, the default first. */
+  groups: string[];
   algorithm: string;
 }
 
@@ -58,7 +62,8 @@ export class Master extends EventEmitter {
   private readonly slots: WorkerSlot[] = [];
   private readonly dispatcher: Dispatcher;
   private readonly supervisor: Supervisor;
-  private readonly pools: Pool[];
+  /** Every pool: one per listener and group it serves. */
+  private readonly pools: Pool[] = [];
   private readonly health: HealthMonitor;
   private ticker: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -79,12 +84,15 @@ export class Master extends EventEmitter {
     for (const group of config.groups) {
       for (let i = 0; i < group.workers; i++) this.slots.push(new WorkerSlot(id++, group, i, group.weights[i], group.maxConnections));
     }
-    const pools = this.pools = config.listeners.map((l) => {
-      const group = config.groups.find((g) => g.name === l.group)!;
-      return new Pool(l.index, this.slots.filter((s) => s.group === group), createBalancer(group.algorithm), this.table);
-    });
-    const queue = new PendingQueue(config.listeners.length, config.queueSize);
-    this.dispatcher = new Dispatcher(config, this.table, pools, queue, this.stats, this.slots);
+    const routes = config.listeners.map((l) => l.groups.map((name) => {
+      const group = config.groups.find((g) => g.name === name)!;
+      const sticky = l.content?.sticky ? createSourceHash() : undefined;
+      const pool = new Pool(this.pools.length, l.index, name, this.slots.filter((s) => s.group === group), createBalancer(group.algorithm), this.table, sticky);
+      this.pools.push(pool);
+      return pool;
+    }));
+    const queue = new PendingQueue(this.pools.length, config.queueSize);
+    this.dispatcher = new Dispatcher(config, this.table, routes, queue, this.stats, this.slots);
     this.supervisor = new Supervisor(config, this.slots, this.dispatcher, this.bound);
     this.supervisor.on('log', (line: string) => this.emit('log', line));
     this.health = new HealthMonitor(config, this.slots);
@@ -198,9 +206,15 @@ export class Master extends EventEmitter {
         port: l.port,
         family: l.family,
         group: group.name,
+        groups: [...l.config.groups],
         algorithm: typeof group.algorithm === 'function' ? 'custom' : group.algorithm,
       };
     });
+  }
+
+  /** Connections content routing sent to each listener's groups (default group included). */
+  routed(): Array<{ listener: number; group: string; connections: number }> {
+    return this.pools.map((p) => ({ listener: p.listener, group: p.group, connections: p.routed }));
   }
 
   workers(): WorkerInfo[] {
@@ -281,7 +295,7 @@ export class Master extends EventEmitter {
       const slot = new WorkerSlot(Math.max(0, ...this.slots.map((s) => s.id)) + 1, group, n, 1, group.maxConnections, 1);
       this.slots.push(slot);
       this.dispatcher.addSlot(slot);
-      for (const pool of this.pools) if (this.config.listeners[pool.listener].group === group.name) pool.members.push(new Member(slot, pool.listener, this.table));
+      for (const pool of this.pools) if (pool.group === group.name) pool.members.push(new Member(slot, pool.listener, this.table));
       this.supervisor.startSlot(slot);
     }
     for (const slot of live.slice(count).reverse()) {

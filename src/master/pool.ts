@@ -1,5 +1,7 @@
 // A listener's daemon group as its balancer sees it: one candidate per worker, plus the balancer.
+// A listener with routing rules has one pool per group it routes to.
 import type { Balancer, Candidate } from '../balancers/balancer.js';
+import type { SourceHashBalancer } from '../balancers/source-hash.js';
 import type { ConnectionTable } from '../table/connection-table.js';
 import type { WorkerSlot } from './worker-slot.js';
 
@@ -18,14 +20,21 @@ export class Member implements Candidate {
   get latency(): number { return this.slot.rttMs; }
 }
 
-/** The candidates and balancer of one listener. */
+/** The candidates and balancer of one group on one listener. */
 export class Pool {
   readonly members: Member[];
+  /** Connections routed here by content (rules and the default alike). */
+  routed = 0;
   constructor(
+    /** Position among all pools: the pending-queue lane. */
+    readonly index: number,
     readonly listener: number,
+    readonly group: string,
     slots: readonly WorkerSlot[],
     readonly balancer: Balancer,
     table: ConnectionTable,
+    /** Consistent hash for connections that carry a sticky key. */
+    readonly sticky: SourceHashBalancer | undefined = undefined,
   ) {
     this.members = slots.map((s) => new Member(s, listener, table));
   }

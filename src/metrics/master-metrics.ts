@@ -65,6 +65,13 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
     (Object.keys(stats.dropped) as DropReason[]).map((reason) => [{ reason }, stats.dropped[reason]]));
   total('portplex_handoff_retries_total', 'Hand-overs tried again with another worker, by reason.', ['reason'], () =>
     (Object.keys(stats.retries) as RetryReason[]).map((reason) => [{ reason }, stats.retries[reason]]));
+  total('portplex_content_routed_total', 'Connections content-aware listeners sent to each group after reading their first bytes.', ['listener', 'group'], () =>
+    master.routed().map((r) => [{ listener: String(r.listener), group: r.group }, r.connections]));
+  total('portplex_content_invalid_total', 'Request heads or ClientHellos the master could not parse, by parser reason (served by the default group or closed, per onInvalid).', ['listener', 'reason'], () => {
+    const out: Array<[Labels, number]> = [];
+    stats.contentInvalid.forEach((m, l) => { for (const [reason, n] of m) out.push([{ listener: String(l), reason }, n]); });
+    return out;
+  });
   total('portplex_handoff_timeouts_total', 'Hand-overs a worker did not acknowledge within the hand-over deadline.', [], () => [[{}, stats.handoffTimeouts]]);
   total('portplex_ipc_malformed_messages_total', 'Messages from workers that were not of the portplex protocol (ignored).', [], () => [[{}, stats.malformed]]);
   total('portplex_accept_errors_total', 'Failed accept() calls on the listeners.', [], () => [[{}, stats.acceptErrors]]);

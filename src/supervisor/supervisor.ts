@@ -51,7 +51,7 @@ export class Supervisor extends EventEmitter {
 
   private workerListeners(slot: WorkerSlot): WorkerListener[] {
     return this.bound
-      .filter((l) => l.config.group === slot.group.name)
+      .filter((l) => l.config.groups.includes(slot.group.name))
       .map((l) => ({ i: l.config.index, address: l.address, port: l.port, family: l.family }));
   }
 
@@ -190,12 +190,12 @@ export class Supervisor extends EventEmitter {
     }
   }
 
-  /** The listener flags a 'listening' message claims, keeping only this worker's group's; undefined if malformed. */
+  /** The listener flags a 'listening' message claims, keeping only those serving this worker's group; undefined if malformed. */
   private validListeners(slot: WorkerSlot, l: unknown): boolean[] | undefined {
     if (!Array.isArray(l) || l.length > this.bound.length) return undefined;
     const flags: boolean[] = [];
     for (const i of l) {
-      if (Number.isInteger(i) && i >= 0 && i < this.bound.length && this.bound[i].config.group === slot.group.name) flags[i] = true;
+      if (Number.isInteger(i) && i >= 0 && i < this.bound.length && this.bound[i].config.groups.includes(slot.group.name)) flags[i] = true;
     }
     return flags;
   }
