@@ -39,6 +39,7 @@ export function program(): Command {
     .passThroughOptions()
     .option('-w, --workers <n>', `workers to fork (default: ${DEFAULTS.workers}, the CPU count)`, wholeNumber(1))
     .option('-l, --listen <[host:]port>', 'cluster address to serve, repeatable (default: $PORT or 8080)', collect)
+    .addOption(new Option('--mode <mode>', 'dispatch: the master hands each connection over; direct: workers accept on the shared socket and report (default: dispatch)').choices(['dispatch', 'direct']))
     .addOption(new Option('-a, --algorithm <name>', `balancing algorithm (default: ${DEFAULTS.algorithm})`).choices([...ALGORITHMS]))
     .option('--weights <list>', 'per-worker weights for weighted algorithms, e.g. 5,1,1', weightList)
     .option('--max-connections <n>', 'concurrent connections per worker, 0 = unlimited (default: 0)', wholeNumber(0))

@@ -21,6 +21,7 @@ export interface Flags extends ContentFlags {
   metrics?: string;
   workerMetrics?: 'aggregate' | 'per-worker' | 'both' | 'off';
   workerMetricsTimeout?: number;
+  mode?: 'dispatch' | 'direct';
 }
 
 /** commander parser: a whole number >= min. */
@@ -72,6 +73,10 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.grace !== undefined) out.grace = flags.grace;
   if (flags.readyTimeout !== undefined) out.readyTimeout = flags.readyTimeout;
   if (flags.maxRestarts !== undefined) out.maxRestarts = flags.maxRestarts;
+  if (flags.mode !== undefined) {
+    out.mode = flags.mode;
+    if (out.listeners) out.listeners = out.listeners.map((l) => ({ ...l, mode: flags.mode }));
+  }
   if (out.listen === undefined && out.listeners === undefined) out.listen = [defaultListen];
   applyContentFlags(out, flags, group);
   return out;

@@ -61,13 +61,24 @@ export interface ListenerInput {
   listen: string | number;
   group?: string;
   content?: ContentInput;
+  /** How connections reach workers (default: the top-level mode, else "dispatch"). */
+  mode?: ListenMode;
 }
+
+/**
+ * "dispatch": the master accepts and hands each connection to the worker its balancer picks.
+ * "direct": workers accept on the shared socket themselves and report to the master in batches;
+ * the master balances by taking the socket away from workers above their fair share.
+ */
+export type ListenMode = 'dispatch' | 'direct';
 
 /** The whole configuration as the user writes it; the top-level group fields define the group "default". */
 export interface UserConfig extends GroupInput {
   listen?: string | number | Array<string | number>;
   listeners?: ListenerInput[];
   groups?: Record<string, GroupInput>;
+  /** Default mode of every listener. */
+  mode?: ListenMode;
   queueSize?: number;
   queueTimeout?: number;
   handoffTimeout?: number;
@@ -116,6 +127,7 @@ export interface ListenerConfig {
   readonly groups: readonly string[];
   /** Content-aware hand-over, when configured. */
   readonly content: ContentConfig | undefined;
+  readonly mode: ListenMode;
 }
 
 /** A validated content step. */

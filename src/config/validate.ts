@@ -11,7 +11,7 @@ import { resolveContent } from './validate-content.js';
 
 const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections'];
 const TOP_KEYS = [
-  ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
+  ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'mode', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
   'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
 ];
 const DEFAULT_GROUP = 'default';
@@ -108,7 +108,9 @@ function resolveWeights(value: unknown, workers: number, option: string): number
 }
 
 function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerConfig[] {
-  const entries: Array<{ listen: unknown; group: unknown; option: string; content?: unknown }> = [];
+  const entries: Array<{ listen: unknown; group: unknown; option: string; content?: unknown; mode?: unknown }> = [];
+  const defaultMode = input.mode ?? 'dispatch';
+  if (defaultMode !== 'dispatch' && defaultMode !== 'direct') throw invalid('mode', input.mode, '"dispatch" or "direct"');
   if (input.listen !== undefined) {
     const list = Array.isArray(input.listen) ? input.listen : [input.listen];
     list.forEach((l, i) => entries.push({ listen: l, group: groups[0].name, option: Array.isArray(input.listen) ? `listen[${i}]` : 'listen' }));
@@ -117,8 +119,8 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerCon
     if (!Array.isArray(input.listeners)) throw invalid('listeners', input.listeners, 'a list of { listen, group }');
     input.listeners.forEach((l, i) => {
       if (l === null || typeof l !== 'object') throw invalid(`listeners[${i}]`, l, 'an object { listen, group }');
-      checkKeys(l, ['listen', 'group', 'content'], `listeners[${i}].`);
-      entries.push({ listen: l.listen, group: l.group ?? groups[0].name, option: `listeners[${i}]`, content: l.content });
+      checkKeys(l, ['listen', 'group', 'content', 'mode'], `listeners[${i}].`);
+      entries.push({ listen: l.listen, group: l.group ?? groups[0].name, option: `listeners[${i}]`, content: l.content, mode: l.mode });
     });
   }
   if (entries.length === 0) throw invalid('listen', undefined, 'at least one address to listen on (e.g. --listen 8080)');
@@ -137,7 +139,19 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerCon
     // The default group first: pools are built in this order and the first is where no rule leads.
     const served = [e.group];
     for (const r of content?.rules ?? []) if (!served.includes(r.group)) served.push(r.group);
-    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content };
+    const mode = e.mode ?? defaultMode;
+    if (mode !== 'dispatch' && mode !== 'direct') throw invalid(`${e.option}.mode`, e.mode, '"dispatch" or "direct"');
+    if (mode === 'direct' && content?.sticky) {
+      // A worker that accepted a connection cannot know which worker the key hashes to.
+      throw invalid(`${e.option}.content.sticky`, e.content, 'no sticky key in direct mode (sticky sessions need mode "dispatch")');
+    }
+    if (mode === 'direct' && content !== undefined && content.rules.length === 0) {
+      throw invalid(`${e.option}.content`, e.content, 'routing rules: in direct mode the content step only moves connections whose rules name another group');
+    }
+    if (mode === 'direct' && content?.proxy !== undefined) {
+      throw invalid(`${e.option}.content.proxy`, content.proxy, 'no PROXY protocol in direct mode yet (use mode "dispatch")');
+    }
+    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode };
   });
 }
 

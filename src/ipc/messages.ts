@@ -34,6 +34,16 @@ export interface MetricsQuery { cmd: typeof CMD; t: 'metrics?'; r: number }
 /** Master -> worker: heartbeat `s`. */
 export interface PingMessage { cmd: typeof CMD; t: 'ping'; s: number }
 
+/** Master -> worker: accept on listener l yourself (direct mode); the listening handle rides along. */
+export interface ListenHandleMessage { cmd: typeof CMD; t: 'lh'; l: number }
+/** Master -> worker: close your copy of listener l's socket: accept nothing more on it until given it again. */
+export interface ListenPauseMessage { cmd: typeof CMD; t: 'lp'; l: number }
+
+/**
+ * Worker -> master: connections accepted directly, flat: [seq, listener, address, port, ...].
+ * seq is the worker's own negative number for the connection; its close is reported under it.
+ */
+export interface AcceptedMessage { cmd: typeof CMD; t: 'd'; a: Array<number | string> }
 /** Worker -> master: I took connection i; c lists ids closed since the last report. */
 export interface AckMessage { cmd: typeof CMD; t: 'a'; i: number; c?: number[] }
 /** Worker -> master: I did not take connection i (why: 'stale' | 'no-server' | 'stopping' | 'dropped'). */
@@ -53,8 +63,8 @@ export interface MetricsMessage { cmd: typeof CMD; t: 'metrics'; r: number; m: u
 /** Worker -> master: heartbeat `s` answered; d = max event-loop delay (ms) since the last one, a = open connections. */
 export interface PongMessage { cmd: typeof CMD; t: 'pong'; s: number; d: number; a: number }
 
-export type ToWorker = ConnMessage | StopMessage | HeldQuery | PingMessage | MetricsQuery;
-export type ToMaster = AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage;
+export type ToWorker = ConnMessage | StopMessage | HeldQuery | PingMessage | MetricsQuery | ListenHandleMessage | ListenPauseMessage;
+export type ToMaster = AcceptedMessage | AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage;
 
 /** True for a message of ours; anything else on the channel belongs to the application or Node. */
 export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unknown } {
@@ -85,4 +95,8 @@ export interface WorkerListener {
   address: string;
   port: number;
   family: 'IPv4' | 'IPv6';
+  /** 1: direct mode, the worker accepts on the shared socket the master gives it. */
+  d?: 1;
+  /** Direct mode: the listen(2) backlog. */
+  b?: number;
 }

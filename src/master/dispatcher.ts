@@ -34,6 +34,8 @@ export class Dispatcher {
   onStuck: (slot: WorkerSlot) => void = () => {};
   /** Set by the master: a missed hand-over deadline counts against the worker's health. */
   onHandoffTimeout: (slot: WorkerSlot) => void = () => {};
+  /** Set by the master: a worker's direct-mode connection count changed. */
+  onDirectChange: () => void = () => {};
   /** Connections whose handle the master holds (queued or being handed over). */
   held = 0;
   /** The most it may hold before descriptors run short (see fd-budget.ts). */
@@ -230,10 +232,18 @@ export class Dispatcher {
       case 'x':
         this.onClosed(slot, m.c);
         return;
+      case 'd':
+        this.onDirectAccepted(slot, m.a);
+        return;
       case 'held': {
         const ids = idList(m.c);
         if (!ids) break;
-        this.table.reconcile(slot.id, ids);
+        this.table.reconcile(slot.id, slot.directSeqs.size > 0 ? ids.map((i) => (i < 0 ? slot.directSeqs.get(i) ?? -1 : i)) : ids);
+        // Numbers the worker no longer holds were closed with their report lost: forget them too.
+        if (slot.directSeqs.size > 0) {
+          const held = new Set(ids);
+          for (const seq of slot.directSeqs.keys()) if (!held.has(seq)) slot.directSeqs.delete(seq);
+        }
         return;
       }
     }
@@ -294,8 +304,51 @@ export class Dispatcher {
       return;
     }
     // A worker may only close its own records.
-    for (let i = 0; i < ids.length; i++) if (this.table.workerOf(ids[i]) === slot.id) this.table.remove(ids[i]);
+    let direct = false;
+    for (let i = 0; i < ids.length; i++) {
+      let id = ids[i];
+      if (id < 0) {
+        // Accepted directly: the worker's number maps to the record.
+        const mapped = slot.directSeqs.get(id);
+        if (mapped === undefined) continue;
+        slot.directSeqs.delete(id);
+        id = mapped;
+        direct = true;
+      }
+      if (this.table.workerOf(id) === slot.id) this.table.remove(id);
+    }
     if (this.queue.size > 0) this.drainQueue();
+    if (direct) this.onDirectChange();
+  }
+
+  /** Records what a worker accepted itself (direct mode): [seq, listener, address, port, ...]. */
+  private onDirectAccepted(slot: WorkerSlot, a: unknown): void {
+    if (!Array.isArray(a) || a.length % 4 !== 0) {
+      this.stats.malformed++;
+      return;
+    }
+    const now = Date.now();
+    const listeners = this.config.listeners;
+    for (let i = 0; i < a.length; i += 4) {
+      const seq = a[i], l = a[i + 1], address = a[i + 2], port = a[i + 3];
+      if (typeof seq !== 'number' || seq >= 0 || typeof l !== 'number' || listeners[l]?.mode !== 'direct' ||
+        typeof address !== 'string' || typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+        this.stats.malformed++;
+        continue;
+      }
+      this.stats.accepted[l]++;
+      slot.directAccepted++;
+      const id = this.table.add('tcp', address, port, l, State.Queued, now);
+      if (id < 0) {
+        // Served all the same, by the worker that holds it; only the record is missing.
+        this.stats.untracked++;
+        continue;
+      }
+      this.table.assign(id, slot.id, slot.pid, now);
+      this.table.establish(id, now);
+      slot.directSeqs.set(seq, id);
+    }
+    this.onDirectChange();
   }
 
   private onSendError(slot: WorkerSlot): void {
@@ -371,6 +424,8 @@ export class Dispatcher {
     slot.stalled = false;
     slot.stuckKilled = false;
     slot.listening.length = 0;
+    slot.shared.length = 0;
+    slot.directSeqs.clear();
     for (const h of pending) this.table.unassign(h.id);
     this.table.purgeWorker(slot.id);
     for (const h of pending) this.retry(h, slot, 'worker_exit');

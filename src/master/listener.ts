@@ -4,6 +4,7 @@
 // the server's native handle and replaces its onconnection: a connection then costs the master
 // one handle and no stream machinery until it is handed over.
 import net from 'node:net';
+import util from 'node:util';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import type { ListenerConfig } from '../config/types.js';
 import type { RawHandle } from './raw-handle.js';
@@ -15,6 +16,21 @@ interface InternalServer extends net.Server {
   _handle: { onconnection: (err: number, handle?: RawHandle) => void; close(cb?: () => void): void } | null;
 }
 
+/** A bound, not yet listening, TCP socket handle (direct mode): workers listen and accept on it. */
+export interface SharedHandle {
+  getsockname(out: Record<string, unknown>): number;
+  close(cb?: () => void): void;
+}
+
+// Node's own bind-without-listen, the one cluster's SCHED_NONE primary uses (lib/net.js
+// createServerHandle; private, pinned in test/unit/node-internals.test.ts). Returns a handle or
+// a negative errno.
+const createServerHandle = (net as unknown as {
+  _createServerHandle(address: string | null, port: number, addressType: number, fd?: number, flags?: number): SharedHandle | number;
+})._createServerHandle;
+/** libuv's UV_TCP_IPV6ONLY is not set: "::" also takes IPv4, as listen(port) does. */
+const NO_FLAGS = 0;
+
 /** A bound listener; `address` is what the operating system gave (port 0 resolved). */
 export class Listener {
   address = '';
@@ -22,11 +38,14 @@ export class Listener {
   family: 'IPv4' | 'IPv6' = 'IPv4';
   private server: InternalServer | undefined;
   private closing = false;
+  /** Direct mode: the bound socket workers accept on; the master never listens on it itself. */
+  shared: SharedHandle | undefined;
 
   constructor(readonly config: ListenerConfig) {}
 
   /** Binds the address; rejects with a PortplexError naming the listener on failure. */
   bind(backlog: number, onAccept: AcceptCallback): Promise<void> {
+    if (this.config.mode === 'direct') return this.bindShared();
     const server = net.createServer() as InternalServer;
     this.server = server;
     const { host, port, index } = this.config;
@@ -47,9 +66,37 @@ export class Listener {
     });
   }
 
+  /**
+   * Direct mode: binds without listening, as cluster's SCHED_NONE primary does, so the master
+   * never accepts; the first worker given the handle starts listening on it. The master keeps
+   * its copy, so the socket (and its backlog) outlives any worker's copy.
+   */
+  private bindShared(): Promise<void> {
+    const { host, port } = this.config;
+    const family = host === undefined ? 6 : net.isIPv6(host) ? 6 : 4;
+    let handle = createServerHandle(host ?? '::', port, family, undefined, NO_FLAGS);
+    // No IPv6 on this machine: bind every IPv4 address instead, as Node's listen(port) does.
+    if (typeof handle === 'number' && host === undefined) handle = createServerHandle('0.0.0.0', port, 4, undefined, NO_FLAGS);
+    if (typeof handle === 'number') {
+      return Promise.reject(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${describe(host, port)}: ${errnoName(handle)}`, EXIT.listen));
+    }
+    const out: Record<string, unknown> = {};
+    handle.getsockname(out);
+    this.address = String(out.address);
+    this.port = Number(out.port);
+    this.family = out.family === 'IPv6' ? 'IPv6' : 'IPv4';
+    this.shared = handle;
+    return Promise.resolve();
+  }
+
   /** Stops accepting; connections already accepted are not affected. */
   close(): Promise<void> {
     this.closing = true;
+    if (this.shared) {
+      const shared = this.shared;
+      this.shared = undefined;
+      return new Promise((resolve) => shared.close(() => resolve()));
+    }
     const server = this.server;
     if (!server || !server.listening) return Promise.resolve();
     this.server = undefined;
@@ -59,6 +106,14 @@ export class Listener {
   /** "host:port" as bound, e.g. "127.0.0.1:8080" or "[::]:8080". */
   toString(): string {
     return describe(this.address, this.port);
+  }
+}
+
+function errnoName(errno: number): string {
+  try {
+    return util.getSystemErrorName(errno);
+  } catch {
+    return `errno ${errno}`;
   }
 }
 

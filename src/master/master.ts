@@ -13,6 +13,7 @@ import { Dispatcher } from './dispatcher.js';
 import { connectionBudget } from './fd-budget.js';
 import { Listener } from './listener.js';
 import { PendingQueue } from './pending-queue.js';
+import { SharedAccept } from './shared-accept.js';
 import { Member, Pool } from './pool.js';
 import { MasterStats } from './stats.js';
 import { WorkerSlot, type WorkerState } from './worker-slot.js';
@@ -26,6 +27,8 @@ export interface WorkerInfo {
   weight: number;
   active: number;
   handedOver: number;
+  /** Direct mode: connections the worker accepted itself. */
+  accepted: number;
   restarts: number;
   listening: number[];
   uptimeMs: number;
@@ -47,6 +50,7 @@ export interface ListenerInfo {
   /** Every group the listener routes to, the default first. */
   groups: string[];
   algorithm: string;
+  mode: 'dispatch' | 'direct';
 }
 
 /**
@@ -65,6 +69,8 @@ export class Master extends EventEmitter {
   /** Every pool: one per listener and group it serves. */
   private readonly pools: Pool[] = [];
   private readonly health: HealthMonitor;
+  /** Direct mode: who holds each shared socket; undefined when every listener dispatches. */
+  private readonly shared: SharedAccept | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
   private stopPromise: Promise<number> | undefined;
@@ -95,11 +101,20 @@ export class Master extends EventEmitter {
     this.dispatcher = new Dispatcher(config, this.table, routes, queue, this.stats, this.slots);
     this.supervisor = new Supervisor(config, this.slots, this.dispatcher, this.bound);
     this.supervisor.on('log', (line: string) => this.emit('log', line));
+    if (config.listeners.some((l) => l.mode === 'direct')) {
+      const shared = this.shared = new SharedAccept(this.bound, this.slots, this.table, this.stats);
+      const update = (): void => shared.update();
+      this.dispatcher.onDirectChange = update;
+      this.supervisor.on('listening', update);
+      this.supervisor.on('worker-ready', update);
+      this.supervisor.on('worker-exit', update);
+    }
     this.health = new HealthMonitor(config, this.slots);
     this.supervisor.on('pong', (slot: WorkerSlot, m: Record<string, unknown>) => this.health.onPong(slot, m));
     this.health.on('change', (slot: WorkerSlot, healthy: boolean) => {
       this.emit('log', `worker ${slot.id} (pid ${slot.pid}) is ${healthy ? 'healthy again' : `unhealthy (event-loop delay ${Math.round(slot.loopDelayMs)} ms, last heartbeat ${slot.pongSeq === slot.pingSeq ? 'answered' : 'unanswered'})`}`);
       if (healthy) this.dispatcher.drainQueue();
+      this.shared?.update();
     });
     this.supervisor.on('agent', (slot: WorkerSlot, m: Record<string, unknown>) => {
       // The application's own word on its weight; anything malformed is counted and ignored.
@@ -151,7 +166,10 @@ export class Master extends EventEmitter {
       this.emit('log', `queueSize ${this.config.queueSize} exceeds what the open-file limit allows (${this.dispatcher.budget} connections held at once); raise it with ulimit -n`);
     }
     const tickMs = Math.max(10, Math.min(250, Math.floor(this.config.handoffTimeout / 4)));
-    this.ticker = setInterval(() => this.dispatcher.tick(Date.now()), tickMs);
+    this.ticker = setInterval(() => {
+      this.dispatcher.tick(Date.now());
+      this.shared?.update();
+    }, tickMs);
     this.sweeper = setInterval(() => this.sweep(), this.config.sweepInterval);
     this.sweeper.unref();
     this.supervisor.startAll();
@@ -207,6 +225,7 @@ export class Master extends EventEmitter {
         family: l.family,
         group: group.name,
         groups: [...l.config.groups],
+        mode: l.config.mode,
         algorithm: typeof group.algorithm === 'function' ? 'custom' : group.algorithm,
       };
     });
@@ -233,6 +252,7 @@ export class Master extends EventEmitter {
     slot.weight = weight;
     // A worker that can take connections again may serve what waits.
     if (weight > 0) this.dispatcher.drainQueue();
+    this.shared?.update();
     return this.info(slot);
   }
 
@@ -354,6 +374,7 @@ export class Master extends EventEmitter {
       weight: s.weight,
       active: this.table.activeCount(s.id),
       handedOver: s.handedOver,
+      accepted: s.directAccepted,
       restarts: s.restarts,
       listening,
       uptimeMs: s.state === 'exited' ? 0 : Date.now() - s.startedAt,

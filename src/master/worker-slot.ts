@@ -62,6 +62,13 @@ export class WorkerSlot {
   /** Removed by a scale-down: drains, stops, and is not restarted. */
   removed = false;
 
+  /** Direct mode: per listener, whether the current process holds a copy of the shared socket. */
+  readonly shared: boolean[] = [];
+  /** Direct mode: the process's own (negative) connection numbers -> record ids. */
+  readonly directSeqs = new Map<number, number>();
+  /** Direct mode: connections this slot's processes accepted themselves. */
+  directAccepted = 0;
+
   constructor(
     readonly id: number,
     readonly group: GroupConfig,

@@ -61,6 +61,10 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
     master.listenerInfo().map((l) => [{ listener: String(l.index), address: hostPort(l.address, l.port, l.family) }, stats.accepted[l.index] ?? 0]));
   total('portplex_connections_handed_over_total', 'Connections a worker acknowledged, per worker id (kept across restarts).', ['worker'],
     perWorker((w) => w.handedOver, false));
+  total('portplex_connections_direct_accepted_total', 'Connections the worker accepted itself on a shared socket (direct mode), per worker id.', ['worker'],
+    perWorker((w) => w.accepted, false));
+  total('portplex_shared_socket_moves_total', 'Direct mode: times a worker was given a shared socket, or had it taken to keep the balance.', ['action'], () =>
+    [[{ action: 'given' }, stats.sharedGiven], [{ action: 'taken' }, stats.sharedTaken]]);
   total('portplex_connections_dropped_total', 'Connections the master closed because no worker could take them, by reason.', ['reason'], () =>
     (Object.keys(stats.dropped) as DropReason[]).map((reason) => [{ reason }, stats.dropped[reason]]));
   total('portplex_handoff_retries_total', 'Hand-overs tried again with another worker, by reason.', ['reason'], () =>

@@ -52,7 +52,9 @@ export class Supervisor extends EventEmitter {
   private workerListeners(slot: WorkerSlot): WorkerListener[] {
     return this.bound
       .filter((l) => l.config.groups.includes(slot.group.name))
-      .map((l) => ({ i: l.config.index, address: l.address, port: l.port, family: l.family }));
+      .map((l): WorkerListener => (l.config.mode === 'direct'
+        ? { i: l.config.index, address: l.address, port: l.port, family: l.family, d: 1, b: this.config.backlog }
+        : { i: l.config.index, address: l.address, port: l.port, family: l.family }));
   }
 
   /** Forks a process for `slot` and makes it the slot's current one. */
@@ -209,6 +211,7 @@ export class Supervisor extends EventEmitter {
         listening.forEach((on, i) => { if (on) slot.listening[i] = true; });
         if (listening.some(Boolean)) this.markReady(slot);
         this.dispatcher.drainQueue();
+        this.emit('listening', slot);
         return;
       }
       case 'ready':
@@ -326,6 +329,10 @@ export class Supervisor extends EventEmitter {
     }
     this.makeCurrent(slot, child);
     slot.listening.length = 0;
+    // The new process holds no shared socket yet, and numbers its direct connections afresh; the
+    // old one's records stay under its retired key until it exits.
+    slot.shared.length = 0;
+    slot.directSeqs.clear();
     pending!.listening.forEach((on, i) => { if (on) slot.listening[i] = true; });
     slot.state = 'ready';
     slot.readyAt = Date.now();
@@ -333,6 +340,7 @@ export class Supervisor extends EventEmitter {
     slot.stuckKilled = false;
     slot.unstableStarts = 0;
     this.dispatcher.drainQueue();
+    this.emit('listening', slot);
     if (old && this.retired.has(old)) {
       try {
         old.send({ cmd: 'NODE_PORTPLEX', t: 'stop' });

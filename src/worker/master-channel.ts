@@ -20,6 +20,36 @@ const CLOSE_REPORT_DELAY = 10;
 
 let closed: number[] = [];
 let flushTimer: NodeJS.Timeout | undefined;
+let accepted: Array<number | string> = [];
+let acceptFlush: NodeJS.Timeout | undefined;
+
+/**
+ * ms an accept report may wait to share a message with later ones (direct mode): the master's
+ * table lags the worker by at most this plus the IPC trip. One message per connection would cost
+ * the worker more than the accept itself.
+ */
+export const ACCEPT_REPORT_DELAY = 10;
+
+/** Queues the report of a connection accepted directly (direct mode). */
+export function reportAccept(seq: number, listener: number, address: string, port: number): void {
+  accepted.push(seq, listener, address, port);
+  if (acceptFlush === undefined) {
+    acceptFlush = setTimeout(flushAccepts, ACCEPT_REPORT_DELAY);
+    acceptFlush.unref();
+  }
+}
+
+/** Sends pending accept reports now; anything that reports a close must call this first. */
+export function flushAccepts(): void {
+  if (acceptFlush !== undefined) {
+    clearTimeout(acceptFlush);
+    acceptFlush = undefined;
+  }
+  if (accepted.length === 0) return;
+  const a = accepted;
+  accepted = [];
+  sendToMaster({ cmd: CMD, t: 'd', a });
+}
 
 /**
  * Queues the close of connection `id`. Under load the next ack carries it (one message per
@@ -40,6 +70,8 @@ export function flushCloses(): void {
     flushTimer = undefined;
   }
   if (closed.length === 0) return;
+  // A close must never reach the master before the accept it closes.
+  flushAccepts();
   const c = closed;
   closed = [];
   sendToMaster({ cmd: CMD, t: 'x', c });
@@ -51,6 +83,7 @@ export function ack(id: number): void {
     sendToMaster({ cmd: CMD, t: 'a', i: id });
     return;
   }
+  flushAccepts();
   const c = closed;
   closed = [];
   sendToMaster({ cmd: CMD, t: 'a', i: id, c });

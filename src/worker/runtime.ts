@@ -6,7 +6,7 @@ import { CMD, ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
 import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
 import { parseListenArgs } from './listen-args.js';
 import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
-import { ack, flushCloses, refuse, reportClose, sendToMaster } from './master-channel.js';
+import { ack, flushAccepts, flushCloses, refuse, reportAccept, reportClose, sendToMaster } from './master-channel.js';
 
 /** The parts of net.Server's non-public surface the runtime relies on (pinned by test/unit/worker/node-internals.test.ts). */
 interface InternalServer extends net.Server {
@@ -17,6 +17,16 @@ interface InternalServer extends net.Server {
 /** A raw TCP handle as it arrives over IPC. */
 interface RawHandle { close(): void }
 
+/** A listening socket handle shared by the master (direct mode). */
+interface SharedHandle {
+  close(): void;
+  listen(backlog: number): number;
+  onconnection: ((err: number, client?: RawHandle & { getpeername(out: Record<string, unknown>): number }) => void) | null;
+}
+
+/** No connection is being delivered: ids from the master are >= 0, direct ones < 0. */
+const NONE = Number.NaN;
+
 const kId = Symbol('portplex.connectionId');
 const kHooked = Symbol('portplex.hooked');
 
@@ -25,17 +35,25 @@ export interface RuntimeStats {
   adopted: number;
   refused: number;
   malformed: number;
+  /** Direct mode: connections accepted on the shared socket, and accept errors. */
+  accepted: number;
+  acceptErrors: number;
 }
 
 /** The worker-side runtime; one per process, created by installRuntime(). */
 export class WorkerRuntime implements HandleOwner {
-  readonly stats: RuntimeStats = { adopted: 0, refused: 0, malformed: 0 };
+  readonly stats: RuntimeStats = { adopted: 0, refused: 0, malformed: 0, accepted: 0, acceptErrors: 0 };
   private readonly byPort = new Map<number, WorkerListener[]>();
   private readonly byListener: Array<ClusterHandle | undefined> = [];
   private readonly servers = new Map<ClusterHandle, net.Server>();
   private readonly held = new Set<number>();
   private readonly shutdownHooks: Array<() => unknown> = [];
-  private pendingId = -1;
+  private pendingId = NONE;
+  /** Direct mode: per listener, the shared socket the master gave us, while we may accept on it. */
+  private readonly shared: Array<SharedHandle | undefined> = [];
+  /** Direct mode: the next connection's number, counting down from -1. */
+  private nextSeq = -1;
+  private readonly peer: Record<string, unknown> = {};
   private pendingData: Buffer | undefined;
   private pendingEof = false;
   private pendingPeer: { address: string; port: number; family: string } | undefined;
@@ -100,7 +118,10 @@ export class WorkerRuntime implements HandleOwner {
   }
 
   serve(handle: ClusterHandle): void {
-    for (const l of handle.listeners) this.byListener[l.i] = handle;
+    for (const l of handle.listeners) {
+      this.byListener[l.i] = handle;
+      this.startAccepting(l.i);
+    }
     this.announce();
     this.refChanged();
     // The master died before the application listened: its 'disconnect' has come and gone.
@@ -108,7 +129,11 @@ export class WorkerRuntime implements HandleOwner {
   }
 
   unserve(handle: ClusterHandle): void {
-    for (const l of handle.listeners) if (this.byListener[l.i] === handle) this.byListener[l.i] = undefined;
+    for (const l of handle.listeners) {
+      if (this.byListener[l.i] !== handle) continue;
+      this.byListener[l.i] = undefined;
+      this.closeShared(l.i);
+    }
     this.announce();
     this.refChanged();
   }
@@ -152,10 +177,19 @@ export class WorkerRuntime implements HandleOwner {
       case 'c':
         this.adopt(m, handle as RawHandle | undefined);
         break;
+      case 'lh':
+        this.takeShared(m.l, handle as SharedHandle | undefined);
+        break;
+      case 'lp':
+        if (typeof m.l === 'number') this.closeShared(m.l);
+        else this.stats.malformed++;
+        break;
       case 'stop':
         this.stop();
         break;
       case 'held?':
+        // The master must know every connection we list before it reads the list.
+        flushAccepts();
         sendToMaster({ cmd: CMD, t: 'held', c: [...this.held] });
         break;
       case 'metrics?': {
@@ -209,7 +243,7 @@ export class WorkerRuntime implements HandleOwner {
     } finally {
       if (this.pendingId === id) {
         // No 'connection' event: the server dropped it (maxConnections) and closed our copy.
-        this.pendingId = -1;
+        this.pendingId = NONE;
         this.pendingData = undefined;
         this.stats.refused++;
         refuse(id, 'full');
@@ -220,10 +254,81 @@ export class WorkerRuntime implements HandleOwner {
     }
   }
 
+  /** Direct mode: the master gives us listener `l`'s shared socket to accept on. */
+  private takeShared(l: unknown, handle: SharedHandle | undefined): void {
+    const ours = typeof l === 'number' && this.listeners.some((x) => x.i === l && x.d === 1);
+    if (!ours || !handle || typeof handle.listen !== 'function') {
+      this.stats.malformed++;
+      if (handle && typeof handle.close === 'function') handle.close();
+      return;
+    }
+    this.closeShared(l as number);
+    if (this.stopping) {
+      handle.close();
+      return;
+    }
+    this.shared[l as number] = handle;
+    this.startAccepting(l as number);
+  }
+
+  /** Starts accepting on `l` once we hold its shared socket and the application serves it. */
+  private startAccepting(l: number): void {
+    const h = this.shared[l];
+    if (!h || h.onconnection || !this.byListener[l] || this.stopping) return;
+    h.onconnection = (err, client) => this.acceptDirect(l, err, client);
+    // listen() on the master's bound socket: the first worker puts it in the listening state;
+    // for the others it only makes libuv watch it in this process.
+    const err = h.listen(this.listeners.find((x) => x.i === l)?.b ?? 511);
+    if (err !== 0) {
+      this.stats.acceptErrors++;
+      this.closeShared(l);
+    }
+  }
+
+  /** Closes our copy of `l`'s shared socket: the kernel wakes the other holders instead. */
+  private closeShared(l: number): void {
+    const h = this.shared[l];
+    if (!h) return;
+    this.shared[l] = undefined;
+    h.onconnection = null;
+    h.close();
+  }
+
+  private acceptDirect(l: number, err: number, client: (RawHandle & { getpeername(out: Record<string, unknown>): number }) | undefined): void {
+    const target = this.byListener[l];
+    if (err !== 0 || !client) {
+      this.stats.acceptErrors++;
+      return;
+    }
+    if (!target?.onconnection) {
+      client.close();
+      this.stats.refused++;
+      return;
+    }
+    const peer = this.peer;
+    peer.address = undefined;
+    client.getpeername(peer);
+    const seq = this.nextSeq--;
+    this.pendingId = seq;
+    try {
+      target.onconnection(0, client);
+    } finally {
+      if (this.pendingId === seq) {
+        // Dropped by the application's server (maxConnections): never in the table.
+        this.pendingId = NONE;
+        this.stats.refused++;
+      } else {
+        this.stats.accepted++;
+        // A connection reset before we looked has no peer; it is still reported, so its close balances.
+        reportAccept(seq, l, typeof peer.address === 'string' ? peer.address : '', typeof peer.port === 'number' ? peer.port : 0);
+      }
+    }
+  }
+
   private readonly onConnection = (socket: net.Socket): void => {
     const id = this.pendingId;
-    if (id < 0) return; // a connection the application emitted itself
-    this.pendingId = -1;
+    if (Number.isNaN(id)) return; // a connection the application emitted itself
+    this.pendingId = NONE;
     (socket as unknown as Record<symbol, number>)[kId] = id;
     this.held.add(id);
     socket.on('close', this.onSocketClose);
@@ -257,6 +362,7 @@ export class WorkerRuntime implements HandleOwner {
   stop(): void {
     if (this.stopping) return;
     this.stopping = true;
+    for (let l = 0; l < this.shared.length; l++) this.closeShared(l);
     const servers = [...new Set(this.servers.values())];
     let open = servers.length;
     const done = (): void => {

@@ -143,3 +143,33 @@ test('net.Socket answers remoteAddress/remotePort/remoteFamily from its _peernam
   client.destroy();
   server.close();
 });
+
+test('net._createServerHandle binds without listening; a child given the handle listens and accepts on it', async () => {
+  const create = (net as unknown as { _createServerHandle(a: string, p: number, t: number, fd?: number, f?: number): Internal })._createServerHandle;
+  assert.equal(typeof create, 'function');
+  const handle = create('127.0.0.1', 0, 4, undefined, 0);
+  assert.equal(typeof handle, 'object', 'a handle, not an errno');
+  const out: Internal = {};
+  assert.equal(handle.getsockname(out), 0);
+  const port = out.port as number;
+  assert.ok(port > 0);
+  const refused = await new Promise<string>((resolve) => net.connect(port, '127.0.0.1').on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? '')).on('connect', () => resolve('connected')));
+  assert.equal(refused, 'ECONNREFUSED', 'bound only: nobody listens yet');
+
+  const child = fork(fixture('internals-child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const replies: Internal[] = [];
+  child.on('internalMessage', (m: Internal) => { if (m.cmd === 'NODE_PORTPLEX_TEST') replies.push(m); });
+  while (!replies.some((m) => m.t === 'ready')) await new Promise((r) => setTimeout(r, 10));
+  child.send({ cmd: 'NODE_PORTPLEX_TEST', t: 'listen' }, handle as never);
+  while (!replies.some((m) => m.t === 'listening')) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(replies.find((m) => m.t === 'listening'), { cmd: 'NODE_PORTPLEX_TEST', t: 'listening', err: 0, raw: 'TCP' });
+  const answer = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    net.connect(port, '127.0.0.1').setEncoding('utf8').on('data', (d) => { text += d; }).on('end', () => resolve(text)).on('error', reject);
+  });
+  assert.equal(answer, 'accepted-by-child 0\n', 'the child accepted; the parent, which never listened, did not');
+  child.send({ cmd: 'NODE_PORTPLEX_TEST', t: 'bye' });
+  await once(child, 'exit');
+  // The parent's copy kept the socket; once it closes too, the port is free.
+  await new Promise<void>((r) => handle.close(r));
+});

@@ -60,3 +60,14 @@ test('a listener without rules serves only its group', () => {
   const c = validateConfig({ script, listen: 8080 });
   assert.deepEqual(c.listeners[0].groups, ['default']);
 });
+
+test('mode: dispatch by default, direct per listener or for all; direct refuses what it cannot honour', () => {
+  const both = validateConfig({ script, mode: 'direct', listeners: [{ listen: 8080 }, { listen: 8081, mode: 'dispatch' }] });
+  assert.deepEqual(both.listeners.map((l) => l.mode), ['direct', 'dispatch']);
+  assert.equal(validateConfig({ script, listen: 8080 }).listeners[0].mode, 'dispatch');
+  const reject = (config: unknown, message: RegExp) => assert.throws(() => validateConfig(config as never), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+  reject({ script, listen: 8080, mode: 'fast' }, /^mode: expected "dispatch" or "direct", got "fast"/);
+  reject({ script, listeners: [{ listen: 8080, mode: 'x' }] }, /^listeners\[0\]\.mode: expected "dispatch" or "direct", got "x"/);
+  reject({ ...withContent({ protocol: 'http', sticky: { cookie: 'sid' }, rules: [{ group: 'api', path: '/a' }] }), mode: 'direct' }, /^listeners\[0\]\.content\.sticky: expected no sticky key in direct mode/);
+  reject({ ...withContent({ protocol: 'http' }), mode: 'direct' }, /^listeners\[0\]\.content: expected routing rules: in direct mode/);
+});
