@@ -5,6 +5,8 @@
 // so the application's own process.on('message') never sees ours. Field names are one letter:
 // these messages travel once per connection and are JSON-encoded by Node.
 
+import type { ContentConfig } from '../config/types.js';
+
 export const CMD = 'NODE_PORTPLEX';
 
 /** Master -> worker: here is a connection (the handle rides along). */
@@ -44,6 +46,13 @@ export interface ListenPauseMessage { cmd: typeof CMD; t: 'lp'; l: number }
  * seq is the worker's own negative number for the connection; its close is reported under it.
  */
 export interface AcceptedMessage { cmd: typeof CMD; t: 'd'; a: Array<number | string> }
+/**
+ * Worker -> master (direct mode, with rules): a connection it accepted belongs to another group;
+ * the handle rides along, with the bytes read (d, base64) and e = 1 if the client's FIN was read.
+ */
+export interface ForwardMessage { cmd: typeof CMD; t: 'f'; l: number; d?: string; e?: 1 }
+/** Worker -> master (direct mode): a connection it accepted was closed unserved, for reason r. */
+export interface DirectDropMessage { cmd: typeof CMD; t: 'dd'; r: string }
 /** Worker -> master: I took connection i; c lists ids closed since the last report. */
 export interface AckMessage { cmd: typeof CMD; t: 'a'; i: number; c?: number[] }
 /** Worker -> master: I did not take connection i (why: 'stale' | 'no-server' | 'stopping' | 'dropped'). */
@@ -64,7 +73,7 @@ export interface MetricsMessage { cmd: typeof CMD; t: 'metrics'; r: number; m: u
 export interface PongMessage { cmd: typeof CMD; t: 'pong'; s: number; d: number; a: number }
 
 export type ToWorker = ConnMessage | StopMessage | HeldQuery | PingMessage | MetricsQuery | ListenHandleMessage | ListenPauseMessage;
-export type ToMaster = AcceptedMessage | AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage;
+export type ToMaster = AcceptedMessage | ForwardMessage | DirectDropMessage | AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage;
 
 /** True for a message of ours; anything else on the channel belongs to the application or Node. */
 export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unknown } {
@@ -99,4 +108,7 @@ export interface WorkerListener {
   d?: 1;
   /** Direct mode: the listen(2) backlog. */
   b?: number;
+  /** Direct mode with rules: the content step, and the listener's groups (default first). */
+  c?: ContentConfig;
+  g?: readonly string[];
 }

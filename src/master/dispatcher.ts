@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config, ContentConfig } from '../config/types.js';
 import { makeDecider, type Decider, type Decision } from '../content/decide.js';
-import { peek } from '../content/peek.js';
+import { peek, type PeekResult } from '../content/peek.js';
 import { makeRouter, type Router } from '../content/router.js';
 import { channels } from '../diagnostics.js';
 import { CMD, idList, type ConnMessage } from '../ipc/messages.js';
@@ -120,38 +120,76 @@ export class Dispatcher {
 
   /** Content-aware: read the first bytes (bounded), then route and dispatch with them. */
   private preread(h: Handoff, content: ContentConfig): void {
-    const decide = this.deciders[h.listener]!;
-    peek(h.handle, { maxBytes: content.maxBytes, timeoutMs: content.timeout }, decide, (r) => {
-      if (r.end === 'closed') return this.drop(h, 'client_closed');
-      // Too slow to say anything decidable in time (slowloris): cut, counted.
-      if (r.end === 'timeout') return this.drop(h, 'preread_timeout');
-      // Full or ended before a decision: judge what there is, as final.
-      const d: Decision = r.decision ?? decide(r.bytes, r.end === 'too-large' ? 'too-large' : 'incomplete')!;
-      let bytes = r.bytes;
-      if (content.proxy !== undefined) {
-        if (d.verdict === 'proxy-invalid') return this.drop(h, 'proxy_invalid');
-        bytes = bytes.subarray(d.strip);
-        const src = d.proxy?.command === 'proxy' ? d.proxy.source : undefined;
-        const family = d.proxy?.family === 'tcp4' ? 'IPv4' : d.proxy?.family === 'tcp6' ? 'IPv6' : undefined;
-        if (src && family) {
-          this.table.setClient(h.id, src.address, src.port);
-          h.clientAddress = src.address;
-          h.clientPort = src.port;
-          h.peer = [src.address, src.port, family];
-        }
+    peek(h.handle, { maxBytes: content.maxBytes, timeoutMs: content.timeout }, this.deciders[h.listener]!, (r) => this.prereadDone(h, content, r));
+  }
+
+  /** What was read decides: drop, strip the PROXY header, route; then dispatch with the bytes. */
+  private prereadDone(h: Handoff, content: ContentConfig, r: PeekResult<Decision>): void {
+    if (r.end === 'closed') return this.drop(h, 'client_closed');
+    // Too slow to say anything decidable in time (slowloris): cut, counted.
+    if (r.end === 'timeout') return this.drop(h, 'preread_timeout');
+    // Full or ended before a decision: judge what there is, as final.
+    const d: Decision = r.decision ?? this.deciders[h.listener]!(r.bytes, r.end === 'too-large' ? 'too-large' : 'incomplete')!;
+    let bytes = r.bytes;
+    if (content.proxy !== undefined) {
+      if (d.verdict === 'proxy-invalid') return this.drop(h, 'proxy_invalid');
+      bytes = bytes.subarray(d.strip);
+      const src = d.proxy?.command === 'proxy' ? d.proxy.source : undefined;
+      const family = d.proxy?.family === 'tcp4' ? 'IPv4' : d.proxy?.family === 'tcp6' ? 'IPv6' : undefined;
+      if (src && family) {
+        this.table.setClient(h.id, src.address, src.port);
+        h.clientAddress = src.address;
+        h.clientPort = src.port;
+        h.peer = [src.address, src.port, family];
       }
-      if (d.verdict === 'invalid') {
-        this.stats.invalidContent(h.listener, d.reason ?? 'invalid');
-        if (content.onInvalid === 'close') return this.drop(h, 'content_invalid');
-      } else {
-        this.route(h, d);
-      }
-      h.pool.routed++;
-      if (bytes.length > 0) h.data = bytes.toString('base64');
-      if (r.end === 'eof') h.eof = true;
-      if (this.stopping) return this.drop(h, 'shutdown');
-      this.dispatch(h);
-    });
+    }
+    if (d.verdict === 'invalid') {
+      this.stats.invalidContent(h.listener, d.reason ?? 'invalid');
+      if (content.onInvalid === 'close') return this.drop(h, 'content_invalid');
+    } else {
+      this.route(h, d);
+    }
+    h.pool.routed++;
+    if (bytes.length > 0) h.data = bytes.toString('base64');
+    if (r.end === 'eof') h.eof = true;
+    if (this.stopping) return this.drop(h, 'shutdown');
+    this.dispatch(h);
+  }
+
+  /**
+   * Direct mode's rare hand-over: a worker accepted a connection whose first bytes route it to
+   * another group, and hands it back with those bytes. It is routed here as if the master had
+   * read them itself.
+   */
+  private onForwarded(slot: WorkerSlot, m: Record<string, unknown>, handle: RawHandle | undefined): void {
+    const l = m.l;
+    const content = typeof l === 'number' && this.config.listeners[l]?.mode === 'direct' ? this.config.listeners[l].content : undefined;
+    if (!handle || content === undefined || (m.d !== undefined && typeof m.d !== 'string')) {
+      this.stats.malformed++;
+      handle?.close();
+      return;
+    }
+    const listener = l as number;
+    this.stats.forwarded++;
+    const peer = this.peer;
+    peer.address = undefined;
+    handle.getpeername(peer);
+    const address = peer.address ?? '';
+    const port = peer.port ?? 0;
+    const now = Date.now();
+    const id = this.table.add('tcp', address, port, listener, State.Queued, now);
+    if (id < 0) {
+      handle.close();
+      this.stats.dropped.table_full++;
+      return;
+    }
+    const pool = this.routes[listener][0];
+    const h: Handoff = { id, handle, listener, pool, lane: pool.index, clientAddress: address, clientPort: port, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
+    this.held++;
+    if (this.stopping) return this.drop(h, 'shutdown');
+    const bytes = typeof m.d === 'string' ? Buffer.from(m.d, 'base64') : Buffer.alloc(0);
+    const decision = this.deciders[listener]!(bytes, 'incomplete');
+    this.prereadDone(h, content, { end: m.e === 1 ? 'eof' : 'decided', bytes, decision });
   }
 
   /** First matching rule picks the group; the sticky key, when present, picks within it. */
@@ -218,8 +256,18 @@ export class Dispatcher {
   }
 
   /** Handles one message of ours from a worker; anything malformed is counted and ignored. */
-  onMessage(slot: WorkerSlot, m: Record<string, unknown>): void {
+  onMessage(slot: WorkerSlot, m: Record<string, unknown>, handle?: RawHandle): void {
     switch (m.t) {
+      case 'f':
+        this.onForwarded(slot, m, handle);
+        return;
+      case 'dd':
+        // A connection a worker accepted and closed unserved (direct mode): counted here like ours.
+        if (typeof m.r === 'string' && Object.prototype.hasOwnProperty.call(this.stats.dropped, m.r)) {
+          this.stats.dropped[m.r as DropReason]++;
+          return;
+        }
+        break;
       case 'a':
         if (typeof m.i !== 'number') break;
         this.onAck(slot, m.i);

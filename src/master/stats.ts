@@ -22,6 +22,8 @@ export class MasterStats {
   sendErrors = 0;
   /** Hand-overs not answered within the deadline (the worker is stalled until it answers). */
   handoffTimeouts = 0;
+  /** Direct mode: connections a worker accepted and handed back because their content belongs to another group. */
+  forwarded = 0;
   /** Direct mode: connections a worker accepted that the full table could not record. */
   untracked = 0;
   /** Direct mode: times a worker was given a listener's shared socket, and had it taken away. */

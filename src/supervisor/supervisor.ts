@@ -8,6 +8,7 @@ import { CODES, EXIT, PortplexError } from '../errors.js';
 import { ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
 import type { Dispatcher } from '../master/dispatcher.js';
 import type { Listener } from '../master/listener.js';
+import type { RawHandle } from '../master/raw-handle.js';
 import type { WorkerSlot } from '../master/worker-slot.js';
 import { isCrashLoop, nextUnstableCount, restartDelay } from './backoff.js';
 
@@ -52,9 +53,18 @@ export class Supervisor extends EventEmitter {
   private workerListeners(slot: WorkerSlot): WorkerListener[] {
     return this.bound
       .filter((l) => l.config.groups.includes(slot.group.name))
-      .map((l): WorkerListener => (l.config.mode === 'direct'
-        ? { i: l.config.index, address: l.address, port: l.port, family: l.family, d: 1, b: this.config.backlog }
-        : { i: l.config.index, address: l.address, port: l.port, family: l.family }));
+      .map((l): WorkerListener => {
+        const base: WorkerListener = { i: l.config.index, address: l.address, port: l.port, family: l.family };
+        // Direct mode: the listener's own group accepts; the groups its rules name get what the
+        // accepting workers hand back through the master, as in dispatch mode.
+        if (l.config.mode !== 'direct' || l.config.group !== slot.group.name) return base;
+        const direct: WorkerListener = { ...base, d: 1, b: this.config.backlog };
+        if (l.config.content) {
+          direct.c = l.config.content;
+          direct.g = l.config.groups;
+        }
+        return direct;
+      });
   }
 
   /** Forks a process for `slot` and makes it the slot's current one. */
@@ -130,10 +140,10 @@ export class Supervisor extends EventEmitter {
         slot.pending.settle(false);
       }
     };
-    child.on('internalMessage', (m: unknown) => {
+    child.on('internalMessage', (m: unknown, handle: unknown) => {
       if (!isOurs(m)) return;
       const msg = m as unknown as Record<string, unknown>;
-      if (slot.child === child) this.onMessage(slot, msg);
+      if (slot.child === child) this.onMessage(slot, msg, handle as RawHandle | undefined);
       else if (slot.pending?.child === child) this.onPendingMessage(slot, msg);
       else if (this.retired.has(child)) this.dispatcher.onRetiredMessage(this.retired.get(child)!, msg);
     });
@@ -202,7 +212,12 @@ export class Supervisor extends EventEmitter {
     return flags;
   }
 
-  private onMessage(slot: WorkerSlot, m: Record<string, unknown>): void {
+  private onMessage(slot: WorkerSlot, m: Record<string, unknown>, handle: RawHandle | undefined): void {
+    // Only a connection handed back (direct mode) comes with a handle; any other is refused.
+    if (handle !== undefined && m.t !== 'f') {
+      if (typeof handle.close === 'function') handle.close();
+      handle = undefined;
+    }
     switch (m.t) {
       case 'listening': {
         const listening = this.validListeners(slot, m.l);
@@ -228,7 +243,7 @@ export class Supervisor extends EventEmitter {
         this.emit('agent', slot, m);
         return;
     }
-    this.dispatcher.onMessage(slot, m);
+    this.dispatcher.onMessage(slot, m, handle);
   }
 
   private markReady(slot: WorkerSlot): void {

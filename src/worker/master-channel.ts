@@ -15,6 +15,19 @@ export function sendToMaster(message: ToMaster): void {
   }
 }
 
+/**
+ * Sends a message with a handle (direct mode's rare hand-over); `sent` runs once Node has passed
+ * the descriptor (err null) or could not (err set): either way this process may then close its copy.
+ */
+export function sendHandleToMaster(message: ToMaster, handle: unknown, sent: (err: Error | null) => void): void {
+  if (typeof process.send !== 'function' || !process.connected) return sent(new Error('no channel to the master'));
+  try {
+    process.send(message, handle as never, undefined, sent);
+  } catch (err) {
+    sent(err as Error);
+  }
+}
+
 /** ms a close report may wait for an ack to ride on before it goes out alone. */
 const CLOSE_REPORT_DELAY = 10;
 

@@ -6,7 +6,8 @@ import { CMD, ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
 import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
 import { parseListenArgs } from './listen-args.js';
 import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
-import { ack, flushAccepts, flushCloses, refuse, reportAccept, reportClose, sendToMaster } from './master-channel.js';
+import { ack, flushAccepts, flushCloses, refuse, reportAccept, reportClose, sendHandleToMaster, sendToMaster } from './master-channel.js';
+import { RareHandoff } from './rare-handoff.js';
 
 /** The parts of net.Server's non-public surface the runtime relies on (pinned by test/unit/worker/node-internals.test.ts). */
 interface InternalServer extends net.Server {
@@ -38,11 +39,13 @@ export interface RuntimeStats {
   /** Direct mode: connections accepted on the shared socket, and accept errors. */
   accepted: number;
   acceptErrors: number;
+  /** Direct mode with rules: accepted connections handed back because their content belongs elsewhere. */
+  forwarded: number;
 }
 
 /** The worker-side runtime; one per process, created by installRuntime(). */
 export class WorkerRuntime implements HandleOwner {
-  readonly stats: RuntimeStats = { adopted: 0, refused: 0, malformed: 0, accepted: 0, acceptErrors: 0 };
+  readonly stats: RuntimeStats = { adopted: 0, refused: 0, malformed: 0, accepted: 0, acceptErrors: 0, forwarded: 0 };
   private readonly byPort = new Map<number, WorkerListener[]>();
   private readonly byListener: Array<ClusterHandle | undefined> = [];
   private readonly servers = new Map<ClusterHandle, net.Server>();
@@ -54,6 +57,8 @@ export class WorkerRuntime implements HandleOwner {
   /** Direct mode: the next connection's number, counting down from -1. */
   private nextSeq = -1;
   private readonly peer: Record<string, unknown> = {};
+  /** Direct mode with rules: per listener, the step that keeps or hands back what we accept. */
+  private readonly rare: Array<RareHandoff | undefined> = [];
   private pendingData: Buffer | undefined;
   private pendingEof = false;
   private pendingPeer: { address: string; port: number; family: string } | undefined;
@@ -70,6 +75,7 @@ export class WorkerRuntime implements HandleOwner {
     private readonly grace: number,
   ) {
     for (const l of listeners) {
+      if (l.d === 1 && l.c && l.g) this.rare[l.i] = new RareHandoff(l.c, l.g, group);
       const list = this.byPort.get(l.port) ?? [];
       list.push(l);
       this.byPort.set(l.port, list);
@@ -305,10 +311,36 @@ export class WorkerRuntime implements HandleOwner {
       this.stats.refused++;
       return;
     }
+    const rare = this.rare[l];
+    if (rare) {
+      rare.inspect(client, (o) => {
+        if (o.keep) this.deliverDirect(l, client, o.bytes, o.eof);
+        else if (o.forward) this.forward(l, client, o.bytes, o.eof);
+        else {
+          client.close();
+          sendToMaster({ cmd: CMD, t: 'dd', r: o.reason });
+        }
+      });
+      return;
+    }
+    this.deliverDirect(l, client, undefined, false);
+  }
+
+  /** Gives a connection we accepted to the application's server, and reports it. */
+  private deliverDirect(l: number, client: RawHandle & { getpeername(out: Record<string, unknown>): number }, bytes: Buffer | undefined, eof: boolean): void {
+    const target = this.byListener[l];
+    if (!target?.onconnection) {
+      // The application closed its server while the first bytes were read.
+      client.close();
+      this.stats.refused++;
+      return;
+    }
     const peer = this.peer;
     peer.address = undefined;
     client.getpeername(peer);
     const seq = this.nextSeq--;
+    this.pendingData = bytes !== undefined && bytes.length > 0 ? bytes : undefined;
+    this.pendingEof = eof;
     this.pendingId = seq;
     try {
       target.onconnection(0, client);
@@ -316,6 +348,8 @@ export class WorkerRuntime implements HandleOwner {
       if (this.pendingId === seq) {
         // Dropped by the application's server (maxConnections): never in the table.
         this.pendingId = NONE;
+        this.pendingData = undefined;
+        this.pendingEof = false;
         this.stats.refused++;
       } else {
         this.stats.accepted++;
@@ -323,6 +357,16 @@ export class WorkerRuntime implements HandleOwner {
         reportAccept(seq, l, typeof peer.address === 'string' ? peer.address : '', typeof peer.port === 'number' ? peer.port : 0);
       }
     }
+  }
+
+  /** Hands a connection whose content belongs to another group back through the master. */
+  private forward(l: number, client: RawHandle, bytes: Buffer, eof: boolean): void {
+    const msg: { cmd: typeof CMD; t: 'f'; l: number; d?: string; e?: 1 } = { cmd: CMD, t: 'f', l };
+    if (bytes.length > 0) msg.d = bytes.toString('base64');
+    if (eof) msg.e = 1;
+    this.stats.forwarded++;
+    // Our copy closes once the descriptor has left (or could not: then the client sees a close).
+    sendHandleToMaster(msg, client, () => client.close());
   }
 
   private readonly onConnection = (socket: net.Socket): void => {
