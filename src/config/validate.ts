@@ -11,7 +11,10 @@ const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algo
 const TOP_KEYS = [
   ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
   'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
+  'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue',
 ];
+/** The largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP header bytes). */
+const MAX_UDP_PAYLOAD = 65507;
 const DEFAULT_GROUP = 'default';
 
 /** Validates `input` (config file merged with flags, or the API's object) into a frozen Config. */
@@ -20,7 +23,8 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
   checkKeys(input, TOP_KEYS, '');
 
   const groups = resolveGroups(input, baseDir);
-  const listeners = resolveListeners(input, groups);
+  const udpTimeout = int(input.udpTimeout, 'udpTimeout', DEFAULTS.udpTimeout, 1, 24 * 3600 * 1000);
+  const listeners = resolveListeners(input, groups, udpTimeout);
   const config: Config = {
     groups,
     listeners,
@@ -42,6 +46,10 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
     fall: int(input.fall, 'fall', DEFAULTS.fall, 1),
     maxEventLoopDelay: int(input.maxEventLoopDelay, 'maxEventLoopDelay', DEFAULTS.maxEventLoopDelay, 1),
     unhealthyTimeout: int(input.unhealthyTimeout, 'unhealthyTimeout', DEFAULTS.unhealthyTimeout, 0),
+    udpTimeout,
+    udpMaxFlows: int(input.udpMaxFlows, 'udpMaxFlows', DEFAULTS.udpMaxFlows, 1, 1 << 24),
+    udpMaxDatagram: int(input.udpMaxDatagram, 'udpMaxDatagram', DEFAULTS.udpMaxDatagram, 1, MAX_UDP_PAYLOAD),
+    udpWorkerQueue: int(input.udpWorkerQueue, 'udpWorkerQueue', DEFAULTS.udpWorkerQueue, 1, 1 << 20),
   };
   return deepFreeze(config);
 }
@@ -105,8 +113,8 @@ function resolveWeights(value: unknown, workers: number, option: string): number
   return value.slice();
 }
 
-function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerConfig[] {
-  const entries: Array<{ listen: unknown; group: unknown; option: string; content?: unknown }> = [];
+function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: number): ListenerConfig[] {
+  const entries: Array<{ listen: unknown; group: unknown; option: string; content?: unknown; udpTimeout?: unknown }> = [];
   if (input.listen !== undefined) {
     const list = Array.isArray(input.listen) ? input.listen : [input.listen];
     list.forEach((l, i) => entries.push({ listen: l, group: groups[0].name, option: Array.isArray(input.listen) ? `listen[${i}]` : 'listen' }));
@@ -115,8 +123,8 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerCon
     if (!Array.isArray(input.listeners)) throw invalid('listeners', input.listeners, 'a list of { listen, group }');
     input.listeners.forEach((l, i) => {
       if (l === null || typeof l !== 'object') throw invalid(`listeners[${i}]`, l, 'an object { listen, group }');
-      checkKeys(l, ['listen', 'group', 'content'], `listeners[${i}].`);
-      entries.push({ listen: l.listen, group: l.group ?? groups[0].name, option: `listeners[${i}]`, content: l.content });
+      checkKeys(l, ['listen', 'group', 'content', 'udpTimeout'], `listeners[${i}].`);
+      entries.push({ listen: l.listen, group: l.group ?? groups[0].name, option: `listeners[${i}]`, content: l.content, udpTimeout: l.udpTimeout });
     });
   }
   if (entries.length === 0) throw invalid('listen', undefined, 'at least one address to listen on (e.g. --listen 8080)');
@@ -131,8 +139,13 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerCon
     if (typeof e.group !== 'string' || !groups.some((g) => g.name === e.group)) {
       throw new ConfigError(CODES.UNKNOWN_GROUP, `${e.option}.group`, `unknown group ${show(e.group)}; groups are ${groups.map((g) => g.name).join(', ')}`);
     }
+    const udp = address.protocol === 'udp';
+    // Datagrams have no stream to peek at, and TCP connections have no idle flows to expire.
+    if (udp && e.content !== undefined) throw invalid(`${e.option}.content`, e.content, 'no content step on a udp listener (content-aware hand-over reads TCP streams)');
+    if (!udp && e.udpTimeout !== undefined) throw invalid(`${e.option}.udpTimeout`, e.udpTimeout, `a udp listener for udpTimeout (${show(e.listen)} is tcp)`);
     const content = e.content === undefined ? undefined : resolveContent(e.content, `${e.option}.content`);
-    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, content };
+    const flowTimeout = udp ? int(e.udpTimeout, `${e.option}.udpTimeout`, udpTimeout, 1, 24 * 3600 * 1000) : 0;
+    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, content, udpTimeout: flowTimeout };
   });
 }
 
