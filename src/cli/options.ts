@@ -15,6 +15,7 @@ export interface Flags {
   grace?: number;
   readyTimeout?: number;
   maxRestarts?: number;
+  udpTimeout?: number;
   config?: string;
   admin?: string;
   metrics?: string;
@@ -68,5 +69,6 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.grace !== undefined) out.grace = flags.grace;
   if (flags.readyTimeout !== undefined) out.readyTimeout = flags.readyTimeout;
   if (flags.maxRestarts !== undefined) out.maxRestarts = flags.maxRestarts;
+  if (flags.udpTimeout !== undefined) out.udpTimeout = flags.udpTimeout;
   return out;
 }

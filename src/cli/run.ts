@@ -89,7 +89,7 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   console.log(`portplex ${VERSION}: master pid ${process.pid}, ${groups}`);
   for (const l of listeners) {
     const host = l.family === 'IPv6' ? `[${l.address}]` : l.address;
-    console.log(`portplex: listening on ${host}:${l.port} (tcp) -> group ${l.group}, ${l.algorithm}`);
+    console.log(`portplex: listening on ${host}:${l.port} (${l.protocol}) -> group ${l.group}, ${l.algorithm}`);
   }
   if (admin) console.log(`portplex: admin socket ${admin.path} (portplex status, portplex connections)`);
   if (metrics) console.log(`portplex: metrics on http://${metrics.server.address.includes(':') ? `[${metrics.server.address}]` : metrics.server.address}:${metrics.server.port}/metrics`);

@@ -15,6 +15,10 @@ import { PendingQueue } from './pending-queue.js';
 import { Member, Pool } from './pool.js';
 import { MasterStats } from './stats.js';
 import { WorkerSlot, type WorkerState } from './worker-slot.js';
+import { FlowBook } from '../udp/flow-book.js';
+import { FlowDispatcher } from '../udp/flow-dispatcher.js';
+import { UdpListener } from '../udp/udp-listener.js';
+import { UdpStats } from '../udp/udp-stats.js';
 
 /** A worker as status queries see it. */
 export interface WorkerInfo {
@@ -38,6 +42,7 @@ export interface WorkerInfo {
 /** A bound listener as status queries see it. */
 export interface ListenerInfo {
   index: number;
+  protocol: 'tcp' | 'udp';
   address: string;
   port: number;
   family: string;
@@ -54,7 +59,13 @@ export class Master extends EventEmitter {
   readonly config: Config;
   readonly table = new ConnectionTable();
   readonly stats: MasterStats;
-  private readonly bound: Listener[];
+  /** Datagram counters of the UDP listeners. */
+  readonly udpStats: UdpStats;
+  /** UDP flows (records of `table`) in least-recently-active order. */
+  readonly flows: FlowBook;
+  private readonly bound: Array<Listener | UdpListener>;
+  private readonly udp: FlowDispatcher;
+  private expirer: NodeJS.Timeout | undefined;
   private readonly slots: WorkerSlot[] = [];
   private readonly dispatcher: Dispatcher;
   private readonly supervisor: Supervisor;
@@ -74,7 +85,7 @@ export class Master extends EventEmitter {
     this.config = config;
     this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
     this.stats = new MasterStats(config.listeners.length);
-    this.bound = config.listeners.map((l) => new Listener(l));
+    this.bound = config.listeners.map((l) => (l.protocol === 'udp' ? new UdpListener(l) : new Listener(l)));
     let id = 1;
     for (const group of config.groups) {
       for (let i = 0; i < group.workers; i++) this.slots.push(new WorkerSlot(id++, group, i, group.weights[i], group.maxConnections));
@@ -85,7 +96,13 @@ export class Master extends EventEmitter {
     });
     const queue = new PendingQueue(config.listeners.length, config.queueSize);
     this.dispatcher = new Dispatcher(config, this.table, pools, queue, this.stats, this.slots);
+    this.udpStats = new UdpStats(config.listeners.length);
+    this.flows = new FlowBook(this.table, config.listeners.length, config.udpMaxFlows);
+    this.udp = new FlowDispatcher(config, pools, this.flows, this.udpStats, this.slots);
+    this.dispatcher.onWorkerGone = (slot) => this.udp.workerGone(slot);
     this.supervisor = new Supervisor(config, this.slots, this.dispatcher, this.bound);
+    this.supervisor.onDatagramReply = (slot, key, m) => this.udp.onReply(slot, key, m);
+    this.supervisor.onListeningChanged = (slot) => this.udp.listenersChanged(slot);
     this.supervisor.on('log', (line: string) => this.emit('log', line));
     this.health = new HealthMonitor(config, this.slots);
     this.supervisor.on('pong', (slot: WorkerSlot, m: Record<string, unknown>) => this.health.onPong(slot, m));
@@ -127,7 +144,14 @@ export class Master extends EventEmitter {
   /** Binds every listener, then forks the workers. Rejects (and binds nothing) if a listener fails. */
   async start(): Promise<ListenerInfo[]> {
     try {
-      for (const l of this.bound) await l.bind(this.config.backlog, this.dispatcher.onAccept);
+      for (const l of this.bound) {
+        if (l instanceof UdpListener) {
+          await l.bind(this.udp.onDatagram);
+          if (l.socket) this.udp.attach(l.config.index, l.socket, l.family);
+        } else {
+          await l.bind(this.config.backlog, this.dispatcher.onAccept);
+        }
+      }
     } catch (err) {
       await Promise.all(this.bound.map((l) => l.close()));
       this.resolveClosed(err instanceof PortplexError ? err.exitCode : EXIT.internal);
@@ -146,6 +170,13 @@ export class Master extends EventEmitter {
     this.ticker = setInterval(() => this.dispatcher.tick(Date.now()), tickMs);
     this.sweeper = setInterval(() => this.sweep(), this.config.sweepInterval);
     this.sweeper.unref();
+    const udpTimeouts = this.config.listeners.filter((l) => l.protocol === 'udp').map((l) => l.udpTimeout);
+    if (udpTimeouts.length > 0) {
+      // A flow outlives its timeout by at most a quarter of it (and never by more than a second).
+      const every = Math.max(10, Math.min(1000, Math.floor(Math.min(...udpTimeouts) / 4)));
+      this.expirer = setInterval(() => this.udp.tick(Date.now()), every);
+      this.expirer.unref();
+    }
     this.supervisor.startAll();
     this.health.start();
     const info = this.listenerInfo();
@@ -171,12 +202,14 @@ export class Master extends EventEmitter {
   stop(code?: number): Promise<number> {
     if (this.stopPromise) return this.stopPromise;
     this.stopPromise = (async () => {
+      this.udp.stop();
       await Promise.all(this.bound.map((l) => l.close()));
       this.dispatcher.beginStop();
       this.health.stop();
       const clean = await this.supervisor.stop(this.config.grace);
       clearInterval(this.ticker);
       clearInterval(this.sweeper);
+      clearInterval(this.expirer);
       const status = code ?? (clean ? EXIT.ok : EXIT.forcedStop);
       this.resolveClosed(status);
       return status;
@@ -194,6 +227,7 @@ export class Master extends EventEmitter {
       const group = this.config.groups.find((g) => g.name === l.config.group)!;
       return {
         index: l.config.index,
+        protocol: l.config.protocol,
         address: l.address,
         port: l.port,
         family: l.family,
@@ -281,6 +315,7 @@ export class Master extends EventEmitter {
       const slot = new WorkerSlot(Math.max(0, ...this.slots.map((s) => s.id)) + 1, group, n, 1, group.maxConnections, 1);
       this.slots.push(slot);
       this.dispatcher.addSlot(slot);
+      this.udp.addSlot(slot);
       for (const pool of this.pools) if (this.config.listeners[pool.listener].group === group.name) pool.members.push(new Member(slot, pool.listener, this.table));
       this.supervisor.startSlot(slot);
     }
@@ -304,6 +339,7 @@ export class Master extends EventEmitter {
       if (m >= 0) pool.members.splice(m, 1);
     }
     this.dispatcher.removeSlot(slot);
+    this.udp.removeSlot(slot);
   }
 
   /** Drains a worker: weight 0 until undrain(). */
