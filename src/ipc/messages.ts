@@ -69,6 +69,20 @@ export interface DatagramMessage {
   d: string;
 }
 
+/** Master -> worker: several datagrams read in one turn of the master's event loop, each [l, a, p, d]. */
+export interface DatagramBatch {
+  cmd: typeof CMD;
+  t: 'v';
+  b: Array<[number, string, number, string]>;
+}
+
+/** Worker -> master: several replies sent in one turn of the worker's event loop, each [l, a, p, d]. */
+export interface DatagramReplyBatch {
+  cmd: typeof CMD;
+  t: 'V';
+  b: Array<[number, string, number, string]>;
+}
+
 /** Worker -> master: send this datagram from listener l's socket (the cluster address) to a:p. */
 export interface DatagramReply {
   cmd: typeof CMD;
@@ -79,8 +93,8 @@ export interface DatagramReply {
   d: string;
 }
 
-export type ToWorker = ConnMessage | StopMessage | HeldQuery | PingMessage | MetricsQuery | DatagramMessage;
-export type ToMaster = AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage | DatagramReply;
+export type ToWorker = ConnMessage | StopMessage | HeldQuery | PingMessage | MetricsQuery | DatagramMessage | DatagramBatch;
+export type ToMaster = AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage | DatagramReply | DatagramReplyBatch;
 
 /** True for a message of ours; anything else on the channel belongs to the application or Node. */
 export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unknown } {

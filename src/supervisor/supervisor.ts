@@ -139,7 +139,7 @@ export class Supervisor extends EventEmitter {
       else if (slot.pending?.child === child) this.onPendingMessage(slot, msg);
       else if (this.retired.has(child)) {
         // A retired process may still answer flows it was sent before the switch.
-        if (msg.t === 'U') this.onDatagramReply(undefined, this.retired.get(child)!, msg);
+        if (msg.t === 'U' || msg.t === 'V') this.onDatagramReply(undefined, this.retired.get(child)!, msg);
         else this.dispatcher.onRetiredMessage(this.retired.get(child)!, msg);
       }
     });
@@ -211,7 +211,8 @@ export class Supervisor extends EventEmitter {
   private onMessage(slot: WorkerSlot, m: Record<string, unknown>): void {
     switch (m.t) {
       case 'U':
-        // The most frequent message of a UDP service: first.
+      case 'V':
+        // The most frequent messages of a UDP service: first.
         this.onDatagramReply(slot, slot.id, m);
         return;
       case 'listening': {

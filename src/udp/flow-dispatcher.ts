@@ -14,18 +14,26 @@ import type dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import type { ClientInfo } from '../balancers/balancer.js';
 import type { Config } from '../config/types.js';
-import { CMD, type DatagramMessage } from '../ipc/messages.js';
+import { CMD, type DatagramBatch, type DatagramMessage } from '../ipc/messages.js';
 import type { Pool } from '../master/pool.js';
 import type { WorkerSlot } from '../master/worker-slot.js';
 import type { FlowBook } from './flow-book.js';
 import type { UdpDropReason, UdpStats } from './udp-stats.js';
 
-/** One worker process's IPC pipe as the datagram path sees it: writes not yet completed. */
+/** One datagram as it travels in a batch: listener, client address, client port, payload base64. */
+export type DatagramEntry = [number, string, number, string];
+
+/** One worker process's IPC pipe as the datagram path sees it. */
 interface Pipe {
   readonly child: ChildProcess;
+  /** Datagrams batched or written and not yet completed. */
   pending: number;
-  readonly done: (err: Error | null) => void;
+  /** Datagrams waiting for this turn of the event loop's flush. */
+  batch: DatagramEntry[];
 }
+
+/** Batches larger than this go out in several messages (bounds one JSON string). */
+const MAX_BATCH = 64;
 
 export class FlowDispatcher {
   private stopping = false;
@@ -35,6 +43,9 @@ export class FlowDispatcher {
   private readonly sockets: Array<dgram.Socket | undefined> = [];
   private readonly ipv6: boolean[] = [];
   private readonly pipes = new Map<WorkerSlot, Pipe>();
+  /** Pipes with a batch to write at the end of this turn of the event loop. */
+  private readonly dirty: Pipe[] = [];
+  private flushScheduled = false;
   /** base64 length of the largest datagram relayed: longer replies are refused before decoding. */
   private readonly maxEncoded: number;
   // Reused per new flow: the balancer only reads it during pick().
@@ -112,15 +123,52 @@ export class FlowDispatcher {
     // The callback runs once the write reached the kernel: pending counts what waits in Node's
     // queue for this child (a full pipe, or a hand-over's ACK holding the channel), bounded.
     if (pipe.pending >= this.config.udpWorkerQueue) return this.drop('queue_full');
-    const m: DatagramMessage = { cmd: CMD, t: 'u', l: listener, a: rinfo.address, p: rinfo.port, d: msg.toString('base64') };
     pipe.pending++;
-    try {
-      pipe.child.send(m, undefined, undefined, pipe.done);
-    } catch {
-      pipe.pending--;
-      return this.drop('send_error');
+    // Datagrams read in one turn of the event loop (libuv reads up to 32 per poll) go to each
+    // worker as one IPC message: one JSON encode, one write, one 'internalMessage' per batch.
+    if (pipe.batch.length === 0) {
+      this.dirty.push(pipe);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
     }
+    pipe.batch.push([listener, rinfo.address, rinfo.port, msg.toString('base64')]);
+    if (pipe.batch.length >= MAX_BATCH) this.write(pipe);
     this.stats.countIn(slot.id, msg.length);
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    for (let i = 0; i < this.dirty.length; i++) this.write(this.dirty[i]);
+    this.dirty.length = 0;
+  };
+
+  /** Writes a pipe's batch: one datagram as a 'u' message, several as a 'v' batch. */
+  private write(pipe: Pipe): void {
+    const batch = pipe.batch;
+    const n = batch.length;
+    if (n === 0) return;
+    pipe.batch = [];
+    const e = batch[0];
+    const m: DatagramMessage | DatagramBatch = n === 1 ? { cmd: CMD, t: 'u', l: e[0], a: e[1], p: e[2], d: e[3] } : { cmd: CMD, t: 'v', b: batch };
+    // The callback runs once the write reached the kernel: pending counts what waits in Node's
+    // queue for this child (a full pipe, or a hand-over's ACK holding the channel), bounded.
+    const done = (err: Error | null): void => {
+      pipe.pending -= n;
+      if (err) this.stats.dropped.send_error += n;
+    };
+    if (!pipe.child.connected) {
+      pipe.pending -= n;
+      this.stats.dropped.worker_gone += n;
+      return;
+    }
+    try {
+      pipe.child.send(m, undefined, undefined, done);
+    } catch {
+      pipe.pending -= n;
+      this.stats.dropped.send_error += n;
+    }
   }
 
   private pipeOf(slot: WorkerSlot): Pipe | undefined {
@@ -129,15 +177,7 @@ export class FlowDispatcher {
     let pipe = this.pipes.get(slot);
     if (pipe === undefined || pipe.child !== child) {
       // A new process: a fresh count (late callbacks of the old one land on the old object).
-      const p: Pipe = {
-        child,
-        pending: 0,
-        done: (err) => {
-          p.pending--;
-          if (err) this.stats.dropped.send_error++;
-        },
-      };
-      pipe = p;
+      pipe = { child, pending: 0, batch: [] };
       this.pipes.set(slot, pipe);
     }
     return pipe;
@@ -149,7 +189,23 @@ export class FlowDispatcher {
    * slot's current process, which may also open flows by sending first. Malformed: counted.
    */
   onReply(slot: WorkerSlot | undefined, key: number, m: Record<string, unknown>): void {
-    const { l, a, p, d } = m;
+    if (m.t === 'V') {
+      const b = m.b;
+      if (!Array.isArray(b) || b.length > MAX_BATCH) {
+        this.stats.malformed++;
+        return;
+      }
+      for (let i = 0; i < b.length; i++) {
+        const e = b[i] as unknown;
+        if (!Array.isArray(e) || e.length !== 4) this.stats.malformed++;
+        else this.reply(slot, key, e[0], e[1], e[2], e[3]);
+      }
+      return;
+    }
+    this.reply(slot, key, m.l, m.a, m.p, m.d);
+  }
+
+  private reply(slot: WorkerSlot | undefined, key: number, l: unknown, a: unknown, p: unknown, d: unknown): void {
     if (
       typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= this.config.listeners.length ||
       typeof a !== 'string' || a.length > 64 || typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535 ||

@@ -17,6 +17,8 @@ import { parseSendArgs, type SendTarget } from './send-args.js';
 
 /** The largest UDP payload over IPv4; what a real socket refuses with EMSGSIZE. */
 const MAX_PAYLOAD = 65507;
+/** Replies per batch message at most (the master refuses longer batches). */
+const MAX_BATCH = 64;
 
 type Socket = dgram.Socket & { type?: string };
 type SendFn = (...args: unknown[]) => void;
@@ -38,6 +40,7 @@ export class DgramIntercept {
   /** Per listener index: a bind() under way or done (a second bind gets EADDRINUSE). */
   private readonly claimed: boolean[] = [];
   private readonly sockets = new Set<Socket>();
+  private replies: Array<[number, string, number, string]> = [];
 
   constructor(
     listeners: readonly WorkerListener[],
@@ -118,7 +121,22 @@ export class DgramIntercept {
 
   /** A datagram of one of our flows, from the master: the socket's 'message' event. */
   deliver(m: Record<string, unknown>): void {
-    const { l, a, p, d } = m;
+    if (m.t === 'v') {
+      const b = m.b;
+      if (!Array.isArray(b)) {
+        this.stats.malformed++;
+        return;
+      }
+      for (const e of b as unknown[]) {
+        if (Array.isArray(e)) this.deliverOne(e[0], e[1], e[2], e[3]);
+        else this.stats.malformed++;
+      }
+      return;
+    }
+    this.deliverOne(m.l, m.a, m.p, m.d);
+  }
+
+  private deliverOne(l: unknown, a: unknown, p: unknown, d: unknown): void {
     if (typeof l !== 'number' || typeof a !== 'string' || typeof p !== 'number' || typeof d !== 'string') {
       this.stats.malformed++;
       return;
@@ -144,6 +162,28 @@ export class DgramIntercept {
     }
   }
 
+  /**
+   * Replies sent in one turn of the event loop go to the master as one IPC message (a handler
+   * answering a batch of datagrams answers them in the same turn).
+   */
+  private queueReply(entry: [number, string, number, string]): void {
+    this.replies.push(entry);
+    if (this.replies.length === 1) setImmediate(this.flushReplies);
+    else if (this.replies.length >= MAX_BATCH) this.flushReplies();
+  }
+
+  private readonly flushReplies = (): void => {
+    const b = this.replies;
+    if (b.length === 0) return;
+    this.replies = [];
+    if (b.length === 1) {
+      const e = b[0];
+      sendToMaster({ cmd: CMD, t: 'U', l: e[0], a: e[1], p: e[2], d: e[3] });
+    } else {
+      sendToMaster({ cmd: CMD, t: 'V', b });
+    }
+  };
+
   private send(socket: Socket, listeners: readonly WorkerListener[], v6: boolean, t: SendTarget): void {
     const fail = (code: string, errno: number, address: string): void => {
       const err = Object.assign(new Error(`send ${code} ${address}:${t.port}`), { code, errno, syscall: 'send', address, port: t.port });
@@ -162,7 +202,7 @@ export class DgramIntercept {
       // Several cluster listeners on one port (e.g. IPv4 and IPv6): reply from the matching one.
       const family = isIP(address) === 6 && !address.startsWith('::ffff:') ? 'IPv6' : 'IPv4';
       const l = listeners.find((x) => x.family === family) ?? listeners[0];
-      sendToMaster({ cmd: CMD, t: 'U', l: l.i, a: address, p: t.port, d: t.data.toString('base64') });
+      this.queueReply([l.i, address, t.port, t.data.toString('base64')]);
       this.stats.sent++;
       if (t.callback) process.nextTick(t.callback, null, t.data.length);
     };

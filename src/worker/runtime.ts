@@ -165,7 +165,8 @@ export class WorkerRuntime implements HandleOwner {
     const m = message as unknown as Record<string, unknown>;
     switch (m.t) {
       case 'u':
-        // A datagram: the most frequent message of a UDP service, first.
+      case 'v':
+        // Datagrams: the most frequent messages of a UDP service, first.
         if (handle) (handle as RawHandle).close();
         this.dgram.deliver(m);
         break;
