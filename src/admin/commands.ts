@@ -25,6 +25,11 @@ export function status(master: Master): unknown {
       dropped: master.stats.dropped,
       retries: master.stats.retries,
     },
+    udp: {
+      flows: master.flows.size,
+      received: master.udpStats.received,
+      dropped: master.udpStats.dropped,
+    },
   };
 }
 
@@ -43,6 +48,12 @@ export function connections(master: Master, request: Record<string, unknown>): u
     }
     filter.state = request.state;
   }
+  if (request.protocol !== undefined) {
+    if (request.protocol !== 'tcp' && request.protocol !== 'udp') {
+      throw new AdminError('BAD_REQUEST', `protocol: expected tcp or udp, got ${JSON.stringify(request.protocol)}`);
+    }
+    filter.protocol = request.protocol;
+  }
   if (request.client !== undefined) {
     if (typeof request.client !== 'string') throw new AdminError('BAD_REQUEST', 'client: expected an address');
     filter.clientAddress = request.client;
@@ -55,7 +66,7 @@ export function connections(master: Master, request: Record<string, unknown>): u
     total: master.table.size,
     records: master.connections(filter, limit as number).map((r) => {
       const l = listeners[r.listener];
-      return { ...r, cluster: l ? `${l.family === 'IPv6' ? `[${l.address}]` : l.address}:${l.port}` : '', ageMs: now - r.acceptedAt };
+      return { ...r, cluster: l ? `${l.family === 'IPv6' ? `[${l.address}]` : l.address}:${l.port}` : '', ageMs: now - r.acceptedAt, idleMs: now - r.lastActiveAt };
     }),
   };
 }

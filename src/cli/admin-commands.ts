@@ -17,7 +17,7 @@ interface StatusResult {
 
 interface ConnectionsResult {
   total: number;
-  records: Array<{ protocol: string; state: string; clientAddress: string; clientPort: number; cluster: string; worker: number; pid: number; ageMs: number }>;
+  records: Array<{ protocol: string; state: string; clientAddress: string; clientPort: number; cluster: string; worker: number; pid: number; ageMs: number; idleMs: number }>;
 }
 
 /** Adds the admin subcommands to `program`; `run` receives each command's promise. */
@@ -35,11 +35,12 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .option('--admin <path>', 'admin socket of the master', defaultAdminPath())
     .option('--worker <id>', 'only this worker\'s connections', wholeNumber(1))
     .option('--state <state>', 'only queued, handing-over, established or closing')
+    .option('--protocol <tcp|udp>', 'only TCP connections or only UDP flows')
     .option('--client <address>', 'only connections from this client address')
     .option('--limit <n>', 'at most this many records', wholeNumber(1))
     .option('--json', 'machine-readable output')
     .exitOverride()
-    .action((opts: { admin: string; worker?: number; state?: string; client?: string; limit?: number; json?: boolean }) => run(connectionsCommand(opts)));
+    .action((opts: ConnectionsOptions) => run(connectionsCommand(opts)));
   addWeightCommands(program, run);
   program
     .command('scale')
@@ -104,7 +105,7 @@ async function statusCommand(opts: { admin: string; json?: boolean }): Promise<v
   const s = (await adminRequest(opts.admin, { cmd: 'status' })) as StatusResult;
   if (opts.json) return print(JSON.stringify(s, null, 2));
   const lines = [`portplex ${s.version}, master pid ${s.pid}, up ${duration(s.uptimeMs)}, ${s.table.records} connection records`];
-  for (const l of s.listeners) lines.push(`listener ${l.index}  ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.mode === 'direct' ? 'direct' : l.algorithm}`);
+  for (const l of s.listeners) lines.push(`listener ${l.index}  ${l.protocol ?? 'tcp'} ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.mode === 'direct' ? 'direct' : l.algorithm}`);
   lines.push(table(
     ['worker', 'group', 'pid', 'state', 'health', 'weight', 'active', 'total', 'restarts', 'loop', 'uptime'],
     s.workers.map((w) => [w.id, w.group, w.pid, w.state, w.healthy ? 'up' : 'DOWN', w.weight, w.active, w.handedOver + (w.accepted ?? 0), w.restarts, `${w.loopDelayMs}ms`, duration(w.uptimeMs)]),
@@ -112,12 +113,19 @@ async function statusCommand(opts: { admin: string; json?: boolean }): Promise<v
   print(lines.join('\n'));
 }
 
-async function connectionsCommand(opts: { admin: string; worker?: number; state?: string; client?: string; limit?: number; json?: boolean }): Promise<void> {
-  const r = (await adminRequest(opts.admin, { cmd: 'connections', worker: opts.worker, state: opts.state, client: opts.client, limit: opts.limit })) as ConnectionsResult;
+interface ConnectionsOptions { admin: string; worker?: number; state?: string; protocol?: string; client?: string; limit?: number; json?: boolean }
+
+async function connectionsCommand(opts: ConnectionsOptions): Promise<void> {
+  const r = (await adminRequest(opts.admin, { cmd: 'connections', worker: opts.worker, state: opts.state, protocol: opts.protocol, client: opts.client, limit: opts.limit })) as ConnectionsResult;
   if (opts.json) return print(JSON.stringify(r, null, 2));
+  // Idle time means something for UDP flows only (they expire when idle): shown when any is listed.
+  const idle = r.records.some((c) => c.protocol === 'udp');
   print(table(
-    ['pro', 'state', 'client', 'cluster', 'worker', 'pid', 'age'],
-    r.records.map((c) => [c.protocol.toUpperCase(), c.state, hostPort(c.clientAddress, c.clientPort), c.cluster, c.worker < 0 ? '-' : c.worker, c.pid || '-', duration(c.ageMs)]),
+    ['pro', 'state', 'client', 'cluster', 'worker', 'pid', 'age', ...(idle ? ['idle'] : [])],
+    r.records.map((c) => [
+      c.protocol.toUpperCase(), c.state, hostPort(c.clientAddress, c.clientPort), c.cluster, c.worker < 0 ? '-' : c.worker, c.pid || '-', duration(c.ageMs),
+      ...(idle ? [c.protocol === 'udp' ? duration(c.idleMs) : '-'] : []),
+    ]),
   ) + `\n${r.records.length} of ${r.total} records`);
 }
 

@@ -18,6 +18,7 @@ Examples:
   $ portplex -l 127.0.0.1:8080 -l [::1]:8080 -w 2 --weights 3,1 app.js
   $ portplex -w 2 --group api=api.js --route api=path:/api/ --sticky cookie:sid web.js
                                                   /api/ to api.js, the rest to web.js, by session
+  $ portplex -w 2 -l 5353 -l udp:5353 dns.js       TCP and UDP on one port (dgram apps unmodified)
   $ portplex -c portplex.json                     everything from a config file
   $ portplex status                               workers of the running master
   $ portplex connections --worker 2               its connection record table
@@ -38,7 +39,7 @@ export function program(): Command {
     .argument('[args...]', 'arguments for the application (after --)')
     .passThroughOptions()
     .option('-w, --workers <n>', `workers to fork (default: ${DEFAULTS.workers}, the CPU count)`, wholeNumber(1))
-    .option('-l, --listen <[host:]port>', 'cluster address to serve, repeatable (default: $PORT or 8080)', collect)
+    .option('-l, --listen <[udp:][host:]port>', 'cluster address to serve, repeatable; udp: for datagrams (default: $PORT or 8080)', collect)
     .addOption(new Option('--mode <mode>', 'dispatch: the master hands each connection over; direct: workers accept on the shared socket and report (default: dispatch)').choices(['dispatch', 'direct']))
     .addOption(new Option('-a, --algorithm <name>', `balancing algorithm (default: ${DEFAULTS.algorithm})`).choices([...ALGORITHMS]))
     .option('--weights <list>', 'per-worker weights for weighted algorithms, e.g. 5,1,1', weightList)
@@ -47,6 +48,7 @@ export function program(): Command {
     .option('--queue-timeout <ms>', `how long one may wait (default: ${DEFAULTS.queueTimeout})`, wholeNumber(1))
     .option('--handoff-timeout <ms>', `a worker's deadline to take a connection (default: ${DEFAULTS.handoffTimeout})`, wholeNumber(10))
     .option('--grace <ms>', `time workers get to finish on shutdown (default: ${DEFAULTS.grace})`, wholeNumber(0))
+    .option('--udp-timeout <ms>', `forget a UDP flow idle this long (default: ${DEFAULTS.udpTimeout})`, wholeNumber(1))
     .option('--ready-timeout <ms>', `time a worker gets to start listening (default: ${DEFAULTS.readyTimeout})`, wholeNumber(1))
     .option('--max-restarts <n>', `consecutive failed starts before giving up (default: ${DEFAULTS.maxRestarts})`, wholeNumber(0))
     .addOption(new Option('--preread <protocol>', 'read each connection\'s first bytes in the master before handing it over').choices(['http', 'tls']))

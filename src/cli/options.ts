@@ -16,6 +16,7 @@ export interface Flags extends ContentFlags {
   grace?: number;
   readyTimeout?: number;
   maxRestarts?: number;
+  udpTimeout?: number;
   config?: string;
   admin?: string;
   metrics?: string;
@@ -73,6 +74,7 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.grace !== undefined) out.grace = flags.grace;
   if (flags.readyTimeout !== undefined) out.readyTimeout = flags.readyTimeout;
   if (flags.maxRestarts !== undefined) out.maxRestarts = flags.maxRestarts;
+  if (flags.udpTimeout !== undefined) out.udpTimeout = flags.udpTimeout;
   if (flags.mode !== undefined) {
     out.mode = flags.mode;
     if (out.listeners) out.listeners = out.listeners.map((l) => ({ ...l, mode: flags.mode }));

@@ -90,7 +90,7 @@ export async function run(script: string | undefined, args: string[], flags: Fla
     const host = l.family === 'IPv6' ? `[${l.address}]` : l.address;
     const routed = l.groups.length > 1 ? ` (default; by content also ${l.groups.slice(1).join(', ')})` : '';
     const how = l.mode === 'direct' ? 'direct (workers accept)' : l.algorithm;
-    console.log(`portplex: listening on ${host}:${l.port} (tcp) -> group ${l.group}${routed}, ${how}`);
+    console.log(`portplex: listening on ${host}:${l.port} (${l.protocol}) -> group ${l.group}${routed}, ${how}`);
   }
   if (admin) console.log(`portplex: admin socket ${admin.path} (portplex status, portplex connections)`);
   if (metrics) console.log(`portplex: metrics on http://${metrics.server.address.includes(':') ? `[${metrics.server.address}]` : metrics.server.address}:${metrics.server.port}/metrics`);

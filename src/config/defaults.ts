@@ -47,4 +47,12 @@ export const DEFAULTS = Object.freeze({
   maxEventLoopDelay: 1000,
   /** ms a worker may stay unhealthy before it is restarted; 0 = never. */
   unhealthyTimeout: 30000,
+  /** ms a UDP flow may stay idle before it is forgotten (IPVS's UDP timeout, `ipvsadm --set`). */
+  udpTimeout: 300000,
+  /** UDP flows tracked at once, all listeners together; the longest-idle one is evicted past it. */
+  udpMaxFlows: 65536,
+  /** Bytes of the largest datagram relayed (the IPv4 UDP payload limit). */
+  udpMaxDatagram: 65507,
+  /** Datagrams waiting for one worker's IPC channel, at most (a slow worker costs bounded memory). */
+  udpWorkerQueue: 256,
 });

@@ -1,9 +1,12 @@
-// Parses one `--listen` value: [proto:]port, [proto:]host:port, [proto:][v6]:port.
+// Parses one `--listen` value: [proto:]port, [proto:]host:port, [proto:][v6]:port (proto tcp or udp).
 import { isIP } from 'node:net';
-import { CODES, ConfigError, invalid, show } from '../errors.js';
+import { CODES, invalid } from '../errors.js';
+
+/** Transport of a listener: TCP connections are handed over, UDP datagrams are relayed per flow. */
+export type ListenProtocol = 'tcp' | 'udp';
 
 export interface ListenAddress {
-  readonly protocol: 'tcp';
+  readonly protocol: ListenProtocol;
   /** undefined = every address, as Node's listen(port) binds. */
   readonly host: string | undefined;
   readonly port: number;
@@ -18,15 +21,12 @@ export function parseListen(value: unknown, option: string): ListenAddress {
     throw invalid(option, value, 'a port or "host:port" (e.g. 8080, 127.0.0.1:8080, [::1]:8080)', CODES.INVALID_LISTEN);
   }
   let rest = value.trim();
-  let protocol = 'tcp';
+  let protocol: ListenProtocol = 'tcp';
   // Only "tcp:" and "udp:" are protocol prefixes; "localhost:8080" is a host.
   const proto = /^(tcp|udp):/i.exec(rest);
   if (proto) {
-    protocol = proto[1].toLowerCase();
+    protocol = proto[1].toLowerCase() as ListenProtocol;
     rest = rest.slice(proto[0].length);
-  }
-  if (protocol !== 'tcp') {
-    throw new ConfigError(CODES.INVALID_LISTEN, option, `protocol "${protocol}" is not supported yet (only tcp), got ${show(value)}`);
   }
   let host: string | undefined;
   let portText: string;
@@ -52,7 +52,7 @@ export function parseListen(value: unknown, option: string): ListenAddress {
     }
   }
   if (!/^\d{1,5}$/.test(portText)) throw invalid(option, value, 'a port number 0-65535', CODES.INVALID_PORT);
-  return { protocol: 'tcp', host, port: checkPort(Number(portText), option, value) };
+  return { protocol, host, port: checkPort(Number(portText), option, value) };
 }
 
 function checkPort(port: number, option: string, value: unknown): number {

@@ -63,6 +63,8 @@ export interface ListenerInput {
   content?: ContentInput;
   /** How connections reach workers (default: the top-level mode, else "dispatch"). */
   mode?: ListenMode;
+  /** UDP listeners only: ms a flow may stay idle before it is forgotten (overrides the top-level udpTimeout). */
+  udpTimeout?: number;
 }
 
 /**
@@ -97,6 +99,10 @@ export interface UserConfig extends GroupInput {
   fall?: number;
   maxEventLoopDelay?: number;
   unhealthyTimeout?: number;
+  udpTimeout?: number;
+  udpMaxFlows?: number;
+  udpMaxDatagram?: number;
+  udpWorkerQueue?: number;
 }
 
 /** A validated daemon group. */
@@ -118,16 +124,18 @@ export interface GroupConfig {
 /** A validated listener: a cluster address and port served by one group, or several with rules. */
 export interface ListenerConfig {
   readonly index: number;
-  readonly protocol: 'tcp';
+  readonly protocol: 'tcp' | 'udp';
   readonly host: string | undefined;
   readonly port: number;
   /** The default group: what no rule matches goes here. */
   readonly group: string;
   /** Every group this listener can route to: the default first, then the rules' groups in order. */
   readonly groups: readonly string[];
-  /** Content-aware hand-over, when configured. */
+  /** Content-aware hand-over, when configured (TCP only). */
   readonly content: ContentConfig | undefined;
   readonly mode: ListenMode;
+  /** ms a UDP flow may stay idle before it is forgotten (UDP listeners; 0 on TCP ones). */
+  readonly udpTimeout: number;
 }
 
 /** A validated content step. */
@@ -184,4 +192,12 @@ export interface Config {
   readonly maxEventLoopDelay: number;
   /** ms a worker may stay unhealthy before it is restarted; 0 = never. */
   readonly unhealthyTimeout: number;
+  /** Default ms a UDP flow may stay idle before it is forgotten. */
+  readonly udpTimeout: number;
+  /** UDP flows the master tracks at most, all listeners together; past it the longest-idle one is evicted. */
+  readonly udpMaxFlows: number;
+  /** Bytes of the largest datagram relayed either way; larger ones are dropped and counted. */
+  readonly udpMaxDatagram: number;
+  /** Datagrams waiting to be written to one worker's IPC channel, at most; past it they are dropped and counted. */
+  readonly udpWorkerQueue: number;
 }

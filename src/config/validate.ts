@@ -13,7 +13,10 @@ const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algo
 const TOP_KEYS = [
   ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'mode', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
   'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
+  'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue',
 ];
+/** The largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP header bytes). */
+const MAX_UDP_PAYLOAD = 65507;
 const DEFAULT_GROUP = 'default';
 
 /** Validates `input` (config file merged with flags, or the API's object) into a frozen Config. */
@@ -22,7 +25,8 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
   checkKeys(input, TOP_KEYS, '');
 
   const groups = resolveGroups(input, baseDir);
-  const listeners = resolveListeners(input, groups);
+  const udpTimeout = int(input.udpTimeout, 'udpTimeout', DEFAULTS.udpTimeout, 1, 24 * 3600 * 1000);
+  const listeners = resolveListeners(input, groups, udpTimeout);
   const config: Config = {
     groups,
     listeners,
@@ -44,6 +48,10 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
     fall: int(input.fall, 'fall', DEFAULTS.fall, 1),
     maxEventLoopDelay: int(input.maxEventLoopDelay, 'maxEventLoopDelay', DEFAULTS.maxEventLoopDelay, 1),
     unhealthyTimeout: int(input.unhealthyTimeout, 'unhealthyTimeout', DEFAULTS.unhealthyTimeout, 0),
+    udpTimeout,
+    udpMaxFlows: int(input.udpMaxFlows, 'udpMaxFlows', DEFAULTS.udpMaxFlows, 1, 1 << 24),
+    udpMaxDatagram: int(input.udpMaxDatagram, 'udpMaxDatagram', DEFAULTS.udpMaxDatagram, 1, MAX_UDP_PAYLOAD),
+    udpWorkerQueue: int(input.udpWorkerQueue, 'udpWorkerQueue', DEFAULTS.udpWorkerQueue, 1, 1 << 20),
   };
   return deepFreeze(config);
 }
@@ -107,8 +115,8 @@ function resolveWeights(value: unknown, workers: number, option: string): number
   return value.slice();
 }
 
-function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerConfig[] {
-  const entries: Array<{ listen: unknown; group: unknown; option: string; content?: unknown; mode?: unknown }> = [];
+function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: number): ListenerConfig[] {
+  const entries: Array<{ listen: unknown; group: unknown; option: string; content?: unknown; mode?: unknown; udpTimeout?: unknown }> = [];
   const defaultMode = input.mode ?? 'dispatch';
   if (defaultMode !== 'dispatch' && defaultMode !== 'direct') throw invalid('mode', input.mode, '"dispatch" or "direct"');
   if (input.listen !== undefined) {
@@ -119,8 +127,8 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerCon
     if (!Array.isArray(input.listeners)) throw invalid('listeners', input.listeners, 'a list of { listen, group }');
     input.listeners.forEach((l, i) => {
       if (l === null || typeof l !== 'object') throw invalid(`listeners[${i}]`, l, 'an object { listen, group }');
-      checkKeys(l, ['listen', 'group', 'content', 'mode'], `listeners[${i}].`);
-      entries.push({ listen: l.listen, group: l.group ?? groups[0].name, option: `listeners[${i}]`, content: l.content, mode: l.mode });
+      checkKeys(l, ['listen', 'group', 'content', 'mode', 'udpTimeout'], `listeners[${i}].`);
+      entries.push({ listen: l.listen, group: l.group ?? groups[0].name, option: `listeners[${i}]`, content: l.content, mode: l.mode, udpTimeout: l.udpTimeout });
     });
   }
   if (entries.length === 0) throw invalid('listen', undefined, 'at least one address to listen on (e.g. --listen 8080)');
@@ -135,11 +143,18 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerCon
     if (typeof e.group !== 'string' || !groups.some((g) => g.name === e.group)) {
       throw new ConfigError(CODES.UNKNOWN_GROUP, `${e.option}.group`, `unknown group ${show(e.group)}; groups are ${groups.map((g) => g.name).join(', ')}`);
     }
+    const udp = address.protocol === 'udp';
+    // Datagrams have no stream to peek at, and TCP connections have no idle flows to expire.
+    if (udp && e.content !== undefined) throw invalid(`${e.option}.content`, e.content, 'no content step on a udp listener (content-aware hand-over reads TCP streams)');
+    if (udp && e.mode === 'direct') throw invalid(`${e.option}.mode`, e.mode, '"dispatch" on a udp listener (flows are dispatched by the master)');
+    if (!udp && e.udpTimeout !== undefined) throw invalid(`${e.option}.udpTimeout`, e.udpTimeout, `a udp listener for udpTimeout (${show(e.listen)} is tcp)`);
+    const flowTimeout = udp ? int(e.udpTimeout, `${e.option}.udpTimeout`, udpTimeout, 1, 24 * 3600 * 1000) : 0;
     const content = e.content === undefined ? undefined : resolveContent(e.content, `${e.option}.content`, groups.map((g) => g.name));
     // The default group first: pools are built in this order and the first is where no rule leads.
     const served = [e.group];
     for (const r of content?.rules ?? []) if (!served.includes(r.group)) served.push(r.group);
-    const mode = e.mode ?? defaultMode;
+    // UDP flows are always dispatched by the master; a top-level direct mode applies to TCP listeners.
+    const mode = udp ? 'dispatch' : e.mode ?? defaultMode;
     if (mode !== 'dispatch' && mode !== 'direct') throw invalid(`${e.option}.mode`, e.mode, '"dispatch" or "direct"');
     if (mode === 'direct' && content?.sticky) {
       // A worker that accepted a connection cannot know which worker the key hashes to.
@@ -151,7 +166,7 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[]): ListenerCon
     if (mode === 'direct' && content?.proxy !== undefined) {
       throw invalid(`${e.option}.content.proxy`, content.proxy, 'no PROXY protocol in direct mode yet (use mode "dispatch")');
     }
-    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode };
+    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode, udpTimeout: flowTimeout };
   });
 }
 

@@ -32,6 +32,8 @@ export class Dispatcher {
   stopping = false;
   /** Set by the master: kills a worker that stopped answering. */
   onStuck: (slot: WorkerSlot) => void = () => {};
+  /** Set by the master: a worker's process is gone (its UDP flows end before its records are purged). */
+  onWorkerGone: (slot: WorkerSlot) => void = () => {};
   /** Set by the master: a missed hand-over deadline counts against the worker's health. */
   onHandoffTimeout: (slot: WorkerSlot) => void = () => {};
   /** Set by the master: a worker's direct-mode connection count changed. */
@@ -466,6 +468,7 @@ export class Dispatcher {
 
   /** A worker's process is gone: re-dispatch what it had not taken, forget what it had. */
   workerGone(slot: WorkerSlot): void {
+    this.onWorkerGone(slot);
     // Its process is gone, so whatever it was sent died with it (or never left Node's queue).
     const pending: Handoff[] = slot.inFlight.splice(0);
     for (let h = slot.outbox.shift(); h; h = slot.outbox.shift()) pending.push(h);

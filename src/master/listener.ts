@@ -9,6 +9,14 @@ import { CODES, EXIT, PortplexError } from '../errors.js';
 import type { ListenerConfig } from '../config/types.js';
 import type { RawHandle } from './raw-handle.js';
 
+/** What the supervisor and status need of any bound listener, TCP or UDP. */
+export interface BoundAddress {
+  readonly config: ListenerConfig;
+  readonly address: string;
+  readonly port: number;
+  readonly family: 'IPv4' | 'IPv6';
+}
+
 /** Called for each accepted connection (err is a negative errno when accept failed). */
 export type AcceptCallback = (listener: number, err: number, handle: RawHandle | undefined) => void;
 

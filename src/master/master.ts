@@ -17,6 +17,10 @@ import { SharedAccept } from './shared-accept.js';
 import { Member, Pool } from './pool.js';
 import { MasterStats } from './stats.js';
 import { WorkerSlot, type WorkerState } from './worker-slot.js';
+import { FlowBook } from '../udp/flow-book.js';
+import { FlowDispatcher } from '../udp/flow-dispatcher.js';
+import { UdpListener } from '../udp/udp-listener.js';
+import { UdpStats } from '../udp/udp-stats.js';
 
 /** A worker as status queries see it. */
 export interface WorkerInfo {
@@ -42,6 +46,7 @@ export interface WorkerInfo {
 /** A bound listener as status queries see it. */
 export interface ListenerInfo {
   index: number;
+  protocol: 'tcp' | 'udp';
   address: string;
   port: number;
   family: string;
@@ -62,7 +67,13 @@ export class Master extends EventEmitter {
   readonly config: Config;
   readonly table = new ConnectionTable();
   readonly stats: MasterStats;
-  private readonly bound: Listener[];
+  /** Datagram counters of the UDP listeners. */
+  readonly udpStats: UdpStats;
+  /** UDP flows (records of `table`) in least-recently-active order. */
+  readonly flows: FlowBook;
+  private readonly bound: Array<Listener | UdpListener>;
+  private readonly udp: FlowDispatcher;
+  private expirer: NodeJS.Timeout | undefined;
   private readonly slots: WorkerSlot[] = [];
   private readonly dispatcher: Dispatcher;
   private readonly supervisor: Supervisor;
@@ -85,7 +96,7 @@ export class Master extends EventEmitter {
     this.config = config;
     this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
     this.stats = new MasterStats(config.listeners.length);
-    this.bound = config.listeners.map((l) => new Listener(l));
+    this.bound = config.listeners.map((l) => (l.protocol === 'udp' ? new UdpListener(l) : new Listener(l)));
     let id = 1;
     for (const group of config.groups) {
       for (let i = 0; i < group.workers; i++) this.slots.push(new WorkerSlot(id++, group, i, group.weights[i], group.maxConnections));
@@ -99,10 +110,18 @@ export class Master extends EventEmitter {
     }));
     const queue = new PendingQueue(this.pools.length, config.queueSize);
     this.dispatcher = new Dispatcher(config, this.table, routes, queue, this.stats, this.slots);
+    this.udpStats = new UdpStats(config.listeners.length);
+    this.flows = new FlowBook(this.table, config.listeners.length, config.udpMaxFlows);
+    // A UDP listener has no rules: its flows go to its one group's pool.
+    this.udp = new FlowDispatcher(config, routes.map((r) => r[0]), this.flows, this.udpStats, this.slots);
+    this.dispatcher.onWorkerGone = (slot) => this.udp.workerGone(slot);
     this.supervisor = new Supervisor(config, this.slots, this.dispatcher, this.bound);
+    this.supervisor.onDatagramReply = (slot, key, m) => this.udp.onReply(slot, key, m);
+    this.supervisor.onListeningChanged = (slot) => this.udp.listenersChanged(slot);
     this.supervisor.on('log', (line: string) => this.emit('log', line));
     if (config.listeners.some((l) => l.mode === 'direct')) {
-      const shared = this.shared = new SharedAccept(this.bound, this.slots, this.table, this.stats);
+      const tcp = this.bound.filter((l): l is Listener => l instanceof Listener);
+      const shared = this.shared = new SharedAccept(tcp, this.slots, this.table, this.stats);
       const update = (): void => shared.update();
       this.dispatcher.onDirectChange = update;
       this.supervisor.on('listening', update);
@@ -150,7 +169,14 @@ export class Master extends EventEmitter {
   /** Binds every listener, then forks the workers. Rejects (and binds nothing) if a listener fails. */
   async start(): Promise<ListenerInfo[]> {
     try {
-      for (const l of this.bound) await l.bind(this.config.backlog, this.dispatcher.onAccept);
+      for (const l of this.bound) {
+        if (l instanceof UdpListener) {
+          await l.bind(this.udp.onDatagram);
+          if (l.socket) this.udp.attach(l.config.index, l.socket, l.family);
+        } else {
+          await l.bind(this.config.backlog, this.dispatcher.onAccept);
+        }
+      }
     } catch (err) {
       await Promise.all(this.bound.map((l) => l.close()));
       this.resolveClosed(err instanceof PortplexError ? err.exitCode : EXIT.internal);
@@ -172,6 +198,13 @@ export class Master extends EventEmitter {
     }, tickMs);
     this.sweeper = setInterval(() => this.sweep(), this.config.sweepInterval);
     this.sweeper.unref();
+    const udpTimeouts = this.config.listeners.filter((l) => l.protocol === 'udp').map((l) => l.udpTimeout);
+    if (udpTimeouts.length > 0) {
+      // A flow outlives its timeout by at most a quarter of it (and never by more than a second).
+      const every = Math.max(10, Math.min(1000, Math.floor(Math.min(...udpTimeouts) / 4)));
+      this.expirer = setInterval(() => this.udp.tick(Date.now()), every);
+      this.expirer.unref();
+    }
     this.supervisor.startAll();
     this.health.start();
     const info = this.listenerInfo();
@@ -197,12 +230,14 @@ export class Master extends EventEmitter {
   stop(code?: number): Promise<number> {
     if (this.stopPromise) return this.stopPromise;
     this.stopPromise = (async () => {
+      this.udp.stop();
       await Promise.all(this.bound.map((l) => l.close()));
       this.dispatcher.beginStop();
       this.health.stop();
       const clean = await this.supervisor.stop(this.config.grace);
       clearInterval(this.ticker);
       clearInterval(this.sweeper);
+      clearInterval(this.expirer);
       const status = code ?? (clean ? EXIT.ok : EXIT.forcedStop);
       this.resolveClosed(status);
       return status;
@@ -220,6 +255,7 @@ export class Master extends EventEmitter {
       const group = this.config.groups.find((g) => g.name === l.config.group)!;
       return {
         index: l.config.index,
+        protocol: l.config.protocol,
         address: l.address,
         port: l.port,
         family: l.family,
@@ -315,6 +351,7 @@ export class Master extends EventEmitter {
       const slot = new WorkerSlot(Math.max(0, ...this.slots.map((s) => s.id)) + 1, group, n, 1, group.maxConnections, 1);
       this.slots.push(slot);
       this.dispatcher.addSlot(slot);
+      this.udp.addSlot(slot);
       for (const pool of this.pools) if (pool.group === group.name) pool.members.push(new Member(slot, pool.listener, this.table));
       this.supervisor.startSlot(slot);
     }
@@ -338,6 +375,7 @@ export class Master extends EventEmitter {
       if (m >= 0) pool.members.splice(m, 1);
     }
     this.dispatcher.removeSlot(slot);
+    this.udp.removeSlot(slot);
   }
 
   /** Drains a worker: weight 0 until undrain(). */

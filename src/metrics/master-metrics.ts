@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { channels } from '../diagnostics.js';
 import type { Master, WorkerInfo } from '../master/master.js';
 import type { DropReason, RetryReason } from '../master/stats.js';
+import { UDP_DROP_REASONS } from '../udp/udp-stats.js';
 
 /** Why a worker process exited, as a bounded label. */
 export type ExitReason = 'clean' | 'error' | 'signal';
@@ -77,7 +78,7 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
     return out;
   });
   total('portplex_handoff_timeouts_total', 'Hand-overs a worker did not acknowledge within the hand-over deadline.', [], () => [[{}, stats.handoffTimeouts]]);
-  total('portplex_ipc_malformed_messages_total', 'Messages from workers that were not of the portplex protocol (ignored).', [], () => [[{}, stats.malformed]]);
+  total('portplex_ipc_malformed_messages_total', 'Messages from workers that were not of the portplex protocol (ignored).', [], () => [[{}, stats.malformed + master.udpStats.malformed]]);
   total('portplex_accept_errors_total', 'Failed accept() calls on the listeners.', [], () => [[{}, stats.acceptErrors]]);
   total('portplex_worker_restarts_total', 'Times the worker was restarted.', ['worker', 'group'], perWorker((w) => w.restarts));
 
@@ -93,6 +94,30 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
   gauge('portplex_worker_healthy', 'Whether the worker passes its heartbeat health checks.', ['worker', 'group'], perWorker((w) => (w.healthy ? 1 : 0)));
   gauge('portplex_worker_event_loop_delay_seconds', 'Largest event-loop delay the worker reported since its previous heartbeat.', ['worker', 'group'],
     perWorker((w) => w.loopDelayMs / 1000));
+
+  // UDP: flows per listener, datagrams and bytes per worker, drops by reason; all plain counters
+  // the datagram path bumps, read here.
+  const udp = master.udpStats;
+  const flows = master.flows.counts;
+  const udpListeners = (read: (index: number) => number) => (): Array<[Labels, number]> =>
+    master.listenerInfo().filter((l) => l.protocol === 'udp').map((l) => [{ listener: String(l.index), address: hostPort(l.address, l.port, l.family) }, read(l.index)]);
+  const perWorkerBoth = (inArr: () => Float64Array, outArr: () => Float64Array) => (): Array<[Labels, number]> =>
+    master.workers().flatMap((w): Array<[Labels, number]> => [
+      [{ worker: String(w.id), direction: 'in' }, inArr()[w.id] ?? 0],
+      [{ worker: String(w.id), direction: 'out' }, outArr()[w.id] ?? 0],
+    ]);
+  total('portplex_udp_datagrams_received_total', 'Datagrams clients sent to a UDP listener (before any drop).', ['listener', 'address'], udpListeners((i) => udp.received[i] ?? 0));
+  total('portplex_udp_datagrams_total', 'Datagrams relayed per worker: in = client to worker, out = worker to client from the cluster address.', ['worker', 'direction'],
+    perWorkerBoth(() => udp.datagramsIn, () => udp.datagramsOut));
+  total('portplex_udp_bytes_total', 'Payload bytes relayed per worker, by direction (in = to the worker).', ['worker', 'direction'],
+    perWorkerBoth(() => udp.bytesIn, () => udp.bytesOut));
+  total('portplex_udp_datagrams_dropped_total', 'Datagrams the master dropped, by reason.', ['reason'], () => UDP_DROP_REASONS.map((reason) => [{ reason }, udp.dropped[reason]]));
+  total('portplex_udp_flows_created_total', 'UDP flows opened (first datagram of a client address and port).', ['listener', 'address'], udpListeners((i) => flows.created[i] ?? 0));
+  total('portplex_udp_flows_expired_total', 'UDP flows forgotten after their idle timeout.', ['listener', 'address'], udpListeners((i) => flows.expired[i] ?? 0));
+  total('portplex_udp_flows_evicted_total', 'UDP flows evicted, longest idle first, to stay within udpMaxFlows.', ['listener', 'address'], udpListeners((i) => flows.evicted[i] ?? 0));
+  total('portplex_udp_flows_purged_total', 'UDP flows ended because their worker died or stopped serving; they reopen on their next datagram.', ['listener', 'address'],
+    udpListeners((i) => flows.purged[i] ?? 0));
+  gauge('portplex_udp_flows_active', 'UDP flows in the connection table.', ['listener', 'address'], udpListeners((i) => flows.active[i] ?? 0));
 
   names.push('portplex_handoff_duration_seconds');
   const handoff = new Histogram({

@@ -7,7 +7,7 @@ import { channels } from '../diagnostics.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import { ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
 import type { Dispatcher } from '../master/dispatcher.js';
-import type { Listener } from '../master/listener.js';
+import type { BoundAddress } from '../master/listener.js';
 import type { RawHandle } from '../master/raw-handle.js';
 import type { WorkerSlot } from '../master/worker-slot.js';
 import { isCrashLoop, nextUnstableCount, restartDelay } from './backoff.js';
@@ -31,12 +31,16 @@ export class Supervisor extends EventEmitter {
   private readonly retired = new Map<ChildProcess, number>();
   /** Table keys for retired processes: above any worker id, within the table's worker range. */
   private readonly freeKeys: number[] = Array.from({ length: 5000 }, (_, i) => 65535 - i);
+  /** Set by the master: a process's datagram for a UDP client (slot undefined for a retired process). */
+  onDatagramReply: (slot: WorkerSlot | undefined, key: number, m: Record<string, unknown>) => void = () => {};
+  /** Set by the master: the listeners a worker serves changed. */
+  onListeningChanged: (slot: WorkerSlot) => void = () => {};
 
   constructor(
     private readonly config: Config,
     private readonly slots: readonly WorkerSlot[],
     private readonly dispatcher: Dispatcher,
-    private readonly bound: readonly Listener[],
+    private readonly bound: readonly BoundAddress[],
   ) {
     super();
   }
@@ -54,7 +58,7 @@ export class Supervisor extends EventEmitter {
     return this.bound
       .filter((l) => l.config.groups.includes(slot.group.name))
       .map((l): WorkerListener => {
-        const base: WorkerListener = { i: l.config.index, address: l.address, port: l.port, family: l.family };
+        const base: WorkerListener = { i: l.config.index, protocol: l.config.protocol, address: l.address, port: l.port, family: l.family };
         // Direct mode: the listener's own group accepts; the groups its rules name get what the
         // accepting workers hand back through the master, as in dispatch mode.
         if (l.config.mode !== 'direct' || l.config.group !== slot.group.name) return base;
@@ -145,7 +149,11 @@ export class Supervisor extends EventEmitter {
       const msg = m as unknown as Record<string, unknown>;
       if (slot.child === child) this.onMessage(slot, msg, handle as RawHandle | undefined);
       else if (slot.pending?.child === child) this.onPendingMessage(slot, msg);
-      else if (this.retired.has(child)) this.dispatcher.onRetiredMessage(this.retired.get(child)!, msg);
+      else if (this.retired.has(child)) {
+        // A retired process may still answer flows it was sent before the switch.
+        if (msg.t === 'U' || msg.t === 'V') this.onDatagramReply(undefined, this.retired.get(child)!, msg);
+        else this.dispatcher.onRetiredMessage(this.retired.get(child)!, msg);
+      }
     });
     child.on('error', (err) => {
       this.emit('log', `worker ${slot.id}: ${err.message}`);
@@ -219,12 +227,18 @@ export class Supervisor extends EventEmitter {
       handle = undefined;
     }
     switch (m.t) {
+      case 'U':
+      case 'V':
+        // The most frequent messages of a UDP service: first.
+        this.onDatagramReply(slot, slot.id, m);
+        return;
       case 'listening': {
         const listening = this.validListeners(slot, m.l);
         if (!listening) break;
         slot.listening.length = 0;
         listening.forEach((on, i) => { if (on) slot.listening[i] = true; });
         if (listening.some(Boolean)) this.markReady(slot);
+        this.onListeningChanged(slot);
         this.dispatcher.drainQueue();
         this.emit('listening', slot);
         return;
@@ -339,7 +353,8 @@ export class Supervisor extends EventEmitter {
     if (old && slot.state !== 'exited') {
       const key = this.freeKeys.pop();
       if (key === undefined) return 'too many retired processes still finishing';
-      this.dispatcher.table.rekeyWorker(slot.id, key);
+      // UDP flows stay with the worker id: the new process serves them from its next datagram.
+      this.dispatcher.table.rekeyWorker(slot.id, key, 'tcp');
       this.retired.set(old, key);
     }
     this.makeCurrent(slot, child);

@@ -79,6 +79,8 @@ export class ConnectionTable {
   /** When the current hand-over started (the last assign), for sweep. */
   #assignedAt: Float64Array;
   #handedOverAt: Float64Array;
+  /** Last datagram either way (UDP flows, which expire when idle); acceptedAt until touched. */
+  #lastActiveAt: Float64Array;
   #generation: Uint32Array;
   /** Text of Kind.Text addresses only; '' otherwise. */
   #address: string[];
@@ -104,6 +106,7 @@ export class ConnectionTable {
     this.#acceptedAt = new Float64Array(capacity);
     this.#assignedAt = new Float64Array(capacity);
     this.#handedOverAt = new Float64Array(capacity);
+    this.#lastActiveAt = new Float64Array(capacity);
     this.#generation = new Uint32Array(capacity).fill(1);
     this.#address = [];
     for (let i = 0; i < capacity; i++) this.#address.push('');
@@ -155,6 +158,7 @@ export class ConnectionTable {
     this.#acceptedAt[slot] = now;
     this.#assignedAt[slot] = now;
     this.#handedOverAt[slot] = 0;
+    this.#lastActiveAt[slot] = now;
     const hash = tupleHash(ip >= 0 ? ipv4Hash(ip) : textHash(clientAddress), clientPort, listener, proto);
     // An older record of the same tuple may still be live (its close not reported yet): the
     // index puts the new one first, and removing either leaves the other indexed.
@@ -199,6 +203,27 @@ export class ConnectionTable {
     return this.#slot(id) !== NONE;
   }
 
+  /** Records activity on a live record (a UDP datagram); false for a stale id. One store, no allocation. */
+  touch(id: number, now: number): boolean {
+    const slot = this.#slot(id);
+    if (slot === NONE) return false;
+    this.#lastActiveAt[slot] = now;
+    return true;
+  }
+
+  /** When the record last saw activity (acceptedAt until touched), or -1 for no such record. */
+  lastActiveOf(id: number): number {
+    const slot = this.#slot(id);
+    return slot === NONE ? NONE : this.#lastActiveAt[slot];
+  }
+
+  /** The record's protocol, or undefined for no such record. */
+  protocolOf(id: number): Protocol | undefined {
+    const slot = this.#slot(id);
+    if (slot === NONE) return undefined;
+    return this.#protocol[slot] === UDP ? 'udp' : 'tcp';
+  }
+
   /** Gives the record to a worker (moving its count from a previous one): state HandingOver. */
   assign(id: number, worker: number, pid: number, now: number = Date.now()): boolean {
     const slot = this.#slot(id);
@@ -215,12 +240,17 @@ export class ConnectionTable {
 
   /**
    * Moves every record of worker `from` to worker `to`, keeping state, pid and times: a process
-   * retired by a rolling reload keeps its connections under a key of its own. Returns how many.
+   * retired by a rolling reload keeps its connections under a key of its own. With `only`, just
+   * that protocol's records move. Returns how many.
    */
-  rekeyWorker(from: number, to: number): number {
+  rekeyWorker(from: number, to: number, only?: Protocol): number {
     if (!isWorker(from) || !isWorker(to) || from === to) return 0;
+    const proto = only === undefined ? NONE : only === 'udp' ? UDP : TCP;
     const slots: number[] = [];
-    this.forEachOfWorker(from, (id) => slots.push(this.#slot(id)));
+    this.forEachOfWorker(from, (id) => {
+      const slot = this.#slot(id);
+      if (proto === NONE || this.#protocol[slot] === proto) slots.push(slot);
+    });
     for (const slot of slots) {
       this.#workers.detach(slot);
       this.#workers.attach(slot, to);
@@ -381,8 +411,10 @@ export class ConnectionTable {
   }
 
   /**
-   * The worker says which ids it still holds: removes its Established and Closing records not
-   * among them (their close reports were lost). Returns how many. HandingOver records are kept:
+   * The worker says which ids it still holds: removes its Established and Closing TCP records
+   * not among them (their close reports were lost). Returns how many. UDP flows are never held
+   * by a worker (the master keeps them and expires them when idle), so they are left alone.
+   * HandingOver records are kept:
    * IPC is ordered, so a connection the worker took before answering was acked (Established)
    * before this answer arrives, and one still HandingOver was sent after the worker answered.
    */
@@ -394,7 +426,7 @@ export class ConnectionTable {
     for (let s = this.#workers.first(worker); s !== NONE; ) {
       const next = this.#workers.next(s);
       const state = this.#state[s];
-      if ((state === State.Established || state === State.Closing) && !held.has(this.#id(s))) {
+      if ((state === State.Established || state === State.Closing) && this.#protocol[s] === TCP && !held.has(this.#id(s))) {
         this.#release(s);
         removed++;
       }
@@ -428,6 +460,7 @@ export class ConnectionTable {
       state: STATE_NAMES[this.#state[s]],
       acceptedAt: this.#acceptedAt[s],
       handedOverAt: this.#handedOverAt[s],
+      lastActiveAt: this.#lastActiveAt[s],
     };
   }
 
@@ -456,6 +489,7 @@ export class ConnectionTable {
     this.#acceptedAt = grown(this.#acceptedAt, capacity);
     this.#assignedAt = grown(this.#assignedAt, capacity);
     this.#handedOverAt = grown(this.#handedOverAt, capacity);
+    this.#lastActiveAt = grown(this.#lastActiveAt, capacity);
     this.#generation = grown(this.#generation, capacity, 1);
     for (let i = this.#capacity; i < capacity; i++) this.#address.push('');
     this.#free = grown(this.#free, capacity);

@@ -30,6 +30,8 @@ export interface ConnectionRecord {
   readonly acceptedAt: number;
   /** Epoch milliseconds, or 0 before hand-over completes. */
   readonly handedOverAt: number;
+  /** Epoch milliseconds of the last datagram either way (UDP flows); acceptedAt for TCP. */
+  readonly lastActiveAt: number;
 }
 
 export interface RecordFilter {

@@ -1,4 +1,5 @@
 // The worker-side API for applications that prefer code to an unmodified listen().
+import dgram from 'node:dgram';
 import type { Server } from 'node:net';
 import { currentRuntime, installRuntime } from './runtime.js';
 
@@ -64,4 +65,49 @@ export function drain(): void {
 /** Gives this worker its configured weight back. */
 export function undrain(): void {
   installRuntime()?.agent('undrain');
+}
+
+/** A UDP cluster port served by onDatagram(). */
+export interface DatagramPort {
+  /** The cluster port. */
+  readonly port: number;
+  /** The dgram socket underneath (its send() leaves from the cluster address too). */
+  readonly socket: dgram.Socket;
+  /** Sends a datagram from the cluster address and port to `address`:`port`. */
+  send(data: Buffer | string, port: number, address: string): void;
+  /** Stops serving: the master moves this worker's flows to other workers. */
+  close(): void;
+}
+
+/** Called for each datagram of a flow this worker serves; `reply` answers the client from the cluster address. */
+export type DatagramHandler = (data: Buffer, client: dgram.RemoteInfo, reply: (data: Buffer | string) => void) => void;
+
+/**
+ * Serves a UDP cluster port: `handler` gets each datagram of the flows the master gives this
+ * worker. `port` defaults to the first UDP port of this worker's group. Resolves once served.
+ */
+export function onDatagram(port: number | undefined, handler: DatagramHandler): Promise<DatagramPort> {
+  const rt = installRuntime();
+  if (!rt) return Promise.reject(new Error('portplex onDatagram(): this process is not a portplex worker'));
+  const p = port ?? rt.udpPorts[0];
+  if (p === undefined || !rt.udpPorts.includes(p)) {
+    return Promise.reject(new Error(`portplex onDatagram(): port ${String(p)} is not a UDP cluster port of this worker (udp ports: ${rt.udpPorts.join(', ') || 'none'})`));
+  }
+  const family = rt.listeners.find((l) => l.protocol === 'udp' && l.port === p)?.family;
+  const socket = dgram.createSocket(family === 'IPv6' ? 'udp6' : 'udp4');
+  socket.on('message', (data, client) => handler(data, client, (answer) => socket.send(answer, client.port, client.address)));
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(p, () => {
+      socket.removeListener('error', reject);
+      // A failed reply (EMSGSIZE, an unresolvable name) is a warning, not the end of the worker.
+      socket.on('error', (err) => process.emitWarning(`portplex onDatagram(): ${err.message}`));
+      resolve({
+        port: p,
+        socket,
+        send: (data, toPort, address) => socket.send(data, toPort, address),
+        close: () => socket.close(),
+      });
+    });
+  });
 }

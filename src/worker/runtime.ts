@@ -1,9 +1,11 @@
 // The runtime inside each worker: serves cluster ports from the master instead of binding them,
 // adopts each handed-over connection into the application's own server, reports closes.
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { CMD, ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
 import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
+import { DgramIntercept } from './dgram-intercept.js';
 import { parseListenArgs } from './listen-args.js';
 import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
 import { ack, flushAccepts, flushCloses, refuse, reportAccept, reportClose, sendHandleToMaster, sendToMaster } from './master-channel.js';
@@ -66,6 +68,8 @@ export class WorkerRuntime implements HandleOwner {
   private watchingMaster = false;
   // Event-loop delay since the last heartbeat, sampled every 20 ms by libuv, not by JS timers.
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  /** UDP listeners: bind() of a dgram socket on their ports, and their datagrams. */
+  readonly dgram: DgramIntercept;
 
   constructor(
     readonly workerId: number,
@@ -75,18 +79,28 @@ export class WorkerRuntime implements HandleOwner {
     private readonly grace: number,
   ) {
     for (const l of listeners) {
+      if (l.protocol === 'udp') continue;
       if (l.d === 1 && l.c && l.g) this.rare[l.i] = new RareHandoff(l.c, l.g, group);
       const list = this.byPort.get(l.port) ?? [];
       list.push(l);
       this.byPort.set(l.port, list);
     }
+    this.dgram = new DgramIntercept(listeners, originalBind, () => {
+      this.announce();
+      this.refChanged();
+    });
     process.on('internalMessage', this.onMessage);
     this.loopDelay.enable();
   }
 
-  /** Ports the master serves for this worker. */
+  /** TCP ports the master serves for this worker. */
   get ports(): number[] {
     return [...this.byPort.keys()];
+  }
+
+  /** UDP ports the master serves for this worker. */
+  get udpPorts(): number[] {
+    return this.dgram.ports;
   }
 
   /** Called in place of net.Server.prototype.listen; returns false when the call is not for a cluster port. */
@@ -146,7 +160,7 @@ export class WorkerRuntime implements HandleOwner {
 
   /** Keeps the process alive (and watches for the master's death) while a referenced server is served. */
   refChanged(): void {
-    let wanted = false;
+    let wanted = this.dgram.count > 0;
     for (const h of this.servers.keys()) if (!h.closed && h.referenced) wanted = true;
     if (wanted === this.watchingMaster) return;
     this.watchingMaster = wanted;
@@ -173,6 +187,7 @@ export class WorkerRuntime implements HandleOwner {
   private announce(): void {
     const l: number[] = [];
     for (let i = 0; i < this.byListener.length; i++) if (this.byListener[i]) l.push(i);
+    this.dgram.listening(l);
     sendToMaster({ cmd: CMD, t: 'listening', l });
   }
 
@@ -180,6 +195,12 @@ export class WorkerRuntime implements HandleOwner {
     if (!isOurs(message)) return;
     const m = message as unknown as Record<string, unknown>;
     switch (m.t) {
+      case 'u':
+      case 'v':
+        // Datagrams: the most frequent messages of a UDP service, first.
+        if (handle) (handle as RawHandle).close();
+        this.dgram.deliver(m);
+        break;
       case 'c':
         this.adopt(m, handle as RawHandle | undefined);
         break;
@@ -407,6 +428,8 @@ export class WorkerRuntime implements HandleOwner {
     if (this.stopping) return;
     this.stopping = true;
     for (let l = 0; l < this.shared.length; l++) this.closeShared(l);
+    // UDP sockets close with the listeners: no more datagrams in, replies no longer leave.
+    this.dgram.closeAll();
     const servers = [...new Set(this.servers.values())];
     let open = servers.length;
     const done = (): void => {
@@ -440,6 +463,7 @@ export class WorkerRuntime implements HandleOwner {
 }
 
 let runtime: WorkerRuntime | undefined;
+const originalBind = dgram.Socket.prototype.bind as unknown as (...args: unknown[]) => void;
 
 /** The runtime of this process, when it is a portplex worker. */
 export function currentRuntime(): WorkerRuntime | undefined {
@@ -465,6 +489,10 @@ export function installRuntime(): WorkerRuntime | undefined {
     Number(process.env.PORTPLEX_GRACE) || 10000,
   );
   const rt = runtime;
+  dgram.Socket.prototype.bind = function bind(this: dgram.Socket, ...args: unknown[]) {
+    if (rt.dgram.interceptBind(this, args)) return this;
+    return (originalBind as (...a: unknown[]) => dgram.Socket).apply(this, args);
+  } as typeof dgram.Socket.prototype.bind;
   const originalListen = net.Server.prototype.listen;
   net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown[]) {
     if (rt.interceptListen(this, args)) return this;

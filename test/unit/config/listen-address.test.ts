@@ -21,6 +21,30 @@ for (const [input, host, port] of good) {
   });
 }
 
+const udp: Array<[string, string | undefined, number]> = [
+  ['udp:5353', undefined, 5353],
+  ['UDP:127.0.0.1:53', '127.0.0.1', 53],
+  ['udp:[::1]:5353', '::1', 5353],
+  ['udp::5353', undefined, 5353],
+];
+
+for (const [input, host, port] of udp) {
+  test(`parses ${JSON.stringify(input)} as udp`, () => {
+    assert.deepEqual(parseListen(input, 'listen'), { protocol: 'udp', host, port });
+  });
+}
+
+test('listenKey keeps TCP and UDP on the same port apart', () => {
+  assert.notEqual(listenKey(parseListen('5353', 'l')), listenKey(parseListen('udp:5353', 'l')));
+  assert.equal(listenKey(parseListen('udp:5353', 'l')), listenKey(parseListen('udp::5353', 'l')));
+});
+
+for (const input of ['udp:', 'udp:abc', 'udp:65536', 'udp:1.2.3.4:']) {
+  test(`rejects ${JSON.stringify(input)} naming the option`, () => {
+    assert.throws(() => parseListen(input, '--listen'), /^ConfigError: --listen: /);
+  });
+}
+
 for (const input of ['', 'abc', '65536', '-1', '1.5', '[::1]8080', '[zz]:80', 'host:', null, {}, 80.5]) {
   test(`rejects ${JSON.stringify(input)} naming the option`, () => {
     assert.throws(() => parseListen(input, '--listen'), /^ConfigError: --listen: /);

@@ -18,7 +18,16 @@ const bad: Array<{ name: string; config: unknown; code: string; message: RegExp 
   { name: 'bad port in list', config: { script, listen: ['8080', 'x:y'] }, code: CODES.INVALID_PORT, message: /^listen\[1\]: expected a port number 0-65535, got "x:y"/ },
   { name: 'bad host', config: { script, listen: 'not_a host:80' }, code: CODES.INVALID_LISTEN, message: /^listen: expected a valid IP address or host name/ },
   { name: 'ipv6 without brackets', config: { script, listen: '::1:80' }, code: CODES.INVALID_LISTEN, message: /IPv6 addresses in brackets/ },
-  { name: 'udp not yet', config: { script, listen: 'udp:53' }, code: CODES.INVALID_LISTEN, message: /protocol "udp" is not supported yet/ },
+  { name: 'udp duplicate', config: { script, listen: ['udp:5353', 'udp::5353'] }, code: CODES.DUPLICATE_LISTENER, message: /^listen\[1\]: "udp::5353" is already a listener \(listen\[0\]\)/ },
+  { name: 'udpTimeout zero', config: { script, listen: 'udp:53', udpTimeout: 0 }, code: CODES.INVALID_OPTION, message: /^udpTimeout: expected an integer 1-86400000, got 0/ },
+  { name: 'udpTimeout string', config: { script, listen: 'udp:53', udpTimeout: '5s' }, code: CODES.INVALID_OPTION, message: /^udpTimeout: expected an integer 1-86400000, got "5s"/ },
+  { name: 'listener udpTimeout', config: { script, listeners: [{ listen: 'udp:53', udpTimeout: -1 }] }, code: CODES.INVALID_OPTION, message: /^listeners\[0\]\.udpTimeout: expected an integer 1-86400000, got -1/ },
+  { name: 'udpTimeout on tcp', config: { script, listeners: [{ listen: 8080, udpTimeout: 5000 }] }, code: CODES.INVALID_OPTION, message: /^listeners\[0\]\.udpTimeout: expected a udp listener for udpTimeout \(8080 is tcp\), got 5000/ },
+  { name: 'content on udp', config: { script, listeners: [{ listen: 'udp:53', content: { protocol: 'http' } }] }, code: CODES.INVALID_OPTION, message: /^listeners\[0\]\.content: expected no content step on a udp listener/ },
+  { name: 'udpMaxDatagram too big', config: { script, listen: 'udp:53', udpMaxDatagram: 65508 }, code: CODES.INVALID_OPTION, message: /^udpMaxDatagram: expected an integer 1-65507, got 65508/ },
+  { name: 'udpMaxFlows zero', config: { script, listen: 'udp:53', udpMaxFlows: 0 }, code: CODES.INVALID_OPTION, message: /^udpMaxFlows: expected an integer 1-16777216, got 0/ },
+  { name: 'udpWorkerQueue fraction', config: { script, listen: 'udp:53', udpWorkerQueue: 2.5 }, code: CODES.INVALID_OPTION, message: /^udpWorkerQueue: expected an integer 1-1048576, got 2\.5/ },
+  { name: 'unknown listener key', config: { script, listeners: [{ listen: 'udp:53', timeout: 1 }] }, code: CODES.UNKNOWN_OPTION, message: /^listeners\[0\]\.timeout: unknown option; expected one of listen, group, content, mode, udpTimeout/ },
   { name: 'duplicate listener', config: { script, listen: ['127.0.0.1:8080', '127.0.0.1:8080'] }, code: CODES.DUPLICATE_LISTENER, message: /^listen\[1\]: "127\.0\.0\.1:8080" is already a listener \(listen\[0\]\)/ },
   { name: 'no listener', config: { script }, code: CODES.INVALID_OPTION, message: /^listen: expected at least one address/ },
   { name: 'weights count', config: { script, listen: 8080, workers: 3, weights: [5, 1] }, code: CODES.WEIGHTS_MISMATCH, message: /^weights: 2 weights given for 3 workers/ },
@@ -64,6 +73,18 @@ test('named groups inherit top-level fields and listeners name their group', () 
   });
   assert.deepEqual(config.groups.map((g) => [g.name, g.workers, g.algorithm]), [['api', 3, 'least-connections'], ['static', 2, 'first']]);
   assert.deepEqual(config.listeners.map((l) => [l.port, l.group]), [[8080, 'api'], [8081, 'static']]);
+});
+
+test('udp listeners: defaults, a per-listener udpTimeout, and TCP and UDP on one port are not duplicates', () => {
+  const config = validateConfig({
+    script, udpTimeout: 60000,
+    listeners: [{ listen: '127.0.0.1:5353' }, { listen: 'udp:127.0.0.1:5353' }, { listen: 'UDP:5354', udpTimeout: 1500 }, { listen: 'udp:[::1]:5355' }],
+  });
+  assert.deepEqual(config.listeners.map((l) => [l.protocol, l.host, l.port, l.udpTimeout]), [
+    ['tcp', '127.0.0.1', 5353, 0], ['udp', '127.0.0.1', 5353, 60000], ['udp', undefined, 5354, 1500], ['udp', '::1', 5355, 60000],
+  ]);
+  assert.deepEqual([config.udpTimeout, config.udpMaxFlows, config.udpMaxDatagram, config.udpWorkerQueue], [60000, 65536, 65507, 256]);
+  assert.equal(validateConfig({ script, listen: 'udp:53' }).listeners[0].udpTimeout, 300000);
 });
 
 test('port 0 may repeat (each bind gets its own port)', () => {

@@ -43,6 +43,7 @@ describe('ConnectionTable: records', () => {
       state: 'queued',
       acceptedAt: T0,
       handedOverAt: 0,
+      lastActiveAt: T0,
     });
     assert.equal(table.assign(id, 3, 4242, T0 + 5), true);
     assert.equal(table.stateOf(id), State.HandingOver);
@@ -58,6 +59,7 @@ describe('ConnectionTable: records', () => {
       state: 'established',
       acceptedAt: T0,
       handedOverAt: T0 + 9,
+      lastActiveAt: T0,
     });
     assert.equal(table.workerOf(id), 3);
     assert.equal(table.listenerOf(id), 2);
@@ -590,5 +592,42 @@ describe('ConnectionTable: setClient', () => {
     assert.equal(table.setClient(id, '192.0.2.1', 70000), false);
     table.remove(id);
     assert.equal(table.setClient(id, '192.0.2.1', 1), false);
+  });
+});
+
+describe('ConnectionTable: UDP flows', () => {
+  it('touch() moves lastActiveAt and nothing else; stale ids answer false and -1', () => {
+    const table = new ConnectionTable();
+    const id = table.add('udp', '192.0.2.1', 5000, 0, State.Established, T0);
+    assert.equal(table.lastActiveOf(id), T0);
+    assert.equal(table.touch(id, T0 + 250), true);
+    assert.equal(table.lastActiveOf(id), T0 + 250);
+    assert.deepEqual([table.get(id)?.acceptedAt, table.get(id)?.lastActiveAt, table.protocolOf(id)], [T0, T0 + 250, 'udp']);
+    table.remove(id);
+    assert.equal(table.touch(id, T0 + 500), false);
+    assert.equal(table.lastActiveOf(id), -1);
+    assert.equal(table.protocolOf(id), undefined);
+    assert.equal(table.touch(Number.NaN, T0), false);
+  });
+
+  it('reconcile() leaves a worker\'s UDP flows alone: the worker never holds them', () => {
+    const table = new ConnectionTable();
+    const tcp = table.add('tcp', '192.0.2.1', 1, 0, State.Queued, T0);
+    const udp = table.add('udp', '192.0.2.1', 1, 1, State.Queued, T0);
+    for (const id of [tcp, udp]) {
+      table.assign(id, 1, 11);
+      table.establish(id, T0);
+    }
+    assert.equal(table.reconcile(1, []), 1);
+    assert.deepEqual([table.has(tcp), table.has(udp)], [false, true]);
+  });
+
+  it('rekeyWorker(from, to, "tcp") moves only TCP records: UDP flows stay with the worker id', () => {
+    const table = new ConnectionTable();
+    const tcp = table.add('tcp', '192.0.2.1', 1, 0, State.Queued, T0);
+    const udp = table.add('udp', '192.0.2.1', 1, 1, State.Queued, T0);
+    for (const id of [tcp, udp]) table.assign(id, 1, 11);
+    assert.equal(table.rekeyWorker(1, 60001, 'tcp'), 1);
+    assert.deepEqual([table.workerOf(tcp), table.workerOf(udp)], [60001, 1]);
   });
 });

@@ -1,0 +1,276 @@
+// Datagram -> flow -> worker, and the worker's replies back out of the cluster address.
+//
+// The first datagram of a flow (client address and port on one listener) picks a worker with the
+// listener's balancer, exactly as a new TCP connection does; later datagrams of the flow go to
+// the same worker while the flow lives. Datagrams travel to the worker over its IPC channel, and
+// its replies come back the same way and leave through the master's socket, so the client sees
+// the cluster address and port as the source (the seed patent's outbound flow, Fig. 9).
+//
+// Every step is bounded and nothing a client or a worker sends can throw here: oversize
+// datagrams, new flows past the limit, a worker whose channel backs up, malformed replies are
+// dropped or evicted, and counted.
+import type { ChildProcess } from 'node:child_process';
+import type dgram from 'node:dgram';
+import { isIP } from 'node:net';
+import type { ClientInfo } from '../balancers/balancer.js';
+import type { Config } from '../config/types.js';
+import { CMD, type DatagramBatch, type DatagramMessage } from '../ipc/messages.js';
+import type { Pool } from '../master/pool.js';
+import type { WorkerSlot } from '../master/worker-slot.js';
+import type { FlowBook } from './flow-book.js';
+import type { UdpDropReason, UdpStats } from './udp-stats.js';
+
+/** One datagram as it travels in a batch: listener, client address, client port, payload base64. */
+export type DatagramEntry = [number, string, number, string];
+
+/** One worker process's IPC pipe as the datagram path sees it. */
+interface Pipe {
+  readonly child: ChildProcess;
+  /** Datagrams batched or written and not yet completed. */
+  pending: number;
+  /** Datagrams waiting for this turn of the event loop's flush. */
+  batch: DatagramEntry[];
+}
+
+/** Batches larger than this go out in several messages (bounds one JSON string). */
+const MAX_BATCH = 64;
+
+export class FlowDispatcher {
+  private stopping = false;
+  /** Worker slots by id. */
+  private readonly byId: Array<WorkerSlot | undefined> = [];
+  /** Per listener index: its bound socket (UDP listeners only), and whether it is IPv6. */
+  private readonly sockets: Array<dgram.Socket | undefined> = [];
+  private readonly ipv6: boolean[] = [];
+  private readonly pipes = new Map<WorkerSlot, Pipe>();
+  /** Pipes with a batch to write at the end of this turn of the event loop. */
+  private readonly dirty: Pipe[] = [];
+  private flushScheduled = false;
+  /** base64 length of the largest datagram relayed: longer replies are refused before decoding. */
+  private readonly maxEncoded: number;
+  // Reused per new flow: the balancer only reads it during pick().
+  private readonly client = { address: '', port: 0 } satisfies ClientInfo;
+  private readonly onSent = (err: Error | null): void => {
+    if (err) this.stats.dropped.send_error++;
+  };
+
+  constructor(
+    private readonly config: Config,
+    private readonly pools: readonly Pool[],
+    readonly book: FlowBook,
+    readonly stats: UdpStats,
+    slots: readonly WorkerSlot[],
+  ) {
+    this.maxEncoded = Math.ceil(config.udpMaxDatagram / 3) * 4;
+    for (const s of slots) this.addSlot(s);
+  }
+
+  addSlot(slot: WorkerSlot): void {
+    this.byId[slot.id] = slot;
+  }
+
+  removeSlot(slot: WorkerSlot): void {
+    if (this.byId[slot.id] === slot) this.byId[slot.id] = undefined;
+    this.pipes.delete(slot);
+  }
+
+  /** The socket that replies on `listener` leave through. */
+  attach(listener: number, socket: dgram.Socket, family: 'IPv4' | 'IPv6'): void {
+    this.sockets[listener] = socket;
+    this.ipv6[listener] = family === 'IPv6';
+  }
+
+  /** The UDP listeners' datagram callback: the per-datagram hot path. */
+  readonly onDatagram = (listener: number, msg: Buffer, rinfo: dgram.RemoteInfo): void => {
+    this.stats.received[listener]++;
+    if (this.stopping) return this.drop('shutdown');
+    if (msg.length > this.config.udpMaxDatagram) return this.drop('oversize');
+    const now = Date.now();
+    const book = this.book;
+    let id = book.find(rinfo.address, rinfo.port, listener);
+    let slot: WorkerSlot | undefined;
+    if (id >= 0) {
+      const worker = book.workerOf(id);
+      slot = worker >= 0 ? this.byId[worker] : undefined;
+      if (slot !== undefined && serves(slot, listener)) {
+        book.touch(id, now);
+      } else {
+        // Its worker died or stopped serving the port: the flow starts over with another one.
+        book.close(id, 'moved');
+        id = -1;
+      }
+    }
+    if (id < 0) {
+      slot = this.choose(listener, rinfo.address, rinfo.port);
+      if (slot === undefined) return this.drop('no_worker');
+      id = book.open(rinfo.address, rinfo.port, listener, slot.id, slot.pid, now);
+      if (id < 0) return this.drop('flow_limit');
+    }
+    this.forward(slot!, listener, msg, rinfo);
+  };
+
+  private choose(listener: number, address: string, port: number): WorkerSlot | undefined {
+    const pool = this.pools[listener];
+    this.client.address = address;
+    this.client.port = port;
+    const i = pool.balancer.pick(pool.members, this.client);
+    return i >= 0 ? pool.members[i].slot : undefined;
+  }
+
+  private forward(slot: WorkerSlot, listener: number, msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    const pipe = this.pipeOf(slot);
+    if (pipe === undefined || !pipe.child.connected) return this.drop('worker_gone');
+    // The callback runs once the write reached the kernel: pending counts what waits in Node's
+    // queue for this child (a full pipe, or a hand-over's ACK holding the channel), bounded.
+    if (pipe.pending >= this.config.udpWorkerQueue) return this.drop('queue_full');
+    pipe.pending++;
+    // Datagrams read in one turn of the event loop (libuv reads up to 32 per poll) go to each
+    // worker as one IPC message: one JSON encode, one write, one 'internalMessage' per batch.
+    if (pipe.batch.length === 0) {
+      this.dirty.push(pipe);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
+    }
+    pipe.batch.push([listener, rinfo.address, rinfo.port, msg.toString('base64')]);
+    if (pipe.batch.length >= MAX_BATCH) this.write(pipe);
+    this.stats.countIn(slot.id, msg.length);
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    for (let i = 0; i < this.dirty.length; i++) this.write(this.dirty[i]);
+    this.dirty.length = 0;
+  };
+
+  /** Writes a pipe's batch: one datagram as a 'u' message, several as a 'v' batch. */
+  private write(pipe: Pipe): void {
+    const batch = pipe.batch;
+    const n = batch.length;
+    if (n === 0) return;
+    pipe.batch = [];
+    const e = batch[0];
+    const m: DatagramMessage | DatagramBatch = n === 1 ? { cmd: CMD, t: 'u', l: e[0], a: e[1], p: e[2], d: e[3] } : { cmd: CMD, t: 'v', b: batch };
+    // The callback runs once the write reached the kernel: pending counts what waits in Node's
+    // queue for this child (a full pipe, or a hand-over's ACK holding the channel), bounded.
+    const done = (err: Error | null): void => {
+      pipe.pending -= n;
+      if (err) this.stats.dropped.send_error += n;
+    };
+    if (!pipe.child.connected) {
+      pipe.pending -= n;
+      this.stats.dropped.worker_gone += n;
+      return;
+    }
+    try {
+      pipe.child.send(m, undefined, undefined, done);
+    } catch {
+      pipe.pending -= n;
+      this.stats.dropped.send_error += n;
+    }
+  }
+
+  private pipeOf(slot: WorkerSlot): Pipe | undefined {
+    const child = slot.child;
+    if (child === undefined) return undefined;
+    let pipe = this.pipes.get(slot);
+    if (pipe === undefined || pipe.child !== child) {
+      // A new process: a fresh count (late callbacks of the old one land on the old object).
+      pipe = { child, pending: 0, batch: [] };
+      this.pipes.set(slot, pipe);
+    }
+    return pipe;
+  }
+
+  /**
+   * A worker's datagram for a client: sent from listener l's socket. `key` is the table key of
+   * the process (its worker id, or a retired process's key during a reload); `slot` is set for a
+   * slot's current process, which may also open flows by sending first. Malformed: counted.
+   */
+  onReply(slot: WorkerSlot | undefined, key: number, m: Record<string, unknown>): void {
+    if (m.t === 'V') {
+      const b = m.b;
+      if (!Array.isArray(b) || b.length > MAX_BATCH) {
+        this.stats.malformed++;
+        return;
+      }
+      for (let i = 0; i < b.length; i++) {
+        const e = b[i] as unknown;
+        if (!Array.isArray(e) || e.length !== 4) this.stats.malformed++;
+        else this.reply(slot, key, e[0], e[1], e[2], e[3]);
+      }
+      return;
+    }
+    this.reply(slot, key, m.l, m.a, m.p, m.d);
+  }
+
+  private reply(slot: WorkerSlot | undefined, key: number, l: unknown, a: unknown, p: unknown, d: unknown): void {
+    if (
+      typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= this.config.listeners.length ||
+      typeof a !== 'string' || a.length > 64 || typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535 ||
+      typeof d !== 'string'
+    ) {
+      this.stats.malformed++;
+      return;
+    }
+    const listener = this.config.listeners[l];
+    const family = isIP(a);
+    if (listener.protocol !== 'udp' || family === 0 || (slot !== undefined && listener.group !== slot.group.name)) {
+      this.stats.malformed++;
+      return;
+    }
+    if (d.length > this.maxEncoded) return this.drop('oversize');
+    const socket = this.sockets[l];
+    if (socket === undefined || this.stopping) return this.drop('shutdown');
+    const data = Buffer.from(d, 'base64');
+    if (data.length > this.config.udpMaxDatagram) return this.drop('oversize');
+    const now = Date.now();
+    const id = this.book.find(a, p, l);
+    if (id >= 0) this.book.touch(id, now);
+    // Sending first opens the flow for that worker, so the answer comes back to it.
+    else if (slot !== undefined && serves(slot, l)) this.book.open(a, p, l, slot.id, slot.pid, now);
+    // A socket bound to "::" sends to IPv4 clients by their mapped address.
+    const to = family === 4 && this.ipv6[l] ? `::ffff:${a}` : a;
+    try {
+      socket.send(data, p, to, this.onSent);
+    } catch {
+      return this.drop('send_error');
+    }
+    this.stats.countOut(key, data.length);
+  }
+
+  /** A worker's process is gone: its flows end and reopen elsewhere on their next datagram. */
+  workerGone(slot: WorkerSlot): void {
+    this.pipes.delete(slot);
+    this.book.purgeWorker(slot.id);
+  }
+
+  /** A worker no longer serves these UDP listeners (its socket closed): their flows move on. */
+  listenersChanged(slot: WorkerSlot): void {
+    for (let l = 0; l < this.config.listeners.length; l++) {
+      if (this.config.listeners[l].protocol === 'udp' && slot.listening[l] !== true) this.book.purgeWorkerListener(slot.id, l);
+    }
+  }
+
+  /** Periodic: ends flows idle past their listener's timeout. */
+  tick(now: number): void {
+    this.book.expire(now, this.timeoutOf);
+  }
+
+  private readonly timeoutOf = (listener: number): number => this.config.listeners[listener].udpTimeout;
+
+  /** No more datagrams are relayed either way. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  private drop(reason: UdpDropReason): void {
+    this.stats.dropped[reason]++;
+  }
+}
+
+/** The worker's current process is up and its application has the listener's socket bound. */
+function serves(slot: WorkerSlot, listener: number): boolean {
+  return slot.child !== undefined && slot.state === 'ready' && slot.listening[listener] === true;
+}
