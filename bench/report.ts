@@ -1,9 +1,11 @@
 // The markdown report of a run: figures, ratios to the baselines, targets, micro-benchmarks.
-import { METRICS, type Figures } from './metrics.js';
+import { METRICS, type Figures, type SetupRound } from './metrics.js';
+import type { BalanceResult } from './balance.js';
 import type { MicroResults } from './micro/run.js';
 import { median } from './stats.js';
 import type { SetupSummary } from './summary.js';
 import type { TargetResult } from './targets.js';
+import type { WrkResult } from './wrk.js';
 
 /** A number for a table cell: thousands separated, `digits` decimals, '—' when missing. */
 export function fmt(value: number | null | undefined, digits = 0): string {
@@ -51,6 +53,24 @@ export function microTables(micro: MicroResults): string {
   return `${picks}\n\nConnection record table:\n\n${tableRow}`;
 }
 
+const ERROR_NAMES: Record<string, string> = { connect: 'connect errors', read: 'read errors', write: 'write errors', timeout: 'timeouts', status: 'non-2xx/3xx' };
+
+/** A note for each workload of each round that saw socket errors, bad statuses or failed connections. */
+export function loadErrorNotes(rounds: readonly SetupRound[]): string[] {
+  const notes: string[] = [];
+  for (const r of rounds) {
+    for (const workload of ['keepAlive', 'newConn'] as const) {
+      const errors = (r.raw[workload] as WrkResult | undefined)?.errors;
+      if (!errors) continue;
+      const parts = Object.entries(errors).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${ERROR_NAMES[kind] ?? kind}`);
+      if (parts.length > 0) notes.push(`- ${r.setup}, round ${r.round + 1}, ${workload === 'keepAlive' ? 'keep-alive' : 'new-conn'}: wrk saw ${parts.join(', ')}`);
+    }
+    const failed = (r.raw.balance as BalanceResult | undefined)?.errors ?? 0;
+    if (failed > 0) notes.push(`- ${r.setup}, round ${r.round + 1}, long-lived: ${failed} connections failed`);
+  }
+  return notes;
+}
+
 /** What the report says about how the run was made. */
 export interface RunInfo {
   mode: 'quick' | 'full';
@@ -72,6 +92,7 @@ export function renderMarkdown(
   targets: readonly TargetResult[],
   micro: MicroResults | null,
   skipped: ReadonlyMap<string, string>,
+  extraNotes: readonly string[] = [],
 ): string {
   const out: string[] = [];
   out.push(`## portplex benchmarks (${info.mode}: ${info.rounds} rounds, ${info.workers} processes per setup, ${info.elapsedSeconds.toFixed(0)} s)`);
@@ -87,8 +108,10 @@ export function renderMarkdown(
     out.push(microTables(micro));
   }
   const notes = [
+    ...summaries.flatMap((s) => (s.note ? [`- ${s.name}: ${s.note}`] : [])),
     ...[...skipped].map(([name, why]) => `- skipped ${name}: ${why}`),
     ...summaries.flatMap((s) => s.errors.map((e) => `- error in ${s.name}, ${e.split('\n')[0]}`)),
+    ...extraNotes,
   ];
   if (notes.length > 0) out.push(`### Notes\n\n${notes.join('\n')}`);
   return `${out.join('\n\n')}\n`;

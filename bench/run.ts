@@ -7,33 +7,15 @@ import { dirname, join, resolve } from 'node:path';
 import { measureSetup } from './measure.js';
 import type { SetupRound } from './metrics.js';
 import { runMicro, type MicroResults } from './micro/run.js';
-import { parseOptions, USAGE, type Options } from './options.js';
-import { renderMarkdown, type RunInfo } from './report.js';
-import { allSetups, BASELINES, ROOT, type Setup } from './setups.js';
+import { parseOptions, USAGE } from './options.js';
+import { loadErrorNotes, renderMarkdown, type RunInfo } from './report.js';
+import { allSetups, BASELINES, chooseSetups, ROOT } from './setups.js';
 import { summarise } from './summary.js';
 import { evaluateTargets, TARGETS } from './targets.js';
 import { WRK_INSTALL_HINT, wrkVersion } from './wrk.js';
 
 function log(line: string): void {
   process.stderr.write(`bench: ${line}\n`);
-}
-
-/** Setups of this run, and the ones left out with the reason. */
-function chooseSetups(opts: Options, ctx: { workers: number; tmp: string }): { run: Setup[]; skipped: Map<string, string> } {
-  const all = allSetups();
-  if (opts.setups) {
-    const unknown = opts.setups.filter((n) => !all.some((s) => s.name === n));
-    if (unknown.length > 0) throw new Error(`--setups: unknown ${unknown.join(', ')}; setups are ${all.map((s) => s.name).join(', ')}`);
-  }
-  const wanted = all.filter((s) => (opts.setups ? opts.setups.includes(s.name) : !opts.quick || s.quick));
-  const run: Setup[] = [];
-  const skipped = new Map<string, string>();
-  for (const s of wanted) {
-    const why = s.unavailable(ctx);
-    if (why) skipped.set(s.name, why);
-    else run.push(s);
-  }
-  return { run, skipped };
 }
 
 async function main(): Promise<number> {
@@ -56,9 +38,12 @@ async function main(): Promise<number> {
   }
   const started = Date.now();
   const tmp = mkdtempSync(join(tmpdir(), 'portplex-bench-'));
+  // Also on Ctrl-C, which exits from the signal handler that kills the children.
+  const removeTmp = (): void => rmSync(tmp, { recursive: true, force: true });
+  process.on('exit', removeTmp);
   try {
     const ctx = { workers: opts.workers, tmp };
-    const { run, skipped } = chooseSetups(opts, ctx);
+    const { run, skipped } = chooseSetups(allSetups(), opts, ctx);
     for (const [name, why] of skipped) log(`skipping ${name}: ${why}`);
 
     const rounds: SetupRound[] = [];
@@ -93,7 +78,7 @@ async function main(): Promise<number> {
       cpus: availableParallelism(),
       elapsedSeconds: (Date.now() - started) / 1000,
     };
-    const markdown = renderMarkdown(info, summaries, BASELINES, targets, micro, skipped);
+    const markdown = renderMarkdown(info, summaries, BASELINES, targets, micro, skipped, loadErrorNotes(rounds));
     const out = resolve(ROOT, opts.out);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, micro, rounds }, null, 2)}\n`);
@@ -101,7 +86,8 @@ async function main(): Promise<number> {
     log(`results written to ${out}`);
     return rounds.some((r) => r.error) ? 1 : 0;
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    removeTmp();
+    process.off('exit', removeTmp);
   }
 }
 

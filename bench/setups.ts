@@ -37,6 +37,8 @@ export interface Setup {
   label: string;
   /** Part of --quick runs. */
   quick: boolean;
+  /** What a reader should know to read its figures, printed under the report. */
+  note?: string;
   /** Why it cannot run here, or null when it can. */
   unavailable(ctx: SetupContext): string | null;
   start(ctx: SetupContext): Promise<Running>;
@@ -88,6 +90,7 @@ interface PortplexVariant {
   algorithm: string;
   content?: { protocol: 'http' };
   extra?: Record<string, unknown>;
+  note?: string;
 }
 
 function portplexConfig(v: PortplexVariant, ctx: SetupContext, port: number): UserConfig {
@@ -106,6 +109,7 @@ function portplex(v: PortplexVariant): Setup {
     name: v.name,
     label: v.label,
     quick: v.quick,
+    ...(v.note ? { note: v.note } : {}),
     unavailable(ctx) {
       // A mode this checkout does not have yet is rejected by the config validation: skip, say why.
       try {
@@ -196,16 +200,42 @@ async function ready(proc: Proc, wait: () => Promise<void>): Promise<void> {
 
 const QUICK_ALGORITHMS = ['round-robin', 'least-connections'];
 
+/** Balance figures that are right for the algorithm but would read as a fault. */
+const ALGORITHM_NOTES: Record<string, string> = {
+  'source-hash': 'every benchmark client is 127.0.0.1, so source-hash sends them all to one worker (balance = the process count)',
+  first: 'first fills the lowest worker up to its maxConnections (unlimited here), so one worker takes everything (balance = the process count)',
+};
+
 /** Every setup, in the order a round runs them. */
 export function allSetups(): Setup[] {
   return [
     single(),
     cluster('rr'),
     cluster('none'),
-    ...ALGORITHMS.map((a) => portplex({ name: `portplex-${a}`, label: `portplex dispatch, ${a}`, quick: QUICK_ALGORITHMS.includes(a), algorithm: a })),
+    ...ALGORITHMS.map((a) => portplex({ name: `portplex-${a}`, label: `portplex dispatch, ${a}`, quick: QUICK_ALGORITHMS.includes(a), algorithm: a, note: ALGORITHM_NOTES[a] })),
     portplex({ name: 'portplex-content', label: 'portplex content-aware (http preread), round-robin', quick: true, algorithm: 'round-robin', content: { protocol: 'http' } }),
     portplex({ name: 'portplex-direct', label: 'portplex direct mode', quick: true, algorithm: 'round-robin', extra: { mode: 'direct' } }),
     haproxy('roundrobin', true),
     haproxy('leastconn', false),
   ];
+}
+
+/** The setups a run asks for, and of those the ones that cannot run here with the reason. */
+export function chooseSetups(
+  all: readonly Setup[],
+  want: { quick: boolean; setups: readonly string[] | null },
+  ctx: SetupContext,
+): { run: Setup[]; skipped: Map<string, string> } {
+  if (want.setups) {
+    const unknown = want.setups.filter((n) => !all.some((s) => s.name === n));
+    if (unknown.length > 0) throw new Error(`--setups: unknown ${unknown.join(', ')}; setups are ${all.map((s) => s.name).join(', ')}`);
+  }
+  const run: Setup[] = [];
+  const skipped = new Map<string, string>();
+  for (const s of all.filter((x) => (want.setups ? want.setups.includes(x.name) : !want.quick || x.quick))) {
+    const why = s.unavailable(ctx);
+    if (why) skipped.set(s.name, why);
+    else run.push(s);
+  }
+  return { run, skipped };
 }

@@ -5,6 +5,7 @@ import { median, ratio } from './stats.js';
 export interface SetupSummary {
   name: string;
   label: string;
+  note?: string;
   rounds: number;
   errors: string[];
   /** Median over rounds. */
@@ -25,8 +26,8 @@ export function pairedRatio(rounds: readonly SetupRound[], a: string, b: string,
 }
 
 /** One summary per setup in `setups` order; `baselines` are setup names ratios are taken to. */
-export function summarise(rounds: readonly SetupRound[], setups: ReadonlyArray<{ name: string; label: string }>, baselines: readonly string[]): SetupSummary[] {
-  return setups.map(({ name, label }) => {
+export function summarise(rounds: readonly SetupRound[], setups: ReadonlyArray<{ name: string; label: string; note?: string }>, baselines: readonly string[]): SetupSummary[] {
+  return setups.map(({ name, label, note }) => {
     const mine = rounds.filter((r) => r.setup === name);
     const figures = {} as Figures;
     for (const { key } of METRICS) figures[key] = median(mine.map((r) => r.figures[key]));
@@ -36,6 +37,6 @@ export function summarise(rounds: readonly SetupRound[], setups: ReadonlyArray<{
       for (const { key } of METRICS) fs[key] = pairedRatio(rounds, name, base, key);
       vs[base] = fs;
     }
-    return { name, label, rounds: mine.length, errors: mine.flatMap((r) => (r.error ? [`round ${r.round + 1}: ${r.error}`] : [])), figures, vs };
+    return { name, label, ...(note ? { note } : {}), rounds: mine.length, errors: mine.flatMap((r) => (r.error ? [`round ${r.round + 1}: ${r.error}`] : [])), figures, vs };
   });
 }

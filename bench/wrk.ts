@@ -18,7 +18,7 @@ export function wrkVersion(): string | null {
   const r = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
   if (r.error) return null;
   const line = `${r.stdout}${r.stderr}`.split('\n').find((l) => l.startsWith('wrk'));
-  return line?.trim() ?? 'wrk';
+  return line?.replace(/\s+Copyright.*$/, '').trim() ?? 'wrk';
 }
 
 const TIME_UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emptyFigures } from '../../../bench/metrics.js';
-import { figuresTable, fmt, ratiosTable, targetsTable } from '../../../bench/report.js';
+import { figuresTable, fmt, loadErrorNotes, ratiosTable, targetsTable } from '../../../bench/report.js';
+import { round } from './helpers.js';
 import type { SetupSummary } from '../../../bench/summary.js';
 
 const PX: SetupSummary = {
@@ -44,6 +45,18 @@ describe('bench report', () => {
       '| a | 1.410 x | >= 1.30 x | PASS |',
       '| b | 250 B | <= 200 B | FAIL |',
       '| c | — (direct skipped) | >= 0.95 x | n/a |',
+    ]);
+  });
+
+  it('notes workloads that saw errors, and only those', () => {
+    const clean = { connect: 0, read: 0, write: 0, timeout: 0, status: 0 };
+    const a = round('px', 0, {});
+    a.raw = { keepAlive: { errors: clean }, newConn: { errors: { ...clean, timeout: 3, status: 2 } }, balance: { errors: 4 } };
+    const b = round('rr', 1, {});
+    b.raw = { keepAlive: { errors: clean }, newConn: { errors: clean }, balance: { errors: 0 } };
+    assert.deepEqual(loadErrorNotes([a, b, round('single', 0, {})]), [
+      '- px, round 1, new-conn: wrk saw 3 timeouts, 2 non-2xx/3xx',
+      '- px, round 1, long-lived: 4 connections failed',
     ]);
   });
 });

@@ -28,7 +28,9 @@ describe('bench summary', () => {
   });
 
   it('one row per setup in the given order, medians, ratios and errors', () => {
-    const [px, rr] = summarise(ROUNDS, [{ name: 'px', label: 'portplex' }, { name: 'rr', label: 'cluster' }], ['rr']);
+    const [px, rr] = summarise(ROUNDS, [{ name: 'px', label: 'portplex', note: 'read me' }, { name: 'rr', label: 'cluster' }], ['rr']);
+    assert.equal(px!.note, 'read me');
+    assert.equal('note' in rr!, false);
     assert.equal(px!.name, 'px');
     assert.equal(px!.rounds, 3);
     assert.equal(px!.figures.newConnRps, 140);
