@@ -1,0 +1,98 @@
+// Command-line options of `npm run bench`, with the quick and full profiles in one table.
+import { parseArgs } from 'node:util';
+
+export interface Options {
+  quick: boolean;
+  /** Rounds over every setup; each figure is the median over rounds. */
+  rounds: number;
+  /** wrk duration of each measured HTTP workload, s, after `warmup` s of keep-alive load. */
+  seconds: number;
+  warmup: number;
+  threads: number;
+  /** wrk connections, for keep-alive and new-connection workloads alike. */
+  connections: number;
+  /** Long-lived workload: client slots and duration, s. */
+  balanceConnections: number;
+  balanceSeconds: number;
+  workers: number;
+  /** Only these setups (names), or all. */
+  setups: string[] | null;
+  micro: boolean;
+  /** Time per balancer micro-benchmark case, ms; table runs (each 1M records). */
+  pickMs: number;
+  tableRuns: number;
+  tableRecords: number;
+  out: string;
+}
+
+/** The two profiles; flags override either. */
+export const PROFILES = {
+  quick: { rounds: 2, seconds: 2, warmup: 0, balanceSeconds: 2, pickMs: 200, tableRuns: 1 },
+  full: { rounds: 3, seconds: 5, warmup: 1, balanceSeconds: 5, pickMs: 500, tableRuns: 3 },
+} as const;
+
+export const USAGE = `usage: npm run bench -- [options]
+  --quick                 short run (round-robin and least-connections only; under 2 minutes)
+  --rounds <n>            rounds over all setups, alternating their order; medians are reported
+  --duration <s>          seconds per wrk workload (whole seconds)
+  --warmup <s>            seconds of keep-alive load before the measured wrk runs (whole seconds;
+                          the long-lived workload runs before them in any case)
+  --connections <n>       wrk connections (default 50)
+  --threads <n>           wrk threads (default 1)
+  --balance-connections <n>  long-lived client connections (default 100)
+  --balance-duration <s>  seconds of the long-lived workload
+  --workers <n>           processes per setup (default 2)
+  --setups <a,b,...>      only these setups (names as in the report)
+  --no-micro              skip the balancer and table micro-benchmarks
+  --out <file>            JSON results (default bench/results/latest.json)
+  -h, --help`;
+
+/** Parses argv (without node and the script); throws with a message naming a bad value. */
+export function parseOptions(argv: string[]): Options | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      threads: { type: 'string' },
+      'balance-connections': { type: 'string' },
+      'balance-duration': { type: 'string' },
+      workers: { type: 'string' },
+      setups: { type: 'string' },
+      'no-micro': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const profile = values.quick ? PROFILES.quick : PROFILES.full;
+  const num = (name: string, raw: string | undefined, fallback: number, min: number, integer = true): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+      throw new Error(`--${name}: expected ${integer ? 'an integer' : 'a number'} >= ${min}, got ${JSON.stringify(raw)}`);
+    }
+    return n;
+  };
+  return {
+    quick: values.quick,
+    rounds: num('rounds', values.rounds, profile.rounds, 1),
+    seconds: num('duration', values.duration, profile.seconds, 1),
+    warmup: num('warmup', values.warmup, profile.warmup, 0),
+    threads: num('threads', values.threads, 1, 1),
+    connections: num('connections', values.connections, 50, 1),
+    balanceConnections: num('balance-connections', values['balance-connections'], 100, 2),
+    balanceSeconds: num('balance-duration', values['balance-duration'], profile.balanceSeconds, 1, false),
+    workers: num('workers', values.workers, 2, 1),
+    setups: values.setups ? values.setups.split(',').map((s) => s.trim()).filter(Boolean) : null,
+    micro: !values['no-micro'],
+    pickMs: profile.pickMs,
+    tableRuns: profile.tableRuns,
+    tableRecords: 1_000_000,
+    out: values.out ?? 'bench/results/latest.json',
+  };
+}

@@ -1,0 +1,118 @@
+// The markdown report of a run: figures, ratios to the baselines, targets, micro-benchmarks.
+import { METRICS, type Figures, type SetupRound } from './metrics.js';
+import type { BalanceResult } from './balance.js';
+import type { MicroResults } from './micro/run.js';
+import { median } from './stats.js';
+import type { SetupSummary } from './summary.js';
+import type { TargetResult } from './targets.js';
+import type { WrkResult } from './wrk.js';
+
+/** A number for a table cell: thousands separated, `digits` decimals, '—' when missing. */
+export function fmt(value: number | null | undefined, digits = 0): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Figures per setup, medians over rounds. */
+export function figuresTable(summaries: readonly SetupSummary[]): string {
+  return table(['setup', ...METRICS.map((m) => m.label)], summaries.map((s) => [s.name, ...METRICS.map((m) => fmt(s.figures[m.key], m.digits))]));
+}
+
+/** Each figure as "x RR / x NONE", the median of per-round ratios to the two baselines. */
+export function ratiosTable(summaries: readonly SetupSummary[], rr: string, none: string): string {
+  const cell = (a: Figures | undefined, b: Figures | undefined, key: (typeof METRICS)[number]['key']) => `${fmt(a?.[key], 2)} / ${fmt(b?.[key], 2)}`;
+  return table(['setup', ...METRICS.map((m) => m.label)], summaries.map((s) => [s.name, ...METRICS.map((m) => cell(s.vs[rr], s.vs[none], m.key))]));
+}
+
+/** Each target with its measured value and pass/fail. */
+export function targetsTable(results: readonly TargetResult[]): string {
+  const bound = (t: TargetResult) => [t.min !== undefined ? `>= ${fmt(t.min, t.min < 100 ? 2 : 0)}` : '', t.max !== undefined ? `<= ${fmt(t.max, t.max < 100 ? 2 : 0)}` : ''].filter(Boolean).join(', ') + (t.unit ? ` ${t.unit}` : '');
+  const value = (t: TargetResult) => (t.measured === null ? `— (${t.note})` : `${fmt(t.measured, Math.abs(t.measured) < 100 ? 3 : 0)}${t.unit ? ` ${t.unit}` : ''}`);
+  return table(['target', 'measured', 'wanted', 'result'], results.map((t) => [t.name, value(t), bound(t), t.status === 'pass' ? 'PASS' : t.status === 'fail' ? 'FAIL' : 'n/a']));
+}
+
+/** Balancer picks per second by algorithm and worker count, and the table's figures (medians of its runs). */
+export function microTables(micro: MicroResults): string {
+  const algorithms = [...new Set(micro.balancers.map((b) => b.algorithm))];
+  const counts = [...new Set(micro.balancers.map((b) => b.workers))].sort((a, b) => a - b);
+  const picks = table(
+    ['algorithm', ...counts.map((n) => `picks/s, ${n} workers`)],
+    algorithms.map((a) => [a, ...counts.map((n) => fmt(micro.balancers.find((b) => b.algorithm === a && b.workers === n)?.picksPerSec))]),
+  );
+  const m = (k: 'insertPerSec' | 'lookupPerSec' | 'deletePerSec' | 'insertDeletePerSec' | 'bytesPerRecord') => median(micro.table.map((r) => r[k]));
+  const records = micro.table[0]?.records ?? 0;
+  const tableRow = table(
+    ['records', 'runs', 'bytes/record', 'insert/s', 'lookup/s', 'delete/s', 'insert+delete/s'],
+    [[fmt(records), String(micro.table.length), fmt(m('bytesPerRecord'), 1), fmt(m('insertPerSec')), fmt(m('lookupPerSec')), fmt(m('deletePerSec')), fmt(m('insertDeletePerSec'))]],
+  );
+  return `${picks}\n\nConnection record table:\n\n${tableRow}`;
+}
+
+const ERROR_NAMES: Record<string, string> = { connect: 'connect errors', read: 'read errors', write: 'write errors', timeout: 'timeouts', status: 'non-2xx/3xx' };
+
+/** A note for each workload of each round that saw socket errors, bad statuses or failed connections. */
+export function loadErrorNotes(rounds: readonly SetupRound[]): string[] {
+  const notes: string[] = [];
+  for (const r of rounds) {
+    for (const workload of ['keepAlive', 'newConn'] as const) {
+      const errors = (r.raw[workload] as WrkResult | undefined)?.errors;
+      if (!errors) continue;
+      const parts = Object.entries(errors).filter(([, n]) => n > 0).map(([kind, n]) => `${n} ${ERROR_NAMES[kind] ?? kind}`);
+      if (parts.length > 0) notes.push(`- ${r.setup}, round ${r.round + 1}, ${workload === 'keepAlive' ? 'keep-alive' : 'new-conn'}: wrk saw ${parts.join(', ')}`);
+    }
+    const failed = (r.raw.balance as BalanceResult | undefined)?.errors ?? 0;
+    if (failed > 0) notes.push(`- ${r.setup}, round ${r.round + 1}, long-lived: ${failed} connections failed`);
+  }
+  return notes;
+}
+
+/** What the report says about how the run was made. */
+export interface RunInfo {
+  mode: 'quick' | 'full';
+  rounds: number;
+  workers: number;
+  wrk: string;
+  wrkLoad: string;
+  balanceLoad: string;
+  node: string;
+  cpus: number;
+  elapsedSeconds: number;
+}
+
+/** The whole markdown report. */
+export function renderMarkdown(
+  info: RunInfo,
+  summaries: readonly SetupSummary[],
+  baselines: { rr: string; none: string },
+  targets: readonly TargetResult[],
+  micro: MicroResults | null,
+  skipped: ReadonlyMap<string, string>,
+  extraNotes: readonly string[] = [],
+): string {
+  const out: string[] = [];
+  out.push(`## portplex benchmarks (${info.mode}: ${info.rounds} rounds, ${info.workers} processes per setup, ${info.elapsedSeconds.toFixed(0)} s)`);
+  out.push(`${info.wrk}, ${info.wrkLoad}; long-lived: ${info.balanceLoad}. Node ${info.node}, ${info.cpus} CPUs. Medians over rounds; the setup order alternates between rounds.`);
+  out.push('"master CPU" is user + system time of the process that accepts (portplex master, cluster primary, haproxy) during the new-connection run, per request (one connection each). "balance" is the mean over samples of max/mean open connections per process under the long-lived workload.');
+  out.push(figuresTable(summaries));
+  out.push(`Ratios, "x ${baselines.rr} / x ${baselines.none}": median over rounds of the setup's figure divided by the baseline's in the same round (for latency, CPU and balance lower is better).`);
+  out.push(ratiosTable(summaries, baselines.rr, baselines.none));
+  out.push('### Targets');
+  out.push(targetsTable(targets));
+  if (micro) {
+    out.push('### Micro-benchmarks');
+    out.push(microTables(micro));
+  }
+  const notes = [
+    ...summaries.flatMap((s) => (s.note ? [`- ${s.name}: ${s.note}`] : [])),
+    ...[...skipped].map(([name, why]) => `- skipped ${name}: ${why}`),
+    ...summaries.flatMap((s) => s.errors.map((e) => `- error in ${s.name}, ${e.split('\n')[0]}`)),
+    ...extraNotes,
+  ];
+  if (notes.length > 0) out.push(`### Notes\n\n${notes.join('\n')}`);
+  return `${out.join('\n\n')}\n`;
+}

@@ -1,0 +1,100 @@
+// `npm run bench`: every setup with the same application, process count and load generator,
+// rounds alternating the setup order, then the micro-benchmarks; prints a markdown report and
+// writes the JSON results. See `npm run bench -- --help`.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { measureSetup } from './measure.js';
+import type { SetupRound } from './metrics.js';
+import { runMicro, type MicroResults } from './micro/run.js';
+import { parseOptions, USAGE } from './options.js';
+import { loadErrorNotes, renderMarkdown, type RunInfo } from './report.js';
+import { allSetups, BASELINES, chooseSetups, ROOT } from './setups.js';
+import { summarise } from './summary.js';
+import { evaluateTargets, TARGETS } from './targets.js';
+import { WRK_INSTALL_HINT, wrkVersion } from './wrk.js';
+
+function log(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const opts = parsed;
+  const wrk = wrkVersion();
+  if (!wrk) {
+    console.error(`bench: wrk not found on PATH. ${WRK_INSTALL_HINT}`);
+    return 2;
+  }
+  const started = Date.now();
+  const tmp = mkdtempSync(join(tmpdir(), 'portplex-bench-'));
+  // Also on Ctrl-C, which exits from the signal handler that kills the children.
+  const removeTmp = (): void => rmSync(tmp, { recursive: true, force: true });
+  process.on('exit', removeTmp);
+  try {
+    const ctx = { workers: opts.workers, tmp };
+    const { run, skipped } = chooseSetups(allSetups(), opts, ctx);
+    for (const [name, why] of skipped) log(`skipping ${name}: ${why}`);
+
+    const rounds: SetupRound[] = [];
+    for (let r = 0; r < opts.rounds; r++) {
+      // Alternate the order, so slow drift of a shared machine does not favour the setups that run first.
+      const order = r % 2 === 0 ? run : [...run].reverse();
+      for (const setup of order) {
+        const t0 = Date.now();
+        const result = await measureSetup(setup, ctx, opts, r);
+        log(`round ${r + 1}/${opts.rounds}: ${setup.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${result.error ? ` failed: ${result.error}` : ''}`);
+        rounds.push(result);
+      }
+    }
+
+    let micro: MicroResults | null = null;
+    if (opts.micro) {
+      log('micro-benchmarks: balancers, connection table');
+      micro = await runMicro(opts.pickMs, opts.tableRuns, opts.tableRecords);
+    }
+
+    const baselines = [BASELINES.rr, BASELINES.none].filter((b) => run.some((s) => s.name === b));
+    const summaries = summarise(rounds, run, baselines);
+    const targets = evaluateTargets(TARGETS, rounds, micro, skipped);
+    const info: RunInfo = {
+      mode: opts.quick ? 'quick' : 'full',
+      rounds: opts.rounds,
+      workers: opts.workers,
+      wrk,
+      wrkLoad: `${opts.threads} thread, ${opts.connections} connections, ${opts.seconds} s per workload after ${opts.warmup} s warm-up`,
+      balanceLoad: `${opts.balanceConnections} connections for ${opts.balanceSeconds} s, lifetimes 80% exponential (mean 150 ms) + 20% Pareto (min 500 ms, alpha 1.2)`,
+      node: process.version,
+      cpus: availableParallelism(),
+      elapsedSeconds: (Date.now() - started) / 1000,
+    };
+    const markdown = renderMarkdown(info, summaries, BASELINES, targets, micro, skipped, loadErrorNotes(rounds));
+    const out = resolve(ROOT, opts.out);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, micro, rounds }, null, 2)}\n`);
+    process.stdout.write(markdown);
+    log(`results written to ${out}`);
+    return rounds.some((r) => r.error) ? 1 : 0;
+  } finally {
+    removeTmp();
+    process.off('exit', removeTmp);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`bench: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  },
+);

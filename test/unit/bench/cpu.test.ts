@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cpuSeconds, parseProcStat } from '../../../bench/cpu.js';
+
+const LINE = '12456 (cat) R 12410 12410 352 0 -1 4194304 96 0 0 0 150 25 0 0 20 0 1 0 885212 3133440 349';
+
+describe('/proc/<pid>/stat', () => {
+  it('utime + stime are fields 14 and 15', () => {
+    assert.equal(parseProcStat(LINE), 175);
+  });
+
+  it('a command name with spaces and parentheses does not shift the fields', () => {
+    assert.equal(parseProcStat(LINE.replace('(cat)', '(node (my app) x)')), 175);
+  });
+
+  it('throws on text that is not a stat line', () => {
+    assert.throws(() => parseProcStat('nonsense'), /unreadable/);
+  });
+
+  it('reads this process, and null for a pid that does not exist', { skip: process.platform !== 'linux' }, () => {
+    assert.ok((cpuSeconds(process.pid) ?? -1) >= 0);
+    assert.equal(cpuSeconds(2 ** 30), null);
+  });
+});

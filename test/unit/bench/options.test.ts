@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseOptions, PROFILES } from '../../../bench/options.js';
+
+describe('bench options', () => {
+  it('the full profile by default, the quick one with --quick', () => {
+    const full = parseOptions([]);
+    const quick = parseOptions(['--quick']);
+    assert.ok(full !== 'help' && quick !== 'help');
+    assert.equal(full.rounds, PROFILES.full.rounds);
+    assert.equal(quick.rounds, PROFILES.quick.rounds);
+    assert.equal(quick.seconds, PROFILES.quick.seconds);
+    assert.equal(quick.out, 'bench/results/latest.json');
+    assert.equal(quick.setups, null);
+    assert.equal(quick.micro, true);
+  });
+
+  it('flags override the profile', () => {
+    const o = parseOptions(['--quick', '--rounds', '5', '--out', 'x.json', '--setups', 'single, cluster-rr', '--no-micro', '--workers', '4']);
+    assert.ok(o !== 'help');
+    assert.deepEqual([o.rounds, o.out, o.setups, o.micro, o.workers], [5, 'x.json', ['single', 'cluster-rr'], false, 4]);
+  });
+
+  it('bad values name the flag', () => {
+    assert.throws(() => parseOptions(['--rounds', '0']), /--rounds: expected an integer >= 1, got "0"/);
+    assert.throws(() => parseOptions(['--duration', '1.5']), /--duration/);
+    assert.throws(() => parseOptions(['--bogus']), /bogus/);
+    assert.equal(parseOptions(['-h']), 'help');
+  });
+});

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { emptyFigures } from '../../../bench/metrics.js';
+import { figuresTable, fmt, loadErrorNotes, ratiosTable, targetsTable } from '../../../bench/report.js';
+import { round } from './helpers.js';
+import type { SetupSummary } from '../../../bench/summary.js';
+
+const PX: SetupSummary = {
+  name: 'px',
+  label: 'portplex',
+  rounds: 2,
+  errors: [],
+  figures: { ...emptyFigures(), keepAliveRps: 41234.6, keepAliveP99: 2.345, balance: 1.0123 },
+  vs: { rr: { ...emptyFigures(), keepAliveRps: 1.3456 }, none: { ...emptyFigures(), keepAliveRps: 0.98 } },
+};
+
+describe('bench report', () => {
+  it('formats numbers with separators and a dash for missing ones', () => {
+    assert.equal(fmt(1234567.8), '1,234,568');
+    assert.equal(fmt(1.23456, 2), '1.23');
+    assert.equal(fmt(null), '—');
+    assert.equal(fmt(Number.NaN), '—');
+  });
+
+  it('a figures row per setup', () => {
+    const lines = figuresTable([PX]).split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[0]!, /^\| setup \| keep-alive req\/s \|/);
+    assert.equal(lines[2], '| px | 41,235 | — | 2.35 | — | — | — | — | 1.012 |');
+  });
+
+  it('ratio cells read "vs RR / vs NONE"', () => {
+    const row = ratiosTable([PX], 'rr', 'none').split('\n')[2]!;
+    assert.ok(row.startsWith('| px | 1.35 / 0.98 | — / — |'), row);
+  });
+
+  it('targets show the value, the bound and PASS, FAIL or n/a with the reason', () => {
+    const text = targetsTable([
+      { name: 'a', source: { setup: 'px', metric: 'newConnRps', base: 'rr' }, min: 1.3, unit: 'x', measured: 1.41, status: 'pass' },
+      { name: 'b', source: { micro: 'tableBytesPerRecord' }, max: 200, unit: 'B', measured: 250.4, status: 'fail' },
+      { name: 'c', source: { setup: 'direct', metric: 'newConnRps' }, min: 0.95, unit: 'x', measured: null, status: 'n/a', note: 'direct skipped' },
+    ]);
+    const rows = text.split('\n').slice(2);
+    assert.deepEqual(rows, [
+      '| a | 1.410 x | >= 1.30 x | PASS |',
+      '| b | 250 B | <= 200 B | FAIL |',
+      '| c | — (direct skipped) | >= 0.95 x | n/a |',
+    ]);
+  });
+
+  it('notes workloads that saw errors, and only those', () => {
+    const clean = { connect: 0, read: 0, write: 0, timeout: 0, status: 0 };
+    const a = round('px', 0, {});
+    a.raw = { keepAlive: { errors: clean }, newConn: { errors: { ...clean, timeout: 3, status: 2 } }, balance: { errors: 4 } };
+    const b = round('rr', 1, {});
+    b.raw = { keepAlive: { errors: clean }, newConn: { errors: clean }, balance: { errors: 0 } };
+    assert.deepEqual(loadErrorNotes([a, b, round('single', 0, {})]), [
+      '- px, round 1, new-conn: wrk saw 3 timeouts, 2 non-2xx/3xx',
+      '- px, round 1, long-lived: 4 connections failed',
+    ]);
+  });
+});
