@@ -18,6 +18,8 @@ export interface Options {
   /** Only these setups (names), or all. */
   setups: string[] | null;
   micro: boolean;
+  /** UDP datagrams through portplex against one process on the port. */
+  udp: boolean;
   /** Time per balancer micro-benchmark case, ms; table runs (each 1M records). */
   pickMs: number;
   tableRuns: number;
@@ -44,6 +46,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --workers <n>           processes per setup (default 2)
   --setups <a,b,...>      only these setups (names as in the report)
   --no-micro              skip the balancer and table micro-benchmarks
+  --no-udp                skip the UDP datagram benchmark
   --out <file>            JSON results (default bench/results/latest.json)
   -h, --help`;
 
@@ -63,6 +66,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
       workers: { type: 'string' },
       setups: { type: 'string' },
       'no-micro': { type: 'boolean', default: false },
+      'no-udp': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -90,6 +94,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     workers: num('workers', values.workers, 2, 1),
     setups: values.setups ? values.setups.split(',').map((s) => s.trim()).filter(Boolean) : null,
     micro: !values['no-micro'],
+    udp: !values['no-udp'],
     pickMs: profile.pickMs,
     tableRuns: profile.tableRuns,
     tableRecords: 1_000_000,

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { measureSetup } from './measure.js';
 import type { SetupRound } from './metrics.js';
 import { runMicro, type MicroResults } from './micro/run.js';
+import { markdown as udpMarkdown, runUdpBench, type UdpBenchResult } from './udp.js';
 import { parseOptions, USAGE } from './options.js';
 import { loadErrorNotes, renderMarkdown, type RunInfo } from './report.js';
 import { allSetups, BASELINES, chooseSetups, ROOT } from './setups.js';
@@ -64,6 +65,12 @@ async function main(): Promise<number> {
       micro = await runMicro(opts.pickMs, opts.tableRuns, opts.tableRecords);
     }
 
+    let udp: UdpBenchResult | null = null;
+    if (opts.udp) {
+      log('UDP: datagrams through portplex vs one process on the port');
+      udp = await runUdpBench(opts.quick ? { rounds: 2, durationMs: 1500 } : { rounds: opts.rounds });
+    }
+
     const baselines = [BASELINES.rr, BASELINES.none].filter((b) => run.some((s) => s.name === b));
     const summaries = summarise(rounds, run, baselines);
     const targets = evaluateTargets(TARGETS, rounds, micro, skipped);
@@ -78,10 +85,11 @@ async function main(): Promise<number> {
       cpus: availableParallelism(),
       elapsedSeconds: (Date.now() - started) / 1000,
     };
-    const markdown = renderMarkdown(info, summaries, BASELINES, targets, micro, skipped, loadErrorNotes(rounds));
+    const markdown = renderMarkdown(info, summaries, BASELINES, targets, micro, skipped, loadErrorNotes(rounds)) +
+      (udp ? `\n## UDP\n\n${udpMarkdown(udp)}\n` : '');
     const out = resolve(ROOT, opts.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, micro, rounds }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, micro, udp, rounds }, null, 2)}\n`);
     process.stdout.write(markdown);
     log(`results written to ${out}`);
     return rounds.some((r) => r.error) ? 1 : 0;
