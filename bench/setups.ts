@@ -125,7 +125,9 @@ function portplex(v: PortplexVariant): Setup {
       const file = join(ctx.tmp, `${v.name}.json`);
       writeFileSync(file, JSON.stringify(portplexConfig(v, ctx, port)));
       // Its own admin socket, so it never meets another master on this machine.
-      const proc = start(process.execPath, [CLI, '-c', file, '--admin', join(ctx.tmp, `${v.name}.sock`)], { cwd: ROOT });
+      // Metrics on, as in production: the per-connection cost of observation is part of the figure.
+      const metricsPort = await freePort();
+      const proc = start(process.execPath, [CLI, '-c', file, '--admin', join(ctx.tmp, `${v.name}.sock`), '--metrics', `127.0.0.1:${metricsPort}`], { cwd: ROOT });
       await ready(proc, async () => {
         await waitForOutput(proc, /workers ready in/);
         await waitHttp(port);

@@ -11,10 +11,16 @@ import type { MasterStats } from './stats.js';
 import type { WorkerSlot } from './worker-slot.js';
 
 /** Take the socket from a worker above share x PAUSE_RATIO + PAUSE_EXTRA active connections. */
-const PAUSE_RATIO = 1.1;
-const PAUSE_EXTRA = 2;
+const PAUSE_RATIO = 1.25;
+const PAUSE_EXTRA = 4;
 /** Give it back once at or under share + RESUME_EXTRA (the gap stops a worker flapping). */
 const RESUME_EXTRA = 1;
+/**
+ * A worker keeps a socket it was given at least this long, unless it stops being eligible. Under
+ * many short connections active counts jitter around the share; without this the socket moved
+ * 170 times a second in the benchmark, each move an IPC hand-over and an idle gap for the worker.
+ */
+const MIN_HOLD_MS = 200;
 
 export class SharedAccept {
   constructor(
@@ -25,14 +31,14 @@ export class SharedAccept {
   ) {}
 
   /** Re-decides who holds each direct listener's socket; cheap enough to run on every report. */
-  update(): void {
+  update(now: number = Date.now()): void {
     for (const l of this.listeners) {
       if (l.shared === undefined) continue;
-      this.balance(l);
+      this.balance(l, now);
     }
   }
 
-  private balance(l: Listener): void {
+  private balance(l: Listener, now: number): void {
     const index = l.config.index;
     const group = l.config.group;
     let totalActive = 0;
@@ -54,8 +60,10 @@ export class SharedAccept {
       const active = this.table.activeCount(s.id);
       const share = totalWeight > 0 ? (totalActive * s.weight) / totalWeight : 0;
       const holds = s.shared[index] === true;
-      const want = holds ? active <= share * PAUSE_RATIO + PAUSE_EXTRA : active <= share + RESUME_EXTRA;
-      if (want && !holds) this.give(s, l);
+      const want = holds
+        ? active <= share * PAUSE_RATIO + PAUSE_EXTRA || now - (s.sharedAt[index] ?? 0) < MIN_HOLD_MS
+        : active <= share + RESUME_EXTRA;
+      if (want && !holds) this.give(s, l, now);
       else if (!want && holds) this.take(s, index);
       if (s.shared[index]) holders++;
       const load = s.weight > 0 ? active / s.weight : Infinity;
@@ -65,7 +73,7 @@ export class SharedAccept {
       }
     }
     // Someone must accept: the least loaded eligible worker, whatever its share.
-    if (holders === 0 && lightest !== undefined) this.give(lightest, l);
+    if (holders === 0 && lightest !== undefined) this.give(lightest, l, now);
   }
 
   /** May accept on listener `index` now: up, serving it, healthy, weighted, not leaving. */
@@ -74,10 +82,11 @@ export class SharedAccept {
       !s.switching && !s.stopRequested && !s.removed && s.child?.connected === true;
   }
 
-  private give(s: WorkerSlot, l: Listener): void {
+  private give(s: WorkerSlot, l: Listener, now: number): void {
     try {
       s.child!.send({ cmd: CMD, t: 'lh', l: l.config.index }, l.shared as never);
       s.shared[l.config.index] = true;
+      s.sharedAt[l.config.index] = now;
       this.stats.sharedGiven++;
     } catch {
       // Channel closing: the worker is on its way out, and its exit resets what it held.

@@ -64,6 +64,8 @@ export class WorkerSlot {
 
   /** Direct mode: per listener, whether the current process holds a copy of the shared socket. */
   readonly shared: boolean[] = [];
+  /** Direct mode: per listener, when the current process was last given the shared socket (ms). */
+  readonly sharedAt: number[] = [];
   /** Direct mode: the process's own (negative) connection numbers -> record ids. */
   readonly directSeqs = new Map<number, number>();
   /** Direct mode: connections this slot's processes accepted themselves. */

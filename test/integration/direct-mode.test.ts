@@ -56,7 +56,9 @@ test('a drained worker gets no new connections; undrained, it takes connections 
     master.undrain(1);
   }
   await waitFor(() => master.workers()[1].active === 20, 2000, 'worker 2 recorded with 20');
-  // Worker 2 is above share x 1.1 + 2: it loses the socket, so the kernel can only wake worker 1.
+  // A worker keeps a socket it was given for at least 200 ms (no flapping under jitter).
+  await new Promise((r) => setTimeout(r, 300));
+  // Worker 2 is above share x 1.25 + 4: it loses the socket, so the kernel can only wake worker 1.
   const next: string[] = [];
   for (let i = 0; i < 20; i++) {
     const c = await firstLine(port);
