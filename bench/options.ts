@@ -29,7 +29,7 @@ export interface Options {
 
 /** The two profiles; flags override either. */
 export const PROFILES = {
-  quick: { rounds: 2, seconds: 2, warmup: 0, balanceSeconds: 2, pickMs: 200, tableRuns: 1 },
+  quick: { rounds: 2, seconds: 2, warmup: 0, balanceSeconds: 1, pickMs: 200, tableRuns: 1 },
   full: { rounds: 3, seconds: 5, warmup: 1, balanceSeconds: 5, pickMs: 500, tableRuns: 3 },
 } as const;
 

@@ -68,7 +68,8 @@ async function main(): Promise<number> {
     let udp: UdpBenchResult | null = null;
     if (opts.udp) {
       log('UDP: datagrams through portplex vs one process on the port');
-      udp = await runUdpBench(opts.quick ? { rounds: 2, durationMs: 1500 } : { rounds: opts.rounds });
+      // Quick mode: one short round each, a smoke check that keeps the whole run under 2 minutes.
+      udp = await runUdpBench(opts.quick ? { rounds: 1, durationMs: 1500 } : { rounds: opts.rounds });
     }
 
     const baselines = [BASELINES.rr, BASELINES.none].filter((b) => run.some((s) => s.name === b));
