@@ -97,6 +97,14 @@ async function main(argv: string[]): Promise<number> {
   return run(script, args, flags);
 }
 
+// `portplex --help | head` or a log pipe that closes: a closed stdout is not a reason to crash,
+// least of all for a running master, which goes on serving without its log.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
 main(process.argv).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
