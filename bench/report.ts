@@ -50,7 +50,12 @@ export function microTables(micro: MicroResults): string {
     ['records', 'runs', 'bytes/record', 'insert/s', 'lookup/s', 'delete/s', 'insert+delete/s'],
     [[fmt(records), String(micro.table.length), fmt(m('bytesPerRecord'), 1), fmt(m('insertPerSec')), fmt(m('lookupPerSec')), fmt(m('deletePerSec')), fmt(m('insertDeletePerSec'))]],
   );
-  return `${picks}\n\nConnection record table:\n\n${tableRow}`;
+  const ipc = micro.ipc
+    ? `\n\nNode's IPC, the floor under any per-connection hand-over (portplex dispatch mode and cluster round-robin alike): ` +
+      `the sender's CPU per message is ${fmt(micro.ipc.plainCpuUs, 1)} µs without a handle and ${fmt(micro.ipc.handleCpuUs, 1)} µs with one ` +
+      `(${fmt(micro.ipc.handleCpuUs / micro.ipc.plainCpuUs, 1)} x), over ${fmt(micro.ipc.messages)} messages.`
+    : '';
+  return `${picks}\n\nConnection record table:\n\n${tableRow}${ipc}`;
 }
 
 const ERROR_NAMES: Record<string, string> = { connect: 'connect errors', read: 'read errors', write: 'write errors', timeout: 'timeouts', status: 'non-2xx/3xx' };

@@ -4,11 +4,14 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TableResult } from '../table.js';
 import type { PickRate } from './balancers.js';
+import type { IpcCost } from './ipc.js';
 
 export interface MicroResults {
   balancers: PickRate[];
   /** One entry per run. */
   table: TableResult[];
+  /** Node's IPC: sender CPU per message, with and without a handle (absent in older results). */
+  ipc?: IpcCost;
 }
 
 function runJson<T>(args: string[]): Promise<T> {
@@ -31,5 +34,6 @@ export async function runMicro(pickMs: number, tableRuns: number, tableRecords: 
   for (let i = 0; i < tableRuns; i++) {
     table.push(await runJson<TableResult>(['--expose-gc', fileURLToPath(new URL('../table.js', import.meta.url)), String(tableRecords), '--json']));
   }
-  return { balancers, table };
+  const ipc = await runJson<IpcCost>([fileURLToPath(new URL('./ipc.js', import.meta.url)), '1000', '--json']);
+  return { balancers, table, ipc };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { emptyFigures } from '../../../bench/metrics.js';
-import { figuresTable, fmt, loadErrorNotes, ratiosTable, targetsTable } from '../../../bench/report.js';
+import { figuresTable, fmt, loadErrorNotes, microTables, ratiosTable, targetsTable } from '../../../bench/report.js';
 import { round } from './helpers.js';
 import type { SetupSummary } from '../../../bench/summary.js';
 
@@ -59,4 +59,14 @@ describe('bench report', () => {
       '- px, round 1, long-lived: 4 connections failed',
     ]);
   });
+});
+
+test('micro tables end with the IPC floor: CPU per message with and without a handle, and their ratio', () => {
+  const text = microTables({
+    balancers: [{ algorithm: 'round-robin', workers: 8, picksPerSec: 1e6 }],
+    table: [{ records: 1000, bytesPerRecord: 90, insertPerSec: 1, lookupPerSec: 1, deletePerSec: 1, insertDeletePerSec: 1 } as never],
+    ipc: { messages: 1000, plainCpuUs: 12.5, handleCpuUs: 100 },
+  });
+  assert.match(text, /12\.5 µs without a handle and 100\.0 µs with one \(8\.0 x\), over 1,000 messages\.$/);
+  assert.doesNotMatch(microTables({ balancers: [], table: [] }), /IPC/);
 });
