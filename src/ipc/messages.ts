@@ -51,6 +51,8 @@ export interface AcceptedMessage { cmd: typeof CMD; t: 'd'; a: Array<number | st
  * the handle rides along, with the bytes read (d, base64) and e = 1 if the client's FIN was read.
  */
 export interface ForwardMessage { cmd: typeof CMD; t: 'f'; l: number; d?: string; e?: 1 }
+/** Worker -> master (direct mode): I now listen on listener l's shared socket. */
+export interface SharedListeningMessage { cmd: typeof CMD; t: 'la'; l: number }
 /** Worker -> master (direct mode): a connection it accepted was closed unserved, for reason r. */
 export interface DirectDropMessage { cmd: typeof CMD; t: 'dd'; r: string }
 /** Worker -> master: I took connection i; c lists ids closed since the last report. */
@@ -113,7 +115,7 @@ export interface DatagramReply {
 }
 
 export type ToWorker = ConnMessage | StopMessage | HeldQuery | PingMessage | MetricsQuery | ListenHandleMessage | ListenPauseMessage | DatagramMessage | DatagramBatch;
-export type ToMaster = AcceptedMessage | ForwardMessage | DirectDropMessage | AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage | DatagramReply | DatagramReplyBatch;
+export type ToMaster = AcceptedMessage | ForwardMessage | DirectDropMessage | SharedListeningMessage | AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage | DatagramReply | DatagramReplyBatch;
 
 /** True for a message of ours; anything else on the channel belongs to the application or Node. */
 export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unknown } {

@@ -51,6 +51,8 @@ export class Dispatcher {
   private readonly deciders: Array<Decider | undefined>;
   /** Per listener: its routing rules and sticky key. */
   private readonly routers: Router[];
+  /** Direct mode: processes retired by a reload, by table key, with their connection numbers. */
+  private readonly retired = new Map<number, { pid: number; seqs: Map<number, number> }>();
 
   constructor(
     private readonly config: Config,
@@ -341,10 +343,35 @@ export class Dispatcher {
 
   /** A process retired by a reload reports closes under its own table key; nothing else it says matters. */
   onRetiredMessage(key: number, m: Record<string, unknown>): void {
+    const retired = this.retired.get(key);
+    // Direct mode: it accepts until its stop arrives; what it took is recorded under its key.
+    if (m.t === 'd' && retired) {
+      this.recordAccepts(key, retired.pid, retired.seqs, m.a);
+      return;
+    }
     if (m.t !== 'x' && m.t !== 'a') return;
     const ids = idList(m.c);
     if (!ids) return;
-    for (let i = 0; i < ids.length; i++) if (this.table.workerOf(ids[i]) === key) this.table.remove(ids[i]);
+    for (let i = 0; i < ids.length; i++) {
+      let id = ids[i];
+      if (id < 0) {
+        const mapped = retired?.seqs.get(id);
+        if (mapped === undefined) continue;
+        retired!.seqs.delete(id);
+        id = mapped;
+      }
+      if (this.table.workerOf(id) === key) this.table.remove(id);
+    }
+  }
+
+  /** A reload retired `slot`'s process under table key `key`: its direct connections' numbers go with it. */
+  retireDirect(slot: WorkerSlot, key: number, pid: number): void {
+    this.retired.set(key, { pid, seqs: new Map(slot.directSeqs) });
+  }
+
+  /** The retired process under `key` is gone (its records were purged). */
+  forgetRetired(key: number): void {
+    this.retired.delete(key);
   }
 
   private onClosed(slot: WorkerSlot, value: unknown): void {
@@ -373,10 +400,17 @@ export class Dispatcher {
 
   /** Records what a worker accepted itself (direct mode): [seq, listener, address, port, ...]. */
   private onDirectAccepted(slot: WorkerSlot, a: unknown): void {
+    slot.directAccepted += this.recordAccepts(slot.id, slot.pid, slot.directSeqs, a);
+    this.onDirectChange();
+  }
+
+  /** Adds a direct-mode accept report's connections under `worker`; returns how many were accepted. */
+  private recordAccepts(worker: number, pid: number, seqs: Map<number, number>, a: unknown): number {
     if (!Array.isArray(a) || a.length % 4 !== 0) {
       this.stats.malformed++;
-      return;
+      return 0;
     }
+    let accepted = 0;
     const now = Date.now();
     const listeners = this.config.listeners;
     for (let i = 0; i < a.length; i += 4) {
@@ -387,18 +421,18 @@ export class Dispatcher {
         continue;
       }
       this.stats.accepted[l]++;
-      slot.directAccepted++;
+      accepted++;
       const id = this.table.add('tcp', address, port, l, State.Queued, now);
       if (id < 0) {
         // Served all the same, by the worker that holds it; only the record is missing.
         this.stats.untracked++;
         continue;
       }
-      this.table.assign(id, slot.id, slot.pid, now);
+      this.table.assign(id, worker, pid, now);
       this.table.establish(id, now);
-      slot.directSeqs.set(seq, id);
+      seqs.set(seq, id);
     }
-    this.onDirectChange();
+    return accepted;
   }
 
   private onSendError(slot: WorkerSlot): void {

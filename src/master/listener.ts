@@ -48,6 +48,8 @@ export class Listener {
   private closing = false;
   /** Direct mode: the bound socket workers accept on; the master never listens on it itself. */
   shared: SharedHandle | undefined;
+  /** Direct mode: a worker has put the socket in the listening state (connections queue from then on). */
+  accepting = false;
 
   constructor(readonly config: ListenerConfig) {}
 

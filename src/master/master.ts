@@ -152,9 +152,14 @@ export class Master extends EventEmitter {
     };
     this.supervisor.on('worker-ready', (slot: WorkerSlot) => {
       this.emit('worker-ready', this.info(slot));
-      if (!this.readyEmitted && this.slots.every((s) => s.readyAt > 0)) {
-        this.readyEmitted = true;
-        this.emit('ready');
+      this.checkReady();
+    });
+    // Direct mode: the socket is bound but listens only once a worker listens on its copy.
+    this.supervisor.on('shared-listening', (_slot: WorkerSlot, l: number) => {
+      const listener = this.bound[l];
+      if (listener instanceof Listener && listener.shared !== undefined && !listener.accepting) {
+        listener.accepting = true;
+        this.checkReady();
       }
     });
     this.supervisor.on('worker-exit', (slot: WorkerSlot) => this.emit('worker-exit', this.info(slot)));
@@ -210,6 +215,17 @@ export class Master extends EventEmitter {
     const info = this.listenerInfo();
     this.emit('listening', info);
     return info;
+  }
+
+  /**
+   * 'ready' once every worker is ready and every direct-mode socket is listening in some worker,
+   * so that a connection made after it is never refused.
+   */
+  private checkReady(): void {
+    if (this.readyEmitted || !this.slots.every((s) => s.readyAt > 0)) return;
+    if (this.bound.some((l) => l instanceof Listener && l.shared !== undefined && !l.accepting)) return;
+    this.readyEmitted = true;
+    this.emit('ready');
   }
 
   /** Resolves once every worker has become ready (or the master stopped first). */

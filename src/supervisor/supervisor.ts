@@ -138,6 +138,7 @@ export class Supervisor extends EventEmitter {
         this.afterExit(slot);
       } else if (this.retired.has(child)) {
         this.dispatcher.table.purgeWorker(this.retired.get(child)!);
+        this.dispatcher.forgetRetired(this.retired.get(child)!);
         this.freeKeys.push(this.retired.get(child)!);
         this.retired.delete(child);
       } else if (slot.pending?.child === child) {
@@ -256,6 +257,10 @@ export class Supervisor extends EventEmitter {
       case 'agent':
         this.emit('agent', slot, m);
         return;
+      case 'la':
+        // Direct mode: the worker listens on the shared socket it was given.
+        if (typeof m.l === 'number') this.emit('shared-listening', slot, m.l);
+        return;
     }
     this.dispatcher.onMessage(slot, m, handle);
   }
@@ -356,11 +361,12 @@ export class Supervisor extends EventEmitter {
       // UDP flows stay with the worker id: the new process serves them from its next datagram.
       this.dispatcher.table.rekeyWorker(slot.id, key, 'tcp');
       this.retired.set(old, key);
+      // Its direct connections' numbers go with it, so its close reports still find their records.
+      this.dispatcher.retireDirect(slot, key, old.pid ?? 0);
     }
     this.makeCurrent(slot, child);
     slot.listening.length = 0;
-    // The new process holds no shared socket yet, and numbers its direct connections afresh; the
-    // old one's records stay under its retired key until it exits.
+    // The new process holds no shared socket yet, and numbers its direct connections afresh.
     slot.shared.length = 0;
     slot.directSeqs.clear();
     pending!.listening.forEach((on, i) => { if (on) slot.listening[i] = true; });

@@ -309,7 +309,9 @@ export class WorkerRuntime implements HandleOwner {
     if (err !== 0) {
       this.stats.acceptErrors++;
       this.closeShared(l);
+      return;
     }
+    sendToMaster({ cmd: CMD, t: 'la', l });
   }
 
   /** Closes our copy of `l`'s shared socket: the kernel wakes the other holders instead. */

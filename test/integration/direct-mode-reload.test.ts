@@ -2,7 +2,8 @@
 // socket, the new ones get theirs, and requests made all the while are all answered.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, get, startMaster } from '../helpers/cluster.js';
+import type net from 'node:net';
+import { firstLine, fixture, get, startMaster, waitFor } from '../helpers/cluster.js';
 
 test('a rolling reload in direct mode loses no request and leaves only new processes accepting', async () => {
   const { master, port } = await startMaster({ script: fixture('http-app.js'), workers: 2, mode: 'direct' });
@@ -33,6 +34,24 @@ test('a rolling reload in direct mode loses no request and leaves only new proce
     const late = seen.slice(after + 5);
     assert.ok(late.length > 0 && late.every((p) => newPids.has(p)), `after the reload only new processes accept: ${late}`);
   } finally {
+    await master.stop();
+  }
+});
+
+test('the retired processes\' connections keep their records until they close, then lose them', async () => {
+  const { master, port } = await startMaster({ script: fixture('hold.js'), workers: 2, mode: 'direct', grace: 5000 });
+  const open: net.Socket[] = [];
+  try {
+    for (let i = 0; i < 4; i++) open.push((await firstLine(port)).socket);
+    await waitFor(() => master.table.size === 4, 2000, 'four records');
+    await master.reload();
+    // The old processes still hold these four; two close now.
+    assert.equal(master.table.size, 4);
+    open[0].destroy();
+    open[1].destroy();
+    await waitFor(() => master.table.size === 2, 2000, 'the two closes reported by the retired processes');
+  } finally {
+    for (const s of open) s.destroy();
     await master.stop();
   }
 });
