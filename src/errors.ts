@@ -52,6 +52,7 @@ export const CODES = Object.freeze({
   LISTEN_FAILED: 'PORTPLEX_LISTEN_FAILED',
   CRASH_LOOP: 'PORTPLEX_CRASH_LOOP',
   NOT_RUNNING: 'PORTPLEX_NOT_RUNNING',
+  UNSUPPORTED_NODE: 'PORTPLEX_UNSUPPORTED_NODE',
 });
 
 /** Shorthand for the common case: option + value + what was expected. */

@@ -18,7 +18,7 @@ export const DEFAULTS = Object.freeze({
    * busier, but every one of them waits for a stalled worker's answer instead of moving on;
    * measured on 2 cores, 2-8 gained nothing over 1.
    */
-  handoffWindow: 1,
+  handoffWindow: 16,
   /** Hand-over attempts per connection before it is closed and counted. */
   maxHandoffs: 3,
   /** ms workers get to finish in-flight work on shutdown before they are killed. */

@@ -33,7 +33,7 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
     queueSize: int(input.queueSize, 'queueSize', DEFAULTS.queueSize, 0),
     queueTimeout: int(input.queueTimeout, 'queueTimeout', DEFAULTS.queueTimeout, 1),
     handoffTimeout: int(input.handoffTimeout, 'handoffTimeout', DEFAULTS.handoffTimeout, 10),
-    handoffWindow: int(input.handoffWindow, 'handoffWindow', DEFAULTS.handoffWindow, 1, 64),
+    handoffWindow: int(input.handoffWindow, 'handoffWindow', DEFAULTS.handoffWindow, 1, 1024),
     maxHandoffs: int(input.maxHandoffs, 'maxHandoffs', DEFAULTS.maxHandoffs, 1),
     grace: int(input.grace, 'grace', DEFAULTS.grace, 0),
     readyTimeout: int(input.readyTimeout, 'readyTimeout', DEFAULTS.readyTimeout, 1),

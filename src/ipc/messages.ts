@@ -137,6 +137,8 @@ export const ENV = Object.freeze({
   listeners: 'PORTPLEX_LISTENERS',
   /** ms after which a connection still arriving is refused (the master has given up on it). */
   staleAfter: 'PORTPLEX_STALE_AFTER',
+  /** Acks a worker may gather before it must send them: half the master's hand-over window. */
+  ackBatch: 'PORTPLEX_ACK_BATCH',
 });
 
 /** One listener as a worker sees it. */

@@ -15,7 +15,8 @@ import { makeDecider, type Decider, type Decision } from '../content/decide.js';
 import { peek, type PeekResult } from '../content/peek.js';
 import { makeRouter, type Router } from '../content/router.js';
 import { channels } from '../diagnostics.js';
-import { CMD, idList, type ConnMessage } from '../ipc/messages.js';
+import { FRAME, ackCount, ackId, acksTaken, decodeForward, encodeConn, type ForwardFrame } from '../ipc/frames.js';
+import { CMD, idList } from '../ipc/messages.js';
 import type { ConnectionTable } from '../table/connection-table.js';
 import { State } from '../table/types.js';
 import type { Handoff } from './handoff.js';
@@ -42,10 +43,9 @@ export class Dispatcher {
   held = 0;
   /** The most it may hold before descriptors run short (see fd-budget.ts). */
   budget = Infinity;
-  // Reused on every accept and pick: the hot path allocates only the Handoff and the message.
+  // Reused on every accept and pick: the hot path allocates only the Handoff and its frame.
   private readonly peer: PeerName = {};
   private readonly client: { address: string; port: number; key: string | undefined } /* a ClientInfo */ = { address: '', port: 0, key: undefined };
-  private readonly sendDone = new Map<WorkerSlot, (err: Error | null) => void>();
   private readonly window: number;
   /** Per listener: its content decide step, when it has one. */
   private readonly deciders: Array<Decider | undefined>;
@@ -66,19 +66,6 @@ export class Dispatcher {
     this.window = config.handoffWindow;
     this.deciders = config.listeners.map((l) => (l.content ? makeDecider(l.content) : undefined));
     this.routers = config.listeners.map(makeRouter);
-    for (const slot of slots) this.addSlot(slot);
-  }
-
-  /** Registers a worker slot (at start, or added by scale). */
-  addSlot(slot: WorkerSlot): void {
-    this.sendDone.set(slot, (err) => {
-      if (err) this.onSendError(slot);
-    });
-  }
-
-  /** Forgets a slot removed by scale, once its process is gone. */
-  removeSlot(slot: WorkerSlot): void {
-    this.sendDone.delete(slot);
   }
 
   /** The listener's accept callback. */
@@ -154,7 +141,7 @@ export class Dispatcher {
       this.route(h, d);
     }
     h.pool.routed++;
-    if (bytes.length > 0) h.data = bytes.toString('base64');
+    if (bytes.length > 0) h.data = bytes;
     if (r.end === 'eof') h.eof = true;
     if (this.stopping) return this.drop(h, 'shutdown');
     this.dispatch(h);
@@ -165,15 +152,14 @@ export class Dispatcher {
    * another group, and hands it back with those bytes. It is routed here as if the master had
    * read them itself.
    */
-  private onForwarded(slot: WorkerSlot, m: Record<string, unknown>, handle: RawHandle | undefined): void {
-    const l = m.l;
-    const content = typeof l === 'number' && this.config.listeners[l]?.mode === 'direct' ? this.config.listeners[l].content : undefined;
-    if (!handle || content === undefined || (m.d !== undefined && typeof m.d !== 'string')) {
+  private onForwarded(f: ForwardFrame | undefined, handle: RawHandle | undefined): void {
+    const content = f !== undefined && this.config.listeners[f.listener]?.mode === 'direct' ? this.config.listeners[f.listener].content : undefined;
+    if (!handle || f === undefined || content === undefined) {
       this.stats.malformed++;
       handle?.close();
       return;
     }
-    const listener = l as number;
+    const listener = f.listener;
     this.stats.forwarded++;
     const peer = this.peer;
     peer.address = undefined;
@@ -191,9 +177,10 @@ export class Dispatcher {
     const h: Handoff = { id, handle, listener, pool, lane: pool.index, clientAddress: address, clientPort: port, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
     this.held++;
     if (this.stopping) return this.drop(h, 'shutdown');
-    const bytes = typeof m.d === 'string' ? Buffer.from(m.d, 'base64') : Buffer.alloc(0);
+    // A copy: the frame's bytes live in the read buffer only until we return.
+    const bytes = Buffer.from(f.data);
     const decision = this.deciders[listener]!(bytes, 'incomplete');
-    this.prereadDone(h, content, { end: m.e === 1 ? 'eof' : 'decided', bytes, decision });
+    this.prereadDone(h, content, { end: f.eof ? 'eof' : 'decided', bytes, decision });
   }
 
   /** First matching rule picks the group; the sticky key, when present, picks within it. */
@@ -233,15 +220,10 @@ export class Dispatcher {
     slot.inFlight.push(h);
     h.tries++;
     h.since = Date.now();
-    const msg: ConnMessage = { cmd: CMD, t: 'c', i: h.id, l: h.listener, s: h.since };
-    if (h.data !== undefined) msg.d = h.data;
-    if (h.eof) msg.e = 1;
-    if (h.peer !== undefined) msg.p = h.peer;
-    try {
-      slot.child!.send(msg, h.handle as never, this.sendDone.get(slot));
-    } catch {
-      this.onSendError(slot);
-    }
+    // One write: the frame and the descriptor. No acknowledgement from Node per handle: the
+    // worker's ack (batched) is the answer, and our copy stays open until it comes.
+    const frame = encodeConn(h.id, h.listener, h.since, h.data, h.eof === true, h.peer);
+    if (slot.frames === undefined || !slot.frames.write(frame, h.handle)) this.onSendError(slot);
   }
 
   /** Fills the window from the outbox, or sends the stop message once the pipe is empty. */
@@ -259,12 +241,27 @@ export class Dispatcher {
     return undefined;
   }
 
-  /** Handles one message of ours from a worker; anything malformed is counted and ignored. */
-  onMessage(slot: WorkerSlot, m: Record<string, unknown>, handle?: RawHandle): void {
-    switch (m.t) {
-      case 'f':
-        this.onForwarded(slot, m, handle);
+  /** Handles one frame from a worker; anything malformed is counted and ignored. */
+  onFrame(slot: WorkerSlot, type: number, b: Buffer, start: number, end: number, handle: RawHandle | undefined): void {
+    if (type === FRAME.acks) {
+      const taken = acksTaken(b, start, end);
+      if (taken < 0) {
+        this.stats.malformed++;
         return;
+      }
+      for (let i = 0; i < taken; i++) this.onAck(slot, ackId(b, start, i));
+      const n = ackCount(start, end);
+      if (n > taken) this.onClosedFrame(slot, b, start, taken, n);
+      return;
+    }
+    if (type === FRAME.forward) return this.onForwarded(decodeForward(b, start, end), handle);
+    this.stats.malformed++;
+    handle?.close();
+  }
+
+  /** Handles one JSON message of ours from a worker; anything malformed is counted and ignored. */
+  onMessage(slot: WorkerSlot, m: Record<string, unknown>): void {
+    switch (m.t) {
       case 'dd':
         // A connection a worker accepted and closed unserved (direct mode): counted here like ours.
         if (typeof m.r === 'string' && Object.prototype.hasOwnProperty.call(this.stats.dropped, m.r)) {
@@ -272,17 +269,9 @@ export class Dispatcher {
           return;
         }
         break;
-      case 'a':
-        if (typeof m.i !== 'number') break;
-        this.onAck(slot, m.i);
-        if (m.c !== undefined) this.onClosed(slot, m.c);
-        return;
       case 'r':
         if (typeof m.i !== 'number') break;
         this.onRefuse(slot, m.i, typeof m.why === 'string' ? m.why : '');
-        return;
-      case 'x':
-        this.onClosed(slot, m.c);
         return;
       case 'd':
         this.onDirectAccepted(slot, m.a);
@@ -349,11 +338,17 @@ export class Dispatcher {
       this.recordAccepts(key, retired.pid, retired.seqs, m.a);
       return;
     }
-    if (m.t !== 'x' && m.t !== 'a') return;
-    const ids = idList(m.c);
-    if (!ids) return;
-    for (let i = 0; i < ids.length; i++) {
-      let id = ids[i];
+  }
+
+  /** A retired process's frame: only its closes matter (it is sent nothing new). */
+  onRetiredFrame(key: number, type: number, b: Buffer, start: number, end: number): void {
+    if (type !== FRAME.acks) return;
+    const taken = acksTaken(b, start, end);
+    if (taken < 0) return;
+    const retired = this.retired.get(key);
+    const n = ackCount(start, end);
+    for (let i = taken; i < n; i++) {
+      let id = ackId(b, start, i);
       if (id < 0) {
         const mapped = retired?.seqs.get(id);
         if (mapped === undefined) continue;
@@ -374,16 +369,12 @@ export class Dispatcher {
     this.retired.delete(key);
   }
 
-  private onClosed(slot: WorkerSlot, value: unknown): void {
-    const ids = idList(value);
-    if (!ids) {
-      this.stats.malformed++;
-      return;
-    }
+  /** Ids from..to-1 of an A frame closed. */
+  private onClosedFrame(slot: WorkerSlot, b: Buffer, start: number, from: number, to: number): void {
     // A worker may only close its own records.
     let direct = false;
-    for (let i = 0; i < ids.length; i++) {
-      let id = ids[i];
+    for (let i = from; i < to; i++) {
+      let id = ackId(b, start, i);
       if (id < 0) {
         // Accepted directly: the worker's number maps to the record.
         const mapped = slot.directSeqs.get(id);

@@ -25,8 +25,8 @@ export interface Handoff {
   tries: number;
   /** ms timestamp: when it was queued, or when it was sent to a worker. */
   since: number;
-  /** Bytes already read from the connection, base64, shipped with the hand-over. */
-  data: string | undefined;
+  /** Bytes already read from the connection, shipped with the hand-over. */
+  data: Buffer | undefined;
   /** The master also read the client's end of stream. */
   eof?: boolean;
 }

@@ -366,7 +366,6 @@ export class Master extends EventEmitter {
     for (let n = live.length; n < count; n++) {
       const slot = new WorkerSlot(Math.max(0, ...this.slots.map((s) => s.id)) + 1, group, n, 1, group.maxConnections, 1);
       this.slots.push(slot);
-      this.dispatcher.addSlot(slot);
       this.udp.addSlot(slot);
       for (const pool of this.pools) if (pool.group === group.name) pool.members.push(new Member(slot, pool.listener, this.table));
       this.supervisor.startSlot(slot);
@@ -390,7 +389,6 @@ export class Master extends EventEmitter {
       const m = pool.members.findIndex((x) => x.slot === slot);
       if (m >= 0) pool.members.splice(m, 1);
     }
-    this.dispatcher.removeSlot(slot);
     this.udp.removeSlot(slot);
   }
 

@@ -4,6 +4,7 @@
 // connections has its copy taken away, and gets one back once it is under again. A worker
 // without a copy is never woken for that socket; connections wait in the socket's backlog for
 // the others, never refused, because the master's own copy keeps the socket open.
+import { encodeListen } from '../ipc/frames.js';
 import { CMD } from '../ipc/messages.js';
 import type { ConnectionTable } from '../table/connection-table.js';
 import type { Listener } from './listener.js';
@@ -83,14 +84,12 @@ export class SharedAccept {
   }
 
   private give(s: WorkerSlot, l: Listener, now: number): void {
-    try {
-      s.child!.send({ cmd: CMD, t: 'lh', l: l.config.index }, l.shared as never);
-      s.shared[l.config.index] = true;
-      s.sharedAt[l.config.index] = now;
-      this.stats.sharedGiven++;
-    } catch {
-      // Channel closing: the worker is on its way out, and its exit resets what it held.
-    }
+    // A write that fails means the channel is closing: the worker is on its way out, and its
+    // exit resets what it held.
+    if (s.frames?.write(encodeListen(l.config.index), l.shared) !== true) return;
+    s.shared[l.config.index] = true;
+    s.sharedAt[l.config.index] = now;
+    this.stats.sharedGiven++;
   }
 
   private take(s: WorkerSlot, index: number): void {

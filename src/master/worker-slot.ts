@@ -2,6 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { GroupConfig } from '../config/types.js';
 import { HealthState } from '../health/health-state.js';
+import type { FrameChannel } from '../ipc/frame-channel.js';
 import type { Handoff } from './handoff.js';
 
 export type WorkerState = 'starting' | 'ready' | 'stopping' | 'exited';
@@ -18,6 +19,8 @@ export interface Replacement {
 /** One worker position (id stays across restarts; pid changes). */
 export class WorkerSlot {
   child: ChildProcess | undefined;
+  /** Our frames on the current process's IPC channel: connections and descriptors travel here. */
+  frames: FrameChannel | undefined;
   pid = 0;
   state: WorkerState = 'exited';
   /** listening[listenerIndex]: the worker's application serves that listener. */
@@ -25,9 +28,8 @@ export class WorkerSlot {
   startedAt = 0;
   readyAt = 0;
   /**
-   * Connections sent and not yet answered, oldest first. Node writes one handle at a time per
-   * child and queues the rest until the child's NODE_HANDLE_ACK; a small window keeps that pipe
-   * busy instead of waiting a full round trip per connection.
+   * Connections sent and not yet answered, oldest first. The master keeps its copy of each until
+   * the worker's ack, so a worker that dies with some in flight loses none of them.
    */
   readonly inFlight: Handoff[] = [];
   /** Connections assigned to this worker, waiting for the pipe. */

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/types.js';
 import { channels } from '../diagnostics.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
+import { FrameChannel } from '../ipc/frame-channel.js';
 import { ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
 import type { Dispatcher } from '../master/dispatcher.js';
 import type { BoundAddress } from '../master/listener.js';
@@ -29,6 +30,8 @@ export class Supervisor extends EventEmitter {
   private readonly timers = new Map<WorkerSlot, NodeJS.Timeout>();
   /** Processes retired by a reload, finishing their connections, with their table keys. */
   private readonly retired = new Map<ChildProcess, number>();
+  /** Each process's frames on its IPC channel. */
+  private readonly frames = new WeakMap<ChildProcess, FrameChannel>();
   /** Table keys for retired processes: above any worker id, within the table's worker range. */
   private readonly freeKeys: number[] = Array.from({ length: 5000 }, (_, i) => 65535 - i);
   /** Set by the master: a process's datagram for a UDP client (slot undefined for a retired process). */
@@ -90,6 +93,7 @@ export class Supervisor extends EventEmitter {
 
   private makeCurrent(slot: WorkerSlot, child: ChildProcess): void {
     slot.child = child;
+    slot.frames = this.frames.get(child);
     slot.pid = child.pid ?? 0;
     slot.startedAt = Date.now();
     slot.stopRequested = false;
@@ -117,6 +121,8 @@ export class Supervisor extends EventEmitter {
       [ENV.listeners]: JSON.stringify(listeners),
       // Refuse well before the master's deadline (see WorkerRuntime.adopt).
       [ENV.staleAfter]: String(Math.floor(this.config.handoffTimeout / 2)),
+      // The window never runs dry waiting for acks the worker is still gathering.
+      [ENV.ackBatch]: String(Math.max(1, Math.floor(this.config.handoffWindow / 2))),
       PORTPLEX_GRACE: String(this.config.grace),
     };
     // Applications commonly listen on process.env.PORT.
@@ -145,6 +151,20 @@ export class Supervisor extends EventEmitter {
         slot.pending.settle(false);
       }
     };
+    const frames = FrameChannel.open(child, (type, b, start, end, handle) => {
+      if (slot.child === child) this.dispatcher.onFrame(slot, type, b, start, end, handle as RawHandle | undefined);
+      else {
+        // A replacement still starting has nothing to report; a retired one only its closes.
+        handle?.close();
+        if (this.retired.has(child)) this.dispatcher.onRetiredFrame(this.retired.get(child)!, type, b, start, end);
+      }
+    }, (why) => {
+      // Nothing it says can be framed any more: it can no longer report what it took. Replace it.
+      this.dispatcher.stats.malformed++;
+      this.emit('log', `worker ${slot.id} (pid ${child.pid}) sent a corrupt frame (${why}); killing it`);
+      try { process.kill(-(child.pid ?? 0), 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+    });
+    if (frames) this.frames.set(child, frames);
     child.on('internalMessage', (m: unknown, handle: unknown) => {
       if (!isOurs(m)) return;
       const msg = m as unknown as Record<string, unknown>;
@@ -222,11 +242,8 @@ export class Supervisor extends EventEmitter {
   }
 
   private onMessage(slot: WorkerSlot, m: Record<string, unknown>, handle: RawHandle | undefined): void {
-    // Only a connection handed back (direct mode) comes with a handle; any other is refused.
-    if (handle !== undefined && m.t !== 'f') {
-      if (typeof handle.close === 'function') handle.close();
-      handle = undefined;
-    }
+    // Descriptors travel in our frames only; one sent with a JSON message is refused.
+    if (handle !== undefined && typeof handle.close === 'function') handle.close();
     switch (m.t) {
       case 'U':
       case 'V':
@@ -262,7 +279,7 @@ export class Supervisor extends EventEmitter {
         if (typeof m.l === 'number') this.emit('shared-listening', slot, m.l);
         return;
     }
-    this.dispatcher.onMessage(slot, m, handle);
+    this.dispatcher.onMessage(slot, m);
   }
 
   private markReady(slot: WorkerSlot): void {
@@ -274,6 +291,7 @@ export class Supervisor extends EventEmitter {
 
   private afterExit(slot: WorkerSlot): void {
     slot.child = undefined;
+    slot.frames = undefined;
     if (this.stopping) return;
     if (slot.removed) {
       this.emit('removed', slot);

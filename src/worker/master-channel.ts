@@ -1,4 +1,6 @@
-// The worker's side of the IPC channel: sends our messages, batches close reports.
+// The worker's side of the IPC channel: sends our messages, batches acks and close reports.
+import type { FrameChannel } from '../ipc/frame-channel.js';
+import { encodeAcks, encodeForward } from '../ipc/frames.js';
 import { CMD, type ToMaster } from '../ipc/messages.js';
 
 // A send whose channel is gone must not throw or emit 'error' in the application's process.
@@ -15,24 +17,37 @@ export function sendToMaster(message: ToMaster): void {
   }
 }
 
+let frames: FrameChannel | undefined;
+
+/** The frame channel acks, close reports and hand-backs travel on. */
+export function useFrames(channel: FrameChannel | undefined): void {
+  frames = channel;
+}
+
 /**
- * Sends a message with a handle (direct mode's rare hand-over); `sent` runs once Node has passed
- * the descriptor (err null) or could not (err set): either way this process may then close its copy.
+ * Hands a connection back to the master with the bytes read (direct mode's rare hand-over);
+ * `sent` runs once its descriptor has left (or could not): this process may then close its copy.
  */
-export function sendHandleToMaster(message: ToMaster, handle: unknown, sent: (err: Error | null) => void): void {
-  if (typeof process.send !== 'function' || !process.connected) return sent(new Error('no channel to the master'));
-  try {
-    process.send(message, handle as never, undefined, sent);
-  } catch (err) {
-    sent(err as Error);
-  }
+export function forwardToMaster(listener: number, bytes: Uint8Array, eof: boolean, handle: unknown, sent: () => void): void {
+  if (frames === undefined || !process.connected || !frames.write(encodeForward(listener, bytes, eof), handle, sent)) sent();
 }
 
 /** ms a close report may wait for an ack to ride on before it goes out alone. */
 const CLOSE_REPORT_DELAY = 10;
+/** Ids per A frame: a burst of closes goes out in frames of bounded size. */
+const IDS_PER_FRAME = 65536;
 
+let taken: number[] = [];
 let closed: number[] = [];
-let flushTimer: NodeJS.Timeout | undefined;
+let ackFlush: NodeJS.Immediate | undefined;
+/** Acks that go out at once, without waiting for the turn to end: half the master's window (ENV.ackBatch). */
+let ackBatch = 1;
+
+/** Sets how many acks may be gathered before they must go. */
+export function setAckBatch(n: number): void {
+  ackBatch = Number.isInteger(n) && n >= 1 ? n : 1;
+}
+let closeFlush: NodeJS.Timeout | undefined;
 let accepted: Array<number | string> = [];
 let acceptFlush: NodeJS.Timeout | undefined;
 
@@ -65,41 +80,52 @@ export function flushAccepts(): void {
 }
 
 /**
- * Queues the close of connection `id`. Under load the next ack carries it (one message per
- * connection instead of two); when idle it goes out alone within CLOSE_REPORT_DELAY ms.
+ * Acknowledges a handed-over connection. The acks of one turn of the event loop leave together
+ * when the turn's I/O is done (setImmediate: before any request on them runs its handler, so a
+ * handler that blocks cannot hold its own ack back), with any close reports waiting.
+ */
+export function ack(id: number): void {
+  taken.push(id);
+  if (taken.length >= ackBatch) flushReports();
+  else if (ackFlush === undefined) ackFlush = setImmediate(flushReports);
+}
+
+/**
+ * Queues the close of connection `id`. Under load the next ack carries it; when idle it goes
+ * out alone within CLOSE_REPORT_DELAY ms.
  */
 export function reportClose(id: number): void {
   closed.push(id);
-  if (flushTimer === undefined) {
-    flushTimer = setTimeout(flushCloses, CLOSE_REPORT_DELAY);
-    flushTimer.unref();
+  if (closeFlush === undefined && ackFlush === undefined) {
+    closeFlush = setTimeout(flushReports, CLOSE_REPORT_DELAY);
+    closeFlush.unref();
   }
 }
 
-/** Sends pending close reports now (also on shutdown). */
-export function flushCloses(): void {
-  if (flushTimer !== undefined) {
-    clearTimeout(flushTimer);
-    flushTimer = undefined;
+/** Sends pending acks and close reports now (also before answering 'held?', and on shutdown). */
+export function flushReports(): void {
+  if (ackFlush !== undefined) {
+    clearImmediate(ackFlush);
+    ackFlush = undefined;
   }
-  if (closed.length === 0) return;
+  if (closeFlush !== undefined) {
+    clearTimeout(closeFlush);
+    closeFlush = undefined;
+  }
+  if (taken.length === 0 && closed.length === 0) return;
   // A close must never reach the master before the accept it closes.
-  flushAccepts();
+  if (closed.length > 0) flushAccepts();
+  const t = taken;
   const c = closed;
+  taken = [];
   closed = [];
-  sendToMaster({ cmd: CMD, t: 'x', c });
-}
-
-/** Acknowledges a handed-over connection, with any close reports waiting. */
-export function ack(id: number): void {
-  if (closed.length === 0) {
-    sendToMaster({ cmd: CMD, t: 'a', i: id });
+  if (frames === undefined || !process.connected) return;
+  if (t.length + c.length <= IDS_PER_FRAME) {
+    frames.write(encodeAcks(t, c));
     return;
   }
-  flushAccepts();
-  const c = closed;
-  closed = [];
-  sendToMaster({ cmd: CMD, t: 'a', i: id, c });
+  for (let i = 0; i < t.length; i += IDS_PER_FRAME) frames.write(encodeAcks(t.slice(i, i + IDS_PER_FRAME), []));
+  for (let i = 0; i < c.length; i += IDS_PER_FRAME) frames.write(encodeAcks([], c.slice(i, i + IDS_PER_FRAME)));
 }
 
 /** Refuses a handed-over connection: the master gives it to another worker. */

@@ -8,7 +8,9 @@ import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
 import { DgramIntercept } from './dgram-intercept.js';
 import { parseListenArgs } from './listen-args.js';
 import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
-import { ack, flushAccepts, flushCloses, refuse, reportAccept, reportClose, sendHandleToMaster, sendToMaster } from './master-channel.js';
+import { FrameChannel, type ReceivedHandle } from '../ipc/frame-channel.js';
+import { FRAME, decodeConn, decodeListen, type ConnFrame } from '../ipc/frames.js';
+import { ack, flushAccepts, flushReports, forwardToMaster, refuse, reportAccept, reportClose, sendToMaster, setAckBatch, useFrames } from './master-channel.js';
 import { RareHandoff } from './rare-handoff.js';
 
 /** The parts of net.Server's non-public surface the runtime relies on (pinned by test/unit/worker/node-internals.test.ts). */
@@ -90,6 +92,8 @@ export class WorkerRuntime implements HandleOwner {
       this.refChanged();
     });
     process.on('internalMessage', this.onMessage);
+    // Connections and shared sockets arrive as frames (ipc/frames.ts), beside Node's messages.
+    useFrames(FrameChannel.open(process, this.onFrame, () => { this.stats.malformed++; }));
     this.loopDelay.enable();
   }
 
@@ -201,12 +205,6 @@ export class WorkerRuntime implements HandleOwner {
         if (handle) (handle as RawHandle).close();
         this.dgram.deliver(m);
         break;
-      case 'c':
-        this.adopt(m, handle as RawHandle | undefined);
-        break;
-      case 'lh':
-        this.takeShared(m.l, handle as SharedHandle | undefined);
-        break;
       case 'lp':
         if (typeof m.l === 'number') this.closeShared(m.l);
         else this.stats.malformed++;
@@ -215,8 +213,9 @@ export class WorkerRuntime implements HandleOwner {
         this.stop();
         break;
       case 'held?':
-        // The master must know every connection we list before it reads the list.
+        // The master must know every connection we list, and every close, before it reads the list.
         flushAccepts();
+        flushReports();
         sendToMaster({ cmd: CMD, t: 'held', c: [...this.held] });
         break;
       case 'metrics?': {
@@ -240,20 +239,27 @@ export class WorkerRuntime implements HandleOwner {
     }
   };
 
-  private adopt(m: Record<string, unknown>, handle: RawHandle | undefined): void {
-    const id = m.i;
-    if (typeof id !== 'number' || !handle || typeof handle.close !== 'function') {
+  private readonly onFrame = (type: number, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined): void => {
+    if (type === FRAME.conn) return this.adopt(decodeConn(b, start, end), handle as RawHandle | undefined);
+    if (type === FRAME.listen) return this.takeShared(decodeListen(b, start, end), handle as SharedHandle | undefined);
+    this.stats.malformed++;
+    handle?.close();
+  };
+
+  private adopt(f: ConnFrame | undefined, handle: RawHandle | undefined): void {
+    if (f === undefined || !handle || typeof handle.close !== 'function') {
       this.stats.malformed++;
       if (handle && typeof handle.close === 'function') handle.close();
       return;
     }
-    const target = typeof m.l === 'number' ? this.byListener[m.l] : undefined;
+    const id = f.id;
+    const target = this.byListener[f.listener];
     let why = '';
     if (this.stopping) why = 'stopping';
     else if (!target || !target.onconnection) why = 'no-server';
     // The master hands a connection elsewhere once its deadline passes; refusing well before
     // that deadline keeps two processes from ever serving one socket.
-    else if (typeof m.s === 'number' && Date.now() - m.s > this.staleAfter) why = 'stale';
+    else if (Date.now() - f.sentAt > this.staleAfter) why = 'stale';
     if (why) {
       this.stats.refused++;
       handle.close();
@@ -261,10 +267,10 @@ export class WorkerRuntime implements HandleOwner {
       return;
     }
     this.pendingId = id;
-    this.pendingData = typeof m.d === 'string' ? Buffer.from(m.d, 'base64') : undefined;
-    this.pendingEof = m.e === 1;
-    this.pendingPeer = Array.isArray(m.p) && typeof m.p[0] === 'string' && typeof m.p[1] === 'number' && typeof m.p[2] === 'string'
-      ? { address: m.p[0], port: m.p[1], family: m.p[2] } : undefined;
+    // A copy: the frame's bytes belong to the channel's read buffer.
+    this.pendingData = f.data === undefined ? undefined : Buffer.from(f.data);
+    this.pendingEof = f.eof;
+    this.pendingPeer = f.peer;
     try {
       target!.onconnection!(0, handle);
     } finally {
@@ -384,12 +390,9 @@ export class WorkerRuntime implements HandleOwner {
 
   /** Hands a connection whose content belongs to another group back through the master. */
   private forward(l: number, client: RawHandle, bytes: Buffer, eof: boolean): void {
-    const msg: { cmd: typeof CMD; t: 'f'; l: number; d?: string; e?: 1 } = { cmd: CMD, t: 'f', l };
-    if (bytes.length > 0) msg.d = bytes.toString('base64');
-    if (eof) msg.e = 1;
     this.stats.forwarded++;
     // Our copy closes once the descriptor has left (or could not: then the client sees a close).
-    sendHandleToMaster(msg, client, () => client.close());
+    forwardToMaster(l, bytes, eof, client, () => client.close());
   }
 
   private readonly onConnection = (socket: net.Socket): void => {
@@ -437,7 +440,7 @@ export class WorkerRuntime implements HandleOwner {
     const done = (): void => {
       if (--open > 0) return;
       clearInterval(idleSweep);
-      flushCloses();
+      flushReports();
       void Promise.allSettled(this.shutdownHooks.map((h) => h())).then(() => {
         // Give the last IPC writes a turn of the loop before leaving.
         setImmediate(() => process.exit(0));
@@ -490,6 +493,7 @@ export function installRuntime(): WorkerRuntime | undefined {
     Number(process.env[ENV.staleAfter]) || 1000,
     Number(process.env.PORTPLEX_GRACE) || 10000,
   );
+  setAckBatch(Number(process.env[ENV.ackBatch]));
   const rt = runtime;
   dgram.Socket.prototype.bind = function bind(this: dgram.Socket, ...args: unknown[]) {
     if (rt.dgram.interceptBind(this, args)) return this;

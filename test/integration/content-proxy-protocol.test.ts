@@ -49,7 +49,8 @@ function v2Header(src: string, srcPort: number, dst: string, dstPort: number): B
 test('PROXY v1: the application and the connection table see the real client', async () => {
   const r = await request(Buffer.from(`PROXY TCP4 203.0.113.7 192.0.2.1 56324 443\r\n${get('/v1')}`));
   assert.deepEqual(JSON.parse(r.body), { address: '203.0.113.7', port: 56324, family: 'IPv4', path: '/v1' });
-  await waitFor(() => master.connections().some((c) => c.clientAddress === '203.0.113.7'), 2000, 'the record');
+  // Established once the worker's ack arrives (acks are batched within a few ms).
+  await waitFor(() => master.connections().some((c) => c.clientAddress === '203.0.113.7' && c.state === 'established'), 2000, 'the record');
   const rec = master.connections().find((c) => c.clientAddress === '203.0.113.7')!;
   assert.deepEqual([rec.clientPort, rec.state], [56324, 'established']);
   assert.equal(master.table.lookup('tcp', '203.0.113.7', 56324, 0), rec.id, 'found by the real 4-tuple');

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import { fixture, get, startMaster, waitFor } from '../helpers/cluster.js';
 
 test('a blocked worker is stalled after --handoff-timeout; every connection is served, none twice', async () => {
-  const { master, port } = await startMaster({ script: fixture('http-app.js'), workers: 2, handoffTimeout: 400 });
+  // Window 1: at most one connection is in flight to the worker when it blocks (a wider window
+  // lets that many wait for its answer, as the README says).
+  const { master, port } = await startMaster({ script: fixture('http-app.js'), workers: 2, handoffTimeout: 400, handoffWindow: 1 });
   try {
     // Round-robin: worker 1 takes the blocking request and freezes for 1.5 s (under 5 deadlines).
     const blocking = get(port, '/block?ms=1500');

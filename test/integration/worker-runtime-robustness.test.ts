@@ -5,6 +5,8 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { test } from 'node:test';
+import { FrameChannel } from '../../src/ipc/frame-channel.js';
+import { FRAME, ackCount, ackId, acksTaken, encodeConn } from '../../src/ipc/frames.js';
 import { ROOT, fixture, waitFor } from '../helpers/cluster.js';
 
 type Msg = Record<string, any>;
@@ -42,12 +44,21 @@ test('malformed, misrouted and stale hand-overs are refused; a good one is serve
       await waitFor(() => handles.length > n, 2000, 'an accepted handle');
       return handles[n];
     };
+    // The connection frames a master writes, and the A frames the worker answers with.
+    const taken: number[] = [];
+    const closed: number[] = [];
+    const frames = FrameChannel.open(child, (type, b, start, end) => {
+      if (type !== FRAME.acks) return;
+      const n = acksTaken(b, start, end);
+      for (let i = 0; i < ackCount(start, end); i++) (i < n ? taken : closed).push(ackId(b, start, i));
+    }, () => assert.fail('the worker wrote a corrupt frame'))!;
     const cmd = 'NODE_PORTPLEX';
-    child.send({ cmd, t: 'c' });
+    child.send({ cmd, t: 'c' }); // the old JSON form: not ours any more
     child.send({ cmd, t: 'nonsense' });
-    child.send({ cmd, t: 'c', i: 'x', l: 0, s: Date.now() }, (await connect()) as never);
-    child.send({ cmd, t: 'c', i: 5, l: 99, s: Date.now() }, (await connect()) as never);
-    child.send({ cmd, t: 'c', i: 6, l: 0, s: Date.now() - 60000 }, (await connect()) as never);
+    frames.write(Buffer.from([1, FRAME.conn, 3, 0, 0, 0, 1, 2, 3]), await connect()); // too short to read
+    frames.write(encodeConn(4, 0, Date.now(), undefined, false, undefined)); // no descriptor
+    frames.write(encodeConn(5, 99, Date.now(), undefined, false, undefined), await connect());
+    frames.write(encodeConn(6, 0, Date.now() - 60000, undefined, false, undefined), await connect());
     const good = await connect();
     const client = clients[clients.length - 1];
     let response = '';
@@ -55,17 +66,17 @@ test('malformed, misrouted and stale hand-overs are refused; a good one is serve
     client.on('data', (d) => { response += d; });
     const ended = once(client, 'end');
     client.write('GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    child.send({ cmd, t: 'c', i: 7, l: 0, s: Date.now() }, good as never);
+    frames.write(encodeConn(7, 0, Date.now(), undefined, false, undefined), good);
 
-    await waitFor(() => got.some((m) => m.t === 'a' && m.i === 7), 3000, 'the ack of connection 7');
+    await waitFor(() => taken.includes(7), 3000, 'the ack of connection 7');
     const refusals = got.filter((m) => m.t === 'r').map((m) => [m.i, m.why]);
     assert.deepEqual(refusals, [[5, 'no-server'], [6, 'stale']]);
-    assert.ok(!got.some((m) => m.t === 'a' && m.i !== 7), 'only connection 7 was acknowledged');
+    assert.deepEqual(taken, [7], 'only connection 7 was acknowledged');
     good.close(); // the master's copy, closed after the ack as the dispatcher does
     await ended;
     assert.match(response, /^HTTP\/1\.1 200 OK/);
     assert.match(response, /"worker":7,"pid":\d+,"path":"\/hello"/);
-    await waitFor(() => got.some((m) => m.t === 'x' && m.c.includes(7)), 3000, 'the close report of connection 7');
+    await waitFor(() => closed.includes(7), 3000, 'the close report of connection 7');
     for (const c of clients) c.destroy();
     for (const h of handles) if (h !== good) h.close();
   } finally {

@@ -173,3 +173,23 @@ test('net._createServerHandle binds without listening; a child given the handle 
   // The parent's copy kept the socket; once it closes too, the port is free.
   await new Promise<void>((r) => handle.close(r));
 });
+
+test("the IPC channel's raw pipe (kChannelHandle) and stream_wrap's write request and read state", async () => {
+  const { channelPipe, streamInternals } = await import('../../src/ipc/node-stream.js');
+  const io = streamInternals();
+  assert.ok(io.state instanceof Int32Array);
+  assert.equal(new Set([io.kReadBytesOrError, io.kArrayBufferOffset, io.kLastWriteWasAsync]).size, 3);
+  assert.equal(typeof new io.WriteWrap(), 'object');
+  const child = fork(fixture('internals-child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const pipe = channelPipe(child) as unknown as Internal;
+    assert.ok(pipe, 'the ChildProcess keeps its channel pipe under Symbol(kChannelHandle)');
+    assert.equal(typeof pipe.onread, 'function');
+    assert.equal(typeof pipe.writeBuffer, 'function');
+    assert.equal(pipe.constructor.name, 'Pipe');
+    // The other side (channelPipe(process) in a child) is exercised by test/integration/frame-channel.test.ts.
+  } finally {
+    child.kill();
+    await once(child, 'exit');
+  }
+});

@@ -1,0 +1,240 @@
+// Our frames (frames.ts) on Node's IPC pipe, beside Node's own JSON messages.
+//
+// Reading: the pipe's onread is wrapped. Each chunk is split at message boundaries: Node's JSON
+// lines go on to Node's own reader (it finds them through streamBaseState's offset and length,
+// which we set for each range), our frames go to onFrame. Order holds: Node emits its messages
+// on process.nextTick, so a frame that follows Node text in a chunk is handed over on nextTick
+// too, behind them.
+//
+// Descriptors: Linux ends a read after a message that carries descriptors, and attaches them to
+// the read holding that message's first byte. So the descriptor of a chunk belongs to the last
+// message that starts in it, or to the one it continues: a frame completing at the chunk's end,
+// a frame still partial there, or Node's last message (its reader keeps it for its NODE_HANDLE).
+//
+// Writing: one frame per writeBuffer() call; libuv keeps writes whole and in order, so frames
+// never interleave with Node's messages. A descriptor rides on the write of its frame.
+import { FRAME_MARK, HEADER_BYTES, MAX_PAYLOAD, carriesHandle } from './frames.js';
+import { channelPipe, streamInternals, type RawPipe, type StreamInternals, type WriteReq } from './node-stream.js';
+
+/** A descriptor as it arrives: a raw handle that must be closed if nobody takes it. */
+export interface ReceivedHandle { close(): void }
+
+/** Receives one frame: its payload is b[start, end), valid until the callback returns. */
+export type FrameHandler = (type: number, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined) => void;
+
+const NEWLINE = 0x0a;
+
+const enum Mode { Boundary, Node, Frame }
+
+// One function for every write request: `this` is the request.
+function onWriteDone(this: WriteReq, status: number): void {
+  const done = this.done;
+  this.done = undefined;
+  this.buffer = undefined;
+  if (done) done(status);
+}
+
+export class FrameChannel {
+  /** Frames that could not be read (bad length): the channel is then given up. */
+  corrupt = false;
+  private readonly io: StreamInternals;
+  private readonly nodeRead: RawPipe['onread'];
+  private mode = Mode.Boundary;
+  private readonly head = Buffer.alloc(HEADER_BYTES);
+  private headFill = 0;
+  private type = 0;
+  private payload: Buffer | undefined;
+  private fill = 0;
+  /** The descriptor that came with an earlier chunk of the frame being read. */
+  private frameHandle: ReceivedHandle | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly pipe: RawPipe,
+    private readonly onFrame: FrameHandler,
+    /** The peer sent what cannot be framed: nothing it sends can be trusted any more. */
+    private readonly onBroken: (why: string) => void,
+  ) {
+    this.io = streamInternals();
+    this.nodeRead = pipe.onread;
+    const self = this;
+    pipe.onread = function (this: RawPipe, arrayBuffer: ArrayBuffer | undefined): void {
+      self.read(arrayBuffer);
+    };
+  }
+
+  /** Frames on `target`'s IPC channel (a ChildProcess, or process in a worker); undefined without one. */
+  static open(target: object, onFrame: FrameHandler, onBroken: (why: string) => void): FrameChannel | undefined {
+    const pipe = channelPipe(target);
+    return pipe ? new FrameChannel(pipe, onFrame, onBroken) : undefined;
+  }
+
+  /**
+   * Writes one encoded frame, with its descriptor. `done` runs with the libuv status once the
+   * bytes (and descriptor) left (at once, or later when the pipe was full); false if the write
+   * failed at once (the channel is closed: the process is on its way out).
+   */
+  write(frame: Buffer, handle?: unknown, done?: (status: number) => void): boolean {
+    if (this.closed) return false;
+    const req = new this.io.WriteWrap();
+    req.oncomplete = onWriteDone;
+    req.buffer = frame;
+    req.done = done;
+    let err: number;
+    try {
+      err = this.pipe.writeBuffer(req, frame, handle);
+    } catch {
+      // The pipe was closed under us (Node tears the wrap down on disconnect).
+      err = -9; // EBADF
+    }
+    if (err !== 0) return false;
+    // Written at once: libuv will not call back.
+    if (this.io.state[this.io.kLastWriteWasAsync] === 0) {
+      req.done = undefined;
+      req.buffer = undefined;
+      done?.(0);
+    }
+    return true;
+  }
+
+  private read(arrayBuffer: ArrayBuffer | undefined): void {
+    const pipe = this.pipe;
+    const io = this.io;
+    let handle = pipe.pendingHandle as ReceivedHandle | null | undefined ?? undefined;
+    pipe.pendingHandle = null;
+    const nread = io.state[io.kReadBytesOrError];
+    if (this.corrupt && arrayBuffer !== undefined && nread > 0) {
+      // Nothing after a bad length can be framed again: what the peer sends now is discarded.
+      this.drop(handle);
+      return;
+    }
+    if (arrayBuffer === undefined || nread <= 0) {
+      // End of stream or an error: Node's reader closes the channel.
+      this.closed = true;
+      this.drop(handle);
+      this.drop(this.frameHandle);
+      this.frameHandle = undefined;
+      this.nodeRead.call(pipe, arrayBuffer);
+      return;
+    }
+    const base = io.state[io.kArrayBufferOffset];
+    const chunk = Buffer.from(arrayBuffer, base, nread);
+    let i = 0;
+    let nodeStart = -1;
+    let deferred = false;
+    while (i < nread) {
+      if (this.mode === Mode.Boundary) {
+        if (chunk[i] === FRAME_MARK) {
+          this.mode = Mode.Frame;
+          this.headFill = 0;
+        } else {
+          this.mode = Mode.Node;
+          if (nodeStart < 0) nodeStart = i;
+        }
+      }
+      if (this.mode === Mode.Node) {
+        if (nodeStart < 0) nodeStart = i; // a Node line continued from the previous chunk
+        const nl = chunk.indexOf(NEWLINE, i);
+        if (nl < 0) {
+          i = nread;
+          break;
+        }
+        i = nl + 1;
+        this.mode = Mode.Boundary;
+        continue;
+      }
+      // Our frame: hand Node what came before it first, so its messages keep their place.
+      if (nodeStart >= 0) {
+        this.toNode(arrayBuffer, base, nodeStart, i, undefined);
+        nodeStart = -1;
+        deferred = true;
+      }
+      if (this.payload === undefined) {
+        const take = Math.min(HEADER_BYTES - this.headFill, nread - i);
+        chunk.copy(this.head, this.headFill, i, i + take);
+        this.headFill += take;
+        i += take;
+        if (this.headFill < HEADER_BYTES) break;
+        this.type = this.head[1];
+        const len = this.head.readUInt32LE(2);
+        if (len > MAX_PAYLOAD) return this.fail(`a frame claims ${len} bytes`, handle);
+        // A whole frame inside this chunk is read in place; one split across chunks is assembled.
+        if (nread - i >= len) {
+          const end = i + len;
+          const h = this.claim(end === nread, handle);
+          if (h !== undefined && h === handle) handle = undefined;
+          this.mode = Mode.Boundary;
+          this.deliver(deferred, chunk, i, end, h);
+          i = end;
+          continue;
+        }
+        this.payload = Buffer.allocUnsafe(len);
+        this.fill = 0;
+      }
+      const want = this.payload.length - this.fill;
+      const take = Math.min(want, nread - i);
+      chunk.copy(this.payload, this.fill, i, i + take);
+      this.fill += take;
+      i += take;
+      if (this.fill < this.payload.length) break;
+      const payload = this.payload;
+      this.payload = undefined;
+      this.mode = Mode.Boundary;
+      const h = this.claim(i === nread, handle);
+      if (h !== undefined && h === handle) handle = undefined;
+      this.deliver(deferred, payload, 0, payload.length, h);
+    }
+    if (nodeStart >= 0) {
+      // Node's message is the last in the chunk: the descriptor, if any, is its.
+      this.toNode(arrayBuffer, base, nodeStart, nread, handle);
+      handle = undefined;
+    } else if (this.mode === Mode.Frame && handle !== undefined) {
+      // A frame still partial at the end of the chunk started in it (or continues): it is its.
+      this.drop(this.frameHandle);
+      this.frameHandle = handle;
+      handle = undefined;
+    }
+    // A descriptor nobody can own (a sender that broke the rules): closed, never leaked.
+    this.drop(handle);
+  }
+
+  /** The descriptor of the frame completing now: one from an earlier chunk, or this chunk's if the frame ends it. */
+  private claim(atEnd: boolean, handle: ReceivedHandle | undefined): ReceivedHandle | undefined {
+    const earlier = this.frameHandle;
+    this.frameHandle = undefined;
+    if (earlier !== undefined) return earlier;
+    return atEnd ? handle : undefined;
+  }
+
+  private deliver(deferred: boolean, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined): void {
+    const type = this.type;
+    if (handle !== undefined && !carriesHandle(type)) {
+      this.drop(handle);
+      handle = undefined;
+    }
+    if (deferred) process.nextTick(this.onFrame, type, b, start, end, handle);
+    else this.onFrame(type, b, start, end, handle);
+  }
+
+  /** Passes chunk bytes [start, end) to Node's own reader, with the descriptor if it is theirs. */
+  private toNode(arrayBuffer: ArrayBuffer, base: number, start: number, end: number, handle: ReceivedHandle | undefined): void {
+    const io = this.io;
+    io.state[io.kArrayBufferOffset] = base + start;
+    io.state[io.kReadBytesOrError] = end - start;
+    this.pipe.pendingHandle = handle ?? null;
+    this.nodeRead.call(this.pipe, arrayBuffer);
+  }
+
+  private fail(why: string, handle: ReceivedHandle | undefined): void {
+    this.corrupt = true;
+    this.drop(handle);
+    this.drop(this.frameHandle);
+    this.frameHandle = undefined;
+    this.payload = undefined;
+    this.onBroken(why);
+  }
+
+  private drop(handle: ReceivedHandle | undefined | null): void {
+    if (handle && typeof handle.close === 'function') handle.close();
+  }
+}

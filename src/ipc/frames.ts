@@ -1,0 +1,150 @@
+// Our binary frames, as they travel between master and workers on the IPC pipe.
+//
+// A frame is [0x01][type][payload length, u32 LE][payload]. Node's own JSON messages on the same
+// pipe never start with 0x01 (JSON text starts with {, [, ", a digit, -, t, f or n), so a reader
+// tells the two apart at every message boundary (frame-channel.ts). Frames carry what happens per
+// connection, and every descriptor: a frame and its descriptor leave in one write.
+//
+//   C  master -> worker  a connection (descriptor attached)
+//        id f64 | listener u16 | flags u8 (1 eof, 2 peer) | sent-at ms f64
+//        [peer: port u16 | family u8 (4/6) | address length u8 | address latin1] | bytes read
+//   L  master -> worker  listener's shared socket to accept on, direct mode (descriptor attached)
+//        listener u16
+//   A  worker -> master  connections taken and connections closed, since the last A
+//        taken count u32 | taken ids f64... | closed ids f64...
+//   F  worker -> master  a connection accepted directly that belongs elsewhere (descriptor attached)
+//        listener u16 | flags u8 (1 eof) | bytes read
+
+export const FRAME_MARK = 0x01;
+export const HEADER_BYTES = 6;
+/** Larger claims mean a corrupt stream: the channel is given up, not a 4 GB buffer allocated. */
+export const MAX_PAYLOAD = 16 * 1024 * 1024;
+
+export const FRAME = Object.freeze({ conn: 0x43 /* C */, listen: 0x4c /* L */, acks: 0x41 /* A */, forward: 0x46 /* F */ });
+
+/** Frame types whose write carries a descriptor. */
+export function carriesHandle(type: number): boolean {
+  return type === FRAME.conn || type === FRAME.listen || type === FRAME.forward;
+}
+
+const CONN_FIXED = 8 + 2 + 1 + 8;
+const FLAG_EOF = 1;
+const FLAG_PEER = 2;
+
+function header(type: number, payload: number): Buffer {
+  const b = Buffer.allocUnsafe(HEADER_BYTES + payload);
+  b[0] = FRAME_MARK;
+  b[1] = type;
+  b.writeUInt32LE(payload, 2);
+  return b;
+}
+
+/** The C frame for connection `id`; `data` are the bytes the master already read. */
+export function encodeConn(id: number, listener: number, sentAt: number, data: Uint8Array | undefined, eof: boolean, peer: readonly [string, number, string] | undefined): Buffer {
+  const peerBytes = peer === undefined ? 0 : 4 + Buffer.byteLength(peer[0], 'latin1');
+  const dataBytes = data === undefined ? 0 : data.length;
+  const b = header(FRAME.conn, CONN_FIXED + peerBytes + dataBytes);
+  let o = HEADER_BYTES;
+  o = b.writeDoubleLE(id, o);
+  o = b.writeUInt16LE(listener, o);
+  b[o++] = (eof ? FLAG_EOF : 0) | (peer !== undefined ? FLAG_PEER : 0);
+  o = b.writeDoubleLE(sentAt, o);
+  if (peer !== undefined) {
+    o = b.writeUInt16LE(peer[1], o);
+    b[o++] = peer[2] === 'IPv6' ? 6 : 4;
+    b[o++] = peerBytes - 4;
+    o += b.write(peer[0], o, 'latin1');
+  }
+  if (data !== undefined) b.set(data, o);
+  return b;
+}
+
+/** A decoded C frame; `data` is a view into the read buffer. */
+export interface ConnFrame {
+  id: number;
+  listener: number;
+  sentAt: number;
+  eof: boolean;
+  peer: { address: string; port: number; family: string } | undefined;
+  data: Buffer | undefined;
+}
+
+/** Decodes a C frame's payload, b[start, end); undefined if it is malformed. */
+export function decodeConn(b: Buffer, start: number, end: number): ConnFrame | undefined {
+  if (end - start < CONN_FIXED) return undefined;
+  let o = start;
+  const id = b.readDoubleLE(o); o += 8;
+  const listener = b.readUInt16LE(o); o += 2;
+  const flags = b[o++];
+  const sentAt = b.readDoubleLE(o); o += 8;
+  let peer: ConnFrame['peer'];
+  if (flags & FLAG_PEER) {
+    if (end - o < 4) return undefined;
+    const port = b.readUInt16LE(o); o += 2;
+    const family = b[o++] === 6 ? 'IPv6' : 'IPv4';
+    const len = b[o++];
+    if (end - o < len) return undefined;
+    peer = { address: b.toString('latin1', o, o + len), port, family };
+    o += len;
+  }
+  return { id, listener, sentAt, eof: (flags & FLAG_EOF) !== 0, peer, data: o < end ? b.subarray(o, end) : undefined };
+}
+
+/** The L frame: accept on listener `l`'s shared socket. */
+export function encodeListen(listener: number): Buffer {
+  const b = header(FRAME.listen, 2);
+  b.writeUInt16LE(listener, HEADER_BYTES);
+  return b;
+}
+
+/** Decodes an L frame; -1 if malformed. */
+export function decodeListen(b: Buffer, start: number, end: number): number {
+  return end - start === 2 ? b.readUInt16LE(start) : -1;
+}
+
+/** The A frame: ids taken since the last one, then ids closed. */
+export function encodeAcks(taken: readonly number[], closed: readonly number[]): Buffer {
+  const b = header(FRAME.acks, 4 + 8 * (taken.length + closed.length));
+  let o = b.writeUInt32LE(taken.length, HEADER_BYTES);
+  for (let i = 0; i < taken.length; i++) o = b.writeDoubleLE(taken[i], o);
+  for (let i = 0; i < closed.length; i++) o = b.writeDoubleLE(closed[i], o);
+  return b;
+}
+
+/**
+ * Checks an A frame's payload: the number of ids taken, or -1 if malformed. The ids are read with
+ * ackId(), taken ones first, without building arrays on the master's hot path.
+ */
+export function acksTaken(b: Buffer, start: number, end: number): number {
+  const len = end - start;
+  if (len < 4 || (len - 4) % 8 !== 0) return -1;
+  const taken = b.readUInt32LE(start);
+  return taken <= (len - 4) / 8 ? taken : -1;
+}
+
+/** Id number `i` (taken ones first, then closed ones) of an A frame starting at `start`. */
+export function ackId(b: Buffer, start: number, i: number): number {
+  return b.readDoubleLE(start + 4 + 8 * i);
+}
+
+/** Ids in an A frame, taken and closed together. */
+export function ackCount(start: number, end: number): number {
+  return (end - start - 4) / 8;
+}
+
+/** The F frame: a connection handed back with the bytes already read. */
+export function encodeForward(listener: number, data: Uint8Array, eof: boolean): Buffer {
+  const b = header(FRAME.forward, 3 + data.length);
+  b.writeUInt16LE(listener, HEADER_BYTES);
+  b[HEADER_BYTES + 2] = eof ? FLAG_EOF : 0;
+  b.set(data, HEADER_BYTES + 3);
+  return b;
+}
+
+export interface ForwardFrame { listener: number; eof: boolean; data: Buffer }
+
+/** Decodes an F frame; undefined if malformed. */
+export function decodeForward(b: Buffer, start: number, end: number): ForwardFrame | undefined {
+  if (end - start < 3) return undefined;
+  return { listener: b.readUInt16LE(start), eof: (b[start + 2] & FLAG_EOF) !== 0, data: b.subarray(start + 3, end) };
+}

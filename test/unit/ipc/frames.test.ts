@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FRAME, FRAME_MARK, HEADER_BYTES, ackCount, ackId, acksTaken, carriesHandle, decodeConn, decodeForward, decodeListen, encodeAcks, encodeConn, encodeForward, encodeListen } from '../../../src/ipc/frames.js';
+
+const payload = (b: Buffer): [Buffer, number, number] => {
+  assert.equal(b[0], FRAME_MARK);
+  assert.equal(b.readUInt32LE(2), b.length - HEADER_BYTES, 'the header states the payload length');
+  return [b, HEADER_BYTES, b.length];
+};
+
+test('a C frame carries id, listener, send time, bytes, end of stream and the PROXY peer', () => {
+  const id = 2 ** 29 * 2 ** 24 - 1; // the largest record id
+  const b = encodeConn(id, 3, 1_700_000_000_123, Buffer.from('GET / HTTP/1.1\r\n'), true, ['2001:db8::1', 443, 'IPv6']);
+  assert.equal(b[1], FRAME.conn);
+  assert.deepEqual(decodeConn(...payload(b)), {
+    id, listener: 3, sentAt: 1_700_000_000_123, eof: true,
+    peer: { address: '2001:db8::1', port: 443, family: 'IPv6' }, data: Buffer.from('GET / HTTP/1.1\r\n'),
+  });
+  const plain = encodeConn(7, 0, 5, undefined, false, undefined);
+  assert.equal(plain.length, HEADER_BYTES + 19, 'a plain hand-over is 25 bytes');
+  assert.deepEqual(decodeConn(...payload(plain)), { id: 7, listener: 0, sentAt: 5, eof: false, peer: undefined, data: undefined });
+});
+
+test('truncated C frames are malformed, not misread', () => {
+  const b = encodeConn(7, 0, 5, undefined, false, ['10.0.0.1', 80, 'IPv4']);
+  for (let end = HEADER_BYTES; end < b.length; end++) assert.equal(decodeConn(b, HEADER_BYTES, end), undefined, `cut at ${end}`);
+});
+
+test('an A frame lists taken ids, then closed ones, negative direct-mode numbers included', () => {
+  const b = encodeAcks([1, 2 ** 52], [-3, 16777217]);
+  const [buf, start, end] = payload(b);
+  assert.equal(acksTaken(buf, start, end), 2);
+  assert.equal(ackCount(start, end), 4);
+  assert.deepEqual([0, 1, 2, 3].map((i) => ackId(buf, start, i)), [1, 2 ** 52, -3, 16777217]);
+  assert.equal(acksTaken(Buffer.from([9, 0, 0, 0]), 0, 4), -1, 'claims more ids than it has');
+  assert.equal(acksTaken(Buffer.from([0, 0, 0, 0, 1]), 0, 5), -1, 'a ragged id list');
+  assert.equal(acksTaken(Buffer.from([0, 0]), 0, 2), -1, 'no count');
+});
+
+test('L and F frames; which types carry a descriptor', () => {
+  assert.equal(decodeListen(...payload(encodeListen(65535))), 65535);
+  assert.equal(decodeListen(Buffer.from([1]), 0, 1), -1);
+  assert.deepEqual(decodeForward(...payload(encodeForward(2, Buffer.from('hi'), true))), { listener: 2, eof: true, data: Buffer.from('hi') });
+  assert.equal(decodeForward(Buffer.from([1, 0]), 0, 2), undefined);
+  assert.deepEqual([FRAME.conn, FRAME.listen, FRAME.forward, FRAME.acks].map(carriesHandle), [true, true, true, false]);
+});
