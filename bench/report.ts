@@ -51,9 +51,9 @@ export function microTables(micro: MicroResults): string {
     [[fmt(records), String(micro.table.length), fmt(m('bytesPerRecord'), 1), fmt(m('insertPerSec')), fmt(m('lookupPerSec')), fmt(m('deletePerSec')), fmt(m('insertDeletePerSec'))]],
   );
   const ipc = micro.ipc
-    ? `\n\nNode's IPC, the floor under any per-connection hand-over (portplex dispatch mode and cluster round-robin alike): ` +
-      `the sender's CPU per message is ${fmt(micro.ipc.plainCpuUs, 1)} µs without a handle and ${fmt(micro.ipc.handleCpuUs, 1)} µs with one ` +
-      `(${fmt(micro.ipc.handleCpuUs / micro.ipc.plainCpuUs, 1)} x), over ${fmt(micro.ipc.messages)} messages.`
+    ? `\n\nIPC per hand-over, the sender's CPU per message over ${fmt(micro.ipc.messages)} messages: ${fmt(micro.ipc.plainCpuUs, 1)} µs for a ` +
+      `Node message without a handle, ${fmt(micro.ipc.handleCpuUs, 1)} µs for one carrying a handle (cluster round-robin's way, with Node's ` +
+      `acknowledgement), ${fmt(micro.ipc.frameCpuUs, 1)} µs for a portplex frame carrying one (dispatch mode's way, answered by an ack frame).`
     : '';
   return `${picks}\n\nConnection record table:\n\n${tableRow}${ipc}`;
 }

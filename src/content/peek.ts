@@ -2,11 +2,14 @@
 // then stops reading so that nothing more leaves the kernel buffer before the hand-over.
 //
 // NODE-IPC pitfall 2: pausing a socket loses bytes (what arrived meanwhile sits in the master's
-// stream buffer). Here every chunk is taken as it arrives, the handle is stopped with
-// readStop() (private, pinned in test/unit/node-internals.test.ts), anything still buffered is
-// drained, and the bytes travel with the hand-over; the worker puts them back in front.
-import net from 'node:net';
+// stream buffer). So there is no net.Socket here at all: the raw handle's own onread takes each
+// chunk as libuv reads it, readStop() (pinned in test/unit/node-internals.test.ts) ends the
+// reading, and the bytes travel with the hand-over; the worker puts them back in front.
+import { streamInternals } from '../ipc/node-stream.js';
 import type { RawHandle } from '../master/raw-handle.js';
+
+/** libuv's end-of-stream status (UV_EOF), the same on every platform. */
+const UV_EOF = -4095;
 
 /**
  * How a peek ended. 'eof': the client sent its FIN (it may still read the answer); the master
@@ -29,9 +32,14 @@ export interface PeekLimits {
   readonly timeoutMs: number;
 }
 
-interface InternalSocket extends net.Socket {
-  _handle: { readStop(): number; reading?: boolean } | null;
+/** The reading side of a raw TCP handle (stream_wrap), as net.Socket drives it. */
+interface ReadableHandle extends RawHandle {
+  onread: ((this: ReadableHandle, arrayBuffer: ArrayBuffer | undefined) => void) | null;
+  readStart(): number;
+  readStop(): number;
 }
+
+function ignore(): void {}
 
 /**
  * Reads from `handle` until `decide(bytes)` returns something other than undefined, or a limit
@@ -39,45 +47,33 @@ interface InternalSocket extends net.Socket {
  * longer read: it can be handed over as it is.
  */
 export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: Buffer) => D | undefined, done: (result: PeekResult<D>) => void): void {
-  const socket = new net.Socket({ handle, readable: true, writable: true } as unknown as net.SocketConstructorOpts) as InternalSocket;
-  const chunks: Buffer[] = [];
-  let total = 0;
+  const io = streamInternals();
+  const h = handle as ReadableHandle;
+  let bytes: Buffer = Buffer.alloc(0);
   let finished = false;
   const finish = (end: PeekEnd, decision: D | undefined): void => {
     if (finished) return;
     finished = true;
     clearTimeout(timer);
-    socket.removeListener('data', onData);
-    if (end !== 'closed' && socket._handle) {
-      const h = socket._handle;
-      h.readStop();
-      // Detach first: read() below may call _read(), which would start the handle reading
-      // again (and swallow what belongs to the worker) if the socket still had it.
-      socket._handle = null;
-      // Anything the stream holds but has not emitted yet belongs in front of the rest.
-      for (let c = socket.read() as Buffer | null; c !== null; c = socket.read() as Buffer | null) chunks.push(c);
-      // net.Socket's own "reading" flag on the handle: the handle is fresh for its next owner.
-      h.reading = false;
-    }
-    socket.removeAllListeners();
-    socket.on('error', () => {});
-    done({ end, bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), decision });
+    h.readStop();
+    h.onread = ignore;
+    done({ end, bytes, decision });
   };
-  const onData = (chunk: Buffer): void => {
-    chunks.push(chunk);
-    total += chunk.length;
-    const bytes = chunks.length === 1 ? chunk : Buffer.concat(chunks);
-    if (chunks.length > 1) {
-      chunks.length = 0;
-      chunks.push(bytes);
+  h.onread = function (arrayBuffer) {
+    const nread = io.state[io.kReadBytesOrError];
+    if (nread === 0) return;
+    if (nread < 0 || arrayBuffer === undefined) {
+      // The client's FIN (it may still read the answer), or a reset: nothing to serve then.
+      finish(nread === UV_EOF ? 'eof' : 'closed', undefined);
+      return;
     }
+    // Each read has its own ArrayBuffer: a view is enough, and the only copy is on concatenation.
+    const chunk = Buffer.from(arrayBuffer, io.state[io.kArrayBufferOffset], nread);
+    bytes = bytes.length === 0 ? chunk : Buffer.concat([bytes, chunk]);
     const decision = decide(bytes);
     if (decision !== undefined) finish('decided', decision);
-    else if (total >= limits.maxBytes) finish('too-large', undefined);
+    else if (bytes.length >= limits.maxBytes) finish('too-large', undefined);
   };
-  socket.on('data', onData);
-  // allowHalfOpen is off for a wrapped handle by default; the end is all we need from it.
-  socket.on('end', () => finish('eof', undefined));
-  socket.on('error', () => finish('closed', undefined));
   const timer = setTimeout(() => finish('timeout', undefined), limits.timeoutMs);
+  if (h.readStart() !== 0) finish('closed', undefined);
 }

@@ -1,31 +1,14 @@
-// The message protocol between master and workers, over Node's IPC channel.
+// The JSON messages between master and workers, over Node's IPC channel. What happens per
+// connection, and every descriptor, travels in binary frames instead (frames.ts).
 //
 // Every message carries cmd: 'NODE_PORTPLEX'. Node delivers messages whose cmd starts with
 // "NODE_" as 'internalMessage' instead of 'message' (lib/internal/child_process.js isInternal),
 // so the application's own process.on('message') never sees ours. Field names are one letter:
-// these messages travel once per connection and are JSON-encoded by Node.
+// some (datagrams, direct-mode accept reports) travel often.
 
 import type { ContentConfig } from '../config/types.js';
 
 export const CMD = 'NODE_PORTPLEX';
-
-/** Master -> worker: here is a connection (the handle rides along). */
-export interface ConnMessage {
-  cmd: typeof CMD;
-  t: 'c';
-  /** Record id in the master's connection table. */
-  i: number;
-  /** Listener index. */
-  l: number;
-  /** Master's Date.now() at send: the worker refuses connections older than its stale limit. */
-  s: number;
-  /** Bytes the master already read from the socket, base64 (content-aware hand-over). */
-  d?: string;
-  /** 1 when the master also read the client's end of stream (FIN): the worker ends the readable side after the bytes. */
-  e?: 1;
-  /** The real client from a PROXY header: [address, port, 'IPv4' | 'IPv6']; the socket reports it. */
-  p?: [string, number, string];
-}
 
 /** Master -> worker: stop accepting, finish in-flight work, exit. */
 export interface StopMessage { cmd: typeof CMD; t: 'stop' }
@@ -36,8 +19,6 @@ export interface MetricsQuery { cmd: typeof CMD; t: 'metrics?'; r: number }
 /** Master -> worker: heartbeat `s`. */
 export interface PingMessage { cmd: typeof CMD; t: 'ping'; s: number }
 
-/** Master -> worker: accept on listener l yourself (direct mode); the listening handle rides along. */
-export interface ListenHandleMessage { cmd: typeof CMD; t: 'lh'; l: number }
 /** Master -> worker: close your copy of listener l's socket: accept nothing more on it until given it again. */
 export interface ListenPauseMessage { cmd: typeof CMD; t: 'lp'; l: number }
 
@@ -46,21 +27,12 @@ export interface ListenPauseMessage { cmd: typeof CMD; t: 'lp'; l: number }
  * seq is the worker's own negative number for the connection; its close is reported under it.
  */
 export interface AcceptedMessage { cmd: typeof CMD; t: 'd'; a: Array<number | string> }
-/**
- * Worker -> master (direct mode, with rules): a connection it accepted belongs to another group;
- * the handle rides along, with the bytes read (d, base64) and e = 1 if the client's FIN was read.
- */
-export interface ForwardMessage { cmd: typeof CMD; t: 'f'; l: number; d?: string; e?: 1 }
 /** Worker -> master (direct mode): I now listen on listener l's shared socket. */
 export interface SharedListeningMessage { cmd: typeof CMD; t: 'la'; l: number }
 /** Worker -> master (direct mode): a connection it accepted was closed unserved, for reason r. */
 export interface DirectDropMessage { cmd: typeof CMD; t: 'dd'; r: string }
-/** Worker -> master: I took connection i; c lists ids closed since the last report. */
-export interface AckMessage { cmd: typeof CMD; t: 'a'; i: number; c?: number[] }
 /** Worker -> master: I did not take connection i (why: 'stale' | 'no-server' | 'stopping' | 'dropped'). */
 export interface RefuseMessage { cmd: typeof CMD; t: 'r'; i: number; why: string }
-/** Worker -> master: these connection ids closed. */
-export interface ClosedMessage { cmd: typeof CMD; t: 'x'; c: number[] }
 /** Worker -> master: the listener indexes I now serve. */
 export interface ListeningMessage { cmd: typeof CMD; t: 'listening'; l: number[] }
 /** Worker -> master: the application says it is ready (or not). */
@@ -114,8 +86,8 @@ export interface DatagramReply {
   d: string;
 }
 
-export type ToWorker = ConnMessage | StopMessage | HeldQuery | PingMessage | MetricsQuery | ListenHandleMessage | ListenPauseMessage | DatagramMessage | DatagramBatch;
-export type ToMaster = AcceptedMessage | ForwardMessage | DirectDropMessage | SharedListeningMessage | AckMessage | RefuseMessage | ClosedMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage | DatagramReply | DatagramReplyBatch;
+export type ToWorker = StopMessage | HeldQuery | PingMessage | MetricsQuery | ListenPauseMessage | DatagramMessage | DatagramBatch;
+export type ToMaster = AcceptedMessage | DirectDropMessage | SharedListeningMessage | RefuseMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage | DatagramReply | DatagramReplyBatch;
 
 /** True for a message of ours; anything else on the channel belongs to the application or Node. */
 export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unknown } {

@@ -4,6 +4,7 @@ import { createBalancer } from '../balancers/index.js';
 import { createSourceHash } from '../balancers/source-hash.js';
 import type { Config, UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
+import { streamInternals } from '../ipc/node-stream.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import { HealthMonitor } from '../health/monitor.js';
 import { Supervisor, type ReloadResult } from '../supervisor/supervisor.js';
@@ -173,6 +174,9 @@ export class Master extends EventEmitter {
 
   /** Binds every listener, then forks the workers. Rejects (and binds nothing) if a listener fails. */
   async start(): Promise<ListenerInfo[]> {
+    // Connections travel in frames that need Node internals (ipc/node-stream.ts): a Node release
+    // without them is refused here, before anything binds, not at the first connection.
+    streamInternals();
     try {
       for (const l of this.bound) {
         if (l instanceof UdpListener) {

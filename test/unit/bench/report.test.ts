@@ -61,12 +61,12 @@ describe('bench report', () => {
   });
 });
 
-test('micro tables end with the IPC floor: CPU per message with and without a handle, and their ratio', () => {
+test('micro tables end with the IPC cost per hand-over: without a handle, with one the Node way, and as a portplex frame', () => {
   const text = microTables({
     balancers: [{ algorithm: 'round-robin', workers: 8, picksPerSec: 1e6 }],
     table: [{ records: 1000, bytesPerRecord: 90, insertPerSec: 1, lookupPerSec: 1, deletePerSec: 1, insertDeletePerSec: 1 } as never],
-    ipc: { messages: 1000, plainCpuUs: 12.5, handleCpuUs: 100 },
+    ipc: { messages: 1000, plainCpuUs: 12.5, handleCpuUs: 100, frameCpuUs: 40 },
   });
-  assert.match(text, /12\.5 µs without a handle and 100\.0 µs with one \(8\.0 x\), over 1,000 messages\.$/);
+  assert.match(text, /over 1,000 messages: 12\.5 µs for a Node message without a handle, 100\.0 µs for one carrying a handle .*, 40\.0 µs for a portplex frame carrying one /);
   assert.doesNotMatch(microTables({ balancers: [], table: [] }), /IPC/);
 });
