@@ -14,13 +14,15 @@
 //        taken count u32 | taken ids f64... | closed ids f64...
 //   F  worker -> master  a connection accepted directly that belongs elsewhere (descriptor attached)
 //        listener u16 | flags u8 (1 eof) | bytes read
+//   D  worker -> master  connections accepted directly (direct mode), each:
+//        seq f64 (negative) | listener u16 | client port u16 | address length u8 | address latin1
 
 export const FRAME_MARK = 0x01;
 export const HEADER_BYTES = 6;
 /** Larger claims mean a corrupt stream: the channel is given up, not a 4 GB buffer allocated. */
 export const MAX_PAYLOAD = 16 * 1024 * 1024;
 
-export const FRAME = Object.freeze({ conn: 0x43 /* C */, listen: 0x4c /* L */, acks: 0x41 /* A */, forward: 0x46 /* F */ });
+export const FRAME = Object.freeze({ conn: 0x43 /* C */, listen: 0x4c /* L */, acks: 0x41 /* A */, forward: 0x46 /* F */, accepted: 0x44 /* D */ });
 
 /** Frame types whose write carries a descriptor. */
 export function carriesHandle(type: number): boolean {
@@ -147,4 +149,44 @@ export interface ForwardFrame { listener: number; eof: boolean; data: Buffer }
 export function decodeForward(b: Buffer, start: number, end: number): ForwardFrame | undefined {
   if (end - start < 3) return undefined;
   return { listener: b.readUInt16LE(start), eof: (b[start + 2] & FLAG_EOF) !== 0, data: b.subarray(start + 3, end) };
+}
+
+/** One direct-mode accept, as the D frame carries it. */
+export interface AcceptReport { seq: number; listener: number; address: string; port: number }
+
+/** The D frame: connections a worker accepted itself since its last report. */
+export function encodeAccepted(reports: readonly AcceptReport[]): Buffer {
+  let size = 0;
+  for (const r of reports) size += 13 + Buffer.byteLength(r.address, 'latin1');
+  const b = header(FRAME.accepted, size);
+  let o = HEADER_BYTES;
+  for (const r of reports) {
+    o = b.writeDoubleLE(r.seq, o);
+    o = b.writeUInt16LE(r.listener, o);
+    o = b.writeUInt16LE(r.port, o);
+    const len = b.write(r.address, o + 1, 'latin1');
+    b[o] = len;
+    o += 1 + len;
+  }
+  return b;
+}
+
+/**
+ * Reads the D frame b[start, end) into `each`; false if it is malformed (what came before the
+ * fault was still reported).
+ */
+export function decodeAccepted(b: Buffer, start: number, end: number, each: (seq: number, listener: number, address: string, port: number) => void): boolean {
+  let o = start;
+  while (o < end) {
+    if (end - o < 13) return false;
+    const seq = b.readDoubleLE(o);
+    const listener = b.readUInt16LE(o + 8);
+    const port = b.readUInt16LE(o + 10);
+    const len = b[o + 12];
+    o += 13;
+    if (end - o < len) return false;
+    each(seq, listener, b.toString('latin1', o, o + len), port);
+    o += len;
+  }
+  return true;
 }

@@ -22,11 +22,6 @@ export interface PingMessage { cmd: typeof CMD; t: 'ping'; s: number }
 /** Master -> worker: close your copy of listener l's socket: accept nothing more on it until given it again. */
 export interface ListenPauseMessage { cmd: typeof CMD; t: 'lp'; l: number }
 
-/**
- * Worker -> master: connections accepted directly, flat: [seq, listener, address, port, ...].
- * seq is the worker's own negative number for the connection; its close is reported under it.
- */
-export interface AcceptedMessage { cmd: typeof CMD; t: 'd'; a: Array<number | string> }
 /** Worker -> master (direct mode): I now listen on listener l's shared socket. */
 export interface SharedListeningMessage { cmd: typeof CMD; t: 'la'; l: number }
 /** Worker -> master (direct mode): a connection it accepted was closed unserved, for reason r. */
@@ -87,7 +82,7 @@ export interface DatagramReply {
 }
 
 export type ToWorker = StopMessage | HeldQuery | PingMessage | MetricsQuery | ListenPauseMessage | DatagramMessage | DatagramBatch;
-export type ToMaster = AcceptedMessage | DirectDropMessage | SharedListeningMessage | RefuseMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage | DatagramReply | DatagramReplyBatch;
+export type ToMaster = DirectDropMessage | SharedListeningMessage | RefuseMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage | DatagramReply | DatagramReplyBatch;
 
 /** True for a message of ours; anything else on the channel belongs to the application or Node. */
 export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unknown } {

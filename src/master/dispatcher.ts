@@ -15,7 +15,7 @@ import { makeDecider, type Decider, type Decision } from '../content/decide.js';
 import { peek, type PeekResult } from '../content/peek.js';
 import { makeRouter, type Router } from '../content/router.js';
 import { channels } from '../diagnostics.js';
-import { FRAME, ackCount, ackId, acksTaken, decodeForward, encodeConn, type ForwardFrame } from '../ipc/frames.js';
+import { FRAME, ackCount, ackId, acksTaken, decodeAccepted, decodeForward, encodeConn, type ForwardFrame } from '../ipc/frames.js';
 import { CMD, idList } from '../ipc/messages.js';
 import type { ConnectionTable } from '../table/connection-table.js';
 import { State } from '../table/types.js';
@@ -254,6 +254,7 @@ export class Dispatcher {
       if (n > taken) this.onClosedFrame(slot, b, start, taken, n);
       return;
     }
+    if (type === FRAME.accepted) return this.onDirectAccepted(slot, b, start, end);
     if (type === FRAME.forward) return this.onForwarded(decodeForward(b, start, end), handle);
     this.stats.malformed++;
     handle?.close();
@@ -272,9 +273,6 @@ export class Dispatcher {
       case 'r':
         if (typeof m.i !== 'number') break;
         this.onRefuse(slot, m.i, typeof m.why === 'string' ? m.why : '');
-        return;
-      case 'd':
-        this.onDirectAccepted(slot, m.a);
         return;
       case 'held': {
         const ids = idList(m.c);
@@ -330,22 +328,20 @@ export class Dispatcher {
     if (wasStalled) this.drainQueue();
   }
 
-  /** A process retired by a reload reports closes under its own table key; nothing else it says matters. */
-  onRetiredMessage(key: number, m: Record<string, unknown>): void {
+  /**
+   * A process retired by a reload reports under its own table key; only its closes matter (it is
+   * sent nothing new), and in direct mode what it still accepted before its stop arrived.
+   */
+  onRetiredFrame(key: number, type: number, b: Buffer, start: number, end: number): void {
     const retired = this.retired.get(key);
     // Direct mode: it accepts until its stop arrives; what it took is recorded under its key.
-    if (m.t === 'd' && retired) {
-      this.recordAccepts(key, retired.pid, retired.seqs, m.a);
+    if (type === FRAME.accepted && retired) {
+      this.recordAccepts(key, retired.pid, retired.seqs, b, start, end);
       return;
     }
-  }
-
-  /** A retired process's frame: only its closes matter (it is sent nothing new). */
-  onRetiredFrame(key: number, type: number, b: Buffer, start: number, end: number): void {
     if (type !== FRAME.acks) return;
     const taken = acksTaken(b, start, end);
     if (taken < 0) return;
-    const retired = this.retired.get(key);
     const n = ackCount(start, end);
     for (let i = taken; i < n; i++) {
       let id = ackId(b, start, i);
@@ -389,27 +385,21 @@ export class Dispatcher {
     if (direct) this.onDirectChange();
   }
 
-  /** Records what a worker accepted itself (direct mode): [seq, listener, address, port, ...]. */
-  private onDirectAccepted(slot: WorkerSlot, a: unknown): void {
-    slot.directAccepted += this.recordAccepts(slot.id, slot.pid, slot.directSeqs, a);
+  /** Records what a worker accepted itself (direct mode): a D frame. */
+  private onDirectAccepted(slot: WorkerSlot, b: Buffer, start: number, end: number): void {
+    slot.directAccepted += this.recordAccepts(slot.id, slot.pid, slot.directSeqs, b, start, end);
     this.onDirectChange();
   }
 
-  /** Adds a direct-mode accept report's connections under `worker`; returns how many were accepted. */
-  private recordAccepts(worker: number, pid: number, seqs: Map<number, number>, a: unknown): number {
-    if (!Array.isArray(a) || a.length % 4 !== 0) {
-      this.stats.malformed++;
-      return 0;
-    }
+  /** Adds a D frame's connections under `worker`; returns how many were accepted. */
+  private recordAccepts(worker: number, pid: number, seqs: Map<number, number>, b: Buffer, start: number, end: number): number {
     let accepted = 0;
     const now = Date.now();
     const listeners = this.config.listeners;
-    for (let i = 0; i < a.length; i += 4) {
-      const seq = a[i], l = a[i + 1], address = a[i + 2], port = a[i + 3];
-      if (typeof seq !== 'number' || seq >= 0 || typeof l !== 'number' || listeners[l]?.mode !== 'direct' ||
-        typeof address !== 'string' || typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    const whole = decodeAccepted(b, start, end, (seq, l, address, port) => {
+      if (!(seq < 0) || listeners[l]?.mode !== 'direct') {
         this.stats.malformed++;
-        continue;
+        return;
       }
       this.stats.accepted[l]++;
       accepted++;
@@ -417,12 +407,13 @@ export class Dispatcher {
       if (id < 0) {
         // Served all the same, by the worker that holds it; only the record is missing.
         this.stats.untracked++;
-        continue;
+        return;
       }
       this.table.assign(id, worker, pid, now);
       this.table.establish(id, now);
       seqs.set(seq, id);
-    }
+    });
+    if (!whole) this.stats.malformed++;
     return accepted;
   }
 

@@ -173,7 +173,6 @@ export class Supervisor extends EventEmitter {
       else if (this.retired.has(child)) {
         // A retired process may still answer flows it was sent before the switch.
         if (msg.t === 'U' || msg.t === 'V') this.onDatagramReply(undefined, this.retired.get(child)!, msg);
-        else this.dispatcher.onRetiredMessage(this.retired.get(child)!, msg);
       }
     });
     child.on('error', (err) => {

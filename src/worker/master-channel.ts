@@ -1,6 +1,6 @@
 // The worker's side of the IPC channel: sends our messages, batches acks and close reports.
 import type { FrameChannel } from '../ipc/frame-channel.js';
-import { encodeAcks, encodeForward } from '../ipc/frames.js';
+import { encodeAccepted, encodeAcks, encodeForward, type AcceptReport } from '../ipc/frames.js';
 import { CMD, type ToMaster } from '../ipc/messages.js';
 
 // A send whose channel is gone must not throw or emit 'error' in the application's process.
@@ -48,7 +48,7 @@ export function setAckBatch(n: number): void {
   ackBatch = Number.isInteger(n) && n >= 1 ? n : 1;
 }
 let closeFlush: NodeJS.Timeout | undefined;
-let accepted: Array<number | string> = [];
+let accepted: AcceptReport[] = [];
 let acceptFlush: NodeJS.Timeout | undefined;
 
 /**
@@ -60,7 +60,7 @@ export const ACCEPT_REPORT_DELAY = 10;
 
 /** Queues the report of a connection accepted directly (direct mode). */
 export function reportAccept(seq: number, listener: number, address: string, port: number): void {
-  accepted.push(seq, listener, address, port);
+  accepted.push({ seq, listener, address, port });
   if (acceptFlush === undefined) {
     acceptFlush = setTimeout(flushAccepts, ACCEPT_REPORT_DELAY);
     acceptFlush.unref();
@@ -76,7 +76,8 @@ export function flushAccepts(): void {
   if (accepted.length === 0) return;
   const a = accepted;
   accepted = [];
-  sendToMaster({ cmd: CMD, t: 'd', a });
+  if (frames === undefined || !process.connected) return;
+  for (let i = 0; i < a.length; i += IDS_PER_FRAME) frames.write(encodeAccepted(a.length <= IDS_PER_FRAME ? a : a.slice(i, i + IDS_PER_FRAME)));
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FRAME, FRAME_MARK, HEADER_BYTES, ackCount, ackId, acksTaken, carriesHandle, decodeConn, decodeForward, decodeListen, encodeAcks, encodeConn, encodeForward, encodeListen } from '../../../src/ipc/frames.js';
+import { FRAME, FRAME_MARK, HEADER_BYTES, ackCount, ackId, acksTaken, carriesHandle, decodeAccepted, decodeConn, decodeForward, decodeListen, encodeAccepted, encodeAcks, encodeConn, encodeForward, encodeListen } from '../../../src/ipc/frames.js';
 
 const payload = (b: Buffer): [Buffer, number, number] => {
   assert.equal(b[0], FRAME_MARK);
@@ -42,5 +42,20 @@ test('L and F frames; which types carry a descriptor', () => {
   assert.equal(decodeListen(Buffer.from([1]), 0, 1), -1);
   assert.deepEqual(decodeForward(...payload(encodeForward(2, Buffer.from('hi'), true))), { listener: 2, eof: true, data: Buffer.from('hi') });
   assert.equal(decodeForward(Buffer.from([1, 0]), 0, 2), undefined);
-  assert.deepEqual([FRAME.conn, FRAME.listen, FRAME.forward, FRAME.acks].map(carriesHandle), [true, true, true, false]);
+  assert.deepEqual([FRAME.conn, FRAME.listen, FRAME.forward, FRAME.acks, FRAME.accepted].map(carriesHandle), [true, true, true, false, false]);
+});
+
+test('a D frame lists direct-mode accepts; a cut one reports what is whole and says so', () => {
+  const reports = [
+    { seq: -1, listener: 0, address: '127.0.0.1', port: 50000 },
+    { seq: -(2 ** 40), listener: 7, address: '::ffff:10.1.2.3', port: 1 },
+    { seq: -3, listener: 1, address: '', port: 0 },
+  ];
+  const [b, start, end] = payload(encodeAccepted(reports));
+  const got: unknown[] = [];
+  assert.equal(decodeAccepted(b, start, end, (seq, listener, address, port) => got.push({ seq, listener, address, port })), true);
+  assert.deepEqual(got, reports);
+  const whole: number[] = [];
+  assert.equal(decodeAccepted(b, start, end - 3, (seq) => whole.push(seq)), false);
+  assert.deepEqual(whole, [-1, -(2 ** 40)]);
 });
