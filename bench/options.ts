@@ -5,6 +5,8 @@ export interface Options {
   quick: boolean;
   /** Rounds over every setup; each figure is the median over rounds. */
   rounds: number;
+  /** Pairs of alternating runs per two-setup target (pairs.ts); 0 skips them. */
+  pairs: number;
   /** wrk duration of each measured HTTP workload, s, after `warmup` s of keep-alive load. */
   seconds: number;
   warmup: number;
@@ -29,13 +31,16 @@ export interface Options {
 
 /** The two profiles; flags override either. */
 export const PROFILES = {
-  quick: { rounds: 2, seconds: 2, warmup: 0, balanceSeconds: 1, pickMs: 200, tableRuns: 1 },
-  full: { rounds: 3, seconds: 5, warmup: 1, balanceSeconds: 5, pickMs: 500, tableRuns: 3 },
+  quick: { rounds: 2, seconds: 2, warmup: 0, balanceSeconds: 1, pickMs: 200, tableRuns: 1, pairs: 0 },
+  full: { rounds: 3, seconds: 5, warmup: 1, balanceSeconds: 5, pickMs: 500, tableRuns: 3, pairs: 6 },
 } as const;
 
 export const USAGE = `usage: npm run bench -- [options]
   --quick                 short run (round-robin and least-connections only; under 2 minutes)
   --rounds <n>            rounds over all setups, alternating their order; medians are reported
+  --pairs <n>             then, for each target comparing two setups, n pairs of alternating
+                          runs of just those two (3 s each; 0 skips them; 6 in full runs, 0 in
+                          --quick); the targets are judged on their median ratio
   --duration <s>          seconds per wrk workload (whole seconds)
   --warmup <s>            seconds of keep-alive load before the measured wrk runs (whole seconds;
                           the long-lived workload runs before them in any case)
@@ -57,6 +62,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     options: {
       quick: { type: 'boolean', default: false },
       rounds: { type: 'string' },
+      pairs: { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
@@ -85,6 +91,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
   return {
     quick: values.quick,
     rounds: num('rounds', values.rounds, profile.rounds, 1),
+    pairs: num('pairs', values.pairs, profile.pairs, 0),
     seconds: num('duration', values.duration, profile.seconds, 1),
     warmup: num('warmup', values.warmup, profile.warmup, 0),
     threads: num('threads', values.threads, 1, 1),

@@ -32,7 +32,13 @@ export function ratiosTable(summaries: readonly SetupSummary[], rr: string, none
 /** Each target with its measured value and pass/fail. */
 export function targetsTable(results: readonly TargetResult[]): string {
   const bound = (t: TargetResult) => [t.min !== undefined ? `>= ${fmt(t.min, t.min < 100 ? 2 : 0)}` : '', t.max !== undefined ? `<= ${fmt(t.max, t.max < 100 ? 2 : 0)}` : ''].filter(Boolean).join(', ') + (t.unit ? ` ${t.unit}` : '');
-  const value = (t: TargetResult) => (t.measured === null ? `— (${t.note})` : `${fmt(t.measured, Math.abs(t.measured) < 100 ? 3 : 0)}${t.unit ? ` ${t.unit}` : ''}`);
+  const num = (v: number): string => fmt(v, Math.abs(v) < 100 ? 3 : 0);
+  const value = (t: TargetResult) => {
+    if (t.measured === null) return `— (${t.note})`;
+    const v = `${num(t.measured)}${t.unit ? ` ${t.unit}` : ''}`;
+    // Paired runs decide; the ratio over the rounds is shown for comparison.
+    return t.method === 'paired' ? `${v} paired (rounds: ${t.rounds == null ? '—' : num(t.rounds)})` : v;
+  };
   return table(['target', 'measured', 'wanted', 'result'], results.map((t) => [t.name, value(t), bound(t), t.status === 'pass' ? 'PASS' : t.status === 'fail' ? 'FAIL' : 'n/a']));
 }
 

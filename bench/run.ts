@@ -12,8 +12,12 @@ import { parseOptions, USAGE } from './options.js';
 import { loadErrorNotes, renderMarkdown, type RunInfo } from './report.js';
 import { allSetups, BASELINES, chooseSetups, ROOT } from './setups.js';
 import { summarise } from './summary.js';
-import { evaluateTargets, TARGETS } from './targets.js';
+import { runPairs, type PairResult } from './pairs.js';
+import { evaluateTargets, pairSpecs, TARGETS } from './targets.js';
 import { WRK_INSTALL_HINT, wrkVersion } from './wrk.js';
+
+/** Seconds per run in the paired phase: short, so that a pair's two runs see the same machine. */
+const PAIR_SECONDS = 3;
 
 function log(line: string): void {
   process.stderr.write(`bench: ${line}\n`);
@@ -59,6 +63,13 @@ async function main(): Promise<number> {
       }
     }
 
+    let pairs: PairResult[] = [];
+    if (opts.pairs > 0) {
+      const specs = pairSpecs(TARGETS).filter((p) => run.some((s) => s.name === p.a) && run.some((s) => s.name === p.b));
+      log(`pairs: ${specs.length} comparisons, ${opts.pairs} pairs of alternating ${PAIR_SECONDS} s runs each`);
+      pairs = await runPairs(specs, run, ctx, { pairs: opts.pairs, seconds: PAIR_SECONDS, threads: opts.threads, connections: opts.connections }, log);
+    }
+
     let micro: MicroResults | null = null;
     if (opts.micro) {
       log('micro-benchmarks: balancers, connection table');
@@ -74,7 +85,7 @@ async function main(): Promise<number> {
 
     const baselines = [BASELINES.rr, BASELINES.none].filter((b) => run.some((s) => s.name === b));
     const summaries = summarise(rounds, run, baselines);
-    const targets = evaluateTargets(TARGETS, rounds, micro, skipped);
+    const targets = evaluateTargets(TARGETS, rounds, micro, skipped, pairs);
     const info: RunInfo = {
       mode: opts.quick ? 'quick' : 'full',
       rounds: opts.rounds,
@@ -90,7 +101,7 @@ async function main(): Promise<number> {
       (udp ? `\n## UDP\n\n${udpMarkdown(udp)}\n` : '');
     const out = resolve(ROOT, opts.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, micro, udp, rounds }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, pairs, micro, udp, rounds }, null, 2)}\n`);
     process.stdout.write(markdown);
     log(`results written to ${out}`);
     return rounds.some((r) => r.error) ? 1 : 0;

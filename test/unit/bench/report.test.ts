@@ -39,12 +39,14 @@ describe('bench report', () => {
       { name: 'a', source: { setup: 'px', metric: 'newConnRps', base: 'rr' }, min: 1.3, unit: 'x', measured: 1.41, status: 'pass' },
       { name: 'b', source: { micro: 'tableBytesPerRecord' }, max: 200, unit: 'B', measured: 250.4, status: 'fail' },
       { name: 'c', source: { setup: 'direct', metric: 'newConnRps' }, min: 0.95, unit: 'x', measured: null, status: 'n/a', note: 'direct skipped' },
+      { name: 'd', source: { setup: 'px', metric: 'newConnRps', base: 'rr' }, min: 1.3, unit: 'x', measured: 1.32, status: 'pass', method: 'paired', rounds: 1.2 },
     ]);
     const rows = text.split('\n').slice(2);
     assert.deepEqual(rows, [
       '| a | 1.410 x | >= 1.30 x | PASS |',
       '| b | 250 B | <= 200 B | FAIL |',
       '| c | — (direct skipped) | >= 0.95 x | n/a |',
+      '| d | 1.320 x paired (rounds: 1.200) | >= 1.30 x | PASS |',
     ]);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MicroResults } from '../../../bench/micro/run.js';
-import { evaluateTargets, TARGETS, type Target } from '../../../bench/targets.js';
+import { evaluateTargets, pairSpecs, TARGETS, type Target } from '../../../bench/targets.js';
 import { round } from './helpers.js';
 
 const TABLE = { records: 1_000_000, capacity: 1_048_576, insertPerSec: 2e6, lookupPerSec: 4e6, deletePerSec: 6e6, insertDeletePerSec: 3e6 };
@@ -53,6 +53,30 @@ describe('bench targets', () => {
     const [bytes] = evaluateTargets(targets.slice(2, 3), [], null, new Map());
     assert.equal(bytes!.status, 'n/a');
     assert.equal(bytes!.note, 'micro-benchmarks not run');
+  });
+
+  it('a paired result decides a ratio target; the ratio over the rounds is kept beside it', () => {
+    const rounds = [round('rr', 0, { newConnRps: 100 }), round('px', 0, { newConnRps: 120 })];
+    const pairs = [
+      { a: 'px', b: 'rr', metric: 'newConnRps' as const, ratios: [1.25, 1.4, 1.35], median: 1.35 },
+      { a: 'px', b: 'none', metric: 'newConnRps' as const, ratios: [], median: null, error: 'wrk failed' },
+    ];
+    const [ratio, , , , , baseNotRun] = evaluateTargets(targets, rounds, null, new Map(), pairs);
+    assert.deepEqual([ratio!.measured, ratio!.method, ratio!.rounds, ratio!.status], [1.35, 'paired', 1.2, 'pass']);
+    // A failed pairing falls back to the rounds (here: the base never ran).
+    assert.equal(baseNotRun!.method, undefined);
+    assert.equal(baseNotRun!.note, 'none not run');
+    const [plain] = evaluateTargets(targets.slice(0, 1), rounds, null, new Map());
+    assert.deepEqual([plain!.measured, plain!.method, plain!.status], [1.2, 'rounds', 'fail']);
+  });
+
+  it('pairs are run for the throughput ratios only', () => {
+    assert.deepEqual(pairSpecs(targets), [
+      { a: 'px', b: 'rr', metric: 'newConnRps' },
+      { a: 'direct', b: 'rr', metric: 'newConnRps' },
+      { a: 'px', b: 'none', metric: 'newConnRps' },
+    ]);
+    assert.equal(pairSpecs(TARGETS).length, 4);
   });
 
   it('the issue 6 targets name setups and bounds', () => {
