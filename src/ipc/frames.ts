@@ -8,6 +8,8 @@
 //   C  master -> worker  a connection (descriptor attached)
 //        id f64 | listener u16 | flags u8 (1 eof, 2 peer) | sent-at ms f64
 //        [peer: port u16 | family u8 (4/6) | address length u8 | address latin1] | bytes read
+//        (the peer is the client the master saw, or the one a PROXY header named: the worker's
+//        socket answers remoteAddress from it without a getpeername call of its own)
 //   L  master -> worker  listener's shared socket to accept on, direct mode (descriptor attached)
 //        listener u16
 //   A  worker -> master  connections taken and connections closed, since the last A
@@ -41,21 +43,27 @@ function header(type: number, payload: number): Buffer {
   return b;
 }
 
-/** The C frame for connection `id`; `data` are the bytes the master already read. */
-export function encodeConn(id: number, listener: number, sentAt: number, data: Uint8Array | undefined, eof: boolean, peer: readonly [string, number, string] | undefined): Buffer {
-  const peerBytes = peer === undefined ? 0 : 4 + Buffer.byteLength(peer[0], 'latin1');
+/**
+ * The C frame for connection `id`; `data` are the bytes the master already read. The peer goes
+ * along when `address` is given and fits its length byte (textual addresses always do).
+ */
+export function encodeConn(id: number, listener: number, sentAt: number, data: Uint8Array | undefined, eof: boolean, address?: string, port = 0, family = 'IPv4'): Buffer {
+  const addressBytes = address === undefined ? 0 : address.length;
+  const withPeer = address !== undefined && addressBytes <= 255;
+  const peerBytes = withPeer ? 4 + addressBytes : 0;
   const dataBytes = data === undefined ? 0 : data.length;
   const b = header(FRAME.conn, CONN_FIXED + peerBytes + dataBytes);
   let o = HEADER_BYTES;
   o = b.writeDoubleLE(id, o);
   o = b.writeUInt16LE(listener, o);
-  b[o++] = (eof ? FLAG_EOF : 0) | (peer !== undefined ? FLAG_PEER : 0);
+  b[o++] = (eof ? FLAG_EOF : 0) | (withPeer ? FLAG_PEER : 0);
   o = b.writeDoubleLE(sentAt, o);
-  if (peer !== undefined) {
-    o = b.writeUInt16LE(peer[1], o);
-    b[o++] = peer[2] === 'IPv6' ? 6 : 4;
-    b[o++] = peerBytes - 4;
-    o += b.write(peer[0], o, 'latin1');
+  if (withPeer) {
+    o = b.writeUInt16LE(port, o);
+    b[o++] = family === 'IPv6' ? 6 : 4;
+    b[o++] = addressBytes;
+    // latin1 writes one byte per UTF-16 unit, so the length above is the byte count.
+    o += b.write(address, o, 'latin1');
   }
   if (data !== undefined) b.set(data, o);
   return b;

@@ -92,6 +92,7 @@ export class Dispatcher {
     const now = Date.now();
     const address = peer.address;
     const port = peer.port ?? 0;
+    const family = peer.family ?? 'IPv4';
     peer.address = undefined;
     const id = this.table.add('tcp', address, port, listener, State.Queued, now);
     if (id < 0) {
@@ -101,7 +102,7 @@ export class Dispatcher {
       return;
     }
     const pool = this.routes[listener][0];
-    const h: Handoff = { id, handle, listener, pool, lane: pool.index, clientAddress: address, clientPort: port, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
+    const h: Handoff = { id, handle, listener, pool, lane: pool.index, clientAddress: address, clientPort: port, clientFamily: family, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
     this.held++;
     if (this.stopping) return this.drop(h, 'shutdown');
     const content = this.config.listeners[listener].content;
@@ -131,7 +132,7 @@ export class Dispatcher {
         this.table.setClient(h.id, src.address, src.port);
         h.clientAddress = src.address;
         h.clientPort = src.port;
-        h.peer = [src.address, src.port, family];
+        h.clientFamily = family;
       }
     }
     if (d.verdict === 'invalid') {
@@ -166,6 +167,8 @@ export class Dispatcher {
     handle.getpeername(peer);
     const address = peer.address ?? '';
     const port = peer.port ?? 0;
+    // Unknown (the client already reset): the worker asks its socket, as it would anyway.
+    const family = peer.address === undefined ? '' : peer.family ?? 'IPv4';
     const now = Date.now();
     const id = this.table.add('tcp', address, port, listener, State.Queued, now);
     if (id < 0) {
@@ -174,7 +177,7 @@ export class Dispatcher {
       return;
     }
     const pool = this.routes[listener][0];
-    const h: Handoff = { id, handle, listener, pool, lane: pool.index, clientAddress: address, clientPort: port, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
+    const h: Handoff = { id, handle, listener, pool, lane: pool.index, clientAddress: address, clientPort: port, clientFamily: family, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
     this.held++;
     if (this.stopping) return this.drop(h, 'shutdown');
     // A copy: the frame's bytes live in the read buffer only until we return.
@@ -222,7 +225,7 @@ export class Dispatcher {
     h.since = Date.now();
     // One write: the frame and the descriptor. No acknowledgement from Node per handle: the
     // worker's ack (batched) is the answer, and our copy stays open until it comes.
-    const frame = encodeConn(h.id, h.listener, h.since, h.data, h.eof === true, h.peer);
+    const frame = encodeConn(h.id, h.listener, h.since, h.data, h.eof === true, h.clientFamily === '' ? undefined : h.clientAddress, h.clientPort, h.clientFamily);
     if (slot.frames === undefined || !slot.frames.write(frame, h.handle)) this.onSendError(slot);
   }
 

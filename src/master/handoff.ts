@@ -17,8 +17,8 @@ export interface Handoff {
   /** The client: the peer of the socket, or the one a PROXY header names. */
   clientAddress: string;
   clientPort: number;
-  /** Set when a PROXY header named the client: the worker's socket reports it. */
-  peer?: [address: string, port: number, family: string];
+  /** 'IPv4' or 'IPv6': with the address and port, what the worker's socket reports as its peer. */
+  clientFamily: string;
   /** performance.now() at accept: the hand-over duration runs from here to the worker's ack. */
   readonly acceptedHr: number;
   /** Hand-over attempts so far. */

@@ -278,6 +278,7 @@ export class WorkerRuntime implements HandleOwner {
         // No 'connection' event: the server dropped it (maxConnections) and closed our copy.
         this.pendingId = NONE;
         this.pendingData = undefined;
+        this.pendingPeer = undefined;
         this.stats.refused++;
         refuse(id, 'full');
       } else {
@@ -403,8 +404,9 @@ export class WorkerRuntime implements HandleOwner {
     this.held.add(id);
     socket.on('close', this.onSocketClose);
     if (this.pendingPeer) {
-      // The real client from a PROXY header: net.Socket answers remoteAddress/remotePort from
-      // this cache (_getpeername, pinned in node-internals.test) and never asks the handle.
+      // The client the master saw (or the one a PROXY header named): net.Socket answers
+      // remoteAddress/remotePort from this cache (_getpeername, pinned in node-internals.test),
+      // so it never asks the handle and an application that logs its clients saves a system call.
       (socket as unknown as { _peername: unknown })._peername = this.pendingPeer;
       this.pendingPeer = undefined;
     }

@@ -48,7 +48,7 @@ function v2Header(src: string, srcPort: number, dst: string, dstPort: number): B
 
 test('PROXY v1: the application and the connection table see the real client', async () => {
   const r = await request(Buffer.from(`PROXY TCP4 203.0.113.7 192.0.2.1 56324 443\r\n${get('/v1')}`));
-  assert.deepEqual(JSON.parse(r.body), { address: '203.0.113.7', port: 56324, family: 'IPv4', path: '/v1' });
+  assert.deepEqual(JSON.parse(r.body), { address: '203.0.113.7', port: 56324, family: 'IPv4', path: '/v1', given: true });
   // Established once the worker's ack arrives (acks are batched within a few ms).
   await waitFor(() => master.connections().some((c) => c.clientAddress === '203.0.113.7' && c.state === 'established'), 2000, 'the record');
   const rec = master.connections().find((c) => c.clientAddress === '203.0.113.7')!;
@@ -59,7 +59,7 @@ test('PROXY v1: the application and the connection table see the real client', a
 
 test('PROXY v2 (binary): stripped, and the real client is seen', async () => {
   const r = await request(Buffer.concat([v2Header('198.51.100.9', 40000, '192.0.2.1', 443), Buffer.from(get('/v2'))]));
-  assert.deepEqual(JSON.parse(r.body), { address: '198.51.100.9', port: 40000, family: 'IPv4', path: '/v2' });
+  assert.deepEqual(JSON.parse(r.body), { address: '198.51.100.9', port: 40000, family: 'IPv4', path: '/v2', given: true });
   r.socket.destroy();
 });
 

@@ -8,21 +8,26 @@ const payload = (b: Buffer): [Buffer, number, number] => {
   return [b, HEADER_BYTES, b.length];
 };
 
-test('a C frame carries id, listener, send time, bytes, end of stream and the PROXY peer', () => {
+test('a C frame carries id, listener, send time, bytes, end of stream and the client', () => {
   const id = 2 ** 29 * 2 ** 24 - 1; // the largest record id
-  const b = encodeConn(id, 3, 1_700_000_000_123, Buffer.from('GET / HTTP/1.1\r\n'), true, ['2001:db8::1', 443, 'IPv6']);
+  const b = encodeConn(id, 3, 1_700_000_000_123, Buffer.from('GET / HTTP/1.1\r\n'), true, '2001:db8::1', 443, 'IPv6');
   assert.equal(b[1], FRAME.conn);
   assert.deepEqual(decodeConn(...payload(b)), {
     id, listener: 3, sentAt: 1_700_000_000_123, eof: true,
     peer: { address: '2001:db8::1', port: 443, family: 'IPv6' }, data: Buffer.from('GET / HTTP/1.1\r\n'),
   });
-  const plain = encodeConn(7, 0, 5, undefined, false, undefined);
-  assert.equal(plain.length, HEADER_BYTES + 19, 'a plain hand-over is 25 bytes');
+  const plain = encodeConn(7, 0, 5, undefined, false);
+  assert.equal(plain.length, HEADER_BYTES + 19, 'with no client and no bytes, 25 bytes');
   assert.deepEqual(decodeConn(...payload(plain)), { id: 7, listener: 0, sentAt: 5, eof: false, peer: undefined, data: undefined });
+  const v4 = encodeConn(7, 0, 5, undefined, false, '127.0.0.1', 50123, 'IPv4');
+  assert.equal(v4.length, HEADER_BYTES + 19 + 4 + 9, 'a usual hand-over: 38 bytes');
+  assert.deepEqual(decodeConn(...payload(v4))!.peer, { address: '127.0.0.1', port: 50123, family: 'IPv4' });
+  // No textual address is this long; if one were, the worker would ask its own socket.
+  assert.equal(decodeConn(...payload(encodeConn(7, 0, 5, undefined, false, 'a'.repeat(256), 1, 'IPv6')))!.peer, undefined);
 });
 
 test('truncated C frames are malformed, not misread', () => {
-  const b = encodeConn(7, 0, 5, undefined, false, ['10.0.0.1', 80, 'IPv4']);
+  const b = encodeConn(7, 0, 5, undefined, false, '10.0.0.1', 80, 'IPv4');
   for (let end = HEADER_BYTES; end < b.length; end++) assert.equal(decodeConn(b, HEADER_BYTES, end), undefined, `cut at ${end}`);
 });
 
