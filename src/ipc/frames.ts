@@ -18,13 +18,16 @@
 //        listener u16 | flags u8 (1 eof) | bytes read
 //   D  worker -> master  connections accepted directly (direct mode), each:
 //        seq f64 (negative) | listener u16 | client port u16 | address length u8 | address latin1
+//   U  master -> worker  datagrams of the worker's UDP flows, read in one turn of the master's loop
+//   R  worker -> master  datagrams to send from the cluster address, sent in one turn of the worker's
+//        each: listener u16 | client port u16 | address length u8 | address latin1 | length u16 | bytes
 
 export const FRAME_MARK = 0x01;
 export const HEADER_BYTES = 6;
 /** Larger claims mean a corrupt stream: the channel is given up, not a 4 GB buffer allocated. */
 export const MAX_PAYLOAD = 16 * 1024 * 1024;
 
-export const FRAME = Object.freeze({ conn: 0x43 /* C */, listen: 0x4c /* L */, acks: 0x41 /* A */, forward: 0x46 /* F */, accepted: 0x44 /* D */ });
+export const FRAME = Object.freeze({ conn: 0x43 /* C */, listen: 0x4c /* L */, acks: 0x41 /* A */, forward: 0x46 /* F */, accepted: 0x44 /* D */, datagrams: 0x55 /* U */, replies: 0x52 /* R */ });
 
 /** Frame types whose write carries a descriptor. */
 export function carriesHandle(type: number): boolean {
@@ -197,4 +200,60 @@ export function decodeAccepted(b: Buffer, start: number, end: number, each: (seq
     o += len;
   }
   return true;
+}
+
+/** One datagram in a U or R frame: to or from `address`:`port` on UDP listener `listener`. */
+export interface Datagram { listener: number; address: string; port: number; data: Uint8Array }
+
+/** Bytes a datagram takes in a U or R frame (addresses are ASCII: one byte per character). */
+export function datagramBytes(d: Datagram): number {
+  return 7 + d.address.length + d.data.length;
+}
+
+/**
+ * A U or R frame of `list`; `size` is the sum of datagramBytes() over it. Payloads over 65535
+ * bytes and addresses over 255 characters do not occur (UDP and textual addresses are smaller);
+ * callers refuse them before they get here.
+ */
+export function encodeDatagrams(type: number, list: readonly Datagram[], size: number): Buffer {
+  const b = header(type, size);
+  let o = HEADER_BYTES;
+  for (let i = 0; i < list.length; i++) {
+    const d = list[i];
+    o = b.writeUInt16LE(d.listener, o);
+    o = b.writeUInt16LE(d.port, o);
+    b[o++] = d.address.length;
+    o += b.write(d.address, o, 'latin1');
+    o = b.writeUInt16LE(d.data.length, o);
+    b.set(d.data, o);
+    o += d.data.length;
+  }
+  return b;
+}
+
+/**
+ * Reads a U or R frame b[start, end) into `each` (data is a view into b: copy what outlives the
+ * call). All or nothing: a malformed frame delivers no datagram and gives -1; else the count.
+ */
+export function decodeDatagrams(b: Buffer, start: number, end: number, each: (listener: number, address: string, port: number, data: Buffer) => void): number {
+  let n = 0;
+  for (let o = start; o < end; n++) {
+    if (end - o < 7) return -1;
+    const len = b[o + 4];
+    if (end - o < 7 + len) return -1;
+    o += 7 + len + b.readUInt16LE(o + 5 + len);
+    if (o > end) return -1;
+  }
+  for (let o = start; o < end;) {
+    const listener = b.readUInt16LE(o);
+    const port = b.readUInt16LE(o + 2);
+    const len = b[o + 4];
+    const address = b.toString('latin1', o + 5, o + 5 + len);
+    o += 5 + len;
+    const size = b.readUInt16LE(o);
+    o += 2;
+    each(listener, address, port, b.subarray(o, o + size));
+    o += size;
+  }
+  return n;
 }

@@ -41,48 +41,8 @@ export interface MetricsMessage { cmd: typeof CMD; t: 'metrics'; r: number; m: u
 /** Worker -> master: heartbeat `s` answered; d = max event-loop delay (ms) since the last one, a = open connections. */
 export interface PongMessage { cmd: typeof CMD; t: 'pong'; s: number; d: number; a: number }
 
-/**
- * Master -> worker: one datagram of a UDP flow. Sent once per datagram, so it carries only what
- * the application's 'message' event needs: the listener, the client (rinfo) and the payload.
- */
-export interface DatagramMessage {
-  cmd: typeof CMD;
-  t: 'u';
-  /** Listener index. */
-  l: number;
-  /** Client address and port. */
-  a: string;
-  p: number;
-  /** Payload, base64 (Node's IPC channel carries JSON text). */
-  d: string;
-}
-
-/** Master -> worker: several datagrams read in one turn of the master's event loop, each [l, a, p, d]. */
-export interface DatagramBatch {
-  cmd: typeof CMD;
-  t: 'v';
-  b: Array<[number, string, number, string]>;
-}
-
-/** Worker -> master: several replies sent in one turn of the worker's event loop, each [l, a, p, d]. */
-export interface DatagramReplyBatch {
-  cmd: typeof CMD;
-  t: 'V';
-  b: Array<[number, string, number, string]>;
-}
-
-/** Worker -> master: send this datagram from listener l's socket (the cluster address) to a:p. */
-export interface DatagramReply {
-  cmd: typeof CMD;
-  t: 'U';
-  l: number;
-  a: string;
-  p: number;
-  d: string;
-}
-
-export type ToWorker = StopMessage | HeldQuery | PingMessage | MetricsQuery | ListenPauseMessage | DatagramMessage | DatagramBatch;
-export type ToMaster = DirectDropMessage | SharedListeningMessage | RefuseMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage | DatagramReply | DatagramReplyBatch;
+export type ToWorker = StopMessage | HeldQuery | PingMessage | MetricsQuery | ListenPauseMessage;
+export type ToMaster = DirectDropMessage | SharedListeningMessage | RefuseMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage;
 
 /** True for a message of ours; anything else on the channel belongs to the application or Node. */
 export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unknown } {

@@ -117,7 +117,7 @@ export class Master extends EventEmitter {
     this.udp = new FlowDispatcher(config, routes.map((r) => r[0]), this.flows, this.udpStats, this.slots);
     this.dispatcher.onWorkerGone = (slot) => this.udp.workerGone(slot);
     this.supervisor = new Supervisor(config, this.slots, this.dispatcher, this.bound);
-    this.supervisor.onDatagramReply = (slot, key, m) => this.udp.onReply(slot, key, m);
+    this.supervisor.onDatagramReplies = (slot, key, b, start, end) => this.udp.onReplies(slot, key, b, start, end);
     this.supervisor.onListeningChanged = (slot) => this.udp.listenersChanged(slot);
     this.supervisor.on('log', (line: string) => this.emit('log', line));
     if (config.listeners.some((l) => l.mode === 'direct')) {

@@ -6,6 +6,7 @@ import type { Config } from '../config/types.js';
 import { channels } from '../diagnostics.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import { FrameChannel } from '../ipc/frame-channel.js';
+import { FRAME } from '../ipc/frames.js';
 import { ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
 import type { Dispatcher } from '../master/dispatcher.js';
 import type { BoundAddress } from '../master/listener.js';
@@ -34,8 +35,8 @@ export class Supervisor extends EventEmitter {
   private readonly frames = new WeakMap<ChildProcess, FrameChannel>();
   /** Table keys for retired processes: above any worker id, within the table's worker range. */
   private readonly freeKeys: number[] = Array.from({ length: 5000 }, (_, i) => 65535 - i);
-  /** Set by the master: a process's datagram for a UDP client (slot undefined for a retired process). */
-  onDatagramReply: (slot: WorkerSlot | undefined, key: number, m: Record<string, unknown>) => void = () => {};
+  /** Set by the master: a process's R frame, datagrams for UDP clients (slot undefined for a retired process). */
+  onDatagramReplies: (slot: WorkerSlot | undefined, key: number, b: Buffer, start: number, end: number) => void = () => {};
   /** Set by the master: the listeners a worker serves changed. */
   onListeningChanged: (slot: WorkerSlot) => void = () => {};
 
@@ -152,8 +153,14 @@ export class Supervisor extends EventEmitter {
       }
     };
     const frames = FrameChannel.open(child, (type, b, start, end, handle) => {
-      if (slot.child === child) this.dispatcher.onFrame(slot, type, b, start, end, handle as RawHandle | undefined);
-      else {
+      if (type === FRAME.replies) {
+        // The most frequent frames of a UDP service. A retired process may still answer flows
+        // it was sent before the switch; a replacement still starting has none.
+        if (slot.child === child) this.onDatagramReplies(slot, slot.id, b, start, end);
+        else if (this.retired.has(child)) this.onDatagramReplies(undefined, this.retired.get(child)!, b, start, end);
+      } else if (slot.child === child) {
+        this.dispatcher.onFrame(slot, type, b, start, end, handle as RawHandle | undefined);
+      } else {
         // A replacement still starting has nothing to report; a retired one only its closes.
         handle?.close();
         if (this.retired.has(child)) this.dispatcher.onRetiredFrame(this.retired.get(child)!, type, b, start, end);
@@ -170,10 +177,6 @@ export class Supervisor extends EventEmitter {
       const msg = m as unknown as Record<string, unknown>;
       if (slot.child === child) this.onMessage(slot, msg, handle as RawHandle | undefined);
       else if (slot.pending?.child === child) this.onPendingMessage(slot, msg);
-      else if (this.retired.has(child)) {
-        // A retired process may still answer flows it was sent before the switch.
-        if (msg.t === 'U' || msg.t === 'V') this.onDatagramReply(undefined, this.retired.get(child)!, msg);
-      }
     });
     child.on('error', (err) => {
       this.emit('log', `worker ${slot.id}: ${err.message}`);
@@ -244,11 +247,6 @@ export class Supervisor extends EventEmitter {
     // Descriptors travel in our frames only; one sent with a JSON message is refused.
     if (handle !== undefined && typeof handle.close === 'function') handle.close();
     switch (m.t) {
-      case 'U':
-      case 'V':
-        // The most frequent messages of a UDP service: first.
-        this.onDatagramReply(slot, slot.id, m);
-        return;
       case 'listening': {
         const listening = this.validListeners(slot, m.l);
         if (!listening) break;

@@ -14,25 +14,25 @@ import type dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import type { ClientInfo } from '../balancers/balancer.js';
 import type { Config } from '../config/types.js';
-import { CMD, type DatagramBatch, type DatagramMessage } from '../ipc/messages.js';
+import type { FrameChannel } from '../ipc/frame-channel.js';
+import { FRAME, datagramBytes, decodeDatagrams, encodeDatagrams, type Datagram } from '../ipc/frames.js';
 import type { Pool } from '../master/pool.js';
 import type { WorkerSlot } from '../master/worker-slot.js';
 import type { FlowBook } from './flow-book.js';
 import type { UdpDropReason, UdpStats } from './udp-stats.js';
 
-/** One datagram as it travels in a batch: listener, client address, client port, payload base64. */
-export type DatagramEntry = [number, string, number, string];
-
 /** One worker process's IPC pipe as the datagram path sees it. */
 interface Pipe {
   readonly child: ChildProcess;
+  readonly frames: FrameChannel;
   /** Datagrams batched or written and not yet completed. */
   pending: number;
-  /** Datagrams waiting for this turn of the event loop's flush. */
-  batch: DatagramEntry[];
+  /** Datagrams waiting for this turn of the event loop's flush, and their size in a U frame. */
+  batch: Datagram[];
+  bytes: number;
 }
 
-/** Batches larger than this go out in several messages (bounds one JSON string). */
+/** Datagrams per U frame at most: a burst goes out in frames of bounded size (4 MiB). */
 const MAX_BATCH = 64;
 
 export class FlowDispatcher {
@@ -46,8 +46,9 @@ export class FlowDispatcher {
   /** Pipes with a batch to write at the end of this turn of the event loop. */
   private readonly dirty: Pipe[] = [];
   private flushScheduled = false;
-  /** base64 length of the largest datagram relayed: longer replies are refused before decoding. */
-  private readonly maxEncoded: number;
+  /** The process an R frame being read came from (see onReplies). */
+  private replySlot: WorkerSlot | undefined;
+  private replyKey = 0;
   // Reused per new flow: the balancer only reads it during pick().
   private readonly client = { address: '', port: 0 } satisfies ClientInfo;
   private readonly onSent = (err: Error | null): void => {
@@ -61,7 +62,6 @@ export class FlowDispatcher {
     readonly stats: UdpStats,
     slots: readonly WorkerSlot[],
   ) {
-    this.maxEncoded = Math.ceil(config.udpMaxDatagram / 3) * 4;
     for (const s of slots) this.addSlot(s);
   }
 
@@ -125,7 +125,7 @@ export class FlowDispatcher {
     if (pipe.pending >= this.config.udpWorkerQueue) return this.drop('queue_full');
     pipe.pending++;
     // Datagrams read in one turn of the event loop (libuv reads up to 32 per poll) go to each
-    // worker as one IPC message: one JSON encode, one write, one 'internalMessage' per batch.
+    // worker as one U frame: one write, one read, no JSON or base64 on either side.
     if (pipe.batch.length === 0) {
       this.dirty.push(pipe);
       if (!this.flushScheduled) {
@@ -133,7 +133,9 @@ export class FlowDispatcher {
         setImmediate(this.flush);
       }
     }
-    pipe.batch.push([listener, rinfo.address, rinfo.port, msg.toString('base64')]);
+    const d: Datagram = { listener, address: rinfo.address, port: rinfo.port, data: msg };
+    pipe.batch.push(d);
+    pipe.bytes += datagramBytes(d);
     if (pipe.batch.length >= MAX_BATCH) this.write(pipe);
     this.stats.countIn(slot.id, msg.length);
   }
@@ -144,28 +146,26 @@ export class FlowDispatcher {
     this.dirty.length = 0;
   };
 
-  /** Writes a pipe's batch: one datagram as a 'u' message, several as a 'v' batch. */
+  /** Writes a pipe's batch as one U frame. */
   private write(pipe: Pipe): void {
     const batch = pipe.batch;
     const n = batch.length;
     if (n === 0) return;
     pipe.batch = [];
-    const e = batch[0];
-    const m: DatagramMessage | DatagramBatch = n === 1 ? { cmd: CMD, t: 'u', l: e[0], a: e[1], p: e[2], d: e[3] } : { cmd: CMD, t: 'v', b: batch };
-    // The callback runs once the write reached the kernel: pending counts what waits in Node's
-    // queue for this child (a full pipe, or a hand-over's ACK holding the channel), bounded.
-    const done = (err: Error | null): void => {
-      pipe.pending -= n;
-      if (err) this.stats.dropped.send_error += n;
-    };
+    const frame = encodeDatagrams(FRAME.datagrams, batch, pipe.bytes);
+    pipe.bytes = 0;
     if (!pipe.child.connected) {
       pipe.pending -= n;
       this.stats.dropped.worker_gone += n;
       return;
     }
-    try {
-      pipe.child.send(m, undefined, undefined, done);
-    } catch {
+    // The callback runs once the write reached the kernel: pending counts what waits in the
+    // pipe's queue for this child (a worker slow to read), bounded by udpWorkerQueue.
+    const done = (status: number): void => {
+      pipe.pending -= n;
+      if (status !== 0) this.stats.dropped.send_error += n;
+    };
+    if (!pipe.frames.write(frame, undefined, done)) {
       pipe.pending -= n;
       this.stats.dropped.send_error += n;
     }
@@ -173,44 +173,34 @@ export class FlowDispatcher {
 
   private pipeOf(slot: WorkerSlot): Pipe | undefined {
     const child = slot.child;
-    if (child === undefined) return undefined;
+    const frames = slot.frames;
+    if (child === undefined || frames === undefined) return undefined;
     let pipe = this.pipes.get(slot);
     if (pipe === undefined || pipe.child !== child) {
       // A new process: a fresh count (late callbacks of the old one land on the old object).
-      pipe = { child, pending: 0, batch: [] };
+      pipe = { child, frames, pending: 0, batch: [], bytes: 0 };
       this.pipes.set(slot, pipe);
     }
     return pipe;
   }
 
   /**
-   * A worker's datagram for a client: sent from listener l's socket. `key` is the table key of
-   * the process (its worker id, or a retired process's key during a reload); `slot` is set for a
-   * slot's current process, which may also open flows by sending first. Malformed: counted.
+   * A worker's R frame: datagrams for clients, each sent from its listener's socket. `key` is the
+   * table key of the process (its worker id, or a retired process's key during a reload); `slot`
+   * is set for a slot's current process, which may also open flows by sending first. A malformed
+   * frame is counted and sends nothing.
    */
-  onReply(slot: WorkerSlot | undefined, key: number, m: Record<string, unknown>): void {
-    if (m.t === 'V') {
-      const b = m.b;
-      if (!Array.isArray(b) || b.length > MAX_BATCH) {
-        this.stats.malformed++;
-        return;
-      }
-      for (let i = 0; i < b.length; i++) {
-        const e = b[i] as unknown;
-        if (!Array.isArray(e) || e.length !== 4) this.stats.malformed++;
-        else this.reply(slot, key, e[0], e[1], e[2], e[3]);
-      }
-      return;
-    }
-    this.reply(slot, key, m.l, m.a, m.p, m.d);
+  onReplies(slot: WorkerSlot | undefined, key: number, b: Buffer, start: number, end: number): void {
+    this.replySlot = slot;
+    this.replyKey = key;
+    if (decodeDatagrams(b, start, end, this.reply) < 0) this.stats.malformed++;
+    this.replySlot = undefined;
   }
 
-  private reply(slot: WorkerSlot | undefined, key: number, l: unknown, a: unknown, p: unknown, d: unknown): void {
-    if (
-      typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l >= this.config.listeners.length ||
-      typeof a !== 'string' || a.length > 64 || typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535 ||
-      typeof d !== 'string'
-    ) {
+  // Bound once: decodeDatagrams calls it per datagram, with the process in replySlot/replyKey.
+  private readonly reply = (l: number, a: string, p: number, data: Buffer): void => {
+    const slot = this.replySlot;
+    if (l >= this.config.listeners.length || p < 1) {
       this.stats.malformed++;
       return;
     }
@@ -220,11 +210,9 @@ export class FlowDispatcher {
       this.stats.malformed++;
       return;
     }
-    if (d.length > this.maxEncoded) return this.drop('oversize');
+    if (data.length > this.config.udpMaxDatagram) return this.drop('oversize');
     const socket = this.sockets[l];
     if (socket === undefined || this.stopping) return this.drop('shutdown');
-    const data = Buffer.from(d, 'base64');
-    if (data.length > this.config.udpMaxDatagram) return this.drop('oversize');
     const now = Date.now();
     const id = this.book.find(a, p, l);
     if (id >= 0) this.book.touch(id, now);
@@ -233,12 +221,13 @@ export class FlowDispatcher {
     // A socket bound to "::" sends to IPv4 clients by their mapped address.
     const to = family === 4 && this.ipv6[l] ? `::ffff:${a}` : a;
     try {
+      // data is a view into the frame's read buffer, which nothing reuses: no copy needed.
       socket.send(data, p, to, this.onSent);
     } catch {
       return this.drop('send_error');
     }
-    this.stats.countOut(key, data.length);
-  }
+    this.stats.countOut(this.replyKey, data.length);
+  };
 
   /** A worker's process is gone: its flows end and reopen elsewhere on their next datagram. */
   workerGone(slot: WorkerSlot): void {

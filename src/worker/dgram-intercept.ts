@@ -10,14 +10,15 @@
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns';
 import { isIP } from 'node:net';
-import { CMD, type WorkerListener } from '../ipc/messages.js';
+import { FRAME, datagramBytes, decodeDatagrams, encodeDatagrams, type Datagram } from '../ipc/frames.js';
+import type { WorkerListener } from '../ipc/messages.js';
 import { parseBindArgs } from './bind-args.js';
-import { sendToMaster } from './master-channel.js';
+import { sendFrame } from './master-channel.js';
 import { parseSendArgs, type SendTarget } from './send-args.js';
 
 /** The largest UDP payload over IPv4; what a real socket refuses with EMSGSIZE. */
 const MAX_PAYLOAD = 65507;
-/** Replies per batch message at most (the master refuses longer batches). */
+/** Replies per R frame at most: a burst goes out in frames of bounded size. */
 const MAX_BATCH = 64;
 
 type Socket = dgram.Socket & { type?: string };
@@ -40,7 +41,8 @@ export class DgramIntercept {
   /** Per listener index: a bind() under way or done (a second bind gets EADDRINUSE). */
   private readonly claimed: boolean[] = [];
   private readonly sockets = new Set<Socket>();
-  private replies: Array<[number, string, number, string]> = [];
+  private replies: Datagram[] = [];
+  private replyBytes = 0;
 
   constructor(
     listeners: readonly WorkerListener[],
@@ -119,37 +121,22 @@ export class DgramIntercept {
     return true;
   }
 
-  /** A datagram of one of our flows, from the master: the socket's 'message' event. */
-  deliver(m: Record<string, unknown>): void {
-    if (m.t === 'v') {
-      const b = m.b;
-      if (!Array.isArray(b)) {
-        this.stats.malformed++;
-        return;
-      }
-      for (const e of b as unknown[]) {
-        if (Array.isArray(e)) this.deliverOne(e[0], e[1], e[2], e[3]);
-        else this.stats.malformed++;
-      }
-      return;
-    }
-    this.deliverOne(m.l, m.a, m.p, m.d);
+  /** A U frame from the master: datagrams of our flows, each the socket's 'message' event. */
+  deliver(b: Buffer, start: number, end: number): void {
+    if (decodeDatagrams(b, start, end, this.deliverOne) < 0) this.stats.malformed++;
   }
 
-  private deliverOne(l: unknown, a: unknown, p: unknown, d: unknown): void {
-    if (typeof l !== 'number' || typeof a !== 'string' || typeof p !== 'number' || typeof d !== 'string') {
-      this.stats.malformed++;
-      return;
-    }
+  private readonly deliverOne = (l: number, a: string, p: number, view: Buffer): void => {
     const socket = this.served[l];
     if (socket === undefined) {
       this.stats.unserved++;
       return;
     }
-    const data = Buffer.from(d, 'base64');
+    // A copy of its own, as a datagram read from a socket is: the application may keep it.
+    const data = Buffer.from(view);
     this.stats.delivered++;
     socket.emit('message', data, { address: a, family: a.includes(':') ? 'IPv6' : 'IPv4', port: p, size: data.length });
-  }
+  };
 
   /** Closes every served socket (graceful stop): the application sees 'close' as on any close(). */
   closeAll(): void {
@@ -163,25 +150,22 @@ export class DgramIntercept {
   }
 
   /**
-   * Replies sent in one turn of the event loop go to the master as one IPC message (a handler
+   * Replies sent in one turn of the event loop go to the master as one R frame (a handler
    * answering a batch of datagrams answers them in the same turn).
    */
-  private queueReply(entry: [number, string, number, string]): void {
-    this.replies.push(entry);
+  private queueReply(d: Datagram): void {
+    this.replies.push(d);
+    this.replyBytes += datagramBytes(d);
     if (this.replies.length === 1) setImmediate(this.flushReplies);
     else if (this.replies.length >= MAX_BATCH) this.flushReplies();
   }
 
   private readonly flushReplies = (): void => {
-    const b = this.replies;
-    if (b.length === 0) return;
+    const list = this.replies;
+    if (list.length === 0) return;
     this.replies = [];
-    if (b.length === 1) {
-      const e = b[0];
-      sendToMaster({ cmd: CMD, t: 'U', l: e[0], a: e[1], p: e[2], d: e[3] });
-    } else {
-      sendToMaster({ cmd: CMD, t: 'V', b });
-    }
+    sendFrame(encodeDatagrams(FRAME.replies, list, this.replyBytes));
+    this.replyBytes = 0;
   };
 
   private send(socket: Socket, listeners: readonly WorkerListener[], v6: boolean, t: SendTarget): void {
@@ -199,10 +183,13 @@ export class DgramIntercept {
         if (t.callback) process.nextTick(t.callback, Object.assign(new Error('send EPIPE: the portplex master is gone'), { code: 'EPIPE', errno: -32, syscall: 'send' }));
         return;
       }
+      // An IPv6 zone can make isIP() accept any length; no interface name is this long.
+      if (address.length > 255) return fail('EINVAL', -22, address);
       // Several cluster listeners on one port (e.g. IPv4 and IPv6): reply from the matching one.
       const family = isIP(address) === 6 && !address.startsWith('::ffff:') ? 'IPv6' : 'IPv4';
       const l = listeners.find((x) => x.family === family) ?? listeners[0];
-      this.queueReply([l.i, address, t.port, t.data.toString('base64')]);
+      // A copy: the application may change its buffer once send() returns.
+      this.queueReply({ listener: l.i, address, port: t.port, data: Buffer.from(t.data) });
       this.stats.sent++;
       if (t.callback) process.nextTick(t.callback, null, t.data.length);
     };

@@ -24,6 +24,11 @@ export function useFrames(channel: FrameChannel | undefined): void {
   frames = channel;
 }
 
+/** Writes one frame to the master (no descriptor); dropped if the channel is gone. */
+export function sendFrame(frame: Buffer): void {
+  if (frames !== undefined && process.connected) frames.write(frame);
+}
+
 /**
  * Hands a connection back to the master with the bytes read (direct mode's rare hand-over);
  * `sent` runs once its descriptor has left (or could not): this process may then close its copy.

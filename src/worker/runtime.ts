@@ -199,12 +199,6 @@ export class WorkerRuntime implements HandleOwner {
     if (!isOurs(message)) return;
     const m = message as unknown as Record<string, unknown>;
     switch (m.t) {
-      case 'u':
-      case 'v':
-        // Datagrams: the most frequent messages of a UDP service, first.
-        if (handle) (handle as RawHandle).close();
-        this.dgram.deliver(m);
-        break;
       case 'lp':
         if (typeof m.l === 'number') this.closeShared(m.l);
         else this.stats.malformed++;
@@ -240,6 +234,8 @@ export class WorkerRuntime implements HandleOwner {
   };
 
   private readonly onFrame = (type: number, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined): void => {
+    // Datagrams: the most frequent frames of a UDP service, first.
+    if (type === FRAME.datagrams) return this.dgram.deliver(b, start, end);
     if (type === FRAME.conn) return this.adopt(decodeConn(b, start, end), handle as RawHandle | undefined);
     if (type === FRAME.listen) return this.takeShared(decodeListen(b, start, end), handle as SharedHandle | undefined);
     this.stats.malformed++;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FRAME, FRAME_MARK, HEADER_BYTES, ackCount, ackId, acksTaken, carriesHandle, decodeAccepted, decodeConn, decodeForward, decodeListen, encodeAccepted, encodeAcks, encodeConn, encodeForward, encodeListen } from '../../../src/ipc/frames.js';
+import { FRAME, FRAME_MARK, HEADER_BYTES, ackCount, ackId, acksTaken, carriesHandle, datagramBytes, decodeAccepted, decodeConn, decodeDatagrams, decodeForward, decodeListen, encodeAccepted, encodeAcks, encodeConn, encodeDatagrams, encodeForward, encodeListen, type Datagram } from '../../../src/ipc/frames.js';
 
 const payload = (b: Buffer): [Buffer, number, number] => {
   assert.equal(b[0], FRAME_MARK);
@@ -63,4 +63,35 @@ test('a D frame lists direct-mode accepts; a cut one reports what is whole and s
   const whole: number[] = [];
   assert.equal(decodeAccepted(b, start, end - 3, (seq) => whole.push(seq)), false);
   assert.deepEqual(whole, [-1, -(2 ** 40)]);
+});
+
+test('U and R frames carry datagrams whole: listener, client, bytes', () => {
+  const list: Datagram[] = [
+    { listener: 2, address: '2001:db8::1', port: 53, data: Buffer.from('query') },
+    { listener: 0, address: '127.0.0.1', port: 65535, data: Buffer.alloc(0) },
+    { listener: 1, address: 'fe80::1%eth0', port: 1, data: Buffer.alloc(65507, 7) },
+  ];
+  const size = list.reduce((n, d) => n + datagramBytes(d), 0);
+  for (const type of [FRAME.datagrams, FRAME.replies]) {
+    const b = encodeDatagrams(type, list, size);
+    assert.equal(b[1], type);
+    const got: Datagram[] = [];
+    assert.equal(decodeDatagrams(...payload(b), (listener, address, port, data) => got.push({ listener, address, port, data: Buffer.from(data) })), 3);
+    assert.deepEqual(got, list);
+  }
+  assert.deepEqual([FRAME.datagrams, FRAME.replies].map(carriesHandle), [false, false]);
+});
+
+test('a cut U or R frame delivers no datagram at all', () => {
+  const list: Datagram[] = [
+    { listener: 0, address: '10.0.0.1', port: 5353, data: Buffer.from('a') },
+    { listener: 0, address: '10.0.0.2', port: 5354, data: Buffer.from('bc') },
+  ];
+  const b = encodeDatagrams(FRAME.replies, list, datagramBytes(list[0]) + datagramBytes(list[1]));
+  for (let end = HEADER_BYTES + 1; end < b.length; end++) {
+    let delivered = 0;
+    const n = decodeDatagrams(b, HEADER_BYTES, end, () => { delivered++; });
+    if (end === HEADER_BYTES + datagramBytes(list[0])) assert.equal(n, 1, 'a cut between datagrams is a shorter, valid frame');
+    else assert.deepEqual([n, delivered], [-1, 0], `cut at ${end}`);
+  }
 });
