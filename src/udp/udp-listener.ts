@@ -1,5 +1,6 @@
 // Binds one UDP cluster address and port (node:dgram) for the master.
 import dgram from 'node:dgram';
+import { lookup } from 'node:dns';
 import { isIP } from 'node:net';
 import type { ListenerConfig } from '../config/types.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
@@ -35,7 +36,7 @@ export class UdpListener {
 
   private bindAs(type: 'udp4' | 'udp6', host: string, port: number, onDatagram: DatagramCallback): Promise<void> {
     // exclusive: never share the port with another process's socket (cluster would pool it).
-    const socket = dgram.createSocket({ type, reuseAddr: false });
+    const socket = dgram.createSocket({ type, reuseAddr: false, lookup: literalFirst });
     const { index } = this.config;
     return new Promise((resolve, reject) => {
       const onBindError = (err: NodeJS.ErrnoException): void => {
@@ -82,4 +83,15 @@ export class UdpListener {
 function describe(host: string | undefined, port: number): string {
   if (host === undefined) return `*:${port}`;
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * dgram's lookup for the master's sockets. Replies always go to a client's address literal;
+ * dns.lookup() would answer those on the next tick, one deferred callback per datagram sent.
+ * Names (a configured host) still go to the resolver.
+ */
+export function literalFirst(address: string, family: unknown, callback: (err: Error | null, address: string, family: number) => void): void {
+  const f = isIP(address);
+  if (f !== 0) callback(null, address, f);
+  else lookup(address, family as number, callback as never);
 }
