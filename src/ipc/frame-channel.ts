@@ -212,8 +212,18 @@ export class FrameChannel {
       this.drop(handle);
       handle = undefined;
     }
-    if (deferred) process.nextTick(this.onFrame, type, b, start, end, handle);
-    else this.onFrame(type, b, start, end, handle);
+    if (deferred) {
+      process.nextTick(this.onFrame, type, b, start, end, handle);
+      return;
+    }
+    try {
+      this.onFrame(type, b, start, end, handle);
+    } catch (err) {
+      // An application's handler threw (a 'connection' or 'message' listener): the rest of the
+      // chunk must still be read, or the stream loses its framing. The error surfaces as it
+      // would have, uncaught, once the chunk is done.
+      rethrow(err);
+    }
   }
 
   /** Passes chunk bytes [start, end) to Node's own reader, with the descriptor if it is theirs. */
@@ -222,7 +232,12 @@ export class FrameChannel {
     io.state[io.kArrayBufferOffset] = base + start;
     io.state[io.kReadBytesOrError] = end - start;
     this.pipe.pendingHandle = handle ?? null;
-    this.nodeRead.call(this.pipe, arrayBuffer);
+    try {
+      this.nodeRead.call(this.pipe, arrayBuffer);
+    } catch (err) {
+      // A 'message' listener threw inside Node's reader: as in deliver().
+      rethrow(err);
+    }
   }
 
   private fail(why: string, handle: ReceivedHandle | undefined): void {
@@ -237,4 +252,9 @@ export class FrameChannel {
   private drop(handle: ReceivedHandle | undefined | null): void {
     if (handle && typeof handle.close === 'function') handle.close();
   }
+}
+
+/** Throws `err` on the next tick: uncaught, as it would have been, but outside the read loop. */
+function rethrow(err: unknown): void {
+  process.nextTick(() => { throw err; });
 }
