@@ -35,8 +35,11 @@ export function status(master: Master): unknown {
 
 const STATES = ['queued', 'handing-over', 'established', 'closing'];
 
+/** ms `portplex connections` waits for direct-mode workers to name their connections' clients. */
+const RESOLVE_TIMEOUT = 1000;
+
 /** `portplex connections`: the connection record table, filtered, like ipvsadm -L -c. */
-export function connections(master: Master, request: Record<string, unknown>): unknown {
+export async function connections(master: Master, request: Record<string, unknown>): Promise<unknown> {
   const filter: { -readonly [K in keyof RecordFilter]: RecordFilter[K] } = {};
   if (request.worker !== undefined) {
     if (!Number.isInteger(request.worker)) throw new AdminError('BAD_REQUEST', `worker: expected a worker id, got ${JSON.stringify(request.worker)}`);
@@ -60,6 +63,8 @@ export function connections(master: Master, request: Record<string, unknown>): u
   }
   const limit = request.limit === undefined ? 10000 : request.limit;
   if (!Number.isInteger(limit) || (limit as number) < 1) throw new AdminError('BAD_REQUEST', `limit: expected a whole number >= 1, got ${JSON.stringify(limit)}`);
+  // Direct-mode records learn their client when first read (Master.resolveClients).
+  await master.resolveClients(RESOLVE_TIMEOUT);
   const listeners = master.listenerInfo();
   const now = Date.now();
   return {

@@ -16,6 +16,8 @@ export interface StopMessage { cmd: typeof CMD; t: 'stop' }
 export interface HeldQuery { cmd: typeof CMD; t: 'held?' }
 /** Master -> worker: send your metrics, answering with request id `r`. */
 export interface MetricsQuery { cmd: typeof CMD; t: 'metrics?'; r: number }
+/** Master -> worker (direct mode): name the clients of the connections you accepted, answering with request id `r`. */
+export interface PeersQuery { cmd: typeof CMD; t: 'peers?'; r: number }
 /** Master -> worker: heartbeat `s`. */
 export interface PingMessage { cmd: typeof CMD; t: 'ping'; s: number }
 
@@ -34,6 +36,8 @@ export interface ListeningMessage { cmd: typeof CMD; t: 'listening'; l: number[]
 export interface ReadyMessage { cmd: typeof CMD; t: 'ready' }
 /** Worker -> master: the ids I hold, answering HeldQuery. */
 export interface HeldMessage { cmd: typeof CMD; t: 'held'; c: number[] }
+/** Worker -> master: for request `r`, flat triples of direct connection number, client address and port. */
+export interface PeersMessage { cmd: typeof CMD; t: 'peers'; r: number; p: Array<number | string> }
 /** Worker -> master: the application sets its weight (0 drains) or asks for its configured one back. */
 export interface AgentMessage { cmd: typeof CMD; t: 'agent'; w: number | 'undrain' }
 /** Worker -> master: metrics for request `r` (prom-client getMetricsAsJSON), null if none; e = error text. */
@@ -41,8 +45,8 @@ export interface MetricsMessage { cmd: typeof CMD; t: 'metrics'; r: number; m: u
 /** Worker -> master: heartbeat `s` answered; d = max event-loop delay (ms) since the last one, a = open connections. */
 export interface PongMessage { cmd: typeof CMD; t: 'pong'; s: number; d: number; a: number }
 
-export type ToWorker = StopMessage | HeldQuery | PingMessage | MetricsQuery | ListenPauseMessage;
-export type ToMaster = DirectDropMessage | SharedListeningMessage | RefuseMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | AgentMessage;
+export type ToWorker = StopMessage | HeldQuery | PingMessage | MetricsQuery | PeersQuery | ListenPauseMessage;
+export type ToMaster = DirectDropMessage | SharedListeningMessage | RefuseMessage | ListeningMessage | ReadyMessage | HeldMessage | PongMessage | MetricsMessage | PeersMessage | AgentMessage;
 
 /** True for a message of ours; anything else on the channel belongs to the application or Node. */
 export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unknown } {

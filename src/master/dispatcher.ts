@@ -394,6 +394,35 @@ export class Dispatcher {
     this.onDirectChange();
   }
 
+  /**
+   * Fills in the clients a worker names for its direct connections (answering 'peers?'): its
+   * accept reports leave them out unless the application had already read them. Anything
+   * malformed is counted and the rest of the answer ignored. Returns how many records learned one.
+   */
+  onPeers(slot: WorkerSlot, p: unknown): number {
+    if (!Array.isArray(p) || p.length % 3 !== 0) {
+      this.stats.malformed++;
+      return 0;
+    }
+    let learned = 0;
+    for (let i = 0; i < p.length; i += 3) {
+      const seq: unknown = p[i];
+      const address: unknown = p[i + 1];
+      const port: unknown = p[i + 2];
+      if (typeof seq !== 'number' || !(seq < 0) || typeof address !== 'string' || address.length === 0 || address.length > 255 ||
+        typeof port !== 'number' || (port & 0xffff) !== port) {
+        this.stats.malformed++;
+        return learned;
+      }
+      const id = slot.directSeqs.get(seq);
+      // Closed meanwhile, or not this worker's: nothing to learn.
+      if (id === undefined || this.table.workerOf(id) !== slot.id || this.table.clientKnown(id)) continue;
+      this.table.setClient(id, address, port);
+      learned++;
+    }
+    return learned;
+  }
+
   /** Adds a D frame's connections under `worker`; returns how many were accepted. */
   private recordAccepts(worker: number, pid: number, seqs: Map<number, number>, b: Buffer, start: number, end: number): number {
     let accepted = 0;

@@ -90,7 +90,8 @@ export class Master extends EventEmitter {
   /** Resolves with the exit status once the master has stopped (for any reason). */
   readonly closed: Promise<number>;
   private readyEmitted = false;
-  private metricsRequest = 0;
+  /** Id of the last question asked of the workers (metrics?, peers?). */
+  private request = 0;
 
   constructor(config: Config) {
     super();
@@ -324,28 +325,51 @@ export class Master extends EventEmitter {
    * Asks every ready worker for its metrics (prom-client JSON); a worker that does not answer
    * within `timeoutMs` is left out, so one stuck worker cannot block a scrape.
    */
-  workerMetrics(timeoutMs: number): Promise<Array<{ worker: number; pid: number; metrics: unknown[] }>> {
+  async workerMetrics(timeoutMs: number): Promise<Array<{ worker: number; pid: number; metrics: unknown[] }>> {
+    const answers: Array<{ worker: number; pid: number; metrics: unknown[] }> = [];
     const asked = this.slots.filter((s) => s.state === 'ready' && s.child?.connected);
-    if (asked.length === 0) return Promise.resolve([]);
-    const r = ++this.metricsRequest;
+    await this.ask(asked, 'metrics', timeoutMs, (slot, m) => {
+      if (Array.isArray(m.m)) answers.push({ worker: slot.id, pid: slot.pid, metrics: m.m });
+    });
+    return answers.sort((a, b) => a.worker - b.worker);
+  }
+
+  /**
+   * Direct mode: learns the client address and port of every record that lacks one. Workers
+   * report their accepts without the client unless the application had read it (a system call
+   * per connection saved); this asks them for the rest. A worker that does not answer within
+   * `timeoutMs` keeps its records without a client (''). Call before reading connections() when
+   * addresses matter; the admin `connections` command does.
+   */
+  async resolveClients(timeoutMs = 1000): Promise<void> {
+    const asked = this.slots.filter((s) => s.state === 'ready' && s.child?.connected && s.directSeqs.size > 0);
+    await this.ask(asked, 'peers', timeoutMs, () => {});
+  }
+
+  /**
+   * Sends `t?` with a fresh request id to each slot and resolves once each has answered `t` (the
+   * supervisor emits the answers) or `timeoutMs` has passed.
+   */
+  private ask(asked: WorkerSlot[], t: 'metrics' | 'peers', timeoutMs: number, onAnswer: (slot: WorkerSlot, m: Record<string, unknown>) => void): Promise<void> {
+    if (asked.length === 0) return Promise.resolve();
+    const r = ++this.request;
     return new Promise((resolve) => {
-      const answers: Array<{ worker: number; pid: number; metrics: unknown[] }> = [];
       let pending = asked.length;
       const finish = (): void => {
         clearTimeout(timer);
-        this.supervisor.off('metrics', onMetrics);
-        resolve(answers.sort((a, b) => a.worker - b.worker));
+        this.supervisor.off(t, onMessage);
+        resolve();
       };
-      const onMetrics = (slot: WorkerSlot, m: Record<string, unknown>): void => {
+      const onMessage = (slot: WorkerSlot, m: Record<string, unknown>): void => {
         if (m.r !== r || !asked.includes(slot)) return;
-        if (Array.isArray(m.m)) answers.push({ worker: slot.id, pid: slot.pid, metrics: m.m });
+        onAnswer(slot, m);
         if (--pending === 0) finish();
       };
       const timer = setTimeout(finish, timeoutMs);
-      this.supervisor.on('metrics', onMetrics);
+      this.supervisor.on(t, onMessage);
       for (const s of asked) {
         try {
-          s.child!.send({ cmd: 'NODE_PORTPLEX', t: 'metrics?', r });
+          s.child!.send({ cmd: 'NODE_PORTPLEX', t: `${t}?`, r });
         } catch {
           pending--;
         }

@@ -268,6 +268,10 @@ export class Supervisor extends EventEmitter {
       case 'metrics':
         this.emit('metrics', slot, m);
         return;
+      case 'peers':
+        this.dispatcher.onPeers(slot, m.p);
+        this.emit('peers', slot, m);
+        return;
       case 'agent':
         this.emit('agent', slot, m);
         return;

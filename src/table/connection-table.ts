@@ -139,7 +139,9 @@ export class ConnectionTable {
       slot = this.#top++;
     }
     const proto = protocol === 'udp' ? UDP : TCP;
-    // socket.remoteAddress is undefined once the client has gone: keep the record, keyed by ''.
+    // socket.remoteAddress is undefined once the client has gone, and a direct-mode worker reports
+    // its accepts without the client (learned when first read, see setClient): keep the record
+    // with the address '', outside the tuple index (no tuple to find it by).
     if (typeof clientAddress !== 'string') clientAddress = '';
     const ip = ipv4Of(clientAddress);
     if (ip >= 0) {
@@ -159,10 +161,9 @@ export class ConnectionTable {
     this.#assignedAt[slot] = now;
     this.#handedOverAt[slot] = 0;
     this.#lastActiveAt[slot] = now;
-    const hash = tupleHash(ip >= 0 ? ipv4Hash(ip) : textHash(clientAddress), clientPort, listener, proto);
     // An older record of the same tuple may still be live (its close not reported yet): the
     // index puts the new one first, and removing either leaves the other indexed.
-    this.#index.insert(slot, hash);
+    if (clientAddress !== '') this.#index.insert(slot, tupleHash(ip >= 0 ? ipv4Hash(ip) : textHash(clientAddress), clientPort, listener, proto));
     this.#size++;
     return this.#generation[slot] * SLOT_LIMIT + slot;
   }
@@ -182,7 +183,7 @@ export class ConnectionTable {
   setClient(id: number, clientAddress: string, clientPort: number): boolean {
     const slot = this.#slot(id);
     if (slot === NONE || !isUint16(clientPort) || typeof clientAddress !== 'string') return false;
-    this.#index.remove(slot);
+    if (this.#indexed(slot)) this.#index.remove(slot);
     const ip = ipv4Of(clientAddress);
     if (ip >= 0) {
       this.#kind[slot] = isMapped(clientAddress) ? Kind.Mapped : Kind.IPv4;
@@ -194,8 +195,14 @@ export class ConnectionTable {
     }
     this.#clientPort[slot] = clientPort;
     const proto = this.#protocol[slot];
-    this.#index.insert(slot, tupleHash(ip >= 0 ? ipv4Hash(ip) : textHash(clientAddress), clientPort, this.#listener[slot], proto));
+    if (clientAddress !== '') this.#index.insert(slot, tupleHash(ip >= 0 ? ipv4Hash(ip) : textHash(clientAddress), clientPort, this.#listener[slot], proto));
     return true;
+  }
+
+  /** False while a record's client address is unknown (''): reported without it, or already gone. */
+  clientKnown(id: number): boolean {
+    const slot = this.#slot(id);
+    return slot !== NONE && this.#indexed(slot);
   }
 
   /** True if the id names a live record. */
@@ -464,9 +471,14 @@ export class ConnectionTable {
     };
   }
 
+  /** Records with a client address are in the tuple index; those with '' are not. */
+  #indexed(slot: number): boolean {
+    return this.#kind[slot] !== Kind.Text || this.#address[slot] !== '';
+  }
+
   #release(slot: number): void {
     this.#workers.detach(slot);
-    this.#index.remove(slot);
+    if (this.#indexed(slot)) this.#index.remove(slot);
     this.#state[slot] = FREE;
     this.#address[slot] = '';
     const generation = this.#generation[slot] + 1;

@@ -10,7 +10,7 @@ import { parseListenArgs } from './listen-args.js';
 import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
 import { FrameChannel, type ReceivedHandle } from '../ipc/frame-channel.js';
 import { FRAME, decodeConn, decodeListen, type ConnFrame } from '../ipc/frames.js';
-import { ack, flushAccepts, flushReports, forwardToMaster, refuse, reportAccept, reportClose, sendToMaster, setAckBatch, useFrames } from './master-channel.js';
+import { ack, flushAccepts, flushReports, forwardToMaster, refuse, reportAccept, reportClose, sendToMaster, setAckBatch, setSocketLookup, useFrames, type PeerCache } from './master-channel.js';
 import { RareHandoff } from './rare-handoff.js';
 
 /** The parts of net.Server's non-public surface the runtime relies on (pinned by test/unit/worker/node-internals.test.ts). */
@@ -53,14 +53,14 @@ export class WorkerRuntime implements HandleOwner {
   private readonly byPort = new Map<number, WorkerListener[]>();
   private readonly byListener: Array<ClusterHandle | undefined> = [];
   private readonly servers = new Map<ClusterHandle, net.Server>();
-  private readonly held = new Set<number>();
+  /** Connections we serve, by id (direct ones < 0), for 'held?' and 'peers?'. */
+  private readonly held = new Map<number, net.Socket>();
   private readonly shutdownHooks: Array<() => unknown> = [];
   private pendingId = NONE;
   /** Direct mode: per listener, the shared socket the master gave us, while we may accept on it. */
   private readonly shared: Array<SharedHandle | undefined> = [];
   /** Direct mode: the next connection's number, counting down from -1. */
   private nextSeq = -1;
-  private readonly peer: Record<string, unknown> = {};
   /** Direct mode with rules: per listener, the step that keeps or hands back what we accept. */
   private readonly rare: Array<RareHandoff | undefined> = [];
   private pendingData: Buffer | undefined;
@@ -94,6 +94,7 @@ export class WorkerRuntime implements HandleOwner {
     process.on('internalMessage', this.onMessage);
     // Connections and shared sockets arrive as frames (ipc/frames.ts), beside Node's messages.
     useFrames(FrameChannel.open(process, this.onFrame, () => { this.stats.malformed++; }));
+    setSocketLookup((seq) => this.held.get(seq) as PeerCache | undefined);
     this.loopDelay.enable();
   }
 
@@ -210,7 +211,10 @@ export class WorkerRuntime implements HandleOwner {
         // The master must know every connection we list, and every close, before it reads the list.
         flushAccepts();
         flushReports();
-        sendToMaster({ cmd: CMD, t: 'held', c: [...this.held] });
+        sendToMaster({ cmd: CMD, t: 'held', c: [...this.held.keys()] });
+        break;
+      case 'peers?':
+        this.answerPeers(m.r);
         break;
       case 'metrics?': {
         const r = m.r;
@@ -361,9 +365,6 @@ export class WorkerRuntime implements HandleOwner {
       this.stats.refused++;
       return;
     }
-    const peer = this.peer;
-    peer.address = undefined;
-    client.getpeername(peer);
     const seq = this.nextSeq--;
     this.pendingData = bytes !== undefined && bytes.length > 0 ? bytes : undefined;
     this.pendingEof = eof;
@@ -379,10 +380,27 @@ export class WorkerRuntime implements HandleOwner {
         this.stats.refused++;
       } else {
         this.stats.accepted++;
-        // A connection reset before we looked has no peer; it is still reported, so its close balances.
-        reportAccept(seq, l, typeof peer.address === 'string' ? peer.address : '', typeof peer.port === 'number' ? peer.port : 0);
+        reportAccept(seq, l);
       }
     }
+  }
+
+  /**
+   * Names the clients of the connections we accepted ourselves (direct mode), which our accept
+   * reports left out: the master is reading its table. remoteAddress asks the socket once and
+   * caches the answer, so a client the application already looked up costs nothing here.
+   */
+  private answerPeers(r: unknown): void {
+    // Every connection listed must be known to the master before the answer arrives.
+    flushAccepts();
+    const p: Array<number | string> = [];
+    for (const [id, socket] of this.held) {
+      if (id >= 0 || socket.destroyed) continue;
+      const address = socket.remoteAddress;
+      const port = socket.remotePort;
+      if (typeof address === 'string' && typeof port === 'number') p.push(id, address, port);
+    }
+    sendToMaster({ cmd: CMD, t: 'peers', r: typeof r === 'number' ? r : 0, p });
   }
 
   /** Hands a connection whose content belongs to another group back through the master. */
@@ -397,7 +415,7 @@ export class WorkerRuntime implements HandleOwner {
     if (Number.isNaN(id)) return; // a connection the application emitted itself
     this.pendingId = NONE;
     (socket as unknown as Record<symbol, number>)[kId] = id;
-    this.held.add(id);
+    this.held.set(id, socket);
     socket.on('close', this.onSocketClose);
     if (this.pendingPeer) {
       // The client the master saw (or the one a PROXY header named): net.Socket answers

@@ -27,6 +27,9 @@ test('every connection is served by a worker and recorded with its real client a
   assert.ok(lines.every((l) => l === '1' || l === '2'), lines.join());
   assert.equal(master.stats.handedOver, 0, 'the master handed nothing over');
   await waitFor(() => master.table.size === 10, 2000, 'ten records');
+  // hold.js never reads its clients, so the reports named none: the master asks for them.
+  assert.ok(master.connections().every((r) => r.clientAddress === '' && r.clientPort === 0));
+  await master.resolveClients();
   const records = master.connections();
   const ports = new Set(open.map((s) => s.localPort));
   assert.deepEqual(new Set(records.map((r) => r.clientPort)), ports);
@@ -43,6 +46,7 @@ test('every connection is served by a worker and recorded with its real client a
 
 test('a drained worker gets no new connections; undrained, it takes connections until it has its share', async () => {
   const open: net.Socket[] = [];
+  const takenBefore = master.stats.sharedTaken;
   master.drain(1);
   try {
     const during: string[] = [];
@@ -56,9 +60,10 @@ test('a drained worker gets no new connections; undrained, it takes connections 
     master.undrain(1);
   }
   await waitFor(() => master.workers()[1].active === 20, 2000, 'worker 2 recorded with 20');
-  // A worker keeps a socket it was given for at least 200 ms (no flapping under jitter).
-  await new Promise((r) => setTimeout(r, 300));
   // Worker 2 is above share x 1.25 + 4: it loses the socket, so the kernel can only wake worker 1.
+  // It keeps a socket it was given for at least 200 ms (no flapping under jitter), so the take
+  // comes with a later report or tick: wait for it (draining took worker 1's, hence + 2).
+  await waitFor(() => master.stats.sharedTaken === takenBefore + 2, 2000, 'worker 2 to lose the socket');
   const next: string[] = [];
   for (let i = 0; i < 20; i++) {
     const c = await firstLine(port);

@@ -89,11 +89,36 @@ describe('ConnectionTable: records', () => {
     }
   });
 
-  it('keeps a record whose client address is already gone (undefined) under the address \'\'', () => {
+  it('keeps a record whose client address is already gone (undefined) under the address \'\', outside the tuple index', () => {
     const table = new ConnectionTable();
     const id = table.add('tcp', undefined as unknown as string, 1, 0, State.Queued, T0);
     assert.equal(table.get(id)?.clientAddress, '');
-    assert.equal(table.lookup('tcp', '', 1, 0), id);
+    assert.equal(table.clientKnown(id), false);
+    assert.equal(table.lookup('tcp', '', 1, 0), -1);
+    assert.deepEqual(table.list({ clientAddress: '' }).map((r) => r.id), [id]);
+  });
+
+  it('learns a client later with setClient: unknown records stay out of the index until then', () => {
+    const table = new ConnectionTable({ initialCapacity: 8 });
+    // Many records without a client (direct mode reports them so) must not share one chain.
+    const ids = Array.from({ length: 20 }, () => table.add('tcp', '', 0, 0, State.Established, T0));
+    assert.ok(ids.every((id) => !table.clientKnown(id)));
+    assert.equal(table.setClient(ids[7], '192.0.2.9', 4242), true);
+    assert.equal(table.clientKnown(ids[7]), true);
+    assert.equal(table.lookup('tcp', '192.0.2.9', 4242, 0), ids[7]);
+    assert.equal(table.get(ids[7])?.clientAddress, '192.0.2.9');
+    for (const id of ids) if (id !== ids[7]) assert.equal(table.remove(id), true);
+    // Growing and removing never touched the index for the others: the known one is still found.
+    assert.equal(table.lookup('tcp', '192.0.2.9', 4242, 0), ids[7]);
+    assert.equal(table.remove(ids[7]), true);
+    assert.equal(table.lookup('tcp', '192.0.2.9', 4242, 0), -1);
+    assert.equal(table.size, 0);
+    // Back to unknown: setClient with '' takes the record out of the index again.
+    const id = table.add('tcp', '198.51.100.1', 80, 0, State.Established, T0);
+    assert.equal(table.setClient(id, '', 0), true);
+    assert.equal(table.lookup('tcp', '198.51.100.1', 80, 0), -1);
+    assert.equal(table.clientKnown(id), false);
+    assert.equal(table.remove(id), true);
   });
 
   it('makes ids of generation * 2**24 + slot, never 0', () => {
