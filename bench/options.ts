@@ -50,7 +50,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --balance-duration <s>  seconds of the long-lived workload
   --workers <n>           processes per setup (default 2)
   --setups <a,b,...>      only these setups (names as in the report)
-  --no-micro              skip the balancer and table micro-benchmarks
+  --no-micro              skip the micro-benchmarks (balancers, table, IPC, master floor)
   --no-udp                skip the UDP datagram benchmark
   --out <file>            JSON results (default bench/results/latest.json)
   -h, --help`;

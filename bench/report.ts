@@ -61,7 +61,12 @@ export function microTables(micro: MicroResults): string {
       `Node message without a handle, ${fmt(micro.ipc.handleCpuUs, 1)} µs for one carrying a handle (cluster round-robin's way, with Node's ` +
       `acknowledgement), ${fmt(micro.ipc.frameCpuUs, 1)} µs for a portplex frame carrying one (dispatch mode's way, answered by an ack frame).`
     : '';
-  return `${picks}\n\nConnection record table:\n\n${tableRow}${ipc}`;
+  const floor = micro.floor
+    ? `\n\nA bare Node master (raw accept, no balancer, record or metrics), CPU per connection over ${fmt(micro.floor.connections)} connections ` +
+      `under wrk: ${fmt(micro.floor.acceptCpuUs, 1)} µs to accept and close, ${fmt(micro.floor.handOverCpuUs, 1)} µs to accept, hand over in a frame ` +
+      `and close: the least any Node master spends per handed-over connection (compare the master CPU per connection above).`
+    : '';
+  return `${picks}\n\nConnection record table:\n\n${tableRow}${ipc}${floor}`;
 }
 
 const ERROR_NAMES: Record<string, string> = { connect: 'connect errors', read: 'read errors', write: 'write errors', timeout: 'timeouts', status: 'non-2xx/3xx' };

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { TableResult } from '../table.js';
 import type { PickRate } from './balancers.js';
 import type { IpcCost } from './ipc.js';
+import type { MasterFloor } from './master-floor.js';
 
 export interface MicroResults {
   balancers: PickRate[];
@@ -12,6 +13,8 @@ export interface MicroResults {
   table: TableResult[];
   /** Node's IPC: sender CPU per message, with and without a handle (absent in older results). */
   ipc?: IpcCost;
+  /** A bare Node master's CPU per connection: the floor under dispatch mode's master (absent in older results). */
+  floor?: MasterFloor;
 }
 
 function runJson<T>(args: string[]): Promise<T> {
@@ -35,5 +38,6 @@ export async function runMicro(pickMs: number, tableRuns: number, tableRecords: 
     table.push(await runJson<TableResult>(['--expose-gc', fileURLToPath(new URL('../table.js', import.meta.url)), String(tableRecords), '--json']));
   }
   const ipc = await runJson<IpcCost>([fileURLToPath(new URL('./ipc.js', import.meta.url)), '1000', '--json']);
-  return { balancers, table, ipc };
+  const floor = await runJson<MasterFloor>([fileURLToPath(new URL('./master-floor.js', import.meta.url)), '20000', '--json']);
+  return { balancers, table, ipc, floor };
 }

@@ -72,3 +72,10 @@ test('micro tables end with the IPC cost per hand-over: without a handle, with o
   assert.match(text, /over 1,000 messages: 12\.5 µs for a Node message without a handle, 100\.0 µs for one carrying a handle .*, 40\.0 µs for a portplex frame carrying one /);
   assert.doesNotMatch(microTables({ balancers: [], table: [] }), /IPC/);
 });
+
+test('micro tables give the bare master floor when it was measured', () => {
+  const micro = { balancers: [], table: [] };
+  const text = microTables({ ...micro, floor: { connections: 20000, acceptCpuUs: 24.25, handOverCpuUs: 30 } });
+  assert.match(text, /over 20,000 connections under wrk: 24\.3 µs to accept and close, 30\.0 µs to accept, hand over in a frame and close/);
+  assert.doesNotMatch(microTables(micro), /bare Node master/);
+});
