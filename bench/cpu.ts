@@ -1,6 +1,6 @@
 // CPU time of one process from /proc/<pid>/stat (Linux), to charge the master per connection.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** utime + stime in clock ticks from the text of /proc/<pid>/stat. */
 export function parseProcStat(text: string): number {
@@ -32,4 +32,29 @@ export function cpuSeconds(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** The child processes of `pid`, from every thread's /proc children list; [] when unreadable. */
+export function childPids(pid: number): number[] {
+  const kids: number[] = [];
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      for (const k of readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ')) if (k.trim()) kids.push(Number(k));
+    }
+  } catch {
+    // Gone, or a kernel without the children list: the caller reads null CPU figures.
+  }
+  return kids;
+}
+
+/** CPU seconds the processes `pids` have used together so far; null when none or any cannot be read. */
+export function cpuSecondsOf(pids: readonly number[]): number | null {
+  if (pids.length === 0) return null;
+  let sum = 0;
+  for (const pid of pids) {
+    const s = cpuSeconds(pid);
+    if (s === null) return null;
+    sum += s;
+  }
+  return sum;
 }

@@ -1,6 +1,6 @@
 // One setup in one round: start it, run the long-lived, keep-alive and new-connection workloads, stop it.
 import { runBalance } from './balance.js';
-import { cpuSeconds } from './cpu.js';
+import { cpuSeconds, cpuSecondsOf } from './cpu.js';
 import { emptyFigures, type SetupRound } from './metrics.js';
 import type { Options } from './options.js';
 import type { Running, Setup, SetupContext } from './setups.js';
@@ -43,9 +43,13 @@ export async function measureSetup(setup: Setup, ctx: SetupContext, opts: Option
     f.keepAliveP99 = keepAlive.latency.p99;
 
     // One request per connection: every request is a connection the master accepts and hands over.
+    // The serving processes too: a hand-over costs the receiving side as well as the master.
+    const serving = running.servingPids();
     const before = running.masterPid === null ? null : cpuSeconds(running.masterPid);
+    const servingBefore = cpuSecondsOf(serving);
     const newConn = await runWrk({ ...wrk, seconds: opts.seconds, headers: ['Connection: close'] });
     const after = running.masterPid === null ? null : cpuSeconds(running.masterPid);
+    const servingAfter = cpuSecondsOf(serving);
     result.raw.newConn = newConn;
     f.newConnRps = newConn.requestsPerSec;
     f.newConnP50 = newConn.latency.p50;
@@ -53,6 +57,9 @@ export async function measureSetup(setup: Setup, ctx: SetupContext, opts: Option
     if (before !== null && after !== null && newConn.requests > 0) {
       result.raw.masterCpuSeconds = after - before;
       f.masterCpuUsPerConn = ((after - before) * 1e6) / newConn.requests;
+    }
+    if (servingBefore !== null && servingAfter !== null && newConn.requests > 0) {
+      f.serversCpuUsPerConn = ((servingAfter - servingBefore) * 1e6) / newConn.requests;
     }
   } catch (err) {
     result.error = (err as Error).message;

@@ -8,6 +8,7 @@ export const METRICS = [
   { key: 'newConnP50', label: 'new-conn p50 ms', digits: 2 },
   { key: 'newConnP99', label: 'new-conn p99 ms', digits: 2 },
   { key: 'masterCpuUsPerConn', label: 'master CPU µs/conn', digits: 1 },
+  { key: 'serversCpuUsPerConn', label: 'serving processes CPU µs/conn', digits: 1 },
   { key: 'balance', label: 'balance max/mean', digits: 3 },
 ] as const;
 

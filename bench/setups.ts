@@ -8,6 +8,7 @@ import { ALGORITHMS } from '../src/balancers/index.js';
 import type { UserConfig } from '../src/config/types.js';
 import { validateConfig } from '../src/config/validate.js';
 import { freePort, start, stop, waitForOutput, waitHttp, type Proc } from './procs.js';
+import { childPids } from './cpu.js';
 
 /** The repository root (this file runs from dist/bench/). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,6 +30,8 @@ export interface Running {
   masterPid: number | null;
   /** Processes serving requests (1 for a single process). */
   processes: number;
+  /** Their pids now (read when measuring: a worker may have been replaced). */
+  servingPids(): number[];
   stop(): Promise<void>;
 }
 
@@ -57,7 +60,7 @@ function single(): Setup {
       const port = await freePort();
       const proc = start(process.execPath, [APP], { env: { ...process.env, PORT: String(port) } });
       await ready(proc, () => waitHttp(port));
-      return { port, masterPid: null, processes: 1, stop: () => stop(proc) };
+      return { port, masterPid: null, processes: 1, servingPids: () => [proc.pid], stop: () => stop(proc) };
     },
   };
 }
@@ -77,7 +80,7 @@ function cluster(policy: 'rr' | 'none'): Setup {
         await waitHttp(port);
       });
       // With SCHED_NONE the primary only forks: its CPU per connection shows that it stays out.
-      return { port, masterPid: proc.pid, processes: ctx.workers, stop: () => stop(proc) };
+      return { port, masterPid: proc.pid, processes: ctx.workers, servingPids: () => childPids(proc.pid), stop: () => stop(proc) };
     },
   };
 }
@@ -132,7 +135,7 @@ function portplex(v: PortplexVariant): Setup {
         await waitForOutput(proc, /workers ready in/);
         await waitHttp(port);
       });
-      return { port, masterPid: proc.pid, processes: ctx.workers, stop: () => stop(proc) };
+      return { port, masterPid: proc.pid, processes: ctx.workers, servingPids: () => childPids(proc.pid), stop: () => stop(proc) };
     },
   };
 }
@@ -174,7 +177,8 @@ function haproxy(balance: 'roundrobin' | 'leastconn', quick: boolean): Setup {
         const proxy = start('haproxy', ['-db', '-f', cfg]);
         procs.push(proxy);
         await ready(proxy, () => waitHttp(port));
-        return { port, masterPid: proxy.pid, processes: ctx.workers, stop: stopAll };
+        const apps = procs.slice(0, -1).map((p) => p.pid);
+        return { port, masterPid: proxy.pid, processes: ctx.workers, servingPids: () => apps, stop: stopAll };
       } catch (err) {
         await stopAll();
         throw err;

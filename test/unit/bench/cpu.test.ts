@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cpuSeconds, parseProcStat } from '../../../bench/cpu.js';
+import { spawn } from 'node:child_process';
+import { childPids, cpuSeconds, cpuSecondsOf, parseProcStat } from '../../../bench/cpu.js';
 
 const LINE = '12456 (cat) R 12410 12410 352 0 -1 4194304 96 0 0 0 150 25 0 0 20 0 1 0 885212 3133440 349';
 
@@ -20,5 +21,21 @@ describe('/proc/<pid>/stat', () => {
   it('reads this process, and null for a pid that does not exist', { skip: process.platform !== 'linux' }, () => {
     assert.ok((cpuSeconds(process.pid) ?? -1) >= 0);
     assert.equal(cpuSeconds(2 ** 30), null);
+  });
+
+  it('finds the children of a process and adds their CPU; null when one is gone or none is given', { skip: process.platform !== 'linux' }, async () => {
+    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 150; while (Date.now() < end); setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.ok(childPids(process.pid).includes(child.pid!));
+      const both = cpuSecondsOf([process.pid, child.pid!]);
+      // The child spun for 150 ms: its CPU shows in the sum (clock ticks are 10 ms).
+      assert.ok(both !== null && both >= (cpuSeconds(process.pid) ?? 0) + 0.1, `sum ${both}`);
+      assert.equal(cpuSecondsOf([process.pid, 2 ** 30]), null);
+      assert.equal(cpuSecondsOf([]), null);
+      assert.deepEqual(childPids(2 ** 30), []);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

@@ -26,7 +26,7 @@ describe('bench report', () => {
     const lines = figuresTable([PX]).split('\n');
     assert.equal(lines.length, 3);
     assert.match(lines[0]!, /^\| setup \| keep-alive req\/s \|/);
-    assert.equal(lines[2], '| px | 41,235 | — | 2.35 | — | — | — | — | 1.012 |');
+    assert.equal(lines[2], '| px | 41,235 | — | 2.35 | — | — | — | — | — | 1.012 |');
   });
 
   it('ratio cells read "vs RR / vs NONE"', () => {
