@@ -26,17 +26,19 @@ export interface Options {
   pickMs: number;
   tableRuns: number;
   tableRecords: number;
+  /** Connections per way and round of the master-floor micro-benchmark. */
+  floorConnections: number;
   out: string;
 }
 
 /** The two profiles; flags override either. */
 export const PROFILES = {
-  quick: { rounds: 2, seconds: 2, warmup: 0, balanceSeconds: 1, pickMs: 200, tableRuns: 1, pairs: 0 },
-  full: { rounds: 3, seconds: 5, warmup: 1, balanceSeconds: 5, pickMs: 500, tableRuns: 3, pairs: 6 },
+  quick: { rounds: 2, seconds: 2, warmup: 0, balanceSeconds: 1, pickMs: 200, tableRuns: 1, pairs: 0, floorConnections: 5000 },
+  full: { rounds: 3, seconds: 5, warmup: 1, balanceSeconds: 5, pickMs: 500, tableRuns: 3, pairs: 6, floorConnections: 20000 },
 } as const;
 
 export const USAGE = `usage: npm run bench -- [options]
-  --quick                 short run (round-robin and least-connections only; under 2 minutes)
+  --quick                 short run: 2 rounds of 2 s, no pairs, shorter micro-benchmarks (under 2 minutes)
   --rounds <n>            rounds over all setups, alternating their order; medians are reported
   --pairs <n>             then, for each target comparing two setups, n pairs of alternating
                           runs of just those two (3 s each; 0 skips them; 6 in full runs, 0 in
@@ -105,6 +107,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     pickMs: profile.pickMs,
     tableRuns: profile.tableRuns,
     tableRecords: 1_000_000,
+    floorConnections: profile.floorConnections,
     out: values.out ?? 'bench/results/latest.json',
   };
 }

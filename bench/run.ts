@@ -73,7 +73,7 @@ async function main(): Promise<number> {
     let micro: MicroResults | null = null;
     if (opts.micro) {
       log('micro-benchmarks: balancers, connection table');
-      micro = await runMicro(opts.pickMs, opts.tableRuns, opts.tableRecords);
+      micro = await runMicro(opts.pickMs, opts.tableRuns, opts.tableRecords, opts.floorConnections);
     }
 
     let udp: UdpBenchResult | null = null;

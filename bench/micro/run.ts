@@ -30,14 +30,17 @@ function runJson<T>(args: string[]): Promise<T> {
   });
 }
 
-/** Balancer pick rates (`pickMs` per case) and `tableRuns` table runs of `tableRecords`. */
-export async function runMicro(pickMs: number, tableRuns: number, tableRecords: number): Promise<MicroResults> {
+/**
+ * Balancer pick rates (`pickMs` per case), `tableRuns` table runs of `tableRecords`, the IPC
+ * costs, and the master floor over `floorConnections` per way and round.
+ */
+export async function runMicro(pickMs: number, tableRuns: number, tableRecords: number, floorConnections: number): Promise<MicroResults> {
   const balancers = await runJson<PickRate[]>([fileURLToPath(new URL('./balancers.js', import.meta.url)), String(pickMs), '--json']);
   const table: TableResult[] = [];
   for (let i = 0; i < tableRuns; i++) {
     table.push(await runJson<TableResult>(['--expose-gc', fileURLToPath(new URL('../table.js', import.meta.url)), String(tableRecords), '--json']));
   }
   const ipc = await runJson<IpcCost>([fileURLToPath(new URL('./ipc.js', import.meta.url)), '1000', '--json']);
-  const floor = await runJson<MasterFloor>([fileURLToPath(new URL('./master-floor.js', import.meta.url)), '20000', '--json']);
+  const floor = await runJson<MasterFloor>([fileURLToPath(new URL('./master-floor.js', import.meta.url)), String(floorConnections), '--json']);
   return { balancers, table, ipc, floor };
 }

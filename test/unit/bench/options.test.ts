@@ -15,6 +15,7 @@ describe('bench options', () => {
     assert.equal(quick.out, 'bench/results/latest.json');
     assert.equal(quick.setups, null);
     assert.equal(quick.micro, true);
+    assert.deepEqual([full.floorConnections, quick.floorConnections], [20000, 5000], 'a shorter master floor keeps --quick under 2 minutes');
   });
 
   it('flags override the profile', () => {
