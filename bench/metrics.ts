@@ -4,6 +4,7 @@ export const METRICS = [
   { key: 'keepAliveRps', label: 'keep-alive req/s', digits: 0 },
   { key: 'keepAliveP50', label: 'keep-alive p50 ms', digits: 2 },
   { key: 'keepAliveP99', label: 'keep-alive p99 ms', digits: 2 },
+  { key: 'keepAliveMasterCpuUsPerReq', label: 'keep-alive master CPU µs/req', digits: 1 },
   { key: 'newConnRps', label: 'new-conn req/s', digits: 0 },
   { key: 'newConnP50', label: 'new-conn p50 ms', digits: 2 },
   { key: 'newConnP99', label: 'new-conn p99 ms', digits: 2 },

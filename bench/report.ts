@@ -113,7 +113,7 @@ export function renderMarkdown(
   const out: string[] = [];
   out.push(`## portplex benchmarks (${info.mode}: ${info.rounds} rounds, ${info.workers} processes per setup, ${info.elapsedSeconds.toFixed(0)} s)`);
   out.push(`${info.wrk}, ${info.wrkLoad}; long-lived: ${info.balanceLoad}. Node ${info.node}, ${info.cpus} CPUs. Medians over rounds; the setup order alternates between rounds.`);
-  out.push('"master CPU" is user + system time of the process that accepts (portplex master, cluster primary, haproxy) during the new-connection run, per request (one connection each). "balance" is the mean over samples of max/mean open connections per process under the long-lived workload.');
+  out.push('"master CPU" is user + system time of the process that accepts (portplex master, cluster primary, haproxy) during a run, per request: in the new-connection run every request is a connection; in the keep-alive run a master out of the data path spends nothing. "serving processes CPU" is the same for the processes that run the application, in the new-connection run. "balance" is the mean over samples of max/mean open connections per process under the long-lived workload.');
   out.push(figuresTable(summaries));
   out.push(`Ratios, "x ${baselines.rr} / x ${baselines.none}": median over rounds of the setup's figure divided by the baseline's in the same round (for latency, CPU and balance lower is better).`);
   out.push(ratiosTable(summaries, baselines.rr, baselines.none));

@@ -10,7 +10,7 @@ const PX: SetupSummary = {
   label: 'portplex',
   rounds: 2,
   errors: [],
-  figures: { ...emptyFigures(), keepAliveRps: 41234.6, keepAliveP99: 2.345, balance: 1.0123 },
+  figures: { ...emptyFigures(), keepAliveRps: 41234.6, keepAliveP99: 2.345, keepAliveMasterCpuUsPerReq: 0.04, balance: 1.0123 },
   vs: { rr: { ...emptyFigures(), keepAliveRps: 1.3456 }, none: { ...emptyFigures(), keepAliveRps: 0.98 } },
 };
 
@@ -26,7 +26,7 @@ describe('bench report', () => {
     const lines = figuresTable([PX]).split('\n');
     assert.equal(lines.length, 3);
     assert.match(lines[0]!, /^\| setup \| keep-alive req\/s \|/);
-    assert.equal(lines[2], '| px | 41,235 | — | 2.35 | — | — | — | — | — | 1.012 |');
+    assert.equal(lines[2], '| px | 41,235 | — | 2.35 | 0.0 | — | — | — | — | — | 1.012 |');
   });
 
   it('ratio cells read "vs RR / vs NONE"', () => {
