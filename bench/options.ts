@@ -34,15 +34,17 @@ export interface Options {
 /** The two profiles; flags override either. */
 export const PROFILES = {
   quick: { rounds: 2, seconds: 2, warmup: 0, balanceSeconds: 1, pickMs: 200, tableRuns: 1, pairs: 0, floorConnections: 5000 },
-  full: { rounds: 3, seconds: 5, warmup: 1, balanceSeconds: 5, pickMs: 500, tableRuns: 3, pairs: 6, floorConnections: 20000 },
+  full: { rounds: 3, seconds: 5, warmup: 1, balanceSeconds: 5, pickMs: 500, tableRuns: 3, pairs: 9, floorConnections: 20000 },
 } as const;
 
 export const USAGE = `usage: npm run bench -- [options]
   --quick                 short run: 2 rounds of 2 s, no pairs, shorter micro-benchmarks (under 2 minutes)
   --rounds <n>            rounds over all setups, alternating their order; medians are reported
   --pairs <n>             then, for each target comparing two setups, n pairs of alternating
-                          runs of just those two (3 s each; 0 skips them; 6 in full runs, 0 in
-                          --quick); the targets are judged on their median ratio
+                          runs of just those two (2 s each; 0 skips them; 9 in full runs, 0 in
+                          --quick); the targets are judged on their median ratio, with a 95%
+                          interval from 6 pairs up; two copies of cluster-none are paired the
+                          same way, to show the run's noise
   --duration <s>          seconds per wrk workload (whole seconds)
   --warmup <s>            seconds of keep-alive load before the measured wrk runs (whole seconds;
                           the long-lived workload runs before them in any case)

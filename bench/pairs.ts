@@ -1,13 +1,14 @@
 // Paired runs for the targets that compare two setups: both stay up, and short wrk runs alternate
 // between them (A B, B A, A B, ...). Each ratio divides figures measured seconds apart, so the
 // drift of a shared machine over minutes, which the rounds over all setups cannot cancel, mostly
-// does. The ratio reported is the median over pairs.
+// does. The ratio reported is the median over pairs, with a 95% interval for it (stats.ts) that says
+// whether the run can tell the ratio from a target at all.
 import type { MetricKey } from './metrics.js';
 import type { Running, Setup, SetupContext } from './setups.js';
-import { median } from './stats.js';
+import { median, medianInterval, type MedianInterval } from './stats.js';
 import { runWrk } from './wrk.js';
 
-/** A target's comparison: setup `a` against `b` on one throughput metric. */
+/** A target's comparison: setup `a` against `b` on one throughput metric (a == b: two copies, a noise control). */
 export interface PairSpec {
   a: string;
   b: string;
@@ -19,6 +20,8 @@ export interface PairResult extends PairSpec {
   ratios: number[];
   /** Median of `ratios`; null when a run failed. */
   median: number | null;
+  /** 95% interval for the median ratio; null with fewer than 6 pairs. */
+  interval: MedianInterval | null;
   error?: string;
 }
 
@@ -33,7 +36,7 @@ export interface PairOptions {
 export async function runPairs(specs: readonly PairSpec[], setups: readonly Setup[], ctx: SetupContext, opts: PairOptions, log: (line: string) => void): Promise<PairResult[]> {
   const results: PairResult[] = [];
   for (const spec of specs) {
-    const result: PairResult = { ...spec, ratios: [], median: null };
+    const result: PairResult = { ...spec, ratios: [], median: null, interval: null };
     results.push(result);
     const a = setups.find((s) => s.name === spec.a);
     const b = setups.find((s) => s.name === spec.b);
@@ -59,6 +62,7 @@ export async function runPairs(specs: readonly PairSpec[], setups: readonly Setu
         if (rb > 0) result.ratios.push(ra / rb);
       }
       result.median = median(result.ratios);
+      result.interval = medianInterval(result.ratios);
       log(`pairs: ${spec.a} / ${spec.b}, ${spec.metric}: ${result.ratios.map((r) => r.toFixed(2)).join(' ')}`);
     } catch (err) {
       result.error = (err as Error).message;

@@ -2,6 +2,7 @@
 import { METRICS, type Figures, type SetupRound } from './metrics.js';
 import type { BalanceResult } from './balance.js';
 import type { MicroResults } from './micro/run.js';
+import type { PairResult } from './pairs.js';
 import { median } from './stats.js';
 import type { SetupSummary } from './summary.js';
 import type { TargetResult } from './targets.js';
@@ -36,10 +37,35 @@ export function targetsTable(results: readonly TargetResult[]): string {
   const value = (t: TargetResult) => {
     if (t.measured === null) return `— (${t.note})`;
     const v = `${num(t.measured)}${t.unit ? ` ${t.unit}` : ''}`;
-    // Paired runs decide; the ratio over the rounds is shown for comparison.
-    return t.method === 'paired' ? `${v} paired (rounds: ${t.rounds == null ? '—' : num(t.rounds)})` : v;
+    if (t.method !== 'paired') return v;
+    // Paired runs decide; their interval (coverage at least 95%) and the ratio over the rounds are shown beside.
+    const interval = t.interval ? `, 95% CI [${num(t.interval.low)}, ${num(t.interval.high)}]` : '';
+    return `${v} paired${interval} (rounds: ${t.rounds == null ? '—' : num(t.rounds)})`;
   };
-  return table(['target', 'measured', 'wanted', 'result'], results.map((t) => [t.name, value(t), bound(t), t.status === 'pass' ? 'PASS' : t.status === 'fail' ? 'FAIL' : 'n/a']));
+  const result = (t: TargetResult) => {
+    if (t.status === 'n/a') return 'n/a';
+    const word = t.status === 'pass' ? 'PASS' : 'FAIL';
+    return t.resolved === false ? `${word} (within noise)` : word;
+  };
+  return table(['target', 'measured', 'wanted', 'result'], results.map((t) => [t.name, value(t), bound(t), result(t)]));
+}
+
+/**
+ * What the A/A pairs (a setup against a copy of itself, pairs.ts) say about the run's noise, or
+ * null when none ran. Their true ratio is 1: how far their median and interval stray from it is
+ * what noise alone does to the targets' paired ratios.
+ */
+export function controlsText(pairs: readonly PairResult[]): string | null {
+  const controls = pairs.filter((p) => p.a === p.b);
+  if (controls.length === 0) return null;
+  const num = (v: number) => fmt(v, 3);
+  const parts = controls.map((p) => {
+    const what = p.metric === 'keepAliveRps' ? 'keep-alive' : 'new connections';
+    if (p.median === null) return `${what}: — (${p.error ?? 'no pairs'})`;
+    return `${what} ${num(p.median)}${p.interval ? `, 95% CI [${num(p.interval.low)}, ${num(p.interval.high)}]` : ''} over ${p.ratios.length} pairs`;
+  });
+  return `Noise control: two copies of ${controls[0]!.a} paired the same way (true ratio 1): ${parts.join('; ')}. ` +
+    'A paired ratio nearer its bound than these stray from 1 is not decided by this run.';
 }
 
 /** Balancer picks per second by algorithm and worker count, and the table's figures (medians of its runs). */
@@ -108,6 +134,7 @@ export function renderMarkdown(
   targets: readonly TargetResult[],
   micro: MicroResults | null,
   skipped: ReadonlyMap<string, string>,
+  pairs: readonly PairResult[] = [],
   extraNotes: readonly string[] = [],
 ): string {
   const out: string[] = [];
@@ -119,6 +146,8 @@ export function renderMarkdown(
   out.push(ratiosTable(summaries, baselines.rr, baselines.none));
   out.push('### Targets');
   out.push(targetsTable(targets));
+  const control = controlsText(pairs);
+  if (control) out.push(control);
   if (micro) {
     out.push('### Micro-benchmarks');
     out.push(microTables(micro));

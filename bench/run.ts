@@ -17,7 +17,7 @@ import { evaluateTargets, pairSpecs, TARGETS } from './targets.js';
 import { WRK_INSTALL_HINT, wrkVersion } from './wrk.js';
 
 /** Seconds per run in the paired phase: short, so that a pair's two runs see the same machine. */
-const PAIR_SECONDS = 3;
+const PAIR_SECONDS = 2;
 
 function log(line: string): void {
   process.stderr.write(`bench: ${line}\n`);
@@ -65,7 +65,7 @@ async function main(): Promise<number> {
 
     let pairs: PairResult[] = [];
     if (opts.pairs > 0) {
-      const specs = pairSpecs(TARGETS).filter((p) => run.some((s) => s.name === p.a) && run.some((s) => s.name === p.b));
+      const specs = pairSpecs(TARGETS, BASELINES.none).filter((p) => run.some((s) => s.name === p.a) && run.some((s) => s.name === p.b));
       log(`pairs: ${specs.length} comparisons, ${opts.pairs} pairs of alternating ${PAIR_SECONDS} s runs each`);
       pairs = await runPairs(specs, run, ctx, { pairs: opts.pairs, seconds: PAIR_SECONDS, threads: opts.threads, connections: opts.connections }, log);
     }
@@ -97,7 +97,7 @@ async function main(): Promise<number> {
       cpus: availableParallelism(),
       elapsedSeconds: (Date.now() - started) / 1000,
     };
-    const markdown = renderMarkdown(info, summaries, BASELINES, targets, micro, skipped, loadErrorNotes(rounds)) +
+    const markdown = renderMarkdown(info, summaries, BASELINES, targets, micro, skipped, pairs, loadErrorNotes(rounds)) +
       (udp ? `\n## UDP\n\n${udpMarkdown(udp)}\n` : '');
     const out = resolve(ROOT, opts.out);
     mkdirSync(dirname(out), { recursive: true });

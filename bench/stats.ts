@@ -25,3 +25,34 @@ export function maxOverMean(counts: readonly number[], workers: number = counts.
   }
   return total === 0 ? null : max / (total / workers);
 }
+
+/** A distribution-free confidence interval for a median: `low` and `high` are order statistics of the sample. */
+export interface MedianInterval {
+  low: number;
+  high: number;
+  /** The interval's actual coverage (>= the confidence asked for). */
+  confidence: number;
+}
+
+/**
+ * The narrowest interval [x(k), x(n+1-k)] of sorted `values` that holds the true median with at
+ * least `confidence`, from the sign test: the count of values below the median is Binomial(n, 1/2),
+ * so no assumption about the shape of the noise is made. Null when n is too small for it (n < 6 at
+ * 95%). Wanted for ratios of a shared machine, whose noise is neither normal nor symmetric.
+ */
+export function medianInterval(values: ReadonlyArray<number | null | undefined>, confidence = 0.95): MedianInterval | null {
+  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+  const n = xs.length;
+  // tail = P(Binomial(n, 1/2) <= k - 1), grown one term at a time; coverage = 1 - 2 * tail.
+  let term = 0.5 ** n;
+  let tail = term;
+  let best: MedianInterval | null = null;
+  for (let k = 1; k <= n >> 1; k++) {
+    const coverage = 1 - 2 * tail;
+    if (coverage < confidence) break;
+    best = { low: xs[k - 1]!, high: xs[n - k]!, confidence: coverage };
+    term = (term * (n - k + 1)) / k;
+    tail += term;
+  }
+  return best;
+}

@@ -1,7 +1,7 @@
 // The targets of issue 6, as data, and their evaluation against one run.
 import type { MetricKey, SetupRound } from './metrics.js';
 import type { MicroResults } from './micro/run.js';
-import { median } from './stats.js';
+import { median, type MedianInterval } from './stats.js';
 import type { PairResult, PairSpec } from './pairs.js';
 import { pairedRatio } from './summary.js';
 
@@ -25,6 +25,13 @@ export interface TargetResult extends Target {
   method?: 'paired' | 'rounds';
   /** The same ratio over the rounds, when the paired runs gave `measured`. */
   rounds?: number | null;
+  /** The paired median's 95% interval, when the paired runs gave `measured`. */
+  interval?: MedianInterval | null;
+  /**
+   * With an interval: false when it reaches across a bound, i.e. the status follows the median but
+   * this run's noise cannot tell a pass from a fail.
+   */
+  resolved?: boolean;
   status: 'pass' | 'fail' | 'n/a';
   note?: string;
 }
@@ -39,19 +46,30 @@ export const TARGETS: readonly Target[] = [
   { name: 'content-aware new-connection rate vs plain dispatch', source: { setup: 'portplex-content', metric: 'newConnRps', base: 'portplex-round-robin' }, min: 0.8, unit: 'x' },
 ];
 
-/** The comparisons worth paired runs: targets that divide one setup's throughput by another's. */
-export function pairSpecs(targets: readonly Target[]): PairSpec[] {
+/**
+ * The comparisons worth paired runs: targets that divide one setup's throughput by another's.
+ * With `control`, also that setup against a second copy of itself on each metric the targets
+ * compare: an A/A comparison, whose true ratio is 1, shows how far this run's noise alone moves a
+ * paired ratio.
+ */
+export function pairSpecs(targets: readonly Target[], control?: string): PairSpec[] {
   const specs: PairSpec[] = [];
+  const metrics = new Set<PairSpec['metric']>();
   for (const t of targets) {
     const s = t.source;
-    if ('setup' in s && s.base !== undefined && (s.metric === 'newConnRps' || s.metric === 'keepAliveRps')) specs.push({ a: s.setup, b: s.base, metric: s.metric });
+    if ('setup' in s && s.base !== undefined && (s.metric === 'newConnRps' || s.metric === 'keepAliveRps')) {
+      specs.push({ a: s.setup, b: s.base, metric: s.metric });
+      metrics.add(s.metric);
+    }
   }
+  if (control !== undefined) for (const metric of metrics) specs.push({ a: control, b: control, metric });
   return specs;
 }
 
 /**
  * Evaluates `targets`; a target whose setup did not run (`skipped` gives why) is 'n/a'. A ratio
- * with a paired result (pairs.ts) is judged on it; the ratio over the rounds is kept beside it.
+ * with a paired result (pairs.ts) is judged on its median; the ratio over the rounds is kept beside
+ * it, and its interval says whether the judgement is beyond this run's noise.
  */
 export function evaluateTargets(
   targets: readonly Target[],
@@ -65,6 +83,7 @@ export function evaluateTargets(
     let note: string | undefined;
     let method: TargetResult['method'];
     let overRounds: number | null | undefined;
+    let interval: MedianInterval | null | undefined;
     const s = t.source;
     if ('micro' in s) {
       if (!micro) note = 'micro-benchmarks not run';
@@ -83,13 +102,29 @@ export function evaluateTargets(
         if (paired) {
           overRounds = measured;
           measured = paired.median;
+          interval = paired.interval;
           method = 'paired';
         }
       }
     }
+    const passes = (v: number) => (t.min === undefined || v >= t.min) && (t.max === undefined || v <= t.max);
     let status: TargetResult['status'] = 'n/a';
-    if (measured !== null) status = (t.min === undefined || measured >= t.min) && (t.max === undefined || measured <= t.max) ? 'pass' : 'fail';
+    if (measured !== null) status = passes(measured) ? 'pass' : 'fail';
     else note ??= 'not measured';
-    return { ...t, measured, status, ...(method ? { method } : {}), ...(overRounds !== undefined ? { rounds: overRounds } : {}), ...(note ? { note } : {}) };
+    // The pass region is one interval, so the whole confidence interval is on one side of it when
+    // both ends pass, or when it lies wholly below the minimum or above the maximum.
+    const resolved = interval
+      ? (passes(interval.low) && passes(interval.high)) || (t.min !== undefined && interval.high < t.min) || (t.max !== undefined && interval.low > t.max)
+      : undefined;
+    return {
+      ...t,
+      measured,
+      status,
+      ...(method ? { method } : {}),
+      ...(overRounds !== undefined ? { rounds: overRounds } : {}),
+      ...(interval !== undefined ? { interval } : {}),
+      ...(resolved !== undefined ? { resolved } : {}),
+      ...(note ? { note } : {}),
+    };
   });
 }

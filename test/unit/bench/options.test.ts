@@ -9,7 +9,7 @@ describe('bench options', () => {
     assert.ok(full !== 'help' && quick !== 'help');
     assert.equal(full.rounds, PROFILES.full.rounds);
     assert.equal(quick.rounds, PROFILES.quick.rounds);
-    assert.deepEqual([full.pairs, quick.pairs], [6, 0], 'paired runs in full mode only');
+    assert.deepEqual([full.pairs, quick.pairs], [9, 0], 'paired runs in full mode only');
     assert.equal((parseOptions(['--quick', '--pairs', '2']) as { pairs: number }).pairs, 2);
     assert.equal(quick.seconds, PROFILES.quick.seconds);
     assert.equal(quick.out, 'bench/results/latest.json');

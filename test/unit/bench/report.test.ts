@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
 import { emptyFigures } from '../../../bench/metrics.js';
-import { figuresTable, fmt, loadErrorNotes, microTables, ratiosTable, targetsTable } from '../../../bench/report.js';
+import { controlsText, figuresTable, fmt, loadErrorNotes, microTables, ratiosTable, targetsTable } from '../../../bench/report.js';
 import { round } from './helpers.js';
 import type { SetupSummary } from '../../../bench/summary.js';
 
@@ -40,6 +40,14 @@ describe('bench report', () => {
       { name: 'b', source: { micro: 'tableBytesPerRecord' }, max: 200, unit: 'B', measured: 250.4, status: 'fail' },
       { name: 'c', source: { setup: 'direct', metric: 'newConnRps' }, min: 0.95, unit: 'x', measured: null, status: 'n/a', note: 'direct skipped' },
       { name: 'd', source: { setup: 'px', metric: 'newConnRps', base: 'rr' }, min: 1.3, unit: 'x', measured: 1.32, status: 'pass', method: 'paired', rounds: 1.2 },
+      {
+        name: 'e', source: { setup: 'px', metric: 'keepAliveRps', base: 'none' }, min: 0.97, unit: 'x', measured: 0.955, status: 'fail',
+        method: 'paired', rounds: 1.01, interval: { low: 0.93, high: 0.981, confidence: 0.961 }, resolved: false,
+      },
+      {
+        name: 'f', source: { setup: 'px', metric: 'keepAliveRps', base: 'none' }, min: 0.97, unit: 'x', measured: 0.93, status: 'fail',
+        method: 'paired', rounds: 0.99, interval: { low: 0.915, high: 0.951, confidence: 0.969 }, resolved: true,
+      },
     ]);
     const rows = text.split('\n').slice(2);
     assert.deepEqual(rows, [
@@ -47,7 +55,22 @@ describe('bench report', () => {
       '| b | 250 B | <= 200 B | FAIL |',
       '| c | — (direct skipped) | >= 0.95 x | n/a |',
       '| d | 1.320 x paired (rounds: 1.200) | >= 1.30 x | PASS |',
+      '| e | 0.955 x paired, 95% CI [0.930, 0.981] (rounds: 1.010) | >= 0.97 x | FAIL (within noise) |',
+      '| f | 0.930 x paired, 95% CI [0.915, 0.951] (rounds: 0.990) | >= 0.97 x | FAIL |',
     ]);
+  });
+
+  it('the noise control reads the A/A pairs only, with their median and interval', () => {
+    const pair = (a: string, b: string, metric: 'newConnRps' | 'keepAliveRps', median: number | null) => ({
+      a, b, metric, ratios: median === null ? [] : [0.9, 1, 1.1, 1, 0.95, median], median, interval: median === null ? null : { low: 0.9, high: 1.1, confidence: 0.969 },
+      ...(median === null ? { error: 'wrk failed' } : {}),
+    });
+    assert.equal(controlsText([pair('px', 'rr', 'newConnRps', 1.2)]), null);
+    assert.equal(
+      controlsText([pair('px', 'rr', 'newConnRps', 1.2), pair('none', 'none', 'newConnRps', 0.98), pair('none', 'none', 'keepAliveRps', null)]),
+      'Noise control: two copies of none paired the same way (true ratio 1): new connections 0.980, 95% CI [0.900, 1.100] over 6 pairs; ' +
+        'keep-alive: — (wrk failed). A paired ratio nearer its bound than these stray from 1 is not decided by this run.',
+    );
   });
 
   it('notes workloads that saw errors, and only those', () => {

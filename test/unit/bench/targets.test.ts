@@ -58,8 +58,8 @@ describe('bench targets', () => {
   it('a paired result decides a ratio target; the ratio over the rounds is kept beside it', () => {
     const rounds = [round('rr', 0, { newConnRps: 100 }), round('px', 0, { newConnRps: 120 })];
     const pairs = [
-      { a: 'px', b: 'rr', metric: 'newConnRps' as const, ratios: [1.25, 1.4, 1.35], median: 1.35 },
-      { a: 'px', b: 'none', metric: 'newConnRps' as const, ratios: [], median: null, error: 'wrk failed' },
+      { a: 'px', b: 'rr', metric: 'newConnRps' as const, ratios: [1.25, 1.4, 1.35], median: 1.35, interval: null },
+      { a: 'px', b: 'none', metric: 'newConnRps' as const, ratios: [], median: null, interval: null, error: 'wrk failed' },
     ];
     const [ratio, , , , , baseNotRun] = evaluateTargets(targets, rounds, null, new Map(), pairs);
     assert.deepEqual([ratio!.measured, ratio!.method, ratio!.rounds, ratio!.status], [1.35, 'paired', 1.2, 'pass']);
@@ -70,6 +70,27 @@ describe('bench targets', () => {
     assert.deepEqual([plain!.measured, plain!.method, plain!.status], [1.2, 'rounds', 'fail']);
   });
 
+  it('the paired interval says whether the run resolves the target: across a bound it does not', () => {
+    const rounds = [round('rr', 0, { newConnRps: 100 }), round('px', 0, { newConnRps: 120 })];
+    const judged = (ratios: number[], median: number, low: number, high: number) => {
+      const pairs = [{ a: 'px', b: 'rr', metric: 'newConnRps' as const, ratios, median, interval: { low, high, confidence: 0.969 } }];
+      const [t] = evaluateTargets(targets.slice(0, 1), rounds, null, new Map(), pairs);
+      return [t!.status, t!.resolved, t!.interval?.low, t!.interval?.high];
+    };
+    // Target: >= 1.3.
+    assert.deepEqual(judged([1.2, 1.25, 1.28, 1.29, 1.31, 1.35], 1.285, 1.2, 1.35), ['fail', false, 1.2, 1.35]);
+    assert.deepEqual(judged([1.27, 1.28, 1.31, 1.32, 1.33, 1.34], 1.315, 1.27, 1.34), ['pass', false, 1.27, 1.34]);
+    assert.deepEqual(judged([1.1, 1.12, 1.15, 1.18, 1.2, 1.29], 1.165, 1.1, 1.29), ['fail', true, 1.1, 1.29]);
+    assert.deepEqual(judged([1.3, 1.32, 1.35, 1.36, 1.4, 1.5], 1.355, 1.3, 1.5), ['pass', true, 1.3, 1.5]);
+    // Without an interval (too few pairs) nothing is claimed about noise.
+    const pairs = [{ a: 'px', b: 'rr', metric: 'newConnRps' as const, ratios: [1.4, 1.5], median: 1.45, interval: null }];
+    const [few] = evaluateTargets(targets.slice(0, 1), rounds, null, new Map(), pairs);
+    assert.deepEqual([few!.status, few!.resolved, few!.interval], ['pass', undefined, null]);
+    // An upper bound: balance <= 1.05 is a value target, never paired, so it carries no interval.
+    const [value] = evaluateTargets(targets.slice(1, 2), [round('px', 0, { balance: 1.02 })], null, new Map());
+    assert.deepEqual([value!.status, 'resolved' in value!, 'interval' in value!], ['pass', false, false]);
+  });
+
   it('pairs are run for the throughput ratios only', () => {
     assert.deepEqual(pairSpecs(targets), [
       { a: 'px', b: 'rr', metric: 'newConnRps' },
@@ -77,6 +98,14 @@ describe('bench targets', () => {
       { a: 'px', b: 'none', metric: 'newConnRps' },
     ]);
     assert.equal(pairSpecs(TARGETS).length, 4);
+  });
+
+  it('a control setup is paired with itself on each metric the targets compare', () => {
+    assert.deepEqual(pairSpecs(targets, 'none').slice(3), [{ a: 'none', b: 'none', metric: 'newConnRps' }]);
+    assert.deepEqual(pairSpecs(TARGETS, 'cluster-none').slice(4), [
+      { a: 'cluster-none', b: 'cluster-none', metric: 'newConnRps' },
+      { a: 'cluster-none', b: 'cluster-none', metric: 'keepAliveRps' },
+    ]);
   });
 
   it('the issue 6 targets name setups and bounds', () => {
