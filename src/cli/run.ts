@@ -57,7 +57,7 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   process.on('SIGHUP', onHangup);
   master.on('error', (err: PortplexError) => {
     stopping = true;
-    console.error(`portplex: ${err.message}`);
+    console.error(`portplex: ${err.message} [${err.code}]`);
   });
 
   const listeners = await master.start();

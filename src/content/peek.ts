@@ -5,8 +5,8 @@
 // stream buffer). So there is no net.Socket here at all: the raw handle's own onread takes each
 // chunk as libuv reads it, readStop() (pinned in test/unit/node-internals.test.ts) ends the
 // reading, and the bytes travel with the hand-over; the worker puts them back in front.
-import { streamInternals } from '../ipc/node-stream.js';
-import type { RawHandle } from '../master/raw-handle.js';
+import { streamInternals } from '../internals/stream-wrap.js';
+import type { RawHandle, ReadableHandle } from '../internals/tcp-handle.js';
 
 /** libuv's end-of-stream status (UV_EOF), the same on every platform. */
 const UV_EOF = -4095;
@@ -30,13 +30,6 @@ export interface PeekLimits {
   readonly maxBytes: number;
   /** Stop waiting after this many ms. */
   readonly timeoutMs: number;
-}
-
-/** The reading side of a raw TCP handle (stream_wrap), as net.Socket drives it. */
-interface ReadableHandle extends RawHandle {
-  onread: ((this: ReadableHandle, arrayBuffer: ArrayBuffer | undefined) => void) | null;
-  readStart(): number;
-  readStop(): number;
 }
 
 function ignore(): void {}

@@ -14,7 +14,8 @@
 // Writing: one frame per writeBuffer() call; libuv keeps writes whole and in order, so frames
 // never interleave with Node's messages. A descriptor rides on the write of its frame.
 import { FRAME_MARK, HEADER_BYTES, MAX_PAYLOAD, carriesHandle } from './frames.js';
-import { channelPipe, streamInternals, type RawPipe, type StreamInternals, type WriteReq } from './node-stream.js';
+import { channelPipe, type RawPipe } from '../internals/channel-pipe.js';
+import { streamInternals, type StreamInternals, type WriteReq } from '../internals/stream-wrap.js';
 
 /** A descriptor as it arrives: a raw handle that must be closed if nobody takes it. */
 export interface ReceivedHandle { close(): void }

@@ -22,7 +22,7 @@ import { State } from '../table/types.js';
 import type { Handoff } from './handoff.js';
 import type { PendingQueue } from './pending-queue.js';
 import type { Pool } from './pool.js';
-import type { PeerName, RawHandle } from './raw-handle.js';
+import type { PeerName, RawHandle } from '../internals/tcp-handle.js';
 import type { DropReason, MasterStats, RetryReason } from './stats.js';
 import type { WorkerSlot } from './worker-slot.js';
 

@@ -1,6 +1,6 @@
 // One accepted connection while the master still holds it: queued, or on its way to a worker.
 import type { Pool } from './pool.js';
-import type { RawHandle } from './raw-handle.js';
+import type { RawHandle } from '../internals/tcp-handle.js';
 
 /** The master's per-connection state until a worker acknowledges; the record lives in the table. */
 export interface Handoff {

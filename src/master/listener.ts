@@ -7,7 +7,7 @@ import net from 'node:net';
 import util from 'node:util';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import type { ListenerConfig } from '../config/types.js';
-import type { RawHandle } from './raw-handle.js';
+import { createBoundHandle, takeAccepts, type BoundHandle, type RawHandle } from '../internals/tcp-handle.js';
 
 /** What the supervisor and status need of any bound listener, TCP or UDP. */
 export interface BoundAddress {
@@ -20,31 +20,15 @@ export interface BoundAddress {
 /** Called for each accepted connection (err is a negative errno when accept failed). */
 export type AcceptCallback = (listener: number, err: number, handle: RawHandle | undefined) => void;
 
-interface InternalServer extends net.Server {
-  _handle: { onconnection: (err: number, handle?: RawHandle) => void; close(cb?: () => void): void } | null;
-}
-
 /** A bound, not yet listening, TCP socket handle (direct mode): workers listen and accept on it. */
-export interface SharedHandle {
-  getsockname(out: Record<string, unknown>): number;
-  close(cb?: () => void): void;
-}
-
-// Node's own bind-without-listen, the one cluster's SCHED_NONE primary uses (lib/net.js
-// createServerHandle; private, pinned in test/unit/node-internals.test.ts). Returns a handle or
-// a negative errno.
-const createServerHandle = (net as unknown as {
-  _createServerHandle(address: string | null, port: number, addressType: number, fd?: number, flags?: number): SharedHandle | number;
-})._createServerHandle;
-/** libuv's UV_TCP_IPV6ONLY is not set: "::" also takes IPv4, as listen(port) does. */
-const NO_FLAGS = 0;
+export type SharedHandle = BoundHandle;
 
 /** A bound listener; `address` is what the operating system gave (port 0 resolved). */
 export class Listener {
   address = '';
   port = 0;
   family: 'IPv4' | 'IPv6' = 'IPv4';
-  private server: InternalServer | undefined;
+  private server: net.Server | undefined;
   private closing = false;
   /** Direct mode: the bound socket workers accept on; the master never listens on it itself. */
   shared: SharedHandle | undefined;
@@ -56,7 +40,7 @@ export class Listener {
   /** Binds the address; rejects with a PortplexError naming the listener on failure. */
   bind(backlog: number, onAccept: AcceptCallback): Promise<void> {
     if (this.config.mode === 'direct') return this.bindShared();
-    const server = net.createServer() as InternalServer;
+    const server = net.createServer();
     this.server = server;
     const { host, port, index } = this.config;
     return new Promise((resolve, reject) => {
@@ -68,7 +52,13 @@ export class Listener {
         this.address = a.address;
         this.port = a.port;
         this.family = a.family === 'IPv6' ? 'IPv6' : 'IPv4';
-        server._handle!.onconnection = (err, handle) => onAccept(index, err, handle);
+        try {
+          takeAccepts(server, (err, handle) => onAccept(index, err, handle));
+        } catch (err) {
+          server.close();
+          reject(err);
+          return;
+        }
         // close() came while the bind was under way: honour it now.
         if (this.closing) server.close();
         resolve();
@@ -84,9 +74,9 @@ export class Listener {
   private bindShared(): Promise<void> {
     const { host, port } = this.config;
     const family = host === undefined ? 6 : net.isIPv6(host) ? 6 : 4;
-    let handle = createServerHandle(host ?? '::', port, family, undefined, NO_FLAGS);
+    let handle = createBoundHandle(host ?? '::', port, family);
     // No IPv6 on this machine: bind every IPv4 address instead, as Node's listen(port) does.
-    if (typeof handle === 'number' && host === undefined) handle = createServerHandle('0.0.0.0', port, 4, undefined, NO_FLAGS);
+    if (typeof handle === 'number' && host === undefined) handle = createBoundHandle('0.0.0.0', port, 4);
     if (typeof handle === 'number') {
       return Promise.reject(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${describe(host, port)}: ${errnoName(handle)}`, EXIT.listen));
     }

@@ -4,7 +4,7 @@ import { createBalancer } from '../balancers/index.js';
 import { createSourceHash } from '../balancers/source-hash.js';
 import type { Config, UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
-import { streamInternals } from '../ipc/node-stream.js';
+import { assertSupportedNode } from '../internals/check.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import { HealthMonitor } from '../health/monitor.js';
 import { Supervisor, type ReloadResult } from '../supervisor/supervisor.js';
@@ -61,7 +61,7 @@ export interface ListenerInfo {
 
 /**
  * Events: 'listening' (ListenerInfo[]) once bound; 'ready' once every worker is ready;
- * 'worker-ready' / 'worker-exit' (WorkerInfo); 'log' (string); 'error' (PortplexError: a crash loop,
+ * 'worker-ready' / 'worker-exit' (WorkerInfo); 'log' (string); 'error' (PortplexError: a crash loop or an unsupported Node,
  * after which the master stops itself).
  */
 export class Master extends EventEmitter {
@@ -166,18 +166,19 @@ export class Master extends EventEmitter {
     });
     this.supervisor.on('worker-exit', (slot: WorkerSlot) => this.emit('worker-exit', this.info(slot)));
     this.supervisor.on('removed', (slot: WorkerSlot) => this.forget(slot));
-    this.supervisor.on('crash-loop', (err: PortplexError) => {
-      this.emit('log', err.message);
+    this.supervisor.on('fatal', (err: PortplexError) => {
+      // Said once: to whoever handles errors, else in the log.
       if (this.listenerCount('error') > 0) this.emit('error', err);
+      else this.emit('log', err.message);
       void this.stop(err.exitCode);
     });
   }
 
   /** Binds every listener, then forks the workers. Rejects (and binds nothing) if a listener fails. */
   async start(): Promise<ListenerInfo[]> {
-    // Connections travel in frames that need Node internals (ipc/node-stream.ts): a Node release
-    // without them is refused here, before anything binds, not at the first connection.
-    streamInternals();
+    // Connections travel in frames and raw handles that need Node internals (src/internals/): a
+    // Node release without them is refused here, before anything binds, not at the first connection.
+    assertSupportedNode();
     try {
       for (const l of this.bound) {
         if (l instanceof UdpListener) {

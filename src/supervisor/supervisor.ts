@@ -6,11 +6,13 @@ import type { Config } from '../config/types.js';
 import { channels } from '../diagnostics.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import { FrameChannel } from '../ipc/frame-channel.js';
+import { CHANNEL_PIPE } from '../internals/channel-pipe.js';
+import { unsupported } from '../internals/unsupported.js';
 import { FRAME } from '../ipc/frames.js';
 import { ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
 import type { Dispatcher } from '../master/dispatcher.js';
 import type { BoundAddress } from '../master/listener.js';
-import type { RawHandle } from '../master/raw-handle.js';
+import type { RawHandle } from '../internals/tcp-handle.js';
 import type { WorkerSlot } from '../master/worker-slot.js';
 import { isCrashLoop, nextUnstableCount, restartDelay } from './backoff.js';
 
@@ -24,7 +26,7 @@ export interface ReloadResult {
   failed?: { worker: number; reason: string };
 }
 
-/** Events: 'worker-ready' (slot), 'worker-exit' (slot, code, signal), 'crash-loop' (PortplexError), 'log' (string). */
+/** Events: 'worker-ready' (slot), 'worker-exit' (slot, code, signal), 'fatal' (PortplexError: a crash loop, or a Node without an internal portplex needs), 'log' (string). */
 export class Supervisor extends EventEmitter {
   private stopping = false;
   private reloading = false;
@@ -172,6 +174,12 @@ export class Supervisor extends EventEmitter {
       try { process.kill(-(child.pid ?? 0), 'SIGKILL'); } catch { child.kill('SIGKILL'); }
     });
     if (frames) this.frames.set(child, frames);
+    else if (child.pid !== undefined) {
+      // This Node keeps no pipe where portplex looks for it: no connection could ever reach the
+      // worker, so stop at once, naming what is missing, instead of restarting it forever.
+      child.kill('SIGKILL');
+      this.emit('fatal', unsupported(CHANNEL_PIPE));
+    }
     child.on('internalMessage', (m: unknown, handle: unknown) => {
       if (!isOurs(m)) return;
       const msg = m as unknown as Record<string, unknown>;
@@ -303,7 +311,7 @@ export class Supervisor extends EventEmitter {
     if (isCrashLoop(slot.unstableStarts, this.config)) {
       const last = slot.lastExit;
       const how = last?.signal ? `signal ${last.signal}` : `exit code ${last?.code}`;
-      this.emit('crash-loop', new PortplexError(
+      this.emit('fatal', new PortplexError(
         CODES.CRASH_LOOP,
         `worker ${slot.id} (${slot.group.script}) died ${slot.unstableStarts} times in a row before it had been up ` +
           `${this.config.minUptime} ms (last: ${how}); giving up instead of restarting it again. ` +

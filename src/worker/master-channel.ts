@@ -1,4 +1,6 @@
 // The worker's side of the IPC channel: sends our messages, batches acks and close reports.
+import type net from 'node:net';
+import { cachedPeer } from '../internals/net-server.js';
 import type { FrameChannel } from '../ipc/frame-channel.js';
 import { encodeAccepted, encodeAcks, encodeForward, type AcceptReport } from '../ipc/frames.js';
 import { CMD, type ToMaster } from '../ipc/messages.js';
@@ -54,17 +56,15 @@ export function setAckBatch(n: number): void {
 }
 let closeFlush: NodeJS.Timeout | undefined;
 let accepted: AcceptReport[] = [];
-/** net.Socket's peer cache: filled once the application reads remoteAddress. */
-export interface PeerCache { _peername?: { address?: unknown; port?: unknown } }
 /**
  * The open socket of a direct connection number, to read its peer cache when the report leaves.
  * A lookup, not a reference in the queue: a closed socket must not be kept alive for the report
  * (holding them made young-generation collections copy them, about 1 µs per connection).
  */
-let socketOf: (seq: number) => PeerCache | undefined = () => undefined;
+let socketOf: (seq: number) => net.Socket | undefined = () => undefined;
 
 /** Sets how flushAccepts() finds the socket of a reported connection. */
-export function setSocketLookup(lookup: (seq: number) => PeerCache | undefined): void {
+export function setSocketLookup(lookup: (seq: number) => net.Socket | undefined): void {
   socketOf = lookup;
 }
 let acceptFlush: NodeJS.Timeout | undefined;
@@ -102,7 +102,7 @@ export function flushAccepts(): void {
   if (frames === undefined || !process.connected) return;
   for (const r of a) {
     // Closed already: its close goes out with this report, the record never read.
-    const peer = socketOf(r.seq)?._peername;
+    const peer = cachedPeer(socketOf(r.seq));
     if (peer !== undefined && typeof peer.address === 'string' && typeof peer.port === 'number') {
       r.address = peer.address;
       r.port = peer.port;

@@ -5,7 +5,7 @@ import type { ContentConfig, ListenerConfig } from '../config/types.js';
 import { makeDecider, type Decider, type Decision } from '../content/decide.js';
 import { peek, type PeekResult } from '../content/peek.js';
 import { makeRouter, type Router } from '../content/router.js';
-import type { RawHandle } from '../master/raw-handle.js';
+import type { RawHandle } from '../internals/tcp-handle.js';
 
 /** What became of a connection's first bytes. */
 export type RareOutcome =

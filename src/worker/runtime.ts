@@ -10,14 +10,9 @@ import { parseListenArgs } from './listen-args.js';
 import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
 import { FrameChannel, type ReceivedHandle } from '../ipc/frame-channel.js';
 import { FRAME, decodeConn, decodeListen, type ConnFrame } from '../ipc/frames.js';
-import { ack, flushAccepts, flushReports, forwardToMaster, refuse, reportAccept, reportClose, sendToMaster, setAckBatch, setSocketLookup, useFrames, type PeerCache } from './master-channel.js';
+import { ack, flushAccepts, flushReports, forwardToMaster, refuse, reportAccept, reportClose, sendToMaster, setAckBatch, setSocketLookup, useFrames } from './master-channel.js';
 import { RareHandoff } from './rare-handoff.js';
-
-/** The parts of net.Server's non-public surface the runtime relies on (pinned by test/unit/worker/node-internals.test.ts). */
-interface InternalServer extends net.Server {
-  _handle: unknown;
-  _listen2(address: string, port: number, addressType: number, backlog: number, fd?: number, flags?: number): void;
-}
+import { hasHandle, listenOn, setPeer } from '../internals/net-server.js';
 
 /** A raw TCP handle as it arrives over IPC. */
 interface RawHandle { close(): void }
@@ -94,7 +89,7 @@ export class WorkerRuntime implements HandleOwner {
     process.on('internalMessage', this.onMessage);
     // Connections and shared sockets arrive as frames (ipc/frames.ts), beside Node's messages.
     useFrames(FrameChannel.open(process, this.onFrame, () => { this.stats.malformed++; }));
-    setSocketLookup((seq) => this.held.get(seq) as PeerCache | undefined);
+    setSocketLookup((seq) => this.held.get(seq));
     this.loopDelay.enable();
   }
 
@@ -114,8 +109,7 @@ export class WorkerRuntime implements HandleOwner {
     if (!target) return false;
     const listeners = this.byPort.get(target.port);
     if (!listeners) return false;
-    const s = server as InternalServer;
-    if (s._handle) return false; // let Node throw ERR_SERVER_ALREADY_LISTEN as usual
+    if (hasHandle(server)) return false; // let Node throw ERR_SERVER_ALREADY_LISTEN as usual
     if (listeners.some((l) => this.byListener[l.i] !== undefined)) {
       // A second server on the same port: what a real bind would say.
       const err = Object.assign(new Error(`listen EADDRINUSE: address already in use :::${target.port}`), {
@@ -132,9 +126,8 @@ export class WorkerRuntime implements HandleOwner {
     }
     const handle = new ClusterHandle(listeners, this);
     this.servers.set(handle, server);
-    s._handle = handle;
     const first = listeners[0];
-    s._listen2(first.address, first.port, first.family === 'IPv6' ? 6 : 4, target.backlog ?? 511);
+    listenOn(server, handle, first.address, first.port, first.family, target.backlog ?? 511);
     if (target.signal) {
       if (target.signal.aborted) server.close();
       else target.signal.addEventListener('abort', () => server.close(), { once: true });
@@ -419,9 +412,9 @@ export class WorkerRuntime implements HandleOwner {
     socket.on('close', this.onSocketClose);
     if (this.pendingPeer) {
       // The client the master saw (or the one a PROXY header named): net.Socket answers
-      // remoteAddress/remotePort from this cache (_getpeername, pinned in node-internals.test),
-      // so it never asks the handle and an application that logs its clients saves a system call.
-      (socket as unknown as { _peername: unknown })._peername = this.pendingPeer;
+      // remoteAddress/remotePort from this cache, so it never asks the handle and an
+      // application that logs its clients saves a system call.
+      setPeer(socket, this.pendingPeer);
       this.pendingPeer = undefined;
     }
     const data = this.pendingData;

@@ -5,6 +5,9 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { test } from 'node:test';
 import { fixture } from '../helpers/cluster.js';
+import { assertSupportedNode, INTERNALS, missingInternals } from '../../src/internals/check.js';
+import { probeTcpRead } from '../../src/internals/tcp-handle.js';
+import { CODES, PortplexError } from '../../src/errors.js';
 
 type Internal = Record<string, any>;
 
@@ -175,7 +178,8 @@ test('net._createServerHandle binds without listening; a child given the handle 
 });
 
 test("the IPC channel's raw pipe (kChannelHandle) and stream_wrap's write request and read state", async () => {
-  const { channelPipe, streamInternals } = await import('../../src/ipc/node-stream.js');
+  const { channelPipe } = await import('../../src/internals/channel-pipe.js');
+  const { streamInternals } = await import('../../src/internals/stream-wrap.js');
   const io = streamInternals();
   assert.ok(io.state instanceof Int32Array);
   assert.equal(new Set([io.kReadBytesOrError, io.kArrayBufferOffset, io.kLastWriteWasAsync]).size, 3);
@@ -193,3 +197,48 @@ test("the IPC channel's raw pipe (kChannelHandle) and stream_wrap's write reques
     await once(child, 'exit');
   }
 });
+
+test('tcp_wrap handles have readStart and readStop (the preread reads a raw handle with them)', () => {
+  assert.equal(probeTcpRead(), true);
+});
+
+test('every internal checked at start is present on this Node', () => {
+  assert.deepEqual(missingInternals(), []);
+  assert.doesNotThrow(assertSupportedNode);
+  assert.ok(INTERNALS.length >= 5);
+});
+
+/** Removes `key` from `target` for the length of `fn`, then puts it back as it was. */
+function without(target: object, key: string, fn: () => void): void {
+  const had = Object.getOwnPropertyDescriptor(target, key);
+  assert.ok(had, `${key} is an own property to remove`);
+  delete (target as Record<string, unknown>)[key];
+  try {
+    fn();
+  } finally {
+    Object.defineProperty(target, key, had);
+  }
+}
+
+const fakes: Array<{ name: string; target: () => object; key: string; named: RegExp }> = [
+  { name: 'net._createServerHandle', target: () => net, key: '_createServerHandle', named: /net\._createServerHandle/ },
+  { name: 'net.Server.prototype._listen2', target: () => net.Server.prototype, key: '_listen2', named: /net\.Server\.prototype\._listen2/ },
+  { name: 'net.Socket.prototype._getpeername', target: () => net.Socket.prototype, key: '_getpeername', named: /_getpeername/ },
+  { name: 'process.binding', target: () => process, key: 'binding', named: /stream_wrap.*tcp_wrap|stream_wrap/ },
+];
+
+for (const f of fakes) {
+  test(`without ${f.name}, the start check fails with PORTPLEX_UNSUPPORTED_NODE naming it and the Node version`, () => {
+    without(f.target(), f.key, () => {
+      assert.notDeepEqual(missingInternals(), []);
+      assert.throws(assertSupportedNode, (err: unknown) => {
+        assert.ok(err instanceof PortplexError);
+        assert.equal(err.code, CODES.UNSUPPORTED_NODE);
+        assert.match(err.message, f.named);
+        assert.ok(err.message.includes(process.version), err.message);
+        return true;
+      });
+    });
+    assert.deepEqual(missingInternals(), [], 'restored');
+  });
+}

@@ -1,0 +1,82 @@
+// libuv TCP handles (tcp_wrap) used raw, without a net.Socket: the master accepts them, reads
+// a connection's first bytes from them, and hands them over; direct mode binds one without
+// listening (the way cluster's SCHED_NONE primary does).
+import net from 'node:net';
+import { binding } from './binding.js';
+import { unsupported } from './unsupported.js';
+
+/** Filled in by getpeername. */
+export interface PeerName {
+  address?: string;
+  port?: number;
+  family?: string;
+}
+
+/** What the master uses of an accepted TCP handle. */
+export interface RawHandle {
+  getpeername(out: PeerName): number;
+  close(callback?: () => void): void;
+}
+
+/** The reading side of a raw TCP handle (stream_wrap), as net.Socket drives it. */
+export interface ReadableHandle extends RawHandle {
+  onread: ((this: ReadableHandle, arrayBuffer: ArrayBuffer | undefined) => void) | null;
+  readStart(): number;
+  readStop(): number;
+}
+
+/** A bound TCP socket handle that is not listening yet (direct mode). */
+export interface BoundHandle {
+  getsockname(out: Record<string, unknown>): number;
+  close(cb?: () => void): void;
+}
+
+/** The same handle as a worker receives it: it listens and accepts on it. */
+export interface SharedListenHandle {
+  close(): void;
+  listen(backlog: number): number;
+  onconnection: ((err: number, client?: RawHandle) => void) | null;
+}
+
+/** Called for each connection a listening handle accepts (err is a negative errno). */
+export type ConnectionCallback = (err: number, handle?: RawHandle) => void;
+
+/** Names, for PORTPLEX_UNSUPPORTED_NODE. */
+export const TCP_READ = "tcp_wrap TCP.prototype readStart and readStop";
+export const CREATE_SERVER_HANDLE = 'net._createServerHandle';
+export const SERVER_HANDLE = "net.Server's _handle.onconnection";
+
+type CreateServerHandle = (address: string | null, port: number, addressType: number, fd?: number, flags?: number) => BoundHandle | number;
+
+/** True when raw TCP handles can be read without a net.Socket. */
+export function probeTcpRead(): boolean {
+  const TCP = binding('tcp_wrap')?.TCP as { prototype?: Record<string, unknown> } | undefined;
+  return typeof TCP?.prototype?.readStart === 'function' && typeof TCP.prototype.readStop === 'function';
+}
+
+export function probeCreateServerHandle(): boolean {
+  return typeof (net as unknown as { _createServerHandle?: unknown })._createServerHandle === 'function';
+}
+
+/** libuv's UV_TCP_IPV6ONLY is not set: "::" also takes IPv4, as listen(port) does. */
+const NO_FLAGS = 0;
+
+/**
+ * Binds `host`:`port` without listening, through Node's own bind-without-listen (lib/net.js
+ * createServerHandle). Returns the handle or a negative errno.
+ */
+export function createBoundHandle(host: string, port: number, family: 4 | 6): BoundHandle | number {
+  const create = (net as unknown as { _createServerHandle?: CreateServerHandle })._createServerHandle;
+  if (typeof create !== 'function') throw unsupported(CREATE_SERVER_HANDLE);
+  return create(host, port, family, undefined, NO_FLAGS);
+}
+
+/**
+ * Takes over a listening net.Server's accepts, as Node's cluster round-robin does: each
+ * connection arrives as a raw handle, with no net.Socket built for it.
+ */
+export function takeAccepts(server: net.Server, onConnection: ConnectionCallback): void {
+  const handle = (server as unknown as { _handle?: { onconnection?: unknown } | null })._handle;
+  if (!handle || typeof handle.onconnection !== 'function') throw unsupported(SERVER_HANDLE);
+  handle.onconnection = onConnection;
+}
