@@ -11,6 +11,7 @@ import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
 import { FrameChannel, type ReceivedHandle } from '../ipc/frame-channel.js';
 import { FRAME, decodeConn, decodeListen, type ConnFrame } from '../ipc/frames.js';
 import { ack, flushAccepts, flushReports, forwardToMaster, refuse, reportAccept, reportClose, sendToMaster, setAckBatch, setSocketLookup, useFrames } from './master-channel.js';
+import { drainServers, isHttp1 } from './drain.js';
 import { RareHandoff } from './rare-handoff.js';
 import { hasHandle, listenOn, setPeer } from '../internals/net-server.js';
 
@@ -29,6 +30,8 @@ const NONE = Number.NaN;
 
 const kId = Symbol('portplex.connectionId');
 const kHooked = Symbol('portplex.hooked');
+/** On a socket of an HTTP/1 server: drain() may close it between requests. */
+const kHttp = Symbol('portplex.http');
 
 /** Counters a test or the application may read; malformed input is counted, never thrown. */
 export interface RuntimeStats {
@@ -122,7 +125,7 @@ export class WorkerRuntime implements HandleOwner {
     if (!(server as unknown as Record<symbol, boolean>)[kHooked]) {
       (server as unknown as Record<symbol, boolean>)[kHooked] = true;
       // First listener, so the connection id and any pre-read bytes attach before the application reads.
-      server.prependListener('connection', this.onConnection);
+      server.prependListener('connection', isHttp1(server) ? this.onHttpConnection : this.onConnection);
     }
     const handle = new ClusterHandle(listeners, this);
     this.servers.set(handle, server);
@@ -403,6 +406,11 @@ export class WorkerRuntime implements HandleOwner {
     forwardToMaster(l, bytes, eof, client, () => client.close());
   }
 
+  private readonly onHttpConnection = (socket: net.Socket): void => {
+    (socket as unknown as Record<symbol, boolean>)[kHttp] = true;
+    this.onConnection(socket);
+  };
+
   private readonly onConnection = (socket: net.Socket): void => {
     const id = this.pendingId;
     if (Number.isNaN(id)) return; // a connection the application emitted itself
@@ -444,28 +452,18 @@ export class WorkerRuntime implements HandleOwner {
     for (let l = 0; l < this.shared.length; l++) this.closeShared(l);
     // UDP sockets close with the listeners: no more datagrams in, replies no longer leave.
     this.dgram.closeAll();
-    const servers = [...new Set(this.servers.values())];
-    let open = servers.length;
-    const done = (): void => {
-      if (--open > 0) return;
-      clearInterval(idleSweep);
+    drainServers([...new Set(this.servers.values())], () => this.httpSockets(), () => {
       flushReports();
       void Promise.allSettled(this.shutdownHooks.map((h) => h())).then(() => {
         // Give the last IPC writes a turn of the loop before leaving.
         setImmediate(() => process.exit(0));
       });
-    };
-    // Keep-alive connections that finish a request after close() become idle; close those too.
-    const idleSweep = setInterval(() => {
-      for (const s of servers) (s as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-    }, 100);
-    idleSweep.unref();
-    if (servers.length === 0) {
-      open = 1;
-      done();
-      return;
-    }
-    for (const s of servers) s.close(done);
+    });
+  }
+
+  /** The connections of HTTP/1 servers that we serve. */
+  private *httpSockets(): Iterable<net.Socket> {
+    for (const s of this.held.values()) if ((s as unknown as Record<symbol, boolean>)[kHttp]) yield s;
   }
 
   private readonly onMasterGone = (): void => {
