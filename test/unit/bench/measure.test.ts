@@ -13,15 +13,20 @@ describe('CPU charged to a workload', () => {
   });
 
   it('charges the master and the serving processes with what they spent while the work ran', { skip: process.platform !== 'linux' }, async () => {
-    // The "master" spins for 300 ms once the work starts (it is told through stdin); the serving process sleeps.
-    const master = spawn(process.execPath, ['-e', "process.stdin.once('data', () => { const end = Date.now() + 300; while (Date.now() < end); })"], { stdio: ['pipe', 'ignore', 'ignore'] });
-    const idle = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    // The "master" spins until it has used 300 ms of CPU once the work starts (told through
+    // stdin), then says so; the serving process sleeps. CPU time, not wall time: a busy machine
+    // stretches the spin but not what it costs.
+    const spin = "process.stdout.write('ready\\n'); process.stdin.once('data', () => { const t = process.cpuUsage(); const used = () => { const u = process.cpuUsage(t); return (u.user + u.system) / 1e3; }; while (used() < 300); process.stdout.write('spun\\n'); })";
+    const master = spawn(process.execPath, ['-e', spin], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const idle = spawn(process.execPath, ['-e', "process.stdout.write('ready\\n'); setTimeout(() => {}, 60000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Both started, so their start-up is not charged to the work.
+      await Promise.all([master, idle].map((p) => new Promise((resolve) => p.stdout!.once('data', resolve))));
       const running: Running = { port: 0, masterPid: master.pid!, processes: 1, servingPids: () => [idle.pid!], stop: async () => {} };
       const c = await charged(running, async () => {
+        const spun = new Promise((resolve) => master.stdout!.once('data', resolve));
         master.stdin!.write('go\n');
-        await new Promise((resolve) => setTimeout(resolve, 600));
+        await spun;
         return 'done';
       });
       assert.equal(c.result, 'done');
