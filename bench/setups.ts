@@ -21,6 +21,8 @@ export interface SetupContext {
   workers: number;
   /** A private directory for config files and admin sockets. */
   tmp: string;
+  /** The application every process serves; bench/apps/hello.js unless a workload needs another. */
+  app?: string;
 }
 
 /** A started setup. */
@@ -56,9 +58,9 @@ function single(): Setup {
     label: 'single process',
     quick: true,
     unavailable: () => null,
-    async start() {
+    async start(ctx) {
       const port = await freePort();
-      const proc = start(process.execPath, [APP], { env: { ...process.env, PORT: String(port) } });
+      const proc = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, PORT: String(port) } });
       await ready(proc, () => waitHttp(port));
       return { port, masterPid: null, processes: 1, servingPids: () => [proc.pid], stop: () => stop(proc) };
     },
@@ -73,7 +75,7 @@ function cluster(policy: 'rr' | 'none'): Setup {
     unavailable: () => null,
     async start(ctx) {
       const port = await freePort();
-      const env = { ...process.env, PORT: String(port), BENCH_POLICY: policy, BENCH_WORKERS: String(ctx.workers) };
+      const env = { ...process.env, PORT: String(port), BENCH_POLICY: policy, BENCH_WORKERS: String(ctx.workers), BENCH_APP: ctx.app ?? APP };
       const proc = start(process.execPath, [CLUSTER_APP], { env });
       await ready(proc, async () => {
         await waitForOutput(proc, /^ready$/m);
@@ -98,7 +100,7 @@ interface PortplexVariant {
 
 function portplexConfig(v: PortplexVariant, ctx: SetupContext, port: number): UserConfig {
   return {
-    script: APP,
+    script: ctx.app ?? APP,
     workers: ctx.workers,
     algorithm: v.algorithm,
     listeners: [{ listen: `127.0.0.1:${port}`, ...(v.content ? { content: v.content } : {}) }],
@@ -160,7 +162,7 @@ function haproxy(balance: 'roundrobin' | 'leastconn', quick: boolean): Setup {
         const servers: string[] = [];
         for (let i = 0; i < ctx.workers; i++) {
           const p = await freePort();
-          const app = start(process.execPath, [APP], { env: { ...process.env, PORT: String(p) } });
+          const app = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, PORT: String(p) } });
           procs.push(app);
           await ready(app, () => waitHttp(p));
           servers.push(`  server w${i + 1} 127.0.0.1:${p}`);

@@ -1,4 +1,4 @@
-// Node's cluster module serving bench/apps/hello.js: the baselines. BENCH_POLICY is 'rr'
+// Node's cluster module serving bench/apps/hello.js (or BENCH_APP): the baselines. BENCH_POLICY is 'rr'
 // (cluster.SCHED_RR: the primary accepts and passes handles round-robin) or 'none'
 // (cluster.SCHED_NONE: workers share the listen socket and the kernel picks).
 // Prints "ready" once every worker listens.
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const workers = Number(process.env.BENCH_WORKERS ?? 2);
 cluster.schedulingPolicy = process.env.BENCH_POLICY === 'none' ? cluster.SCHED_NONE : cluster.SCHED_RR;
-cluster.setupPrimary({ exec: fileURLToPath(new URL('./hello.js', import.meta.url)) });
+cluster.setupPrimary({ exec: process.env.BENCH_APP ?? fileURLToPath(new URL('./hello.js', import.meta.url)) });
 
 let listening = 0;
 cluster.on('listening', () => {

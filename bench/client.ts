@@ -1,0 +1,169 @@
+// A small HTTP/1.1 client for the workloads wrk cannot give: each request's own latency, by the
+// kind of request, with a new connection per request or a kept-alive one, as a closed loop
+// (a fixed number of clients, each sending its next request when the last is answered) or an
+// open loop (requests start at a fixed rate whatever the server does, so a slow answer cannot
+// hold the load back: wrk2's point about coordinated omission).
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+/** One request as the client saw it; times in ms from the run's start. */
+export interface Sample {
+  start: number;
+  /** ms from start to the end of the answer; NaN when it failed. */
+  ms: number;
+  /** The request's kind, as the caller's path chooser said ('light', 'heavy', ...). */
+  kind: string;
+  ok: boolean;
+}
+
+export interface ClientOptions {
+  port: number;
+  /** ms the load lasts (requests started later are not sent). */
+  durationMs: number;
+  /** The path of request number i and its kind. */
+  next(i: number): { path: string; kind: string };
+  /** Closed loop: this many clients. */
+  loops?: number;
+  /** Open loop: requests started per second (instead of loops). */
+  rate?: number;
+  /** Open loop: at most this many requests in flight; later arrivals wait (and their wait counts). */
+  maxInFlight?: number;
+  /** Reuse each connection for the next request (closed loop only). */
+  keepAlive?: boolean;
+  /** Give up on a request after this many ms (counted as failed). */
+  timeoutMs?: number;
+}
+
+/** The samples of a run, in the order their requests started; resolves once every request ended. */
+export async function runClient(o: ClientOptions): Promise<Sample[]> {
+  const t0 = performance.now();
+  const samples: Sample[] = [];
+  let n = 0;
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const paths = new Map<Sample, string>();
+  const begin = (at: number): Sample => {
+    const { path, kind } = o.next(n++);
+    const s: Sample = { start: at - t0, ms: Number.NaN, kind, ok: false };
+    samples.push(s);
+    paths.set(s, path);
+    return s;
+  };
+  const finish = (s: Sample, ok: boolean): void => {
+    s.ok = ok;
+    s.ms = ok ? performance.now() - t0 - s.start : Number.NaN;
+  };
+  if (o.rate === undefined) {
+    const loops = o.loops ?? 16;
+    await Promise.all(Array.from({ length: loops }, async () => {
+      let conn: Connection | undefined;
+      while (performance.now() - t0 < o.durationMs) {
+        const s = begin(performance.now());
+        if (!o.keepAlive || conn === undefined || conn.closed) conn = new Connection(o.port, !o.keepAlive);
+        finish(s, await conn.request(paths.get(s)!, timeoutMs));
+        if (!o.keepAlive) conn = undefined;
+      }
+      conn?.close();
+    }));
+    return samples;
+  }
+  // Open loop: arrival i is due at t0 + i / rate, sent then (or as soon as a slot is free).
+  const interval = 1000 / o.rate;
+  const max = o.maxInFlight ?? 1000;
+  let inFlight = 0;
+  const waiting: Sample[] = [];
+  const pending: Array<Promise<void>> = [];
+  const send = (s: Sample): void => {
+    inFlight++;
+    pending.push(new Connection(o.port, true).request(paths.get(s)!, timeoutMs).then((ok) => {
+      finish(s, ok);
+      inFlight--;
+      const w = waiting.shift();
+      if (w) send(w);
+    }));
+  };
+  for (let i = 0; ; i++) {
+    const due = i * interval;
+    if (due >= o.durationMs) break;
+    const wait = due - (performance.now() - t0);
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    // Its latency runs from when it was due, not from when the client got round to it.
+    const s = begin(t0 + due);
+    if (inFlight < max) send(s);
+    else waiting.push(s);
+  }
+  while (waiting.length > 0 || inFlight > 0) await Promise.all(pending.splice(0));
+  return samples;
+}
+
+/** One TCP connection carrying requests one at a time. */
+class Connection {
+  closed = false;
+  private readonly socket: net.Socket;
+  private buf = '';
+  private waiter: ((ok: boolean) => void) | undefined;
+
+  constructor(port: number, private readonly close1: boolean) {
+    this.socket = net.connect(port, '127.0.0.1');
+    this.socket.setNoDelay(true);
+    this.socket.setEncoding('latin1');
+    this.socket.on('data', (d: string) => {
+      this.buf += d;
+      this.check();
+    });
+    this.socket.on('error', () => this.end(false));
+    this.socket.on('close', () => {
+      this.closed = true;
+      this.end(this.close1 && this.complete());
+    });
+  }
+
+  request(path: string, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.end(false);
+        this.socket.destroy();
+      }, timeoutMs);
+      this.waiter = (ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      };
+      this.buf = '';
+      this.socket.write(`GET ${path} HTTP/1.1\r\nHost: bench\r\n${this.close1 ? 'Connection: close\r\n' : ''}\r\n`);
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  /** A whole 200 answer is in the buffer (content-length bodies: the bench apps send those). */
+  private complete(): boolean {
+    const head = this.buf.indexOf('\r\n\r\n');
+    if (head < 0 || !this.buf.startsWith('HTTP/1.1 200')) return false;
+    const m = /\r\ncontent-length: *(\d+)/i.exec(this.buf.slice(0, head));
+    return m !== null && this.buf.length - head - 4 >= Number(m[1]);
+  }
+
+  private check(): void {
+    // With Connection: close the answer is judged when the server closes; kept alive, once whole.
+    if (!this.close1 && this.complete()) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      this.buf = '';
+      w?.(true);
+    }
+  }
+
+  private end(ok: boolean): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.(ok);
+  }
+}
+
+/** The q-quantile (0..1) of the finite values, or null; nearest rank. */
+export function quantile(values: readonly number[], q: number): number | null {
+  const xs = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (xs.length === 0) return null;
+  return xs[Math.min(xs.length - 1, Math.max(0, Math.ceil(q * xs.length) - 1))]!;
+}
