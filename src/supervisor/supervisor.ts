@@ -14,6 +14,7 @@ import type { Dispatcher } from '../master/dispatcher.js';
 import type { BoundAddress } from '../master/listener.js';
 import type { RawHandle } from '../internals/tcp-handle.js';
 import type { WorkerSlot } from '../master/worker-slot.js';
+import { killGroup } from './kill-group.js';
 import { isCrashLoop, nextUnstableCount, restartDelay } from './backoff.js';
 
 const PRELOAD = new URL('../worker/preload.js', import.meta.url);
@@ -171,13 +172,13 @@ export class Supervisor extends EventEmitter {
       // Nothing it says can be framed any more: it can no longer report what it took. Replace it.
       this.dispatcher.stats.malformed++;
       this.emit('log', `worker ${slot.id} (pid ${child.pid}) sent a corrupt frame (${why}); killing it`);
-      try { process.kill(-(child.pid ?? 0), 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+      killGroup(child, 'SIGKILL');
     });
     if (frames) this.frames.set(child, frames);
     else if (child.pid !== undefined) {
       // This Node keeps no pipe where portplex looks for it: no connection could ever reach the
       // worker, so stop at once, naming what is missing, instead of restarting it forever.
-      child.kill('SIGKILL');
+      killGroup(child, 'SIGKILL');
       this.emit('fatal', unsupported(CHANNEL_PIPE));
     }
     child.on('internalMessage', (m: unknown, handle: unknown) => {
@@ -366,7 +367,7 @@ export class Supervisor extends EventEmitter {
     const pending = slot.pending;
     slot.pending = undefined;
     if (!ok || this.stopping) {
-      try { process.kill(-(child.pid ?? 0), 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+      killGroup(child, 'SIGKILL');
       const why = child.exitCode !== null || child.signalCode !== null ? `exited (${child.signalCode ?? `code ${child.exitCode}`})` : `did not listen within ${this.config.readyTimeout} ms`;
       this.emit('log', `reload: new process for worker ${slot.id} ${why}; keeping the old one (pid ${slot.pid})`);
       return `the new process ${why}`;
@@ -411,7 +412,7 @@ export class Supervisor extends EventEmitter {
         // Already gone: its exit purges its records.
       }
       // Whatever it still holds after the grace time is cut, as on shutdown.
-      setTimeout(() => { if (this.retired.has(old)) { try { process.kill(-(old.pid ?? 0), 'SIGKILL'); } catch { /* gone */ } } }, this.config.grace).unref();
+      setTimeout(() => { if (this.retired.has(old)) killGroup(old, 'SIGKILL'); }, this.config.grace).unref();
     }
     this.emit('log', `reload: worker ${slot.id} now pid ${slot.pid}${old ? ` (pid ${old.pid} finishing its connections)` : ''}`);
     return undefined;
@@ -419,17 +420,7 @@ export class Supervisor extends EventEmitter {
 
   /** Sends `signal` to the worker and everything it started (its process group). */
   kill(slot: WorkerSlot, signal: NodeJS.Signals): void {
-    const pid = slot.pid;
-    if (!slot.child || pid <= 0) return;
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      try {
-        slot.child.kill(signal);
-      } catch {
-        // Already gone.
-      }
-    }
+    if (slot.child) killGroup(slot.child, signal);
   }
 
   /** Graceful stop: workers finish in-flight work up to `grace` ms, then are killed. Resolves true when none had to be. */
@@ -457,7 +448,7 @@ export class Supervisor extends EventEmitter {
     clearTimeout(timer);
     if (timedOut) {
       for (const s of running) if (s.child && s.child.exitCode === null && s.child.signalCode === null) this.kill(s, 'SIGKILL');
-      for (const child of retired) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      for (const child of retired) if (child.exitCode === null && child.signalCode === null) killGroup(child, 'SIGKILL');
       await Promise.all(exits);
     }
     return !timedOut;
