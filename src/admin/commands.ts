@@ -1,7 +1,7 @@
 // What each admin command does with the master; one function per command, plain data out.
 import type { Master } from '../master/master.js';
 import type { RecordFilter } from '../table/types.js';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../version.js';
 
 /** Thrown for a bad request: becomes { ok: false } with this code. */
 export class AdminError extends Error {

@@ -28,6 +28,17 @@ export interface ClientInfo {
 /** Picks the candidate index for one new connection, or -1 when none is eligible. */
 export interface Balancer {
   readonly name: string;
+  /**
+   * Which workers a dispatch pool offers it as available (see workers/pool.ts); every one is
+   * up, serving the listener, healthy and weighted:
+   * - 'idle-first': those with nothing in flight first, else those answering right now, so that
+   *   no connection queues behind a busy or blocked process while another can take it (Node's
+   *   cluster keeps the same free list);
+   * - 'responsive' (the default): those whose hand-overs are answered in time, with room in the
+   *   window; `active` counts the hand-overs still in flight, so a load-aware pick sees them;
+   * - 'eligible': all of them, busy or not: an affinity (a hashed client) stays put.
+   */
+  readonly offer?: 'idle-first' | 'responsive' | 'eligible';
   pick(candidates: readonly Candidate[], client: ClientInfo): number;
 }
 

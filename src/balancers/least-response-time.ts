@@ -8,6 +8,7 @@ const UNKNOWN_LATENCY = 1;
 
 class LeastResponseTimeBalancer implements Balancer {
   readonly name = 'least-response-time';
+  readonly offer = 'idle-first';
   private start = 0;
 
   pick(candidates: readonly Candidate[]): number {

@@ -11,6 +11,7 @@ export interface PowerOfTwoOptions {
 
 class PowerOfTwoBalancer implements Balancer {
   readonly name = 'power-of-two';
+  readonly offer = 'idle-first';
   constructor(private readonly random: RandomSource) {}
 
   pick(candidates: readonly Candidate[]): number {

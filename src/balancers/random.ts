@@ -10,6 +10,7 @@ export interface RandomOptions {
 
 class RandomBalancer implements Balancer {
   readonly name = 'random';
+  readonly offer = 'idle-first';
   constructor(private readonly random: RandomSource) {}
 
   pick(candidates: readonly Candidate[]): number {

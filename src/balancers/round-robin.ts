@@ -4,6 +4,7 @@ import { type Balancer, type Candidate, isEligible } from './balancer.js';
 
 class RoundRobinBalancer implements Balancer {
   readonly name = 'round-robin';
+  readonly offer = 'idle-first';
   // Index of the previous pick; -1 so that the first pick is candidate 0. Only the
   // position is kept, so a skipped candidate takes its turn again as soon as it is back.
   private last = -1;

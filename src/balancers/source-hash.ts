@@ -24,6 +24,7 @@ function isMember(c: Candidate): boolean {
 /** A consistent-hash balancer; `rebuilds` counts table builds, for tests and metrics. */
 export class SourceHashBalancer implements Balancer {
   readonly name = 'source-hash';
+  readonly offer = 'eligible';
   /** Times the table was built: once per change of the member set, never per pick. */
   rebuilds = 0;
   private readonly size: number;

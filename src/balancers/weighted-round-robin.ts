@@ -4,6 +4,7 @@ import { type Balancer, type Candidate, isEligible } from './balancer.js';
 
 class WeightedRoundRobinBalancer implements Balancer {
   readonly name = 'weighted-round-robin';
+  readonly offer = 'idle-first';
   // Current weight per candidate index, and the id that index had when last seen:
   // if another worker now sits at that index, its state starts from zero.
   private current = new Float64Array(0);
@@ -23,12 +24,9 @@ class WeightedRoundRobinBalancer implements Balancer {
         ids[i] = c.id;
         current[i] = 0;
       }
-      if (!isEligible(c)) {
-        // Like NGINX after a peer fails: a candidate coming back starts even instead
-        // of cashing in credit (or debt) from before it left.
-        current[i] = 0;
-        continue;
-      }
+      // Skipped as NGINX skips a peer that is down or full: its current weight waits,
+      // bounded, for its return (a worker busy for a moment keeps its turn).
+      if (!isEligible(c)) continue;
       const cw = (current[i] = current[i]! + c.weight);
       total += c.weight;
       // Strictly greater: ties go to the lowest index.

@@ -9,7 +9,7 @@ import { collect, weightList, wholeNumber, type Flags } from './options.js';
 import { groupFlag, routeFlag, stickyFlag } from './content-flags.js';
 import { addAdminCommands } from './admin-commands.js';
 import { run } from './run.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 const EXAMPLES = `
 Examples:

@@ -11,7 +11,7 @@ import { validateConfig } from '../config/validate.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import { Master } from '../master/master.js';
 import { mergeFlags, type Flags } from './options.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 /** Runs until stopped; resolves with the process exit status. */
 export async function run(script: string | undefined, args: string[], flags: Flags): Promise<number> {

@@ -7,39 +7,39 @@ export interface HealthPolicy {
 }
 
 export class HealthState {
-  healthy = true;
+  private isHealthy = true;
   private goodInRow = 0;
   private badInRow = 0;
+  private since = 0;
+
+  get healthy(): boolean {
+    return this.isHealthy;
+  }
+
   /** ms timestamp since when it has been unhealthy, or 0. */
-  unhealthySince = 0;
+  get unhealthySince(): number {
+    return this.since;
+  }
 
   /** Records one check; returns true when the healthy flag changed. */
   record(ok: boolean, now: number, policy: HealthPolicy): boolean {
     if (ok) {
       this.badInRow = 0;
       this.goodInRow++;
-      if (!this.healthy && this.goodInRow >= policy.rise) {
-        this.healthy = true;
-        this.unhealthySince = 0;
+      if (!this.isHealthy && this.goodInRow >= policy.rise) {
+        this.isHealthy = true;
+        this.since = 0;
         return true;
       }
     } else {
       this.goodInRow = 0;
       this.badInRow++;
-      if (this.healthy && this.badInRow >= policy.fall) {
-        this.healthy = false;
-        this.unhealthySince = now;
+      if (this.isHealthy && this.badInRow >= policy.fall) {
+        this.isHealthy = false;
+        this.since = now;
         return true;
       }
     }
     return false;
-  }
-
-  /** A new process starts healthy with a clean slate. */
-  reset(): void {
-    this.healthy = true;
-    this.goodInRow = 0;
-    this.badInRow = 0;
-    this.unhealthySince = 0;
   }
 }

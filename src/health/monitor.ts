@@ -1,21 +1,37 @@
-// Active health checks: a heartbeat over IPC to every ready worker. The worker answers with its
-// event-loop delay; a missed answer, or a delay over the limit, is a failed check.
-import { EventEmitter } from 'node:events';
+// Active health checks: a heartbeat over IPC to every ready process. The process answers with
+// its event-loop delay; a missed answer, or a delay over the limit, is a failed check.
 import type { Config } from '../config/types.js';
-import { CMD } from '../ipc/messages.js';
-import type { WorkerSlot } from '../master/worker-slot.js';
+import { CMD, type ToWorker } from '../ipc/protocol.js';
+import type { HealthState } from './health-state.js';
+import type { Heartbeat } from './heartbeat.js';
 
-/** Events: 'change' (slot, healthy: boolean), 'give-up' (slot): unhealthy past unhealthyTimeout. */
-export class HealthMonitor extends EventEmitter {
+/** What the monitor needs of a process. */
+export interface Monitored {
+  readonly state: string;
+  readonly connected: boolean;
+  readonly health: HealthState;
+  readonly heartbeat: Heartbeat;
+  send(message: ToWorker): boolean;
+}
+
+/** What the monitor tells. */
+export interface HealthEvents<P extends Monitored> {
+  /** `p`'s health flipped. */
+  changed(p: P, healthy: boolean): void;
+  /** `p` has been unhealthy for longer than unhealthyTimeout. */
+  givenUp(p: P): void;
+}
+
+export class HealthMonitor<P extends Monitored> {
   private timer: NodeJS.Timeout | undefined;
   private seq = 0;
 
   constructor(
     private readonly config: Config,
-    private readonly slots: readonly WorkerSlot[],
-  ) {
-    super();
-  }
+    /** The processes to check now. */
+    private readonly processes: () => Iterable<P>,
+    private readonly events: HealthEvents<P>,
+  ) {}
 
   start(): void {
     if (this.config.healthInterval === 0) return;
@@ -27,45 +43,38 @@ export class HealthMonitor extends EventEmitter {
     clearInterval(this.timer);
   }
 
-  /** One round: judge the previous ping of each worker, send the next. */
+  /** One round: judge the previous ping of each process, send the next. */
   private round(now: number): void {
-    for (const slot of this.slots) {
-      if (slot.state !== 'ready' || !slot.child?.connected) continue;
-      const h = slot.health;
-      if (slot.pingSentAt > 0) {
+    for (const p of this.processes()) {
+      if (p.state !== 'ready' || !p.connected) continue;
+      const beat = p.heartbeat;
+      if (beat.started) {
         // No answer to the last ping within one interval: a failed check.
-        if (slot.pongSeq !== slot.pingSeq) this.judge(slot, false, now);
-        else this.judge(slot, slot.loopDelayMs <= this.config.maxEventLoopDelay, now);
+        this.judge(p, beat.answered && beat.loopDelayMs <= this.config.maxEventLoopDelay, now);
       }
+      const h = p.health;
       if (!h.healthy && this.config.unhealthyTimeout > 0 && now - h.unhealthySince > this.config.unhealthyTimeout) {
-        this.emit('give-up', slot);
+        this.events.givenUp(p);
         continue;
       }
-      slot.pingSeq = ++this.seq;
-      slot.pingSentAt = now;
-      try {
-        slot.child.send({ cmd: CMD, t: 'ping', s: slot.pingSeq });
-      } catch {
-        // Channel closing; the exit handler takes over.
-      }
+      const seq = ++this.seq;
+      beat.sent(seq, now);
+      // A closed channel: the exit handler takes over.
+      p.send({ cmd: CMD, t: 'ping', s: seq });
     }
   }
 
-  private judge(slot: WorkerSlot, ok: boolean, now: number): void {
-    if (slot.health.record(ok, now, this.config)) this.emit('change', slot, slot.health.healthy);
+  private judge(p: P, ok: boolean, now: number): void {
+    if (p.health.record(ok, now, this.config)) this.events.changed(p, p.health.healthy);
   }
 
   /** A failed check from outside the heartbeat: a missed hand-over deadline (HAProxy observes traffic too). */
-  fail(slot: WorkerSlot): void {
-    this.judge(slot, false, Date.now());
+  fail(p: P): void {
+    this.judge(p, false, Date.now());
   }
 
-  /** The worker's answer: sequence number and event-loop delay (ms). */
-  onPong(slot: WorkerSlot, m: Record<string, unknown>): void {
-    if (typeof m.s !== 'number' || typeof m.d !== 'number' || !Number.isFinite(m.d)) return;
-    if (m.s !== slot.pingSeq) return; // an answer to an older ping arrives too late to count
-    slot.pongSeq = m.s;
-    slot.loopDelayMs = m.d;
-    slot.rttMs = Date.now() - slot.pingSentAt;
+  /** `p`'s answer to ping `seq`, with its event-loop delay (ms); an answer to an older ping is too late to count. */
+  answered(p: P, seq: number, delayMs: number): void {
+    p.heartbeat.answer(seq, delayMs, Date.now());
   }
 }

@@ -32,8 +32,7 @@ export class Listener {
   private closing = false;
   /** Direct mode: the bound socket workers accept on; the master never listens on it itself. */
   shared: SharedHandle | undefined;
-  /** Direct mode: a worker has put the socket in the listening state (connections queue from then on). */
-  accepting = false;
+  private listening = false;
 
   constructor(readonly config: ListenerConfig) {}
 
@@ -87,6 +86,18 @@ export class Listener {
     this.family = out.family === 'IPv6' ? 'IPv6' : 'IPv4';
     this.shared = handle;
     return Promise.resolve();
+  }
+
+  /** Direct mode: a worker has put the socket in the listening state (connections queue from then on). */
+  get accepting(): boolean {
+    return this.listening;
+  }
+
+  /** Direct mode: a worker says it listens on its copy; false if that was known already. */
+  markAccepting(): boolean {
+    if (this.listening || this.shared === undefined) return false;
+    this.listening = true;
+    return true;
   }
 
   /** Stops accepting; connections already accepted are not affected. */

@@ -1,48 +1,44 @@
-// The master: binds listeners, forks workers, and runs the dispatcher between them.
+// The master: binds the listeners, keeps a process running for every worker, and routes what
+// happens between them. Each piece of state has one owner, and this file only wires them:
+//   workers/registry.ts     who the workers are (membership); workers/pools.ts their candidates
+//   workers/worker-process  one forked process: channel, lifecycle, hand-overs in flight
+//   supervisor/             forks, restarts, reloads and stops processes
+//   master/handoffs.ts      the connections the master holds, until a process takes them
+//   master/direct-listener  direct mode's records and who holds the shared sockets
+//   udp/                    datagram flows
 import { EventEmitter } from 'node:events';
-import { createBalancer } from '../balancers/index.js';
-import { createSourceHash } from '../balancers/source-hash.js';
 import type { Config, UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
-import { assertSupportedNode } from '../internals/check.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import { HealthMonitor } from '../health/monitor.js';
+import { assertSupportedNode } from '../internals/check.js';
+import type { ReceivedHandle } from '../ipc/frame-channel.js';
+import { CMD, dispatch, type ToMaster, type WorkerListener } from '../ipc/protocol.js';
 import { Supervisor, type ReloadResult } from '../supervisor/supervisor.js';
 import { ConnectionTable } from '../table/connection-table.js';
 import type { ConnectionRecord, RecordFilter } from '../table/types.js';
-import { Dispatcher } from './dispatcher.js';
-import { connectionBudget } from './fd-budget.js';
-import { Listener } from './listener.js';
-import { PendingQueue } from './pending-queue.js';
-import { SharedAccept } from './shared-accept.js';
-import { Member, Pool } from './pool.js';
-import { MasterStats } from './stats.js';
-import { WorkerSlot, type WorkerState } from './worker-slot.js';
 import { FlowBook } from '../udp/flow-book.js';
 import { FlowDispatcher } from '../udp/flow-dispatcher.js';
 import { UdpListener } from '../udp/udp-listener.js';
 import { UdpStats } from '../udp/udp-stats.js';
+import { Pools } from '../workers/pools.js';
+import { Registry } from '../workers/registry.js';
+import { Worker } from '../workers/worker.js';
+import type { WorkerProcess } from '../workers/worker-process.js';
+import { DirectListener } from './direct-listener.js';
+import { DispatchListener } from './dispatch-listener.js';
+import { connectionBudget } from './fd-budget.js';
+import { Handoffs } from './handoffs.js';
+import { Listener } from './listener.js';
+import { PendingQueue } from './pending-queue.js';
+import { Preread } from './preread.js';
+import { Requests } from './requests.js';
+import { MasterStats } from './stats.js';
+import { frameTable } from './worker-frames.js';
+import { workerInfo, type WorkerInfo } from './worker-info.js';
+import { allowedWhilePending, messageTable, type Sender } from './worker-messages.js';
 
-/** A worker as status queries see it. */
-export interface WorkerInfo {
-  id: number;
-  group: string;
-  pid: number;
-  state: WorkerState;
-  weight: number;
-  active: number;
-  handedOver: number;
-  /** Direct mode: connections the worker accepted itself. */
-  accepted: number;
-  restarts: number;
-  listening: number[];
-  uptimeMs: number;
-  /** Active health from heartbeats; an unhealthy worker gets no new connections. */
-  healthy: boolean;
-  /** Event-loop delay the worker last reported, and the heartbeat round trip, ms. */
-  loopDelayMs: number;
-  rttMs: number;
-}
+export type { WorkerInfo } from './worker-info.js';
 
 /** A bound listener as status queries see it. */
 export interface ListenerInfo {
@@ -60,9 +56,18 @@ export interface ListenerInfo {
 }
 
 /**
+ * Which workers may take a new connection (see workers/pool.ts): one whose oldest hand-over
+ * has waited slowAfterMs gets none until it answers; with an 'idle-first' balancer, one that
+ * has not answered within activeWithinMs gets none while another worker is idle or answering.
+ * A healthy worker answers within one turn of its event loop: about half a millisecond idle,
+ * a few under load.
+ */
+export const HANDOFF_AGES = Object.freeze({ activeWithinMs: 2, slowAfterMs: 20 });
+
+/**
  * Events: 'listening' (ListenerInfo[]) once bound; 'ready' once every worker is ready;
- * 'worker-ready' / 'worker-exit' (WorkerInfo); 'log' (string); 'error' (PortplexError: a crash loop or an unsupported Node,
- * after which the master stops itself).
+ * 'worker-ready' / 'worker-exit' (WorkerInfo); 'log' (string); 'error' (PortplexError: a crash
+ * loop or an unsupported Node, after which the master stops itself).
  */
 export class Master extends EventEmitter {
   readonly config: Config;
@@ -73,25 +78,26 @@ export class Master extends EventEmitter {
   /** UDP flows (records of `table`) in least-recently-active order. */
   readonly flows: FlowBook;
   private readonly bound: Array<Listener | UdpListener>;
+  private readonly registry: Registry;
+  private readonly pools: Pools;
+  private readonly handoffs: Handoffs;
+  private readonly dispatchListener: DispatchListener;
+  /** Direct mode's records and shared sockets (with no direct listener, only its checks of what workers say). */
+  private readonly direct: DirectListener;
   private readonly udp: FlowDispatcher;
-  private expirer: NodeJS.Timeout | undefined;
-  private readonly slots: WorkerSlot[] = [];
-  private readonly dispatcher: Dispatcher;
   private readonly supervisor: Supervisor;
-  /** Every pool: one per listener and group it serves. */
-  private readonly pools: Pool[] = [];
-  private readonly health: HealthMonitor;
-  /** Direct mode: who holds each shared socket; undefined when every listener dispatches. */
-  private readonly shared: SharedAccept | undefined;
+  private readonly health: HealthMonitor<WorkerProcess>;
+  private readonly requests = new Requests();
+  private readonly messages: ReturnType<typeof messageTable>;
+  private readonly frames: ReturnType<typeof frameTable>;
   private ticker: NodeJS.Timeout | undefined;
   private sweeper: NodeJS.Timeout | undefined;
+  private expirer: NodeJS.Timeout | undefined;
   private stopPromise: Promise<number> | undefined;
   private resolveClosed!: (code: number) => void;
   /** Resolves with the exit status once the master has stopped (for any reason). */
   readonly closed: Promise<number>;
   private readyEmitted = false;
-  /** Id of the last question asked of the workers (metrics?, peers?). */
-  private request = 0;
 
   constructor(config: Config) {
     super();
@@ -100,77 +106,81 @@ export class Master extends EventEmitter {
     this.stats = new MasterStats(config.listeners.length);
     this.bound = config.listeners.map((l) => (l.protocol === 'udp' ? new UdpListener(l) : new Listener(l)));
     let id = 1;
+    const workers: Worker[] = [];
     for (const group of config.groups) {
-      for (let i = 0; i < group.workers; i++) this.slots.push(new WorkerSlot(id++, group, i, group.weights[i], group.maxConnections));
+      for (let i = 0; i < group.workers; i++) workers.push(new Worker(id++, group, i, group.weights[i]!, group.maxConnections));
     }
-    const routes = config.listeners.map((l) => l.groups.map((name) => {
-      const group = config.groups.find((g) => g.name === name)!;
-      const sticky = l.content?.sticky ? createSourceHash() : undefined;
-      const pool = new Pool(this.pools.length, l.index, name, this.slots.filter((s) => s.group === group), createBalancer(group.algorithm), this.table, sticky);
-      this.pools.push(pool);
-      return pool;
-    }));
-    const queue = new PendingQueue(this.pools.length, config.queueSize);
-    this.dispatcher = new Dispatcher(config, this.table, routes, queue, this.stats, this.slots);
+    this.registry = new Registry(workers);
+    this.pools = new Pools(config, this.registry, this.table, { window: config.handoffWindow, ...HANDOFF_AGES });
+    this.handoffs = new Handoffs(config, this.table, this.pools, new PendingQueue(this.pools.all.length, config.queueSize), this.stats, this.registry, {
+      condemn: (p, why) => {
+        this.emit('log', `worker ${p.workerId} (pid ${p.pid}) ${why}; killing it`);
+        p.kill('SIGKILL');
+      },
+      missedDeadline: (p) => this.health.fail(p),
+    });
+    this.dispatchListener = new DispatchListener(config, this.handoffs, new Preread(config, this.pools, this.table, this.stats), this.stats);
+    const directListeners = this.bound.filter((l): l is Listener => l instanceof Listener && l.config.mode === 'direct');
+    this.direct = new DirectListener(config, directListeners, this.registry, this.table, this.stats);
     this.udpStats = new UdpStats(config.listeners.length);
     this.flows = new FlowBook(this.table, config.listeners.length, config.udpMaxFlows);
     // A UDP listener has no rules: its flows go to its one group's pool.
-    this.udp = new FlowDispatcher(config, routes.map((r) => r[0]), this.flows, this.udpStats, this.slots);
-    this.dispatcher.onWorkerGone = (slot) => this.udp.workerGone(slot);
-    this.supervisor = new Supervisor(config, this.slots, this.dispatcher, this.bound);
-    this.supervisor.onDatagramReplies = (slot, key, b, start, end) => this.udp.onReplies(slot, key, b, start, end);
-    this.supervisor.onListeningChanged = (slot) => this.udp.listenersChanged(slot);
-    this.supervisor.on('log', (line: string) => this.emit('log', line));
-    if (config.listeners.some((l) => l.mode === 'direct')) {
-      const tcp = this.bound.filter((l): l is Listener => l instanceof Listener);
-      const shared = this.shared = new SharedAccept(tcp, this.slots, this.table, this.stats);
-      const update = (): void => shared.update();
-      this.dispatcher.onDirectChange = update;
-      this.supervisor.on('listening', update);
-      this.supervisor.on('worker-ready', update);
-      this.supervisor.on('worker-exit', update);
-    }
-    this.health = new HealthMonitor(config, this.slots);
-    this.supervisor.on('pong', (slot: WorkerSlot, m: Record<string, unknown>) => this.health.onPong(slot, m));
-    this.health.on('change', (slot: WorkerSlot, healthy: boolean) => {
-      this.emit('log', `worker ${slot.id} (pid ${slot.pid}) is ${healthy ? 'healthy again' : `unhealthy (event-loop delay ${Math.round(slot.loopDelayMs)} ms, last heartbeat ${slot.pongSeq === slot.pingSeq ? 'answered' : 'unanswered'})`}`);
-      if (healthy) this.dispatcher.drainQueue();
-      this.shared?.update();
+    this.udp = new FlowDispatcher(config, this.pools.byListener.map((r) => r[0]!), this.flows, this.udpStats, this.registry);
+    this.health = new HealthMonitor(config, () => this.currentProcesses(), {
+      changed: (p, healthy) => {
+        this.emit('log', `worker ${p.workerId} (pid ${p.pid}) is ${healthy ? 'healthy again' : `unhealthy (event-loop delay ${Math.round(p.heartbeat.loopDelayMs)} ms, last heartbeat ${p.heartbeat.answered ? 'answered' : 'unanswered'})`}`);
+        if (healthy) this.handoffs.drainQueue();
+        this.direct.update();
+      },
+      givenUp: (p) => {
+        this.emit('log', `worker ${p.workerId} (pid ${p.pid}) unhealthy for ${this.config.unhealthyTimeout} ms; restarting it`);
+        p.kill('SIGKILL');
+      },
     });
-    this.supervisor.on('agent', (slot: WorkerSlot, m: Record<string, unknown>) => {
-      // The application's own word on its weight; anything malformed is counted and ignored.
-      if (m.w === 'undrain') this.undrain(slot.id);
-      else if (Number.isInteger(m.w) && (m.w as number) >= 0 && (m.w as number) <= 65535) this.setWeight(slot.id, m.w as number);
-      else this.stats.malformed++;
+    this.messages = messageTable({
+      listenersOf: (p, values) => this.listenersOf(p, values),
+      listening: (from, listeners) => this.onListening(from, listeners),
+      ready: (from) => {
+        this.markReady(from);
+        this.handoffs.drainQueue();
+      },
+      refused: (p, i, why) => this.handoffs.onRefuse(p, i, why),
+      held: (from, ids) => this.direct.onHeld(from.p, from.key!, ids),
+      pong: (p, seq, delay) => this.health.answered(p, seq, delay),
+      metrics: (p, r, m) => this.requests.answer('metrics', p, r, m),
+      peers: (from, r, triples) => {
+        this.direct.onPeers(from.p, from.key!, triples);
+        this.requests.answer('peers', from.p, r, triples);
+      },
+      agent: (worker, w) => {
+        // The application's own word on its weight.
+        if (w === 'undrain') this.undrain(worker.id);
+        else this.setWeight(worker.id, w);
+      },
+      sharedListening: (l) => {
+        // Direct mode: the socket is bound but listens only once a worker listens on its copy.
+        const listener = this.bound[l];
+        if (listener instanceof Listener && listener.markAccepting()) this.checkReady();
+      },
+      directDropped: (reason) => this.direct.onDropped(reason),
+      malformed: () => this.stats.malformed++,
     });
-    this.dispatcher.onHandoffTimeout = (slot) => this.health.fail(slot);
-    this.health.on('give-up', (slot: WorkerSlot) => {
-      this.emit('log', `worker ${slot.id} (pid ${slot.pid}) unhealthy for ${this.config.unhealthyTimeout} ms; restarting it`);
-      this.supervisor.kill(slot, 'SIGKILL');
-    });
-    this.dispatcher.onStuck = (slot) => {
-      this.emit('log', `worker ${slot.id} (pid ${slot.pid}) has not answered a hand-over for ${this.config.handoffTimeout * 5} ms; killing it`);
-      this.supervisor.kill(slot, 'SIGKILL');
-    };
-    this.supervisor.on('worker-ready', (slot: WorkerSlot) => {
-      this.emit('worker-ready', this.info(slot));
-      this.checkReady();
-    });
-    // Direct mode: the socket is bound but listens only once a worker listens on its copy.
-    this.supervisor.on('shared-listening', (_slot: WorkerSlot, l: number) => {
-      const listener = this.bound[l];
-      if (listener instanceof Listener && listener.shared !== undefined && !listener.accepting) {
-        listener.accepting = true;
-        this.checkReady();
-      }
-    });
-    this.supervisor.on('worker-exit', (slot: WorkerSlot) => this.emit('worker-exit', this.info(slot)));
-    this.supervisor.on('removed', (slot: WorkerSlot) => this.forget(slot));
-    this.supervisor.on('fatal', (err: PortplexError) => {
-      // Said once: to whoever handles errors, else in the log.
-      if (this.listenerCount('error') > 0) this.emit('error', err);
-      else this.emit('log', err.message);
-      void this.stop(err.exitCode);
+    this.frames = frameTable({ table: this.table, handoffs: this.handoffs, dispatch: this.dispatchListener, direct: this.direct, udp: this.udp, stats: this.stats });
+    this.supervisor = new Supervisor(config, this.registry, (w) => this.listenersFor(w), {
+      message: (p, m) => this.onMessage(p, m),
+      malformed: () => this.stats.malformed++,
+      corrupt: () => this.stats.malformed++,
+      frame: (p, type, b, start, end, handle) => this.onFrame(p, type, b, start, end, handle),
+      gone: (p, worker) => this.onGone(p, worker),
+      switched: (worker, _p, _old, key) => this.onSwitched(worker, key),
+      removed: (worker) => this.registry.remove(worker),
+      fatal: (err) => {
+        // Said once: to whoever handles errors, else in the log.
+        if (this.listenerCount('error') > 0) this.emit('error', err);
+        else this.emit('log', err.message);
+        void this.stop(err.exitCode);
+      },
+      log: (line) => this.emit('log', line),
     });
   }
 
@@ -185,7 +195,7 @@ export class Master extends EventEmitter {
           await l.bind(this.udp.onDatagram);
           if (l.socket) this.udp.attach(l.config.index, l.socket, l.family);
         } else {
-          await l.bind(this.config.backlog, this.dispatcher.onAccept);
+          await l.bind(this.config.backlog, this.dispatchListener.onAccept);
         }
       }
     } catch (err) {
@@ -198,14 +208,15 @@ export class Master extends EventEmitter {
       await Promise.all(this.bound.map((l) => l.close()));
       return this.listenerInfo();
     }
-    this.dispatcher.budget = connectionBudget(this.slots.length);
-    if (this.config.queueSize > this.dispatcher.budget) {
-      this.emit('log', `queueSize ${this.config.queueSize} exceeds what the open-file limit allows (${this.dispatcher.budget} connections held at once); raise it with ulimit -n`);
+    this.handoffs.setBudget(connectionBudget(this.registry.workers.length));
+    if (this.config.queueSize > this.handoffs.budget) {
+      this.emit('log', `queueSize ${this.config.queueSize} exceeds what the open-file limit allows (${this.handoffs.budget} connections held at once); raise it with ulimit -n`);
     }
     const tickMs = Math.max(10, Math.min(250, Math.floor(this.config.handoffTimeout / 4)));
     this.ticker = setInterval(() => {
-      this.dispatcher.tick(Date.now());
-      this.shared?.update();
+      const now = Date.now();
+      this.handoffs.tick(now);
+      this.direct.update(now);
     }, tickMs);
     this.sweeper = setInterval(() => this.sweep(), this.config.sweepInterval);
     this.sweeper.unref();
@@ -223,12 +234,112 @@ export class Master extends EventEmitter {
     return info;
   }
 
+  /** The listeners a worker's processes serve, as their environment tells them. */
+  private listenersFor(worker: Worker): WorkerListener[] {
+    return this.bound
+      .filter((l) => l.config.groups.includes(worker.group.name))
+      .map((l): WorkerListener => {
+        const base: WorkerListener = { i: l.config.index, protocol: l.config.protocol, address: l.address, port: l.port, family: l.family };
+        // Direct mode: the listener's own group accepts; the groups its rules name get what the
+        // accepting workers hand back through the master, as in dispatch mode.
+        if (l.config.mode !== 'direct' || l.config.group !== worker.group.name) return base;
+        const direct: WorkerListener = { ...base, d: 1, b: this.config.backlog };
+        if (l.config.content) {
+          direct.c = l.config.content;
+          direct.g = l.config.groups;
+        }
+        return direct;
+      });
+  }
+
+  /** Who sent something: its worker when it is the current process, and its table key. */
+  private sender(p: WorkerProcess): Sender {
+    const worker = this.registry.currentOf(p);
+    return { p, worker, key: worker !== undefined ? worker.id : this.registry.keyOf(p) };
+  }
+
+  private onMessage(p: WorkerProcess, m: ToMaster): void {
+    const from = this.sender(p);
+    // A retired process reports in frames only; a replacement still starting only that it listens.
+    if (from.worker === undefined && (from.key !== undefined || !allowedWhilePending(m))) return;
+    dispatch(this.messages, from, m);
+  }
+
+  private onFrame(p: WorkerProcess, type: number, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined): void {
+    const handler = this.frames.get(type);
+    const from = this.sender(p);
+    if (handler === undefined) {
+      this.stats.malformed++;
+      handle?.close();
+      return;
+    }
+    if (from.worker === undefined && from.key === undefined) {
+      // A replacement still starting has nothing to report.
+      handle?.close();
+      return;
+    }
+    handler(from, b, start, end, handle);
+  }
+
+  /** The listener indexes of `values` that `p`'s group serves; undefined when malformed. */
+  private listenersOf(p: WorkerProcess, values: readonly number[]): number[] | undefined {
+    if (values.length > this.bound.length) return undefined;
+    return values.filter((i) => i >= 0 && i < this.bound.length && this.bound[i]!.config.groups.includes(p.group));
+  }
+
+  private onListening(from: Sender, listeners: number[]): void {
+    from.p.setListening(listeners);
+    if (listeners.length > 0) this.markReady(from);
+    const worker = from.worker;
+    if (worker === undefined) return;
+    this.udp.listenersChanged(worker);
+    this.handoffs.drainQueue();
+    this.direct.update();
+  }
+
+  private markReady(from: Sender): void {
+    if (!from.p.markReady(Date.now()) || from.worker === undefined) return;
+    this.emit('worker-ready', this.info(from.worker));
+    this.direct.update();
+    this.checkReady();
+  }
+
+  /** A process is gone: what it held goes elsewhere or is forgotten. */
+  private onGone(p: WorkerProcess, worker: Worker | undefined): void {
+    if (worker === undefined) {
+      const key = this.registry.keyOf(p);
+      // A retired process: its records go with it.
+      if (key !== undefined) this.table.purgeWorker(key);
+      return;
+    }
+    // Its UDP flows first: they are records of the table, kept in the flow book's order too.
+    this.udp.processGone(worker);
+    this.handoffs.processGone(p);
+    this.direct.update();
+    this.emit('worker-exit', this.info(worker));
+  }
+
+  /** A reload's new process serves `worker` now; the old one finishes under table key `key` (-1: it is gone). */
+  private onSwitched(worker: Worker, key: number): void {
+    // UDP flows stay with the worker id: the new process serves them from its next datagram.
+    if (key >= 0) this.table.rekeyWorker(worker.id, key, 'tcp');
+    worker.stableStart();
+    this.udp.listenersChanged(worker);
+    this.handoffs.drainQueue();
+    this.direct.update();
+  }
+
+  /** The current process of every worker. */
+  private *currentProcesses(): Iterable<WorkerProcess> {
+    for (const w of this.registry.workers) if (w.process) yield w.process;
+  }
+
   /**
    * 'ready' once every worker is ready and every direct-mode socket is listening in some worker,
    * so that a connection made after it is never refused.
    */
   private checkReady(): void {
-    if (this.readyEmitted || !this.slots.every((s) => s.readyAt > 0)) return;
+    if (this.readyEmitted || !this.registry.workers.every((w) => (w.process?.readyAt ?? 0) > 0)) return;
     if (this.bound.some((l) => l instanceof Listener && l.shared !== undefined && !l.accepting)) return;
     this.readyEmitted = true;
     this.emit('ready');
@@ -254,7 +365,7 @@ export class Master extends EventEmitter {
     this.stopPromise = (async () => {
       this.udp.stop();
       await Promise.all(this.bound.map((l) => l.close()));
-      this.dispatcher.beginStop();
+      this.handoffs.beginStop();
       this.health.stop();
       const clean = await this.supervisor.stop(this.config.grace);
       clearInterval(this.ticker);
@@ -269,7 +380,7 @@ export class Master extends EventEmitter {
 
   /** Stops forcefully at once (a second Ctrl-C). */
   kill(): void {
-    for (const s of this.slots) this.supervisor.kill(s, 'SIGKILL');
+    this.supervisor.killAll('SIGKILL');
   }
 
   listenerInfo(): ListenerInfo[] {
@@ -291,11 +402,11 @@ export class Master extends EventEmitter {
 
   /** Connections content routing sent to each listener's groups (default group included). */
   routed(): Array<{ listener: number; group: string; connections: number }> {
-    return this.pools.map((p) => ({ listener: p.listener, group: p.group, connections: p.routed }));
+    return this.pools.all.map((p) => ({ listener: p.listener, group: p.group, connections: p.routed }));
   }
 
   workers(): WorkerInfo[] {
-    return this.slots.map((s) => this.info(s));
+    return this.registry.workers.map((w) => this.info(w));
   }
 
   /**
@@ -303,15 +414,15 @@ export class Master extends EventEmitter {
    * ones go on). Returns the worker, or throws a PortplexError naming the bad input.
    */
   setWeight(workerId: number, weight: number): WorkerInfo {
-    const slot = this.slot(workerId);
+    const worker = this.worker(workerId);
     if (!Number.isInteger(weight) || weight < 0 || weight > 65535) {
       throw new PortplexError(CODES.INVALID_OPTION, `weight: expected an integer 0-65535, got ${JSON.stringify(weight)}`, EXIT.config);
     }
-    slot.weight = weight;
+    worker.setWeight(weight);
     // A worker that can take connections again may serve what waits.
-    if (weight > 0) this.dispatcher.drainQueue();
-    this.shared?.update();
-    return this.info(slot);
+    if (weight > 0) this.handoffs.drainQueue();
+    this.direct.update();
+    return this.info(worker);
   }
 
   /**
@@ -328,9 +439,9 @@ export class Master extends EventEmitter {
    */
   async workerMetrics(timeoutMs: number): Promise<Array<{ worker: number; pid: number; metrics: unknown[] }>> {
     const answers: Array<{ worker: number; pid: number; metrics: unknown[] }> = [];
-    const asked = this.slots.filter((s) => s.state === 'ready' && s.child?.connected);
-    await this.ask(asked, 'metrics', timeoutMs, (slot, m) => {
-      if (Array.isArray(m.m)) answers.push({ worker: slot.id, pid: slot.pid, metrics: m.m });
+    const asked = [...this.currentProcesses()].filter((p) => p.state === 'ready' && p.connected);
+    await this.requests.ask<{ m: unknown }>(asked, 'metrics', timeoutMs, (p, m) => {
+      if (Array.isArray(m.m)) answers.push({ worker: p.workerId, pid: p.pid, metrics: m.m });
     });
     return answers.sort((a, b) => a.worker - b.worker);
   }
@@ -343,40 +454,8 @@ export class Master extends EventEmitter {
    * addresses matter; the admin `connections` command does.
    */
   async resolveClients(timeoutMs = 1000): Promise<void> {
-    const asked = this.slots.filter((s) => s.state === 'ready' && s.child?.connected && s.directSeqs.size > 0);
-    await this.ask(asked, 'peers', timeoutMs, () => {});
-  }
-
-  /**
-   * Sends `t?` with a fresh request id to each slot and resolves once each has answered `t` (the
-   * supervisor emits the answers) or `timeoutMs` has passed.
-   */
-  private ask(asked: WorkerSlot[], t: 'metrics' | 'peers', timeoutMs: number, onAnswer: (slot: WorkerSlot, m: Record<string, unknown>) => void): Promise<void> {
-    if (asked.length === 0) return Promise.resolve();
-    const r = ++this.request;
-    return new Promise((resolve) => {
-      let pending = asked.length;
-      const finish = (): void => {
-        clearTimeout(timer);
-        this.supervisor.off(t, onMessage);
-        resolve();
-      };
-      const onMessage = (slot: WorkerSlot, m: Record<string, unknown>): void => {
-        if (m.r !== r || !asked.includes(slot)) return;
-        onAnswer(slot, m);
-        if (--pending === 0) finish();
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      this.supervisor.on(t, onMessage);
-      for (const s of asked) {
-        try {
-          s.child!.send({ cmd: 'NODE_PORTPLEX', t: `${t}?`, r });
-        } catch {
-          pending--;
-        }
-      }
-      if (pending === 0) finish();
-    });
+    const asked = [...this.currentProcesses()].filter((p) => p.state === 'ready' && p.connected && p.direct.open > 0);
+    await this.requests.ask(asked, 'peers', timeoutMs, () => {});
   }
 
   /**
@@ -384,41 +463,22 @@ export class Master extends EventEmitter {
    * removed ones (the highest ids) drain: no new connections, then stop as on shutdown, finishing
    * their open connections within the grace time. Returns the group's workers after the change.
    */
-  scale(count: number, groupName: string = this.config.groups[0].name): WorkerInfo[] {
+  scale(count: number, groupName: string = this.config.groups[0]!.name): WorkerInfo[] {
     const group = this.config.groups.find((g) => g.name === groupName);
     if (!group) throw new PortplexError(CODES.UNKNOWN_GROUP, `group: unknown group ${JSON.stringify(groupName)}; groups are ${this.config.groups.map((g) => g.name).join(', ')}`, EXIT.config);
     if (!Number.isInteger(count) || count < 1 || count > 1024) {
       throw new PortplexError(CODES.INVALID_OPTION, `workers: expected an integer 1-1024, got ${JSON.stringify(count)}`, EXIT.config);
     }
     if (this.stopPromise) throw new PortplexError(CODES.NOT_RUNNING, 'the master is stopping', EXIT.config);
-    const live = this.slots.filter((s) => s.group === group && !s.removed);
+    const live = this.registry.workers.filter((w) => w.group === group && !w.removed);
     for (let n = live.length; n < count; n++) {
-      const slot = new WorkerSlot(Math.max(0, ...this.slots.map((s) => s.id)) + 1, group, n, 1, group.maxConnections, 1);
-      this.slots.push(slot);
-      this.udp.addSlot(slot);
-      for (const pool of this.pools) if (pool.group === group.name) pool.members.push(new Member(slot, pool.listener, this.table));
-      this.supervisor.startSlot(slot);
+      const worker = new Worker(this.registry.nextId(), group, n, 1, group.maxConnections, 1);
+      this.registry.add(worker);
+      this.supervisor.start(worker);
     }
-    for (const slot of live.slice(count).reverse()) {
-      slot.removed = true;
-      slot.weight = 0;
-      if (!slot.child) this.forget(slot);
-      // One still starting may not hear a stop message yet (see Supervisor.stop): signal it.
-      else if (slot.state === 'starting') this.supervisor.kill(slot, 'SIGTERM');
-      else this.dispatcher.requestStop(slot);
-    }
-    return this.slots.filter((s) => s.group === group && !s.removed).map((s) => this.info(s));
-  }
-
-  /** Drops a removed slot from every list once its process is gone. */
-  private forget(slot: WorkerSlot): void {
-    const i = this.slots.indexOf(slot);
-    if (i >= 0) this.slots.splice(i, 1);
-    for (const pool of this.pools) {
-      const m = pool.members.findIndex((x) => x.slot === slot);
-      if (m >= 0) pool.members.splice(m, 1);
-    }
-    this.udp.removeSlot(slot);
+    for (const worker of live.slice(count).reverse()) this.supervisor.retireWorker(worker);
+    this.direct.update();
+    return this.registry.workers.filter((w) => w.group === group && !w.removed).map((w) => this.info(w));
   }
 
   /** Drains a worker: weight 0 until undrain(). */
@@ -428,58 +488,28 @@ export class Master extends EventEmitter {
 
   /** Undoes drain(): back to the weight the configuration gave it. */
   undrain(workerId: number): WorkerInfo {
-    const slot = this.slot(workerId);
-    return this.setWeight(workerId, slot.configuredWeight);
+    return this.setWeight(workerId, this.worker(workerId).configuredWeight);
   }
 
-  private slot(workerId: number): WorkerSlot {
-    const slot = this.slots.find((s) => s.id === workerId);
-    if (!slot) {
-      throw new PortplexError(CODES.INVALID_OPTION, `worker: no worker ${JSON.stringify(workerId)}; workers are ${this.slots.map((s) => s.id).join(', ')}`, EXIT.config);
+  private worker(workerId: number): Worker {
+    const worker = this.registry.byId(workerId);
+    if (!worker) {
+      throw new PortplexError(CODES.INVALID_OPTION, `worker: no worker ${JSON.stringify(workerId)}; workers are ${this.registry.workers.map((w) => w.id).join(', ')}`, EXIT.config);
     }
-    return slot;
+    return worker;
   }
 
   connections(filter?: RecordFilter, limit?: number): ConnectionRecord[] {
     return this.table.list(filter, limit);
   }
 
-  private info(s: WorkerSlot): WorkerInfo {
-    const listening: number[] = [];
-    s.listening.forEach((on, i) => { if (on) listening.push(i); });
-    return {
-      id: s.id,
-      group: s.group.name,
-      pid: s.pid,
-      state: s.state,
-      weight: s.weight,
-      active: this.table.activeCount(s.id),
-      handedOver: s.handedOver,
-      accepted: s.directAccepted,
-      restarts: s.restarts,
-      listening,
-      uptimeMs: s.state === 'exited' ? 0 : Date.now() - s.startedAt,
-      healthy: s.health.healthy,
-      loopDelayMs: Math.round(s.loopDelayMs),
-      rttMs: s.rttMs,
-    };
+  private info(w: Worker): WorkerInfo {
+    return workerInfo(w, this.table.activeCount(w.id), Date.now());
   }
 
-  /** Collects stale records and asks ready workers which connections they still hold. */
+  /** Asks ready workers which connections they still hold: their answers collect stale records. */
   private sweep(): void {
-    const now = Date.now();
-    // Queued and handing-over records belong to the dispatcher, which times them out itself;
-    // only established records can go stale, and the workers' answers reconcile those.
-    this.table.sweep(now, { queuedMaxAgeMs: Infinity, handingOverMaxAgeMs: Infinity });
-    for (const s of this.slots) {
-      if (s.state === 'ready' && s.child?.connected) {
-        try {
-          s.child.send({ cmd: 'NODE_PORTPLEX', t: 'held?' });
-        } catch {
-          // Gone meanwhile; its exit purges its records.
-        }
-      }
-    }
+    for (const p of this.currentProcesses()) if (p.state === 'ready') p.send({ cmd: CMD, t: 'held?' });
   }
 }
 

@@ -1,6 +1,6 @@
 // Connections waiting for an eligible worker: FIFO per lane (one per listener and group, so a
 // group with no worker up never holds up another), one bound for all (HAProxy maxqueue).
-import type { Handoff } from './handoff.js';
+import type { Handoff } from '../workers/handoff.js';
 
 export class PendingQueue {
   private readonly lanes: Handoff[][];
@@ -19,15 +19,15 @@ export class PendingQueue {
   /** Adds to the back of its lane; false when the queue is full. */
   push(h: Handoff): boolean {
     if (this.count >= this.capacity) return false;
-    this.lanes[h.lane].push(h);
+    this.lanes[h.pool].push(h);
     this.count++;
     return true;
   }
 
   /** Puts a connection back at the front (it was first in line). */
   unshift(h: Handoff): void {
-    const items = this.lanes[h.lane];
-    if (this.heads[h.lane] > 0) items[--this.heads[h.lane]] = h;
+    const items = this.lanes[h.pool];
+    if (this.heads[h.pool] > 0) items[--this.heads[h.pool]] = h;
     else items.unshift(h);
     this.count++;
   }

@@ -9,22 +9,21 @@
 // Every step is bounded and nothing a client or a worker sends can throw here: oversize
 // datagrams, new flows past the limit, a worker whose channel backs up, malformed replies are
 // dropped or evicted, and counted.
-import type { ChildProcess } from 'node:child_process';
 import type dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import type { ClientInfo } from '../balancers/balancer.js';
 import type { Config } from '../config/types.js';
-import type { FrameChannel } from '../ipc/frame-channel.js';
 import { FRAME, datagramBytes, decodeDatagrams, encodeDatagrams, type Datagram } from '../ipc/frames.js';
-import type { Pool } from '../master/pool.js';
-import type { WorkerSlot } from '../master/worker-slot.js';
+import type { Pool } from '../workers/pool.js';
+import type { Registry } from '../workers/registry.js';
+import type { Worker } from '../workers/worker.js';
+import type { WorkerProcess } from '../workers/worker-process.js';
 import type { FlowBook } from './flow-book.js';
 import type { UdpDropReason, UdpStats } from './udp-stats.js';
 
 /** One worker process's IPC pipe as the datagram path sees it. */
 interface Pipe {
-  readonly child: ChildProcess;
-  readonly frames: FrameChannel;
+  readonly process: WorkerProcess;
   /** Datagrams batched or written and not yet completed. */
   pending: number;
   /** Datagrams waiting for this turn of the event loop's flush, and their size in a U frame. */
@@ -37,17 +36,16 @@ const MAX_BATCH = 64;
 
 export class FlowDispatcher {
   private stopping = false;
-  /** Worker slots by id. */
-  private readonly byId: Array<WorkerSlot | undefined> = [];
   /** Per listener index: its bound socket (UDP listeners only), and whether it is IPv6. */
   private readonly sockets: Array<dgram.Socket | undefined> = [];
   private readonly ipv6: boolean[] = [];
-  private readonly pipes = new Map<WorkerSlot, Pipe>();
+  /** Per process: a new process gets a fresh count (late callbacks of the old one land on the old object). */
+  private readonly pipes = new WeakMap<WorkerProcess, Pipe>();
   /** Pipes with a batch to write at the end of this turn of the event loop. */
   private readonly dirty: Pipe[] = [];
   private flushScheduled = false;
-  /** The process an R frame being read came from (see onReplies). */
-  private replySlot: WorkerSlot | undefined;
+  /** The worker whose current process sent the R frame being read (see onReplies). */
+  private replyWorker: Worker | undefined;
   private replyKey = 0;
   // Reused per new flow: the balancer only reads it during pick().
   private readonly client = { address: '', port: 0 } satisfies ClientInfo;
@@ -60,19 +58,8 @@ export class FlowDispatcher {
     private readonly pools: readonly Pool[],
     readonly book: FlowBook,
     readonly stats: UdpStats,
-    slots: readonly WorkerSlot[],
-  ) {
-    for (const s of slots) this.addSlot(s);
-  }
-
-  addSlot(slot: WorkerSlot): void {
-    this.byId[slot.id] = slot;
-  }
-
-  removeSlot(slot: WorkerSlot): void {
-    if (this.byId[slot.id] === slot) this.byId[slot.id] = undefined;
-    this.pipes.delete(slot);
-  }
+    private readonly registry: Registry,
+  ) {}
 
   /** The socket that replies on `listener` leave through. */
   attach(listener: number, socket: dgram.Socket, family: 'IPv4' | 'IPv6'): void {
@@ -88,11 +75,11 @@ export class FlowDispatcher {
     const now = Date.now();
     const book = this.book;
     let id = book.find(rinfo.address, rinfo.port, listener);
-    let slot: WorkerSlot | undefined;
+    let worker: Worker | undefined;
     if (id >= 0) {
-      const worker = book.workerOf(id);
-      slot = worker >= 0 ? this.byId[worker] : undefined;
-      if (slot !== undefined && serves(slot, listener)) {
+      const wid = book.workerOf(id);
+      worker = wid >= 0 ? this.registry.byId(wid) : undefined;
+      if (worker !== undefined && serves(worker, listener)) {
         book.touch(id, now);
       } else {
         // Its worker died or stopped serving the port: the flow starts over with another one.
@@ -101,25 +88,23 @@ export class FlowDispatcher {
       }
     }
     if (id < 0) {
-      slot = this.choose(listener, rinfo.address, rinfo.port);
-      if (slot === undefined) return this.drop('no_worker');
-      id = book.open(rinfo.address, rinfo.port, listener, slot.id, slot.pid, now);
+      worker = this.choose(listener, rinfo.address, rinfo.port);
+      if (worker === undefined) return this.drop('no_worker');
+      id = book.open(rinfo.address, rinfo.port, listener, worker.id, worker.process!.pid, now);
       if (id < 0) return this.drop('flow_limit');
     }
-    this.forward(slot!, listener, msg, rinfo);
+    this.forward(worker!, listener, msg, rinfo);
   };
 
-  private choose(listener: number, address: string, port: number): WorkerSlot | undefined {
-    const pool = this.pools[listener];
+  private choose(listener: number, address: string, port: number): Worker | undefined {
     this.client.address = address;
     this.client.port = port;
-    const i = pool.balancer.pick(pool.members, this.client);
-    return i >= 0 ? pool.members[i].slot : undefined;
+    return this.pools[listener]!.pickFlow(this.client);
   }
 
-  private forward(slot: WorkerSlot, listener: number, msg: Buffer, rinfo: dgram.RemoteInfo): void {
-    const pipe = this.pipeOf(slot);
-    if (pipe === undefined || !pipe.child.connected) return this.drop('worker_gone');
+  private forward(worker: Worker, listener: number, msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    const pipe = this.pipeOf(worker.process);
+    if (pipe === undefined || !pipe.process.connected) return this.drop('worker_gone');
     // The callback runs once the write reached the kernel: pending counts what waits in Node's
     // queue for this child (a full pipe, or a hand-over's ACK holding the channel), bounded.
     if (pipe.pending >= this.config.udpWorkerQueue) return this.drop('queue_full');
@@ -137,7 +122,7 @@ export class FlowDispatcher {
     pipe.batch.push(d);
     pipe.bytes += datagramBytes(d);
     if (pipe.batch.length >= MAX_BATCH) this.write(pipe);
-    this.stats.countIn(slot.id, msg.length);
+    this.stats.countIn(worker.id, msg.length);
   }
 
   private readonly flush = (): void => {
@@ -154,7 +139,7 @@ export class FlowDispatcher {
     pipe.batch = [];
     const frame = encodeDatagrams(FRAME.datagrams, batch, pipe.bytes);
     pipe.bytes = 0;
-    if (!pipe.child.connected) {
+    if (!pipe.process.connected) {
       pipe.pending -= n;
       this.stats.dropped.worker_gone += n;
       return;
@@ -165,48 +150,45 @@ export class FlowDispatcher {
       pipe.pending -= n;
       if (status !== 0) this.stats.dropped.send_error += n;
     };
-    if (!pipe.frames.write(frame, undefined, done)) {
+    if (!pipe.process.write(frame, undefined, done)) {
       pipe.pending -= n;
       this.stats.dropped.send_error += n;
     }
   }
 
-  private pipeOf(slot: WorkerSlot): Pipe | undefined {
-    const child = slot.child;
-    const frames = slot.frames;
-    if (child === undefined || frames === undefined) return undefined;
-    let pipe = this.pipes.get(slot);
-    if (pipe === undefined || pipe.child !== child) {
-      // A new process: a fresh count (late callbacks of the old one land on the old object).
-      pipe = { child, frames, pending: 0, batch: [], bytes: 0 };
-      this.pipes.set(slot, pipe);
+  private pipeOf(p: WorkerProcess | undefined): Pipe | undefined {
+    if (p === undefined) return undefined;
+    let pipe = this.pipes.get(p);
+    if (pipe === undefined) {
+      pipe = { process: p, pending: 0, batch: [], bytes: 0 };
+      this.pipes.set(p, pipe);
     }
     return pipe;
   }
 
   /**
    * A worker's R frame: datagrams for clients, each sent from its listener's socket. `key` is the
-   * table key of the process (its worker id, or a retired process's key during a reload); `slot`
-   * is set for a slot's current process, which may also open flows by sending first. A malformed
-   * frame is counted and sends nothing.
+   * table key of the process (its worker id, or a retired process's key during a reload);
+   * `worker` is set when the frame came from a worker's current process, which may also open
+   * flows by sending first. A malformed frame is counted and sends nothing.
    */
-  onReplies(slot: WorkerSlot | undefined, key: number, b: Buffer, start: number, end: number): void {
-    this.replySlot = slot;
+  onReplies(worker: Worker | undefined, key: number, b: Buffer, start: number, end: number): void {
+    this.replyWorker = worker;
     this.replyKey = key;
     if (decodeDatagrams(b, start, end, this.reply) < 0) this.stats.malformed++;
-    this.replySlot = undefined;
+    this.replyWorker = undefined;
   }
 
-  // Bound once: decodeDatagrams calls it per datagram, with the process in replySlot/replyKey.
+  // Bound once: decodeDatagrams calls it per datagram, with the sender in replyWorker/replyKey.
   private readonly reply = (l: number, a: string, p: number, data: Buffer): void => {
-    const slot = this.replySlot;
+    const worker = this.replyWorker;
     if (l >= this.config.listeners.length || p < 1) {
       this.stats.malformed++;
       return;
     }
     const listener = this.config.listeners[l];
     const family = isIP(a);
-    if (listener.protocol !== 'udp' || family === 0 || (slot !== undefined && listener.group !== slot.group.name)) {
+    if (listener.protocol !== 'udp' || family === 0 || (worker !== undefined && listener.group !== worker.group.name)) {
       this.stats.malformed++;
       return;
     }
@@ -217,7 +199,7 @@ export class FlowDispatcher {
     const id = this.book.find(a, p, l);
     if (id >= 0) this.book.touch(id, now);
     // Sending first opens the flow for that worker, so the answer comes back to it.
-    else if (slot !== undefined && serves(slot, l)) this.book.open(a, p, l, slot.id, slot.pid, now);
+    else if (worker !== undefined && serves(worker, l)) this.book.open(a, p, l, worker.id, worker.process!.pid, now);
     // A socket bound to "::" sends to IPv4 clients by their mapped address.
     const to = family === 4 && this.ipv6[l] ? `::ffff:${a}` : a;
     try {
@@ -230,15 +212,15 @@ export class FlowDispatcher {
   };
 
   /** A worker's process is gone: its flows end and reopen elsewhere on their next datagram. */
-  workerGone(slot: WorkerSlot): void {
-    this.pipes.delete(slot);
-    this.book.purgeWorker(slot.id);
+  processGone(worker: Worker): void {
+    this.book.purgeWorker(worker.id);
   }
 
   /** A worker no longer serves these UDP listeners (its socket closed): their flows move on. */
-  listenersChanged(slot: WorkerSlot): void {
+  listenersChanged(worker: Worker): void {
+    const p = worker.process;
     for (let l = 0; l < this.config.listeners.length; l++) {
-      if (this.config.listeners[l].protocol === 'udp' && slot.listening[l] !== true) this.book.purgeWorkerListener(slot.id, l);
+      if (this.config.listeners[l]!.protocol === 'udp' && p?.listening(l) !== true) this.book.purgeWorkerListener(worker.id, l);
     }
   }
 
@@ -260,6 +242,6 @@ export class FlowDispatcher {
 }
 
 /** The worker's current process is up and its application has the listener's socket bound. */
-function serves(slot: WorkerSlot, listener: number): boolean {
-  return slot.child !== undefined && slot.state === 'ready' && slot.listening[listener] === true;
+function serves(worker: Worker, listener: number): boolean {
+  return worker.process?.serves(listener) === true;
 }

@@ -4,7 +4,7 @@
 // _handle.onconnection(err, clientHandle) for each connection: the same contract Node's
 // cluster round-robin child handle uses (lib/internal/cluster/child.js). Connections come
 // from the master, so onconnection is called by the worker runtime, not by libuv.
-import type { WorkerListener } from '../ipc/messages.js';
+import type { WorkerListener } from '../ipc/protocol.js';
 
 export interface HandleOwner {
   serve(handle: ClusterHandle): void;

@@ -11,7 +11,7 @@ import dgram from 'node:dgram';
 import { lookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { FRAME, datagramBytes, decodeDatagrams, encodeDatagrams, type Datagram } from '../ipc/frames.js';
-import type { WorkerListener } from '../ipc/messages.js';
+import type { WorkerListener } from '../ipc/protocol.js';
 import { parseBindArgs } from './bind-args.js';
 import { sendFrame } from './master-channel.js';
 import { parseSendArgs, type SendTarget } from './send-args.js';

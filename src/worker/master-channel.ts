@@ -3,7 +3,7 @@ import type net from 'node:net';
 import { cachedPeer } from '../internals/net-server.js';
 import type { FrameChannel } from '../ipc/frame-channel.js';
 import { encodeAccepted, encodeAcks, encodeForward, type AcceptReport } from '../ipc/frames.js';
-import { CMD, type ToMaster } from '../ipc/messages.js';
+import { CMD, type ToMaster } from '../ipc/protocol.js';
 
 // A send whose channel is gone must not throw or emit 'error' in the application's process.
 const ignore = (): void => {};

@@ -3,7 +3,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { CMD, ENV, isOurs, type WorkerListener } from '../ipc/messages.js';
+import { CMD, ENV, isOurs, type WorkerListener } from '../ipc/protocol.js';
 import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
 import { DgramIntercept } from './dgram-intercept.js';
 import { parseListenArgs } from './listen-args.js';

@@ -3,6 +3,9 @@
 // worker has refused it (never two owners).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fixture, get, startMaster, waitFor } from '../helpers/cluster.js';
 
 test('a blocked worker is stalled after --handoff-timeout; every connection is served, none twice', async () => {
@@ -11,8 +14,11 @@ test('a blocked worker is stalled after --handoff-timeout; every connection is s
   const { master, port } = await startMaster({ script: fixture('http-app.js'), workers: 2, handoffTimeout: 400, handoffWindow: 1 });
   try {
     // Round-robin: worker 1 takes the blocking request and freezes for 1.5 s (under 5 deadlines).
-    const blocking = get(port, '/block?ms=1500');
-    await waitFor(() => master.stats.handedOver === 1, 2000, 'the blocking request to be handed over');
+    const dir = mkdtempSync(join(tmpdir(), 'portplex-block-'));
+    const flag = join(dir, 'blocked');
+    const blocking = get(port, `/block?ms=1500&flag=${encodeURIComponent(flag)}`);
+    await waitFor(() => existsSync(flag), 2000, 'worker 1 to start blocking');
+    rmSync(dir, { recursive: true, force: true });
     const started = Date.now();
     const times: number[] = [];
     const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => get(port, `/after${i}`).then((r) => {

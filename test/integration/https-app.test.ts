@@ -22,8 +22,12 @@ test('20 HTTPS requests through 2 workers verify the certificate and reach both'
   const { master, port } = await startMaster({ script: fixture('https-app.js'), workers: 2 });
   try {
     const bodies = await Promise.all(Array.from({ length: 20 }, () => httpsGet(port)));
-    assert.equal(bodies.filter((b) => b === '1 tls').length, 10);
-    assert.equal(bodies.filter((b) => b === '2 tls').length, 10);
+    // Concurrent handshakes: an idle worker is preferred to one still answering, so the split
+    // follows how fast each takes its connections, not strict turns.
+    const one = bodies.filter((b) => b === '1 tls').length;
+    const two = bodies.filter((b) => b === '2 tls').length;
+    assert.equal(one + two, 20, bodies.join(', '));
+    assert.ok(one > 0 && two > 0, `both workers reached: ${one} and ${two}`);
   } finally {
     await master.stop();
   }

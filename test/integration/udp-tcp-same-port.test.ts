@@ -17,6 +17,8 @@ test('tcp and udp listeners on one port: both answered, by the same app in each 
       const { line, socket } = await firstLine(free);
       socket.destroy();
       tcp.push(line.split(' ')[0] + ' ' + line.split(' ')[2]);
+      // Round-robin's order holds for hand-overs that are complete (an answer still on its way skips its worker).
+      await waitFor(() => master.stats.handedOver === i + 1, 5000, `hand-over ${i + 1}`);
     }
     assert.deepEqual(tcp, ['1 tcp', '2 tcp', '1 tcp', '2 tcp']);
     const r = await client.ask(free, 'q');

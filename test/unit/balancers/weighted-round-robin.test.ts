@@ -29,16 +29,16 @@ describe('weighted-round-robin (smooth, NGINX)', () => {
     assert.deepEqual(counts(picks(createWeightedRoundRobin(), cands(3, W511), 700), 3), [500, 100, 100]);
   });
 
-  it('resets the current weight of a candidate that becomes ineligible', () => {
+  it('a candidate that is ineligible for a while keeps its current weight, as NGINX skips a peer', () => {
     const b = createWeightedRoundRobin();
     const c = cands(3, W511);
     // Currents after 0 0 1: {1, -4, 3}.
     assert.deepEqual(picks(b, c, 3), [0, 0, 1]);
-    c[2]!.available = false; // drops its current weight 3 to 0
+    c[2]!.available = false; // keeps its current weight 3 while skipped
     assert.deepEqual(picks(b, c, 1), [0]);
     c[2]!.available = true;
-    // Had it kept 3, the second pick here would already be 2.
-    assert.deepEqual(picks(b, c, 3), [0, 0, 2]);
+    // With its 3 kept, its turn comes at the second pick (had it dropped to 0, the third).
+    assert.deepEqual(picks(b, c, 3), [0, 2, 0]);
   });
 
   it('restarts the state of an index whose worker id changed', () => {

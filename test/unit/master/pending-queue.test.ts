@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Handoff } from '../../../src/master/handoff.js';
+import type { Handoff } from '../../../src/workers/handoff.js';
 import { PendingQueue } from '../../../src/master/pending-queue.js';
 
 const h = (id: number, listener = 0): Handoff =>
-  ({ id, listener, lane: listener, pool: undefined as never, handle: { close() {}, getpeername: () => 0 }, clientAddress: '', clientPort: 0, clientFamily: 'IPv4', acceptedHr: 0, tries: 0, since: 0, data: undefined });
+  ({ id, listener, pool: listener, handle: { close() {}, getpeername: () => 0 }, clientAddress: '', clientPort: 0, clientFamily: 'IPv4', acceptedHr: 0, tries: 0, since: 0, data: undefined });
 
 test('FIFO per listener, one bound for all lanes', () => {
   const q = new PendingQueue(2, 3);

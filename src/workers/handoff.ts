@@ -1,5 +1,4 @@
 // One accepted connection while the master still holds it: queued, or on its way to a worker.
-import type { Pool } from './pool.js';
 import type { RawHandle } from '../internals/tcp-handle.js';
 
 /** The master's per-connection state until a worker acknowledges; the record lives in the table. */
@@ -8,16 +7,14 @@ export interface Handoff {
   readonly id: number;
   readonly handle: RawHandle;
   readonly listener: number;
-  /** The group of workers it goes to: the listener's default until content routes it elsewhere. */
-  pool: Pool;
-  /** Its lane in the pending queue: the pool's index. */
-  lane: number;
+  /** Index of the pool (listener x group) it goes to: the listener's default until content routes it elsewhere; also its pending-queue lane. */
+  pool: number;
   /** Sticky key from the content: hashed onto the pool's workers instead of the balancer's pick. */
   key?: string;
   /** The client: the peer of the socket, or the one a PROXY header names. */
   clientAddress: string;
   clientPort: number;
-  /** 'IPv4' or 'IPv6': with the address and port, what the worker's socket reports as its peer. */
+  /** 'IPv4' or 'IPv6' (or '' when unknown): with the address and port, what the worker's socket reports as its peer. */
   clientFamily: string;
   /** performance.now() at accept: the hand-over duration runs from here to the worker's ack. */
   readonly acceptedHr: number;

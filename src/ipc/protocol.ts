@@ -1,0 +1,143 @@
+// The JSON messages between master and workers over Node's IPC channel: one typed union per
+// direction, one parser per direction, one sender per process (WorkerProcess.send in the
+// master, sendToMaster in a worker). What happens per connection, and every descriptor,
+// travels in binary frames instead (frames.ts).
+//
+// Every message carries cmd: 'NODE_PORTPLEX'. Node delivers messages whose cmd starts with
+// "NODE_" as 'internalMessage' instead of 'message' (lib/internal/child_process.js isInternal),
+// so the application's own process.on('message') never sees ours. Field names are one letter.
+//
+// A parser returns the message with every field checked, or undefined: what the other process
+// sends is never trusted to be of its declared shape (a worker runs the user's code).
+import type { ContentConfig } from '../config/types.js';
+
+export const CMD = 'NODE_PORTPLEX';
+
+/** Master -> worker. */
+export type ToWorker =
+  /** Stop accepting, finish in-flight work, exit. */
+  | { cmd: typeof CMD; t: 'stop' }
+  /** Report the ids you still hold (table reconciliation). */
+  | { cmd: typeof CMD; t: 'held?' }
+  /** Heartbeat `s`. */
+  | { cmd: typeof CMD; t: 'ping'; s: number }
+  /** Send your metrics, answering with request id `r`. */
+  | { cmd: typeof CMD; t: 'metrics?'; r: number }
+  /** Direct mode: name the clients of the connections you accepted, answering with request id `r`. */
+  | { cmd: typeof CMD; t: 'peers?'; r: number }
+  /** Direct mode: close your copy of listener l's socket; accept nothing more on it until given it again. */
+  | { cmd: typeof CMD; t: 'lp'; l: number };
+
+/** Worker -> master. */
+export type ToMaster =
+  /** The listener indexes I now serve. */
+  | { cmd: typeof CMD; t: 'listening'; l: number[] }
+  /** The application says it is ready. */
+  | { cmd: typeof CMD; t: 'ready' }
+  /** I did not take connection i (why: 'stale' | 'no-server' | 'stopping' | 'full'). */
+  | { cmd: typeof CMD; t: 'r'; i: number; why: string }
+  /** The ids I hold, answering 'held?'. */
+  | { cmd: typeof CMD; t: 'held'; c: number[] }
+  /** Heartbeat `s` answered; d = max event-loop delay (ms) since the last one, a = open connections. */
+  | { cmd: typeof CMD; t: 'pong'; s: number; d: number; a: number }
+  /** Metrics for request `r` (prom-client getMetricsAsJSON), null if none; e = error text. */
+  | { cmd: typeof CMD; t: 'metrics'; r: number; m: unknown[] | null; e?: string }
+  /** For request `r`, flat triples of direct connection number, client address and port. */
+  | { cmd: typeof CMD; t: 'peers'; r: number; p: Array<number | string> }
+  /** The application sets its weight (0 drains) or asks for its configured one back. */
+  | { cmd: typeof CMD; t: 'agent'; w: number | 'undrain' }
+  /** Direct mode: I now listen on listener l's shared socket. */
+  | { cmd: typeof CMD; t: 'la'; l: number }
+  /** Direct mode: a connection I accepted was closed unserved, for reason r. */
+  | { cmd: typeof CMD; t: 'dd'; r: string };
+
+export type ToWorkerType = ToWorker['t'];
+export type ToMasterType = ToMaster['t'];
+
+/** Handlers for every message of a direction, looked up by type (Node's cluster does the same). */
+export type MessageTable<M extends { t: string }, Ctx> = { readonly [T in M['t']]: (ctx: Ctx, m: Extract<M, { t: T }>) => void };
+
+/** True for a message of ours; anything else on the channel belongs to the application or Node. */
+export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unknown } {
+  return typeof message === 'object' && message !== null && (message as { cmd?: unknown }).cmd === CMD;
+}
+
+/** Ids a worker may list at most in one answer. */
+const MAX_IDS = 1 << 20;
+
+const int = (v: unknown): v is number => Number.isInteger(v);
+const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const numbers = (v: unknown, max: number): v is number[] => Array.isArray(v) && v.length <= max && v.every((x) => typeof x === 'number');
+
+/** A worker's message, checked field by field; undefined when it is not one of ToMaster. */
+export function parseToMaster(message: unknown): ToMaster | undefined {
+  if (!isOurs(message)) return undefined;
+  const m = message as Record<string, unknown>;
+  switch (m.t) {
+    case 'listening': return numbers(m.l, 65536) && m.l.every(int) ? { cmd: CMD, t: 'listening', l: m.l } : undefined;
+    case 'ready': return { cmd: CMD, t: 'ready' };
+    case 'r': return int(m.i) && typeof m.why === 'string' ? { cmd: CMD, t: 'r', i: m.i, why: m.why } : undefined;
+    case 'held': return numbers(m.c, MAX_IDS) ? { cmd: CMD, t: 'held', c: m.c } : undefined;
+    case 'pong': return num(m.s) && num(m.d) && num(m.a) ? { cmd: CMD, t: 'pong', s: m.s, d: m.d, a: m.a } : undefined;
+    case 'metrics':
+      if (!num(m.r) || !(Array.isArray(m.m) || m.m === null)) return undefined;
+      return typeof m.e === 'string' ? { cmd: CMD, t: 'metrics', r: m.r, m: m.m, e: m.e } : { cmd: CMD, t: 'metrics', r: m.r, m: m.m };
+    case 'peers': return num(m.r) && Array.isArray(m.p) && m.p.length <= 3 * MAX_IDS ? { cmd: CMD, t: 'peers', r: m.r, p: m.p as Array<number | string> } : undefined;
+    case 'agent': return m.w === 'undrain' || (int(m.w) && m.w >= 0 && m.w <= 65535) ? { cmd: CMD, t: 'agent', w: m.w } : undefined;
+    case 'la': return int(m.l) && m.l >= 0 ? { cmd: CMD, t: 'la', l: m.l } : undefined;
+    case 'dd': return typeof m.r === 'string' ? { cmd: CMD, t: 'dd', r: m.r } : undefined;
+    default: return undefined;
+  }
+}
+
+/** The master's message, checked; undefined when it is not one of ToWorker. */
+export function parseToWorker(message: unknown): ToWorker | undefined {
+  if (!isOurs(message)) return undefined;
+  const m = message as Record<string, unknown>;
+  switch (m.t) {
+    case 'stop': return { cmd: CMD, t: 'stop' };
+    case 'held?': return { cmd: CMD, t: 'held?' };
+    case 'ping': return num(m.s) ? { cmd: CMD, t: 'ping', s: m.s } : undefined;
+    case 'metrics?': return num(m.r) ? { cmd: CMD, t: 'metrics?', r: m.r } : undefined;
+    case 'peers?': return num(m.r) ? { cmd: CMD, t: 'peers?', r: m.r } : undefined;
+    case 'lp': return int(m.l) && m.l >= 0 ? { cmd: CMD, t: 'lp', l: m.l } : undefined;
+    default: return undefined;
+  }
+}
+
+/** Runs the handler of `m`'s type. */
+export function dispatch<M extends { t: string }, Ctx>(table: MessageTable<M, Ctx>, ctx: Ctx, m: M): void {
+  (table[m.t as M['t']] as (ctx: Ctx, m: M) => void)(ctx, m);
+}
+
+/** Environment variables the master passes to each worker. */
+export const ENV = Object.freeze({
+  workerId: 'PORTPLEX_WORKER_ID',
+  group: 'PORTPLEX_GROUP',
+  /** JSON: [{ i, host, port, family }] of the listeners this worker's group serves. */
+  listeners: 'PORTPLEX_LISTENERS',
+  /** ms after which a connection still arriving is refused (the master has given up on it). */
+  staleAfter: 'PORTPLEX_STALE_AFTER',
+  /** Acks a worker may gather before it must send them: half the master's hand-over window. */
+  ackBatch: 'PORTPLEX_ACK_BATCH',
+  /** ms the worker's servers get to finish when the master is gone. */
+  grace: 'PORTPLEX_GRACE',
+});
+
+/** One listener as a worker sees it. */
+export interface WorkerListener {
+  i: number;
+  /** 'udp': bind() of a dgram socket on this port is served; 'tcp' (or absent): listen() of a server. */
+  protocol?: 'tcp' | 'udp';
+  /** The address the master bound, as server.address() should report it. */
+  address: string;
+  port: number;
+  family: 'IPv4' | 'IPv6';
+  /** 1: direct mode, the worker accepts on the shared socket the master gives it. */
+  d?: 1;
+  /** Direct mode: the listen(2) backlog. */
+  b?: number;
+  /** Direct mode with rules: the content step, and the listener's groups (default first). */
+  c?: ContentConfig;
+  g?: readonly string[];
+}

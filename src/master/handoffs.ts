@@ -1,0 +1,252 @@
+// Pick -> record -> hand over, and everything that can go wrong on the way: the one owner of the
+// connections the master holds.
+//
+// Nothing is lost: the master keeps its copy of each connection until the chosen process says
+// it took it. A refusal or a dead process sends the connection to another worker; only when
+// none can take it (tries used up, queue full or timed out, shutdown) does the master close it,
+// and then it counts it.
+//
+// Never two owners: a connection already sent goes elsewhere only once its process has answered
+// (refused) or is gone. A process that misses the deadline gets nothing new (its health counts
+// the miss); the connections in flight wait for its answer, and a process silent for
+// STUCK_FACTOR deadlines is killed, its exit freeing them. Which workers may be sent a new
+// connection at all is the pools' rule (workers/pool.ts).
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../config/types.js';
+import { channels } from '../diagnostics.js';
+import type { RawHandle } from '../internals/tcp-handle.js';
+import { encodeConn } from '../ipc/frames.js';
+import type { ConnectionTable } from '../table/connection-table.js';
+import { State } from '../table/types.js';
+import type { Handoff } from '../workers/handoff.js';
+import type { Pools } from '../workers/pools.js';
+import type { Registry } from '../workers/registry.js';
+import type { Worker } from '../workers/worker.js';
+import type { WorkerProcess } from '../workers/worker-process.js';
+import type { PendingQueue } from './pending-queue.js';
+import type { DropReason, MasterStats, RetryReason } from './stats.js';
+
+/** A process silent this many hand-over deadlines is killed. */
+export const STUCK_FACTOR = 5;
+
+/** What the engine asks of the rest of the master. */
+export interface HandoffHooks {
+  /** `p` stopped answering, or its channel broke: end it; its exit re-dispatches what it had. */
+  condemn(p: WorkerProcess, why: string): void;
+  /** `p` missed a hand-over deadline: that counts against its health. */
+  missedDeadline(p: WorkerProcess): void;
+}
+
+export class Handoffs {
+  private stopping = false;
+  private holding = 0;
+  private limit = Infinity;
+  // Reused on every pick: the hot path allocates only the Handoff and its frame.
+  private readonly client: { address: string; port: number; key: string | undefined } /* a ClientInfo */ = { address: '', port: 0, key: undefined };
+
+  constructor(
+    private readonly config: Config,
+    private readonly table: ConnectionTable,
+    private readonly pools: Pools,
+    private readonly queue: PendingQueue,
+    private readonly stats: MasterStats,
+    private readonly registry: Registry,
+    private readonly hooks: HandoffHooks,
+  ) {}
+
+  /** Connections whose handle the master holds (queued, being read, or being handed over). */
+  get held(): number {
+    return this.holding;
+  }
+
+  /** The most it may hold before descriptors run short (see fd-budget.ts). */
+  get budget(): number {
+    return this.limit;
+  }
+
+  setBudget(n: number): void {
+    this.limit = n;
+  }
+
+  /**
+   * Takes a connection the master now holds: records it (queued) and returns its Handoff, or
+   * closes and counts it when it cannot be held (descriptors or table full) or the master stops.
+   */
+  hold(handle: RawHandle, listener: number, address: string, port: number, family: string, now: number): Handoff | undefined {
+    if (this.holding >= this.limit) {
+      // Out of descriptors soon: refuse now, counted, rather than let libuv shed connections unseen.
+      handle.close();
+      this.stats.dropped.fd_limit++;
+      return undefined;
+    }
+    const id = this.table.add('tcp', address, port, listener, State.Queued, now);
+    if (id < 0) {
+      // 16M records: the table is full; refusing one connection beats failing them all.
+      handle.close();
+      this.stats.dropped.table_full++;
+      return undefined;
+    }
+    this.holding++;
+    const pool = this.pools.defaultOf(listener).index;
+    const h: Handoff = { id, handle, listener, pool, clientAddress: address, clientPort: port, clientFamily: family, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
+    if (this.stopping) {
+      this.drop(h, 'shutdown');
+      return undefined;
+    }
+    return h;
+  }
+
+  /** Gives `h` to a worker now, or queues it. */
+  dispatch(h: Handoff): void {
+    if (this.stopping) return this.drop(h, 'shutdown');
+    const now = Date.now();
+    const worker = this.choose(h, now);
+    if (worker) this.send(worker, h, now);
+    else if (!this.queue.push(h)) this.drop(h, 'queue_full');
+  }
+
+  /** The worker for `h` now; `avoid` is the id of one that just refused it (not asked again at once). */
+  private choose(h: Handoff, now: number, avoid = 0): Worker | undefined {
+    const pool = this.pools.all[h.pool]!;
+    const client = this.client;
+    client.address = h.clientAddress;
+    client.port = h.clientPort;
+    client.key = h.key;
+    return h.key !== undefined && pool.sticky ? pool.pickSticky(client) : pool.pick(client, now, avoid);
+  }
+
+  private send(worker: Worker, h: Handoff, now: number): void {
+    const p = worker.process!;
+    this.table.assign(h.id, worker.id, p.pid, now);
+    h.tries++;
+    h.since = now;
+    // One write: the frame and the descriptor. No acknowledgement from Node per handle: the
+    // process's ack (batched) is the answer, and our copy stays open until it comes.
+    const frame = encodeConn(h.id, h.listener, now, h.data, h.eof === true, h.clientFamily === '' ? undefined : h.clientAddress, h.clientPort, h.clientFamily);
+    if (!p.handOver(h, frame)) this.broken(p);
+  }
+
+  /** `p` took connection `id` (an ack); it now owns it and the master closes its copy. */
+  onAck(p: WorkerProcess, id: number): void {
+    const now = Date.now();
+    const h = p.settle(id, now);
+    if (h === undefined) {
+      // Not a connection in flight to this process: a confused or malicious worker.
+      this.stats.lateAcks++;
+      return;
+    }
+    this.registry.currentOf(p)?.countHandedOver();
+    this.stats.handedOver++;
+    this.table.establish(id, now);
+    h.handle.close();
+    this.holding--;
+    if (channels.handedOver.hasSubscribers) {
+      channels.handedOver.publish({ id, listener: h.listener, worker: p.workerId, pid: p.pid, ms: performance.now() - h.acceptedHr });
+    }
+    if (this.queue.size > 0) this.drainQueue();
+  }
+
+  /**
+   * `p` did not take connection `id`. What it says of itself keeps it from being picked for the
+   * same reason again: no server for that listener, a full server, or stopping.
+   */
+  onRefuse(p: WorkerProcess, id: number, why: string): void {
+    const h = p.settle(id, Date.now());
+    if (h === undefined) {
+      this.stats.malformed++;
+      return;
+    }
+    if (why === 'no-server') p.unlisten(h.listener);
+    else if (why === 'full') p.markFull();
+    else if (why === 'stopping') p.beginLeaving();
+    // 'stale': it was blocked; the retry goes to another worker, later ones may come back to it.
+    this.retry(h, p, 'refused');
+    if (this.queue.size > 0) this.drainQueue();
+  }
+
+  /** Tries `h` on another worker (a refusing one is passed over for this pick), or queues it. */
+  private retry(h: Handoff, from: WorkerProcess, reason: RetryReason): void {
+    this.stats.retries[reason]++;
+    if (channels.retried.hasSubscribers) channels.retried.publish({ id: h.id, worker: from.workerId, reason });
+    this.table.unassign(h.id);
+    if (h.tries >= this.config.maxHandoffs) return this.drop(h, 'handoff_failed');
+    const now = Date.now();
+    h.since = now;
+    const worker = this.choose(h, now, reason === 'refused' ? from.workerId : 0);
+    if (worker) this.send(worker, h, now);
+    else if (this.stopping) this.drop(h, 'shutdown');
+    else this.queue.unshift(h);
+  }
+
+  /** Hands queued connections to workers that can now take them. */
+  drainQueue(): void {
+    if (this.queue.size === 0) return;
+    const now = Date.now();
+    for (let l = 0; l < this.queue.lanesCount; l++) {
+      for (let h = this.queue.peek(l); h !== undefined; h = this.queue.peek(l)) {
+        const worker = this.choose(h, now);
+        if (!worker) break;
+        this.queue.shift(l);
+        this.send(worker, h, now);
+      }
+    }
+  }
+
+  /** Periodic: deadlines of hand-overs in flight and of queued connections. */
+  tick(now: number): void {
+    const deadline = this.config.handoffTimeout;
+    for (const w of this.registry.workers) {
+      const p = w.process;
+      if (p === undefined || p.inFlight === 0) continue;
+      if (p.missDeadline(now, deadline)) {
+        w.countFailedHandoff();
+        this.stats.handoffTimeouts++;
+        this.hooks.missedDeadline(p);
+      }
+      if (p.waited(now) > deadline * STUCK_FACTOR && p.condemn()) {
+        this.hooks.condemn(p, `has not answered a hand-over for ${deadline * STUCK_FACTOR} ms`);
+      }
+    }
+    for (let l = 0; l < this.queue.lanesCount; l++) {
+      for (let h = this.queue.peek(l); h !== undefined && now - h.since > this.config.queueTimeout; h = this.queue.peek(l)) {
+        this.queue.shift(l);
+        this.drop(h, 'queue_timeout');
+      }
+    }
+  }
+
+  /**
+   * `p`, the current process of its worker, is gone: what it had not answered goes to other
+   * workers (none of it arrived), and the worker's records are forgotten.
+   */
+  processGone(p: WorkerProcess): void {
+    const pending = p.releaseAll();
+    for (const h of pending) this.table.unassign(h.id);
+    this.table.purgeWorker(p.workerId);
+    for (const h of pending) this.retry(h, p, 'worker_exit');
+  }
+
+  /** Stops dispatching: queued connections that no worker can take now are closed, counted. */
+  beginStop(): void {
+    this.stopping = true;
+    this.drainQueue();
+    for (let l = 0; l < this.queue.lanesCount; l++) {
+      for (let h = this.queue.shift(l); h; h = this.queue.shift(l)) this.drop(h, 'shutdown');
+    }
+  }
+
+  /** Closes a connection the master holds, counted by `reason`. */
+  drop(h: Handoff, reason: DropReason): void {
+    this.table.remove(h.id);
+    h.handle.close();
+    this.holding--;
+    this.stats.dropped[reason]++;
+    if (channels.dropped.hasSubscribers) channels.dropped.publish({ id: h.id, listener: h.listener, reason });
+  }
+
+  /** The channel to `p` is broken: which of its connections arrived is unknowable, so none may go elsewhere while it lives. */
+  private broken(p: WorkerProcess): void {
+    this.stats.sendErrors++;
+    if (p.condemn()) this.hooks.condemn(p, 'its IPC channel failed a write');
+  }
+}

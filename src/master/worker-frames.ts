@@ -1,0 +1,64 @@
+// What a worker's frames do, one handler per frame type, by the sending process's role: its
+// worker's current process, a retired one (a reload's old process, which only reports what it
+// still accepts and closes), or a replacement still starting (which has nothing to say).
+import type { ReceivedHandle } from '../ipc/frame-channel.js';
+import { FRAME, ackCount, ackId, acksTaken, decodeForward } from '../ipc/frames.js';
+import type { RawHandle } from '../internals/tcp-handle.js';
+import type { ConnectionTable } from '../table/connection-table.js';
+import type { FlowDispatcher } from '../udp/flow-dispatcher.js';
+import { recordCloses } from './close-reports.js';
+import type { DirectListener } from './direct-listener.js';
+import type { DispatchListener } from './dispatch-listener.js';
+import type { Handoffs } from './handoffs.js';
+import type { MasterStats } from './stats.js';
+import type { Sender } from './worker-messages.js';
+
+export interface FrameTargets {
+  readonly table: ConnectionTable;
+  readonly handoffs: Handoffs;
+  readonly dispatch: DispatchListener;
+  readonly direct: DirectListener;
+  readonly udp: FlowDispatcher;
+  readonly stats: MasterStats;
+}
+
+type FrameHandler = (from: Sender, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined) => void;
+
+/** The handlers by frame type (a byte). */
+export function frameTable(t: FrameTargets): ReadonlyMap<number, FrameHandler> {
+  return new Map<number, FrameHandler>([
+    // Acks of connections taken, then close reports.
+    [FRAME.acks, (from, b, start, end) => {
+      const taken = acksTaken(b, start, end);
+      if (taken < 0) {
+        t.stats.malformed++;
+        return;
+      }
+      // Only a current process is sent connections; a retired one was idle at its switch.
+      if (from.worker !== undefined) for (let i = 0; i < taken; i++) t.handoffs.onAck(from.p, ackId(b, start, i));
+      const n = ackCount(start, end);
+      if (n > taken && from.key !== undefined && recordCloses(t.table, from.p, from.key, b, start, taken, n)) t.direct.update();
+      if (n > taken) t.handoffs.drainQueue();
+    }],
+    // Direct mode: what it accepted itself.
+    [FRAME.accepted, (from, b, start, end) => {
+      if (from.key === undefined) {
+        t.stats.malformed++;
+        return;
+      }
+      t.direct.onAccepted(from.p, from.key, b, start, end);
+    }],
+    // Direct mode: a connection whose content belongs to another group, handed back.
+    [FRAME.forward, (from, b, start, end, handle) => {
+      if (from.worker === undefined) {
+        handle?.close();
+        return;
+      }
+      t.dispatch.onForwarded(decodeForward(b, start, end), handle as RawHandle | undefined);
+    }],
+    // Datagrams to send from the cluster address.
+    [FRAME.replies, (from, b, start, end) => {
+      if (from.key !== undefined) t.udp.onReplies(from.worker, from.key, b, start, end);
+    }],
+  ]);
+}

@@ -1,0 +1,57 @@
+// What a worker's JSON messages do, one handler per message type. Who may say what depends on
+// the process's role: a worker's current process anything; a reload's replacement still
+// starting only that it is listening or ready; a retired process nothing (it reports in frames).
+import { type MessageTable, type ToMaster } from '../ipc/protocol.js';
+import type { Worker } from '../workers/worker.js';
+import type { WorkerProcess } from '../workers/worker-process.js';
+
+/** Who sent a message: the process, its worker when it is the current one, and its table key. */
+export interface Sender {
+  readonly p: WorkerProcess;
+  readonly worker: Worker | undefined;
+  readonly key: number | undefined;
+}
+
+/** What the handlers act on. */
+export interface MessageTargets {
+  /** The listener indexes of `values` that `p`'s group serves; undefined when the list is malformed. */
+  listenersOf(p: WorkerProcess, values: readonly number[]): number[] | undefined;
+  /** `p` says it serves `listeners` (current process, or a replacement still starting). */
+  listening(from: Sender, listeners: number[]): void;
+  /** `p`'s application says it is ready. */
+  ready(from: Sender): void;
+  refused(p: WorkerProcess, id: number, why: string): void;
+  held(from: Sender, ids: number[]): void;
+  pong(p: WorkerProcess, seq: number, delayMs: number): void;
+  metrics(p: WorkerProcess, r: number, m: unknown): void;
+  peers(from: Sender, r: number, triples: Array<number | string>): void;
+  agent(worker: Worker, weight: number | 'undrain'): void;
+  sharedListening(listener: number): void;
+  directDropped(reason: string): void;
+  malformed(): void;
+}
+
+/** The handlers, looked up by the message's type. */
+export function messageTable(t: MessageTargets): MessageTable<ToMaster, Sender> {
+  return {
+    listening: (from, m) => {
+      const listeners = t.listenersOf(from.p, m.l);
+      if (listeners === undefined) t.malformed();
+      else t.listening(from, listeners);
+    },
+    ready: (from) => t.ready(from),
+    r: (from, m) => t.refused(from.p, m.i, m.why),
+    held: (from, m) => t.held(from, m.c),
+    pong: (from, m) => t.pong(from.p, m.s, m.d),
+    metrics: (from, m) => t.metrics(from.p, m.r, m),
+    peers: (from, m) => t.peers(from, m.r, m.p),
+    agent: (from, m) => t.agent(from.worker!, m.w),
+    la: (_from, m) => t.sharedListening(m.l),
+    dd: (_from, m) => t.directDropped(m.r),
+  };
+}
+
+/** The messages a reload's replacement may send before it becomes current. */
+export function allowedWhilePending(m: ToMaster): boolean {
+  return m.t === 'listening' || m.t === 'ready';
+}

@@ -1,0 +1,79 @@
+// Rolling reload, one worker at a time: start the new process, wait until it is ready, let the
+// old one answer what it was sent (it gets nothing new meanwhile), switch new connections to the
+// new one, then let the old one finish its connections (stop, as on shutdown; killed after the
+// grace time). A new process that never becomes ready is killed and the old one kept; the
+// reload stops there and says why. PM2 kills the old one anyway.
+import type { Config } from '../config/types.js';
+import type { Registry } from '../workers/registry.js';
+import type { Worker } from '../workers/worker.js';
+import type { WorkerProcess } from '../workers/worker-process.js';
+
+/** What a rolling reload did. */
+export interface ReloadResult {
+  /** Workers now running a new process. */
+  replaced: number[];
+  /** The worker whose new process failed, and why; the reload stopped there. */
+  failed?: { worker: number; reason: string };
+}
+
+export interface ReloadSteps {
+  spawn(worker: Worker): WorkerProcess;
+  stopping(): boolean;
+  /** `p` is now `worker`'s process; `old` finishes under table key `key`. */
+  switched(worker: Worker, p: WorkerProcess, old: WorkerProcess, key: number): void;
+  log(line: string): void;
+}
+
+export async function rollingReload(registry: Registry, config: Config, steps: ReloadSteps): Promise<ReloadResult> {
+  const replaced: number[] = [];
+  for (const worker of [...registry.workers]) {
+    if (steps.stopping()) break;
+    const old = worker.process;
+    // A worker that is down comes back with the new code by itself.
+    if (old === undefined || old.state !== 'ready' || worker.removed) continue;
+    const failure = await replace(worker, old, registry, config, steps);
+    if (failure) return { replaced, failed: { worker: worker.id, reason: failure } };
+    replaced.push(worker.id);
+  }
+  return { replaced };
+}
+
+/** Replaces `worker`'s process `old`; returns why it could not, or undefined. */
+async function replace(worker: Worker, old: WorkerProcess, registry: Registry, config: Config, steps: ReloadSteps): Promise<string | undefined> {
+  const p = steps.spawn(worker);
+  let timer: NodeJS.Timeout | undefined;
+  const ready = await Promise.race([
+    p.whenReady(),
+    new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), config.readyTimeout); }),
+  ]);
+  clearTimeout(timer);
+  if (!ready || steps.stopping()) {
+    p.kill('SIGKILL');
+    const why = p.exit ? `exited (${p.exit.signal ?? `code ${p.exit.code}`})` : `did not listen within ${config.readyTimeout} ms`;
+    steps.log(`reload: new process for worker ${worker.id} ${why}; keeping the old one (pid ${old.pid})`);
+    return `the new process ${why}`;
+  }
+  // Its records move to a key of its own at the switch; without a free key there is no switch.
+  const key = registry.retire(old);
+  if (key === undefined) {
+    p.kill('SIGKILL');
+    return 'too many retired processes still finishing';
+  }
+  // Nothing new goes to the old process; what it was sent must be answered before the switch.
+  old.beginLeaving();
+  await old.whenIdle();
+  if (worker.process !== old || old.state === 'exited') {
+    // The old process died meanwhile (its worker may be waiting for a restart): the new one takes its place.
+    worker.attach(p);
+    steps.switched(worker, p, old, -1);
+    steps.log(`reload: worker ${worker.id} now pid ${p.pid}`);
+    return undefined;
+  }
+  worker.attach(p);
+  steps.switched(worker, p, old, key);
+  old.requestStop();
+  // Whatever it still holds after the grace time is cut, as on shutdown.
+  setTimeout(() => old.kill('SIGKILL'), config.grace).unref();
+  steps.log(`reload: worker ${worker.id} now pid ${p.pid} (pid ${old.pid} finishing its connections)`);
+  return undefined;
+}

@@ -1,0 +1,106 @@
+// Forks one worker process and turns what its ChildProcess says into one WorkerProcess's
+// transitions and typed events. It knows nothing of connections, tables or balancing.
+import { fork } from 'node:child_process';
+import type { Config } from '../config/types.js';
+import { FrameChannel } from '../ipc/frame-channel.js';
+import { ENV, isOurs, parseToMaster, type ToMaster, type WorkerListener } from '../ipc/protocol.js';
+import type { ReceivedHandle } from '../ipc/frame-channel.js';
+import type { Worker } from '../workers/worker.js';
+import { WorkerProcess } from '../workers/worker-process.js';
+import { ChildChannel } from './child-channel.js';
+
+const PRELOAD = new URL('../worker/preload.js', import.meta.url);
+
+/** What a spawned process reports, as it happens. */
+export interface ProcessEvents {
+  /** One of our JSON messages, checked; a descriptor sent with it has been closed. */
+  message(p: WorkerProcess, m: ToMaster): void;
+  /** A JSON message of ours that is not of the protocol's shape. */
+  malformed(p: WorkerProcess): void;
+  /** One of our frames; `handle` is its descriptor, to be owned or closed. */
+  frame(p: WorkerProcess, type: number, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined): void;
+  /** It sent what cannot be framed: nothing it sends can be read any more. */
+  corrupt(p: WorkerProcess, why: string): void;
+  /** Alive, but its IPC channel closed: it can neither take connections nor report them. */
+  lostChannel(p: WorkerProcess): void;
+  /** The spawn failed, or the process exited; in both cases after its last message was read. */
+  gone(p: WorkerProcess): void;
+  /** This Node keeps no raw pipe under the channel where portplex looks: no connection could reach it. */
+  unframed(p: WorkerProcess): void;
+  /** Something for the operator's log. */
+  log(line: string): void;
+}
+
+/** Forks a process for `worker`, serving `listeners`. */
+export function spawnProcess(worker: Worker, config: Config, listeners: readonly WorkerListener[], events: ProcessEvents): WorkerProcess {
+  const group = worker.group;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...group.env,
+    [ENV.workerId]: String(worker.id),
+    [ENV.group]: group.name,
+    [ENV.listeners]: JSON.stringify(listeners),
+    // Refuse well before the master's deadline (see the worker's adopt step).
+    [ENV.staleAfter]: String(Math.floor(config.handoffTimeout / 2)),
+    // The window never runs dry waiting for acks the worker is still gathering.
+    [ENV.ackBatch]: String(Math.max(1, Math.floor(config.handoffWindow / 2))),
+    [ENV.grace]: String(config.grace),
+  };
+  // Applications commonly listen on process.env.PORT.
+  if (listeners.length > 0) env.PORT = String(listeners[0]!.port);
+  const child = fork(group.script, [...group.args], {
+    cwd: group.cwd,
+    env,
+    execArgv: [...group.execArgv, '--import', PRELOAD.href],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Own process group: a terminal's Ctrl-C reaches only the master, which drains workers in order.
+    detached: true,
+  });
+  // The process object exists before any of its events can run (they need a turn of the loop).
+  let p!: WorkerProcess;
+  const frames = FrameChannel.open(child, (type, b, start, end, handle) => events.frame(p, type, b, start, end, handle), (why) => events.corrupt(p, why));
+  p = new WorkerProcess(worker.id, group.name, child.pid ?? 0, new ChildChannel(child, frames), Date.now());
+  if (frames === undefined && child.pid !== undefined) process.nextTick(() => events.unframed(p));
+  let exited = false;
+  let disconnected = false;
+  let status = { code: null as number | null, signal: null as NodeJS.Signals | null };
+  // Messages are all read only once the channel reports its end; 'exit' alone may come first.
+  const maybeGone = (): void => {
+    if (!exited || !disconnected || p.state === 'exited') return;
+    p.markGone(status);
+    events.gone(p);
+  };
+  child.on('internalMessage', (message: unknown, handle: unknown) => {
+    if (!isOurs(message)) return;
+    // Descriptors travel in our frames only; one sent with a JSON message is refused.
+    if (handle !== undefined && typeof (handle as ReceivedHandle).close === 'function') (handle as ReceivedHandle).close();
+    const m = parseToMaster(message);
+    if (m) events.message(p, m);
+    else events.malformed(p);
+  });
+  child.on('error', (err) => {
+    events.log(`worker ${worker.id}: ${err.message}`);
+    if (child.pid === undefined && !exited) {
+      // The process never started (EAGAIN, EMFILE): Node emits no 'exit' for that.
+      exited = true;
+      disconnected = true;
+      maybeGone();
+    }
+  });
+  child.on('disconnect', () => {
+    disconnected = true;
+    if (!exited && (p.state === 'starting' || p.state === 'ready')) {
+      p.lostChannel();
+      events.lostChannel(p);
+    }
+    maybeGone();
+  });
+  child.on('exit', (code, signal) => {
+    exited = true;
+    status = { code, signal };
+    if (!child.connected) disconnected = true;
+    maybeGone();
+  });
+  return p;
+}
+

@@ -1,0 +1,167 @@
+// A listener's daemon group as its balancer sees it: one candidate per worker, plus the balancer.
+// A listener with routing rules has one pool per group it routes to.
+//
+// Which workers a new connection may go to, before the balancer chooses among them. Every one
+// is eligible (Worker.accepts: ready, serving the listener, healthy, weighted, not leaving) and
+// below its maxConnections (the balancers' isEligible). Beyond that, by the balancer's `offer`:
+// - 'responsive' (default): fewer than `window` hand-overs in flight, and none unanswered for
+//   more than `slowAfterMs`. A process that has not answered for longer is busy or blocked (a
+//   long synchronous handler): whatever is sent to it now waits as long as it does.
+// - 'idle-first': responsive, and idle (nothing in flight) while any such worker is idle; else
+//   answering right now (it answered within `activeWithinMs`). A worker that has not answered
+//   since its hand-over left gets no other while another can take it: at most one connection
+//   waits on a process that blocked, as with Node's cluster (its free list), and the window
+//   still serves workers that keep up under load.
+// - 'eligible': every eligible worker, busy or not (affinity: a hashed client stays put).
+// When none qualifies, the connection waits in the master's queue until a worker answers.
+import type { Balancer, Candidate, ClientInfo } from '../balancers/balancer.js';
+import type { SourceHashBalancer } from '../balancers/source-hash.js';
+import type { ConnectionTable } from '../table/connection-table.js';
+import type { Worker } from './worker.js';
+
+export interface PoolLimits {
+  /** Hand-overs in flight to one worker, at most (config handoffWindow). */
+  readonly window: number;
+  /** A worker whose oldest hand-over has waited longer gets no other until it answers, ms. */
+  readonly slowAfterMs: number;
+  /** 'idle-first': a worker that answered within this many ms is taking connections now. */
+  readonly activeWithinMs: number;
+}
+
+/** A worker as one listener's candidate, eligible as Worker.accepts says; fields read live state. */
+class Member implements Candidate {
+  constructor(readonly worker: Worker, protected readonly pool: Pool) {}
+  get id(): number { return this.worker.id; }
+  get weight(): number { return this.worker.weight; }
+  get active(): number { return this.pool.table.activeCount(this.worker.id); }
+  get max(): number { return this.worker.max; }
+  get available(): boolean { return this.worker.accepts(this.pool.listener) && this.worker.id !== this.pool.avoided; }
+  get latency(): number { return this.worker.process?.heartbeat.rttMs ?? 0; }
+}
+
+/** Eligible and responsive: room in its window, and its hand-overs answered in time. */
+class Responsive extends Member {
+  override get available(): boolean { return super.available && this.pool.responsive(this.worker); }
+}
+
+/** Responsive, and idle (or, in the pick's second pass, answering right now). */
+class Idle extends Responsive {
+  override get available(): boolean { return super.available && this.pool.idle(this.worker); }
+}
+
+/** The candidates and balancer of one group on one listener. */
+export class Pool {
+  private readonly list: Worker[] = [];
+  private readonly eligibleMembers: Member[] = [];
+  private readonly responsiveMembers: Responsive[] = [];
+  private readonly idleMembers: Idle[] = [];
+  private routedCount = 0;
+  /** Set by each pick for its views: the clock, and which pass of an idle-first pick it is. */
+  private pickNow = 0;
+  private idleOnly = true;
+  private avoid = 0;
+
+  constructor(
+    /** Position among all pools: also the pending-queue lane. */
+    readonly index: number,
+    readonly listener: number,
+    readonly group: string,
+    readonly balancer: Balancer,
+    readonly table: ConnectionTable,
+    private readonly limits: PoolLimits,
+    /** Consistent hash for connections that carry a sticky key. */
+    readonly sticky: SourceHashBalancer | undefined = undefined,
+  ) {}
+
+  /** The workers of the pool, in the order the balancer sees them. */
+  get workers(): readonly Worker[] {
+    return this.list;
+  }
+
+  /** Connections routed here by content (rules and the default alike). */
+  get routed(): number {
+    return this.routedCount;
+  }
+
+  countRouted(): void {
+    this.routedCount++;
+  }
+
+  add(worker: Worker): void {
+    if (this.list.includes(worker)) return;
+    this.list.push(worker);
+    this.eligibleMembers.push(new Member(worker, this));
+    this.responsiveMembers.push(new Responsive(worker, this));
+    this.idleMembers.push(new Idle(worker, this));
+  }
+
+  remove(worker: Worker): void {
+    const i = this.list.indexOf(worker);
+    if (i < 0) return;
+    this.list.splice(i, 1);
+    this.eligibleMembers.splice(i, 1);
+    this.responsiveMembers.splice(i, 1);
+    this.idleMembers.splice(i, 1);
+  }
+
+  /**
+   * The worker for a new connection now, or undefined when it must wait; never worker `avoid`
+   * (the one that just refused it).
+   */
+  pick(client: ClientInfo, now: number, avoid = 0): Worker | undefined {
+    this.pickNow = now;
+    this.avoid = avoid;
+    const b = this.balancer;
+    let i: number;
+    switch (b.offer) {
+      case 'eligible':
+        i = b.pick(this.eligibleMembers, client);
+        break;
+      case 'idle-first':
+        this.idleOnly = true;
+        i = b.pick(this.idleMembers, client);
+        if (i < 0) {
+          this.idleOnly = false;
+          i = b.pick(this.idleMembers, client);
+        }
+        break;
+      default:
+        i = b.pick(this.responsiveMembers, client);
+    }
+    return i >= 0 ? this.list[i] : undefined;
+  }
+
+  /**
+   * The worker a sticky key hashes to (or its key's next ones while that one cannot take it).
+   * A session stays on its worker while it can take connections at all, busy or not.
+   */
+  pickSticky(client: ClientInfo): Worker | undefined {
+    this.avoid = 0;
+    const i = this.sticky!.pick(this.eligibleMembers, client);
+    return i >= 0 ? this.list[i] : undefined;
+  }
+
+  /** The worker for a new UDP flow (datagrams have no hand-overs to wait for). */
+  pickFlow(client: ClientInfo): Worker | undefined {
+    this.avoid = 0;
+    const i = this.balancer.pick(this.eligibleMembers, client);
+    return i >= 0 ? this.list[i] : undefined;
+  }
+
+  /** For the views: the worker this pick must not return (0: none). */
+  get avoided(): number {
+    return this.avoid;
+  }
+
+  /** For the views: room in the window, and nothing unanswered for longer than slowAfterMs. */
+  responsive(worker: Worker): boolean {
+    const p = worker.process!;
+    return p.inFlight === 0 || (p.inFlight < this.limits.window && p.waited(this.pickNow) <= this.limits.slowAfterMs);
+  }
+
+  /** For the views: nothing in flight; in the second pass, or an answer within activeWithinMs. */
+  idle(worker: Worker): boolean {
+    const p = worker.process!;
+    return p.inFlight === 0 || (!this.idleOnly && p.sinceAnswer(this.pickNow) <= this.limits.activeWithinMs);
+  }
+}

@@ -1,0 +1,281 @@
+// One forked worker process, as the master sees it: its channel, its lifecycle, and the
+// connections sent to it and not yet answered. A restart or a reload makes a new object; nothing
+// of a process is ever reset for the next one. Its fields change only through its methods.
+import { HealthState } from '../health/health-state.js';
+import { Heartbeat } from '../health/heartbeat.js';
+import { CMD, type ToWorker } from '../ipc/protocol.js';
+import { DirectLedger } from './direct-ledger.js';
+import type { Handoff } from './handoff.js';
+import { HandoffWindow } from './handoff-window.js';
+
+/** starting -> ready -> stopping -> exited; starting or ready may also go straight to exited. */
+export type ProcessState = 'starting' | 'ready' | 'stopping' | 'exited';
+
+/** The process's IPC channel as the master uses it; tests give a fake one. */
+export interface ProcessChannel {
+  /** Writes one frame, with a descriptor if given; false when the channel is closed. */
+  write(frame: Buffer, handle?: unknown, done?: (status: number) => void): boolean;
+  /** Sends one JSON message; false when the channel is closed. */
+  send(message: ToWorker): boolean;
+  readonly connected: boolean;
+  /** Signals the process and what it started (see supervisor/kill-group.ts). */
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** How a process ended: its exit code or signal (both null when it never started). */
+export interface ExitStatus {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+const STOP: ToWorker = { cmd: CMD, t: 'stop' };
+
+export class WorkerProcess {
+  /** Active health (heartbeats): an unhealthy process gets no new connections. */
+  readonly health = new HealthState();
+  readonly heartbeat = new Heartbeat();
+  /** Direct mode: what it accepted itself, and the shared sockets it holds. */
+  readonly direct = new DirectLedger();
+  private readonly window = new HandoffWindow<Handoff>();
+  /** ms timestamp of its last answer for a connection (taken or refused), or 0. */
+  private answeredAt = 0;
+  private current: ProcessState = 'starting';
+  private readySince = 0;
+  private readonly listens: boolean[] = [];
+  /** Asked to stop, or about to be replaced: gets nothing new. */
+  private leaving = false;
+  /** Asked to stop: the stop message goes once nothing is in flight. */
+  private stopAsked = false;
+  /** Refused a connection because its server is full: gets nothing new until one of its connections closes. */
+  private full = false;
+  /** Being killed (silent too long, or its channel broke); its exit frees what it was sent. */
+  private condemned = false;
+  private exitStatus: ExitStatus | undefined;
+  private idleWaiters: Array<() => void> = [];
+  private readyWaiters: Array<(ready: boolean) => void> = [];
+  private goneWaiters: Array<() => void> = [];
+
+  constructor(
+    /** The stable id of the worker this process runs for. */
+    readonly workerId: number,
+    readonly group: string,
+    /** 0 when the spawn failed. */
+    readonly pid: number,
+    private readonly channel: ProcessChannel,
+    readonly startedAt: number,
+  ) {}
+
+  get state(): ProcessState {
+    return this.current;
+  }
+
+  /** ms timestamp when it became ready, or 0. */
+  get readyAt(): number {
+    return this.readySince;
+  }
+
+  get connected(): boolean {
+    return this.current !== 'exited' && this.channel.connected;
+  }
+
+  /** How it ended, once it has. */
+  get exit(): ExitStatus | undefined {
+    return this.exitStatus;
+  }
+
+  /** Connections sent and not yet answered. */
+  get inFlight(): number {
+    return this.window.size;
+  }
+
+  /** ms its oldest unanswered connection has waited (0 with none). */
+  waited(now: number): number {
+    return this.window.waited(now);
+  }
+
+  /** ms since it last answered for a connection (Infinity if it never has). */
+  sinceAnswer(now: number): number {
+    return this.answeredAt === 0 ? Infinity : now - this.answeredAt;
+  }
+
+  /** Missed a hand-over deadline and has not answered since. */
+  get stalled(): boolean {
+    return this.window.stalled;
+  }
+
+  /** May be sent a new connection on listener `l`: the one definition every path uses. */
+  accepts(l: number): boolean {
+    return this.current === 'ready' && this.listens[l] === true && this.health.healthy && !this.window.stalled &&
+      !this.leaving && !this.full && !this.condemned && this.channel.connected;
+  }
+
+  /** Up, with its application serving listener `l` (UDP flows stay with such a process). */
+  serves(l: number): boolean {
+    return this.current === 'ready' && this.listens[l] === true;
+  }
+
+  listening(l: number): boolean {
+    return this.listens[l] === true;
+  }
+
+  /** The listeners it serves, in order. */
+  listeningList(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.listens.length; i++) if (this.listens[i]) out.push(i);
+    return out;
+  }
+
+  /** Its application serves exactly `listeners` now. */
+  setListening(listeners: readonly number[]): void {
+    this.listens.length = 0;
+    for (const l of listeners) this.listens[l] = true;
+  }
+
+  /** It refused a connection of listener `l` for want of a server there. */
+  unlisten(l: number): void {
+    this.listens[l] = false;
+  }
+
+  /** starting -> ready; false if it was not starting. */
+  markReady(now: number): boolean {
+    if (this.current !== 'starting') return false;
+    this.current = 'ready';
+    this.readySince = now;
+    this.settleReady(true);
+    return true;
+  }
+
+  /** Resolves true once it is ready, false if it is gone first (or stopped before it got there). */
+  whenReady(): Promise<boolean> {
+    if (this.current === 'ready') return Promise.resolve(true);
+    if (this.current !== 'starting') return Promise.resolve(false);
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  /** Sends connection `h` (its frame and descriptor in one write); false when the channel is closed. */
+  handOver(h: Handoff, frame: Buffer): boolean {
+    this.window.push(h);
+    return this.channel.write(frame, h.handle);
+  }
+
+  /**
+   * The process answered for connection `id` (took it, or refused it): returns it, or undefined
+   * when it is not one in flight here. A process asked to stop gets its stop once nothing is
+   * left in flight, so that nothing it was sent is refused only because the stop came first.
+   */
+  settle(id: number, now: number): Handoff | undefined {
+    const h = this.window.take(id);
+    if (h !== undefined) this.answeredAt = now;
+    if (h !== undefined && this.window.size === 0) this.becameIdle();
+    return h;
+  }
+
+  /** True the moment its oldest connection has waited more than `deadline` ms. */
+  missDeadline(now: number, deadline: number): boolean {
+    return this.window.missDeadline(now, deadline);
+  }
+
+  /** Everything it was sent and did not answer: its process is gone, so none of it arrived. */
+  releaseAll(): Handoff[] {
+    const all = this.window.takeAll();
+    this.becameIdle();
+    return all;
+  }
+
+  /** Resolves once nothing is in flight to it (or it is gone). */
+  whenIdle(): Promise<void> {
+    if (this.window.size === 0 || this.current === 'exited') return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Refused a connection with its server full: none until one of its connections closes. */
+  markFull(): void {
+    this.full = true;
+  }
+
+  /** One of its connections closed: room again. */
+  markRoom(): void {
+    this.full = false;
+  }
+
+  /** About to be replaced (reload): gets nothing new, its stop comes later. */
+  beginLeaving(): void {
+    this.leaving = true;
+  }
+
+  /** Gets nothing new; stops once nothing is in flight (at once when idle). */
+  requestStop(): void {
+    this.leaving = true;
+    this.stopAsked = true;
+    if (this.window.size === 0) this.stopNow();
+  }
+
+  /** Being killed; true the first time (the caller sends the signal), false after. */
+  condemn(): boolean {
+    if (this.condemned) return false;
+    this.condemned = true;
+    return true;
+  }
+
+  /** Alive without its IPC channel: it can neither take connections nor report them. */
+  lostChannel(): void {
+    if (this.current === 'starting' || this.current === 'ready') this.current = 'stopping';
+    this.settleReady(false);
+  }
+
+  /** The process is gone (exited, and its channel drained). */
+  markGone(status: ExitStatus): void {
+    this.current = 'exited';
+    this.exitStatus = status;
+    this.becameIdle();
+    this.settleReady(false);
+    const waiters = this.goneWaiters;
+    this.goneWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Resolves once the process is gone. */
+  whenGone(): Promise<void> {
+    if (this.current === 'exited') return Promise.resolve();
+    return new Promise((resolve) => this.goneWaiters.push(resolve));
+  }
+
+  /** Sends one message; false when the channel is closed. */
+  send(message: ToWorker): boolean {
+    return this.current !== 'exited' && this.channel.send(message);
+  }
+
+  /** Writes one frame (a listener's shared socket, datagrams); false when the channel is closed. */
+  write(frame: Buffer, handle?: unknown, done?: (status: number) => void): boolean {
+    return this.current !== 'exited' && this.channel.write(frame, handle, done);
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    if (this.current !== 'exited') this.channel.kill(signal);
+  }
+
+  private stopNow(): void {
+    const was = this.current;
+    if (was !== 'starting' && was !== 'ready') return;
+    this.current = 'stopping';
+    this.settleReady(false);
+    // One that has not spoken yet may not listen for messages either (Node does not keep
+    // internal messages for late listeners): a signal reaches it for sure.
+    if (was === 'starting') this.channel.kill('SIGTERM');
+    else this.channel.send(STOP);
+  }
+
+  private settleReady(ready: boolean): void {
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const w of waiters) w(ready);
+  }
+
+  private becameIdle(): void {
+    if (this.stopAsked && this.window.size === 0) this.stopNow();
+    const waiters = this.idleWaiters;
+    if (waiters.length === 0) return;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}

@@ -1,0 +1,132 @@
+// A worker: a stable id in a group, with its weight, and the process currently running for it.
+// Processes come and go (restarts, reloads); the worker, its id and its counters stay.
+import type { GroupConfig } from '../config/types.js';
+import type { ExitStatus, WorkerProcess } from './worker-process.js';
+
+export class Worker {
+  private currentWeight: number;
+  private proc: WorkerProcess | undefined;
+  private lastPid = 0;
+  private isRemoved = false;
+  private restartCount = 0;
+  private handedOverCount = 0;
+  private failedCount = 0;
+  /** Direct accepts of the processes that ran for it before the current one. */
+  private pastAccepted = 0;
+  private unstable = 0;
+  private lastExitStatus: ExitStatus | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly group: GroupConfig,
+    /** Position in its group, for weights. */
+    readonly index: number,
+    weight: number,
+    /** Its maximum of concurrent connections; 0 = unlimited. */
+    readonly max: number,
+    /** The weight undrain() gives back: the configured one (1 for workers added by scale). */
+    readonly configuredWeight: number = weight,
+  ) {
+    this.currentWeight = weight;
+  }
+
+  get weight(): number {
+    return this.currentWeight;
+  }
+
+  /** 0 drains it: no new connections, open ones go on. */
+  setWeight(weight: number): void {
+    this.currentWeight = weight;
+  }
+
+  /** The pid of its process, or of its last one while none runs (0 before the first). */
+  get pid(): number {
+    return this.proc?.pid ?? this.lastPid;
+  }
+
+  /** The process running for it now, if any. */
+  get process(): WorkerProcess | undefined {
+    return this.proc;
+  }
+
+  /** Makes `p` its process; returns the one it replaces. */
+  attach(p: WorkerProcess): WorkerProcess | undefined {
+    const old = this.proc;
+    if (old) this.pastAccepted += old.direct.accepted;
+    this.proc = p;
+    this.lastPid = p.pid;
+    return old;
+  }
+
+  /** `p` no longer runs for it (gone); false if it was not its process. */
+  detach(p: WorkerProcess): boolean {
+    if (this.proc !== p) return false;
+    this.pastAccepted += p.direct.accepted;
+    this.proc = undefined;
+    return true;
+  }
+
+  /** Removed by a scale-down: drains, stops and is not restarted. */
+  get removed(): boolean {
+    return this.isRemoved;
+  }
+
+  remove(): void {
+    this.isRemoved = true;
+    this.currentWeight = 0;
+  }
+
+  /** May be sent a new connection on listener `l`. */
+  accepts(l: number): boolean {
+    return !this.isRemoved && this.currentWeight > 0 && this.proc !== undefined && this.proc.accepts(l);
+  }
+
+  get restarts(): number {
+    return this.restartCount;
+  }
+
+  get handedOver(): number {
+    return this.handedOverCount;
+  }
+
+  get failedHandoffs(): number {
+    return this.failedCount;
+  }
+
+  /** Connections its processes accepted themselves (direct mode). */
+  get directAccepted(): number {
+    return this.pastAccepted + (this.proc?.direct.accepted ?? 0);
+  }
+
+  /** Consecutive starts that died before they had been up long enough. */
+  get unstableStarts(): number {
+    return this.unstable;
+  }
+
+  get lastExit(): ExitStatus | undefined {
+    return this.lastExitStatus;
+  }
+
+  countHandedOver(): void {
+    this.handedOverCount++;
+  }
+
+  countFailedHandoff(): void {
+    this.failedCount++;
+  }
+
+  countRestart(): void {
+    this.restartCount++;
+  }
+
+  /** Its current process ended with `status`; `unstable` is the new count of unstable starts in a row. */
+  exited(status: ExitStatus, unstable: number): void {
+    this.lastExitStatus = status;
+    this.unstable = unstable;
+  }
+
+  /** A new process became ready and stayed: its start was stable. */
+  stableStart(): void {
+    this.unstable = 0;
+  }
+}
