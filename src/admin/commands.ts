@@ -33,7 +33,7 @@ export function status(master: Master): unknown {
   };
 }
 
-const STATES = ['queued', 'handing-over', 'established', 'closing'];
+const STATES = ['queued', 'handing-over', 'established'];
 
 /** ms `portplex connections` waits for direct-mode workers to name their connections' clients. */
 const RESOLVE_TIMEOUT = 1000;

@@ -34,7 +34,7 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .description('the connection record table of a running master (like ipvsadm -L -c)')
     .option('--admin <path>', 'admin socket of the master', defaultAdminPath())
     .option('--worker <id>', 'only this worker\'s connections', wholeNumber(1))
-    .option('--state <state>', 'only queued, handing-over, established or closing')
+    .option('--state <state>', 'only queued, handing-over or established')
     .option('--protocol <tcp|udp>', 'only TCP connections or only UDP flows')
     .option('--client <address>', 'only connections from this client address')
     .option('--limit <n>', 'at most this many records', wholeNumber(1))

@@ -86,7 +86,7 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
     perWorker((w) => w.active, false));
   // The queue keeps no count the master exposes; the table scan is O(capacity), fine per scrape.
   gauge('portplex_queue_connections', 'Connections waiting for an eligible worker.', [], () => [[{}, master.connections({ state: 'queued' }).length]]);
-  gauge('portplex_table_records', 'Records in the connection table (queued, handing over, established, closing).', [], () => [[{}, master.table.size]]);
+  gauge('portplex_table_records', 'Records in the connection table (queued, handing over, established).', [], () => [[{}, master.table.size]]);
   gauge('portplex_worker_up', 'Whether the worker process is running (starting, ready or stopping).', ['worker', 'group'],
     perWorker((w) => (w.state === 'exited' ? 0 : 1)));
   gauge('portplex_worker_ready', 'Whether the worker is ready to take connections.', ['worker', 'group'], perWorker((w) => (w.state === 'ready' ? 1 : 0)));

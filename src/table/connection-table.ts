@@ -57,7 +57,7 @@ function isUint16(n: number): boolean {
 }
 
 function isState(n: number): n is State {
-  return n === State.Queued || n === State.HandingOver || n === State.Established || n === State.Closing;
+  return n === State.Queued || n === State.HandingOver || n === State.Established;
 }
 
 /** The connection record table: columns by slot, a 4-tuple hash index, per-worker lists and counts. */
@@ -418,7 +418,7 @@ export class ConnectionTable {
   }
 
   /**
-   * The worker says which ids it still holds: removes its Established and Closing TCP records
+   * The worker says which ids it still holds: removes its Established TCP records
    * not among them (their close reports were lost). Returns how many. UDP flows are never held
    * by a worker (the master keeps them and expires them when idle), so they are left alone.
    * HandingOver records are kept:
@@ -433,7 +433,7 @@ export class ConnectionTable {
     for (let s = this.#workers.first(worker); s !== NONE; ) {
       const next = this.#workers.next(s);
       const state = this.#state[s];
-      if ((state === State.Established || state === State.Closing) && this.#protocol[s] === TCP && !held.has(this.#id(s))) {
+      if (state === State.Established && this.#protocol[s] === TCP && !held.has(this.#id(s))) {
         this.#release(s);
         removed++;
       }

@@ -8,10 +8,9 @@ export const enum State {
   Queued = 0,
   HandingOver = 1,
   Established = 2,
-  Closing = 3,
 }
 
-export const STATE_NAMES: readonly string[] = ['queued', 'handing-over', 'established', 'closing'];
+export const STATE_NAMES: readonly string[] = ['queued', 'handing-over', 'established'];
 
 /** A record as handed out to queries (a copy; the table stores columns). */
 export interface ConnectionRecord {

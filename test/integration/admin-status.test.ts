@@ -43,7 +43,7 @@ test('status and connections --json report the workers and the 3 connections the
     assert.match(text.stdout, /3 of 3 records\n$/);
     const bad = await portplex('connections', '--state', 'bogus', '--admin', sock);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /state: expected one of queued, handing-over, established, closing, got "bogus"/);
+    assert.match(bad.stderr, /state: expected one of queued, handing-over, established, got "bogus"/);
   } finally {
     for (const h of held) h.socket.destroy();
     cli.child.kill('SIGTERM');

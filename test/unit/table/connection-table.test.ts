@@ -12,7 +12,7 @@ function assertUnknown(table: ConnectionTable, id: number): void {
   assert.equal(table.assign(id, 2, 20), false);
   assert.equal(table.unassign(id), false);
   assert.equal(table.establish(id, T0), false);
-  assert.equal(table.setState(id, State.Closing), false);
+  assert.equal(table.setState(id, State.Established), false);
   assert.equal(table.workerOf(id), -1);
   assert.equal(table.stateOf(id), -1);
   assert.equal(table.listenerOf(id), -1);
@@ -242,7 +242,6 @@ describe('ConnectionTable: workers', () => {
     table.assign(b, 2, 12); // same worker again: no double count
     assert.deepEqual(counts(), [0, 1, 2]);
     table.establish(a, T0);
-    table.setState(a, State.Closing); // still the worker's
     assert.deepEqual(counts(), [0, 1, 2]);
     table.unassign(c);
     assert.deepEqual(counts(), [0, 1, 1]);
@@ -376,7 +375,6 @@ describe('ConnectionTable: list', () => {
   table.establish(c, T0 + 1);
   table.assign(d, 1, 11);
   table.establish(d, T0 + 1);
-  table.setState(d, State.Closing);
 
   const cases: { filter: Parameters<ConnectionTable['list']>[0]; limit?: number; expected: number[] }[] = [
     { filter: undefined, expected: [a, b, c, d] },
@@ -387,8 +385,8 @@ describe('ConnectionTable: list', () => {
     { filter: { worker: 7 }, expected: [] },
     { filter: { state: 'queued' }, expected: [a] },
     { filter: { state: 'handing-over' }, expected: [b] },
-    { filter: { state: 'established' }, expected: [c] },
-    { filter: { state: 'closing' }, expected: [d] },
+    { filter: { state: 'established' }, expected: [c, d] },
+    { filter: { state: 'closing' }, expected: [] },
     { filter: { state: 'nonsense' }, expected: [] },
     { filter: { clientAddress: '192.0.2.1' }, expected: [a, b] },
     { filter: { clientAddress: '::ffff:192.0.2.1' }, expected: [a, b] },
@@ -428,7 +426,7 @@ describe('ConnectionTable: sweep', () => {
     const oldEstablished = table.add('tcp', '192.0.2.5', 5, 0, State.Queued, now - 50_000);
     table.assign(oldEstablished, 2, 12, now - 50_000);
     table.establish(oldEstablished, now - 49_000);
-    const oldClosing = table.add('tcp', '192.0.2.6', 6, 0, State.Closing, now - 50_000);
+    const oldEstablishedUnassigned = table.add('tcp', '192.0.2.6', 6, 0, State.Established, now - 50_000);
 
     const reported: number[] = [];
     const removed = table.sweep(now, options, (id) => {
@@ -439,7 +437,7 @@ describe('ConnectionTable: sweep', () => {
     assert.deepEqual(reported, [oldQueued, oldHanding]);
     assert.equal(table.has(oldQueued), false);
     assert.equal(table.has(oldHanding), false);
-    for (const id of [youngQueued, youngHanding, oldEstablished, oldClosing]) assert.equal(table.has(id), true);
+    for (const id of [youngQueued, youngHanding, oldEstablished, oldEstablishedUnassigned]) assert.equal(table.has(id), true);
     assert.equal(table.activeCount(1), 1);
     assert.equal(table.sweep(now, options), 0);
   });
@@ -456,18 +454,18 @@ describe('ConnectionTable: sweep', () => {
 });
 
 describe('ConnectionTable: reconcile', () => {
-  it('removes the worker\'s established and closing records it no longer holds, and keeps the rest', () => {
+  it('removes the worker\'s established records it no longer holds, and keeps the rest', () => {
     const { table, ids } = tableWith(['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5', '192.0.2.6']);
-    const [held, lost, closing, handing, otherWorker, queued] = ids as [number, number, number, number, number, number];
-    for (const id of [held, lost, closing, handing]) table.assign(id, 1, 11);
+    const [held, lost, alsoLost, handing, otherWorker, queued] = ids as [number, number, number, number, number, number];
+    for (const id of [held, lost, alsoLost, handing]) table.assign(id, 1, 11);
     table.establish(held, T0);
     table.establish(lost, T0);
-    table.setState(closing, State.Closing);
+    table.establish(alsoLost, T0);
     table.assign(otherWorker, 2, 12);
     table.establish(otherWorker, T0);
     assert.equal(table.reconcile(1, [held, otherWorker, 12345]), 2);
     assert.equal(table.has(lost), false);
-    assert.equal(table.has(closing), false);
+    assert.equal(table.has(alsoLost), false);
     for (const id of [held, handing, otherWorker, queued]) assert.equal(table.has(id), true);
     assert.equal(table.activeCount(1), 2);
     assert.equal(table.reconcile(1, new Set([held])), 0);

@@ -1,0 +1,39 @@
+// What the master's JSON messages do in a worker, one handler per message type.
+import { CMD, type MessageTable, type ToWorker } from '../ipc/protocol.js';
+import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
+import { flushAccepts, flushReports, sendToMaster } from './master-channel.js';
+
+/** What the handlers act on. */
+export interface WorkerTargets {
+  stop(): void;
+  /** Direct mode: give up our copy of listener `l`'s shared socket. */
+  releaseShared(l: number): void;
+  answerPeers(r: number): void;
+  /** The ids of the connections we hold, and how many. */
+  heldIds(): number[];
+  heldCount(): number;
+  /** The max event-loop delay since the last call, ms (then reset). */
+  loopDelay(): number;
+}
+
+export function workerMessageTable(t: WorkerTargets): MessageTable<ToWorker, undefined> {
+  return {
+    stop: () => t.stop(),
+    lp: (_, m) => t.releaseShared(m.l),
+    'held?': () => {
+      // The master must know every connection we list, and every close, before it reads the list.
+      flushAccepts();
+      flushReports();
+      sendToMaster({ cmd: CMD, t: 'held', c: t.heldIds() });
+    },
+    'peers?': (_, m) => t.answerPeers(m.r),
+    'metrics?': (_, m) => {
+      collectWorkerMetrics().then(
+        (metrics) => sendToMaster({ cmd: CMD, t: 'metrics', r: m.r, m: metrics ?? null }),
+        (err: Error) => sendToMaster({ cmd: CMD, t: 'metrics', r: m.r, m: null, e: String(err?.message ?? err) }),
+      );
+    },
+    // Answered at once: a late answer is itself the sign of a blocked loop.
+    ping: (_, m) => sendToMaster({ cmd: CMD, t: 'pong', s: m.s, d: t.loopDelay(), a: t.heldCount() }),
+  };
+}
