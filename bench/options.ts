@@ -22,6 +22,8 @@ export interface Options {
   micro: boolean;
   /** UDP datagrams through portplex against one process on the port. */
   udp: boolean;
+  /** The blocked-worker workload (bench/blocked.ts). */
+  blocked: boolean;
   /** Time per balancer micro-benchmark case, ms; table runs (each 1M records). */
   pickMs: number;
   tableRuns: number;
@@ -56,6 +58,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --setups <a,b,...>      only these setups (names as in the report)
   --no-micro              skip the micro-benchmarks (balancers, table, IPC, master floor)
   --no-udp                skip the UDP datagram benchmark
+  --no-blocked            skip the blocked-worker workload (one request blocks a worker, many
+                          new-connection clients go on)
   --out <file>            JSON results (default bench/results/latest.json)
   -h, --help`;
 
@@ -77,6 +81,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
       setups: { type: 'string' },
       'no-micro': { type: 'boolean', default: false },
       'no-udp': { type: 'boolean', default: false },
+      'no-blocked': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -106,6 +111,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     setups: values.setups ? values.setups.split(',').map((s) => s.trim()).filter(Boolean) : null,
     micro: !values['no-micro'],
     udp: !values['no-udp'],
+    blocked: !values['no-blocked'],
     pickMs: profile.pickMs,
     tableRuns: profile.tableRuns,
     tableRecords: 1_000_000,

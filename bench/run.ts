@@ -8,6 +8,7 @@ import { measureSetup } from './measure.js';
 import type { SetupRound } from './metrics.js';
 import { runMicro, type MicroResults } from './micro/run.js';
 import { markdown as udpMarkdown, runUdpBench, type UdpBenchResult } from './udp.js';
+import { BLOCKED_DEFAULTS, BLOCKED_SETUPS, blockedMarkdown, runBlockedBench, summariseBlocked, type BlockedRound } from './blocked.js';
 import { parseOptions, USAGE } from './options.js';
 import { loadErrorNotes, renderMarkdown, type RunInfo } from './report.js';
 import { allSetups, BASELINES, chooseSetups, ROOT } from './setups.js';
@@ -83,6 +84,15 @@ async function main(): Promise<number> {
       udp = await runUdpBench(opts.quick ? { rounds: 1, durationMs: 1500 } : { rounds: opts.rounds });
     }
 
+    let blocked: BlockedRound[] = [];
+    if (opts.blocked) {
+      log('blocked worker: one request blocks a worker, 16 new-connection clients go on');
+      // Quick mode: one round, 3 workers, Node's round-robin against portplex's default.
+      blocked = opts.quick
+        ? await runBlockedBench([3], 1, ['cluster-rr', 'portplex-round-robin'], log)
+        : await runBlockedBench([3, 4], opts.rounds, BLOCKED_SETUPS, log);
+    }
+
     const baselines = [BASELINES.rr, BASELINES.none].filter((b) => run.some((s) => s.name === b));
     const summaries = summarise(rounds, run, baselines);
     const targets = evaluateTargets(TARGETS, rounds, micro, skipped, pairs);
@@ -98,10 +108,11 @@ async function main(): Promise<number> {
       elapsedSeconds: (Date.now() - started) / 1000,
     };
     const markdown = renderMarkdown(info, summaries, BASELINES, targets, micro, skipped, pairs, loadErrorNotes(rounds)) +
-      (udp ? `\n## UDP\n\n${udpMarkdown(udp)}\n` : '');
+      (udp ? `\n## UDP\n\n${udpMarkdown(udp)}\n` : '') +
+      (blocked.length > 0 ? `\n## Blocked worker\n\n${blockedMarkdown(summariseBlocked(blocked), BLOCKED_DEFAULTS)}` : '');
     const out = resolve(ROOT, opts.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, pairs, micro, udp, rounds }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, pairs, micro, udp, blocked: summariseBlocked(blocked), rounds }, null, 2)}\n`);
     process.stdout.write(markdown);
     log(`results written to ${out}`);
     return rounds.some((r) => r.error) ? 1 : 0;
