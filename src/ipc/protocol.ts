@@ -74,14 +74,19 @@ export function parseToMaster(message: unknown): ToMaster | undefined {
   if (!isOurs(message)) return undefined;
   const m = message as Record<string, unknown>;
   switch (m.t) {
-    case 'listening': return numbers(m.l, 65536) && m.l.every(int) ? { cmd: CMD, t: 'listening', l: m.l } : undefined;
+    // Entries that are not listener indexes are left out (the list is checked against the listeners anyway).
+    case 'listening': return numbers(m.l, 65536) ? { cmd: CMD, t: 'listening', l: m.l.filter(int) } : undefined;
     case 'ready': return { cmd: CMD, t: 'ready' };
-    case 'r': return int(m.i) && typeof m.why === 'string' ? { cmd: CMD, t: 'r', i: m.i, why: m.why } : undefined;
+    // A refusal without a reason is still a refusal: the connection must go elsewhere.
+    case 'r': return int(m.i) ? { cmd: CMD, t: 'r', i: m.i, why: typeof m.why === 'string' ? m.why : '' } : undefined;
     case 'held': return numbers(m.c, MAX_IDS) ? { cmd: CMD, t: 'held', c: m.c } : undefined;
-    case 'pong': return num(m.s) && num(m.d) && num(m.a) ? { cmd: CMD, t: 'pong', s: m.s, d: m.d, a: m.a } : undefined;
-    case 'metrics':
-      if (!num(m.r) || !(Array.isArray(m.m) || m.m === null)) return undefined;
-      return typeof m.e === 'string' ? { cmd: CMD, t: 'metrics', r: m.r, m: m.m, e: m.e } : { cmd: CMD, t: 'metrics', r: m.r, m: m.m };
+    case 'pong': return num(m.s) && num(m.d) ? { cmd: CMD, t: 'pong', s: m.s, d: m.d, a: num(m.a) ? m.a : 0 } : undefined;
+    case 'metrics': {
+      // An answer without usable metrics still answers the request (the scrape need not wait).
+      if (!num(m.r)) return undefined;
+      const metrics = Array.isArray(m.m) ? m.m : null;
+      return typeof m.e === 'string' ? { cmd: CMD, t: 'metrics', r: m.r, m: metrics, e: m.e } : { cmd: CMD, t: 'metrics', r: m.r, m: metrics };
+    }
     case 'peers': return num(m.r) && Array.isArray(m.p) && m.p.length <= 3 * MAX_IDS ? { cmd: CMD, t: 'peers', r: m.r, p: m.p as Array<number | string> } : undefined;
     case 'agent': return m.w === 'undrain' || (int(m.w) && m.w >= 0 && m.w <= 65535) ? { cmd: CMD, t: 'agent', w: m.w } : undefined;
     case 'la': return int(m.l) && m.l >= 0 ? { cmd: CMD, t: 'la', l: m.l } : undefined;

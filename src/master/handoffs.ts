@@ -40,6 +40,8 @@ export interface HandoffHooks {
 export class Handoffs {
   private stopping = false;
   private holding = 0;
+  /** The pending-queue lane drainQueue() serves first next time. */
+  private nextLane = 0;
   private limit = Infinity;
   // Reused on every pick: the hot path allocates only the Handoff and its frame.
   private readonly client: { address: string; port: number; key: string | undefined } /* a ClientInfo */ = { address: '', port: 0, key: undefined };
@@ -102,7 +104,7 @@ export class Handoffs {
     const now = Date.now();
     const worker = this.choose(h, now);
     if (worker) this.send(worker, h, now);
-    else if (!this.queue.push(h)) this.drop(h, 'queue_full');
+    else if (!this.queue.push(h, this.pools.all[h.pool]!.hasEligible())) this.drop(h, 'queue_full');
   }
 
   /** The worker for `h` now; `avoid` is the id of one that just refused it (not asked again at once). */
@@ -112,7 +114,7 @@ export class Handoffs {
     client.address = h.clientAddress;
     client.port = h.clientPort;
     client.key = h.key;
-    return h.key !== undefined && pool.sticky ? pool.pickSticky(client) : pool.pick(client, now, avoid);
+    return h.key !== undefined && pool.sticky ? pool.pickSticky(client, avoid) : pool.pick(client, now, avoid);
   }
 
   private send(worker: Worker, h: Handoff, now: number): void {
@@ -178,16 +180,29 @@ export class Handoffs {
     else this.queue.unshift(h);
   }
 
-  /** Hands queued connections to workers that can now take them. */
+  /**
+   * Hands queued connections to workers that can now take them: one per lane in turn, starting
+   * after the lane served first last time, so that no listener's connections wait behind
+   * another's while the same workers serve both.
+   */
   drainQueue(): void {
-    if (this.queue.size === 0) return;
+    const queue = this.queue;
+    if (queue.size === 0) return;
     const now = Date.now();
-    for (let l = 0; l < this.queue.lanesCount; l++) {
-      for (let h = this.queue.peek(l); h !== undefined; h = this.queue.peek(l)) {
+    const lanes = queue.lanesCount;
+    const first = this.nextLane;
+    this.nextLane = (first + 1) % lanes;
+    for (let moved = true; moved && queue.size > 0;) {
+      moved = false;
+      for (let k = 0; k < lanes; k++) {
+        const l = (first + k) % lanes;
+        const h = queue.peek(l);
+        if (h === undefined) continue;
         const worker = this.choose(h, now);
-        if (!worker) break;
-        this.queue.shift(l);
+        if (!worker) continue;
+        queue.shift(l);
         this.send(worker, h, now);
+        moved = true;
       }
     }
   }
@@ -199,7 +214,6 @@ export class Handoffs {
       const p = w.process;
       if (p === undefined || p.inFlight === 0) continue;
       if (p.missDeadline(now, deadline)) {
-        w.countFailedHandoff();
         this.stats.handoffTimeouts++;
         this.hooks.missedDeadline(p);
       }

@@ -108,11 +108,12 @@ export class Master extends EventEmitter {
     let id = 1;
     const workers: Worker[] = [];
     for (const group of config.groups) {
-      for (let i = 0; i < group.workers; i++) workers.push(new Worker(id++, group, i, group.weights[i]!, group.maxConnections));
+      for (let i = 0; i < group.workers; i++) workers.push(new Worker(id++, group, group.weights[i]!, group.maxConnections));
     }
     this.registry = new Registry(workers);
     this.pools = new Pools(config, this.registry, this.table, { window: config.handoffWindow, ...HANDOFF_AGES });
     this.handoffs = new Handoffs(config, this.table, this.pools, new PendingQueue(this.pools.all.length, config.queueSize), this.stats, this.registry, {
+      // The engine has condemned it already (once): only the signal is left to send.
       condemn: (p, why) => {
         this.emit('log', `worker ${p.workerId} (pid ${p.pid}) ${why}; killing it`);
         p.kill('SIGKILL');
@@ -133,6 +134,7 @@ export class Master extends EventEmitter {
         this.direct.update();
       },
       givenUp: (p) => {
+        if (!p.condemn()) return;
         this.emit('log', `worker ${p.workerId} (pid ${p.pid}) unhealthy for ${this.config.unhealthyTimeout} ms; restarting it`);
         p.kill('SIGKILL');
       },
@@ -146,7 +148,11 @@ export class Master extends EventEmitter {
       },
       refused: (p, i, why) => this.handoffs.onRefuse(p, i, why),
       held: (from, ids) => this.direct.onHeld(from.p, from.key!, ids),
-      pong: (p, seq, delay) => this.health.answered(p, seq, delay),
+      pong: (p, seq, delay) => {
+        this.health.answered(p, seq, delay);
+        // A worker whose server was full is asked again now and then, closes reported or not.
+        p.markRoom();
+      },
       metrics: (p, r, m) => this.requests.answer('metrics', p, r, m),
       peers: (from, r, triples) => {
         this.direct.onPeers(from.p, from.key!, triples);
@@ -472,7 +478,7 @@ export class Master extends EventEmitter {
     if (this.stopPromise) throw new PortplexError(CODES.NOT_RUNNING, 'the master is stopping', EXIT.config);
     const live = this.registry.workers.filter((w) => w.group === group && !w.removed);
     for (let n = live.length; n < count; n++) {
-      const worker = new Worker(this.registry.nextId(), group, n, 1, group.maxConnections, 1);
+      const worker = new Worker(this.registry.nextId(), group, 1, group.maxConnections, 1);
       this.registry.add(worker);
       this.supervisor.start(worker);
     }

@@ -1,5 +1,6 @@
-// Connections waiting for an eligible worker: FIFO per lane (one per listener and group, so a
-// group with no worker up never holds up another), one bound for all (HAProxy maxqueue).
+// Connections waiting for a worker: FIFO per lane (one per listener and group, so a group with no
+// worker up never holds up another), one bound for all while no worker can take them (HAProxy
+// maxqueue); connections that wait only for a busy worker's next answer are not bounded by it.
 import type { Handoff } from '../workers/handoff.js';
 
 export class PendingQueue {
@@ -16,9 +17,13 @@ export class PendingQueue {
     return this.count;
   }
 
-  /** Adds to the back of its lane; false when the queue is full. */
-  push(h: Handoff): boolean {
-    if (this.count >= this.capacity) return false;
+  /**
+   * Adds to the back of its lane; false when the queue is full. `busy`: workers that can take
+   * it are only busy (it waits for the next answer, as in Node's cluster), so the bound for
+   * having no worker at all does not apply; the descriptor budget still does.
+   */
+  push(h: Handoff, busy = false): boolean {
+    if (this.count >= this.capacity && !busy) return false;
     this.lanes[h.pool].push(h);
     this.count++;
     return true;

@@ -24,7 +24,7 @@ export interface FrameTargets {
 
 type FrameHandler = (from: Sender, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined) => void;
 
-/** The handlers by frame type (a byte). */
+/** The handlers by frame type (a byte); the sender is a current or a retired process (its key is known). */
 export function frameTable(t: FrameTargets): ReadonlyMap<number, FrameHandler> {
   return new Map<number, FrameHandler>([
     // Acks of connections taken, then close reports.
@@ -41,21 +41,10 @@ export function frameTable(t: FrameTargets): ReadonlyMap<number, FrameHandler> {
       if (n > taken) t.handoffs.drainQueue();
     }],
     // Direct mode: what it accepted itself.
-    [FRAME.accepted, (from, b, start, end) => {
-      if (from.key === undefined) {
-        t.stats.malformed++;
-        return;
-      }
-      t.direct.onAccepted(from.p, from.key, b, start, end);
-    }],
-    // Direct mode: a connection whose content belongs to another group, handed back.
-    [FRAME.forward, (from, b, start, end, handle) => {
-      if (from.worker === undefined) {
-        handle?.close();
-        return;
-      }
-      t.dispatch.onForwarded(decodeForward(b, start, end), handle as RawHandle | undefined);
-    }],
+    [FRAME.accepted, (from, b, start, end) => t.direct.onAccepted(from.p, from.key!, b, start, end)],
+    // Direct mode: a connection whose content belongs to another group, handed back (a retired
+    // process still hands back what it accepted before its stop: a new connection all the same).
+    [FRAME.forward, (_from, b, start, end, handle) => t.dispatch.onForwarded(decodeForward(b, start, end), handle as RawHandle | undefined)],
     // Datagrams to send from the cluster address.
     [FRAME.replies, (from, b, start, end) => {
       if (from.key !== undefined) t.udp.onReplies(from.worker, from.key, b, start, end);

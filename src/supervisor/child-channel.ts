@@ -27,7 +27,9 @@ export class ChildChannel implements ProcessChannel {
   send(message: ToWorker): boolean {
     if (!this.child.connected) return false;
     try {
-      return this.child.send(message, undefined, undefined, ignore);
+      // false from send() means a backlog, not a loss: the message is queued and goes.
+      this.child.send(message, undefined, undefined, ignore);
+      return true;
     } catch {
       // Closed between the check and the send: the process is on its way out.
       return false;

@@ -19,8 +19,8 @@ export interface ReloadResult {
 export interface ReloadSteps {
   spawn(worker: Worker): WorkerProcess;
   stopping(): boolean;
-  /** `p` is now `worker`'s process; `old` finishes under table key `key`. */
-  switched(worker: Worker, p: WorkerProcess, old: WorkerProcess, key: number): void;
+  /** `p` is now `worker`'s process; `old` (if it was still running) finishes under table key `key` (else -1). */
+  switched(worker: Worker, p: WorkerProcess, old: WorkerProcess | undefined, key: number): void;
   log(line: string): void;
 }
 
@@ -28,18 +28,18 @@ export async function rollingReload(registry: Registry, config: Config, steps: R
   const replaced: number[] = [];
   for (const worker of [...registry.workers]) {
     if (steps.stopping()) break;
-    const old = worker.process;
+    const current = worker.process;
     // A worker that is down comes back with the new code by itself.
-    if (old === undefined || old.state !== 'ready' || worker.removed) continue;
-    const failure = await replace(worker, old, registry, config, steps);
+    if (current === undefined || current.state !== 'ready' || worker.removed) continue;
+    const failure = await replace(worker, registry, config, steps);
     if (failure) return { replaced, failed: { worker: worker.id, reason: failure } };
     replaced.push(worker.id);
   }
   return { replaced };
 }
 
-/** Replaces `worker`'s process `old`; returns why it could not, or undefined. */
-async function replace(worker: Worker, old: WorkerProcess, registry: Registry, config: Config, steps: ReloadSteps): Promise<string | undefined> {
+/** Replaces `worker`'s process; returns why it could not, or undefined. */
+async function replace(worker: Worker, registry: Registry, config: Config, steps: ReloadSteps): Promise<string | undefined> {
   const p = steps.spawn(worker);
   let timer: NodeJS.Timeout | undefined;
   const ready = await Promise.race([
@@ -47,33 +47,48 @@ async function replace(worker: Worker, old: WorkerProcess, registry: Registry, c
     new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), config.readyTimeout); }),
   ]);
   clearTimeout(timer);
-  if (!ready || steps.stopping()) {
+  const abandon = (why: string): string => {
     p.kill('SIGKILL');
-    const why = p.exit ? `exited (${p.exit.signal ?? `code ${p.exit.code}`})` : `did not listen within ${config.readyTimeout} ms`;
-    steps.log(`reload: new process for worker ${worker.id} ${why}; keeping the old one (pid ${old.pid})`);
+    steps.log(`reload: new process for worker ${worker.id} ${why}; keeping the old one (pid ${worker.pid})`);
     return `the new process ${why}`;
+  };
+  if (!ready) {
+    return abandon(p.pid === 0 ? 'could not be started' : p.exit ? `exited (${p.exit.signal ?? `code ${p.exit.code}`})` : `did not listen within ${config.readyTimeout} ms`);
   }
-  // Its records move to a key of its own at the switch; without a free key there is no switch.
-  const key = registry.retire(old);
-  if (key === undefined) {
-    p.kill('SIGKILL');
-    return 'too many retired processes still finishing';
-  }
-  // Nothing new goes to the old process; what it was sent must be answered before the switch.
-  old.beginLeaving();
-  await old.whenIdle();
-  if (worker.process !== old || old.state === 'exited') {
-    // The old process died meanwhile (its worker may be waiting for a restart): the new one takes its place.
+  for (;;) {
+    if (steps.stopping()) return abandon('was not needed: the master is stopping');
+    if (worker.removed) return abandon('was not needed: the worker was removed');
+    // Whichever process is current now: one that crashed meanwhile may have been restarted.
+    const old = worker.process;
+    if (old === undefined || old.state === 'exited') {
+      worker.attach(p);
+      steps.switched(worker, p, undefined, -1);
+      steps.log(`reload: worker ${worker.id} now pid ${p.pid}`);
+      return undefined;
+    }
+    if (old.state === 'starting') {
+      // A restart already runs the new code: that process stays, this one is not needed.
+      p.kill('SIGKILL');
+      return undefined;
+    }
+    if (old.state !== 'ready') return abandon('was not needed: the old one is stopping');
+    // Its records move to a key of its own at the switch; without a free key there is no switch.
+    const key = registry.retire(old);
+    if (key === undefined) return abandon('was not used: too many retired processes are still finishing');
+    // Nothing new goes to the old process; what it was sent must be answered before the switch.
+    old.beginLeaving();
+    await old.whenIdle();
+    if (worker.process !== old || old.state !== 'ready' || steps.stopping() || worker.removed) {
+      // It died, or was asked to stop, meanwhile: look again.
+      registry.release(old);
+      continue;
+    }
     worker.attach(p);
-    steps.switched(worker, p, old, -1);
-    steps.log(`reload: worker ${worker.id} now pid ${p.pid}`);
+    steps.switched(worker, p, old, key);
+    old.requestStop();
+    // Whatever it still holds after the grace time is cut, as on shutdown.
+    setTimeout(() => old.kill('SIGKILL'), config.grace).unref();
+    steps.log(`reload: worker ${worker.id} now pid ${p.pid} (pid ${old.pid} finishing its connections)`);
     return undefined;
   }
-  worker.attach(p);
-  steps.switched(worker, p, old, key);
-  old.requestStop();
-  // Whatever it still holds after the grace time is cut, as on shutdown.
-  setTimeout(() => old.kill('SIGKILL'), config.grace).unref();
-  steps.log(`reload: worker ${worker.id} now pid ${p.pid} (pid ${old.pid} finishing its connections)`);
-  return undefined;
 }

@@ -11,6 +11,9 @@ import { ChildChannel } from './child-channel.js';
 
 const PRELOAD = new URL('../worker/preload.js', import.meta.url);
 
+/** ms after a process's exit by which its channel must have ended: its last messages are read long before. */
+const CHANNEL_DRAIN_MS = 1000;
+
 /** What a spawned process reports, as it happens. */
 export interface ProcessEvents {
   /** One of our JSON messages, checked; a descriptor sent with it has been closed. */
@@ -98,7 +101,16 @@ export function spawnProcess(worker: Worker, config: Config, listeners: readonly
   child.on('exit', (code, signal) => {
     exited = true;
     status = { code, signal };
+    p.markExited(status);
     if (!child.connected) disconnected = true;
+    else {
+      // Its channel ends once its last bytes are read; should something else still hold the
+      // channel open (a descriptor inherited by a process it started), it is gone all the same.
+      setTimeout(() => {
+        disconnected = true;
+        maybeGone();
+      }, CHANNEL_DRAIN_MS).unref();
+    }
     maybeGone();
   });
   return p;

@@ -21,8 +21,8 @@ export type { ReloadResult } from './reload.js';
 export interface SupervisorEvents extends Omit<ProcessEvents, 'gone' | 'lostChannel' | 'corrupt' | 'unframed'> {
   /** `p` is gone; `worker` is given when it was that worker's current process (it is detached right after). */
   gone(p: WorkerProcess, worker: Worker | undefined): void;
-  /** A reload's new process `p` takes over from `old`, which finishes its connections under table key `key`. */
-  switched(worker: Worker, p: WorkerProcess, old: WorkerProcess, key: number): void;
+  /** A reload's new process `p` takes over from `old`, which finishes its connections under table key `key` (-1: it had exited). */
+  switched(worker: Worker, p: WorkerProcess, old: WorkerProcess | undefined, key: number): void;
   /** A worker removed by a scale-down has no process left. */
   removed(worker: Worker): void;
   /** A process sent what cannot be framed (it is being killed). */
@@ -35,6 +35,8 @@ export class Supervisor {
   private stopping = false;
   private reloading = false;
   private readonly restartTimers = new Map<Worker, NodeJS.Timeout>();
+  /** A reload's new processes not yet switched to: stop and the second signal must reach them too. */
+  private readonly replacements = new Set<WorkerProcess>();
   private readonly processEvents: ProcessEvents;
 
   constructor(
@@ -51,15 +53,20 @@ export class Supervisor {
       log: (line) => events.log(line),
       corrupt: (p, why) => {
         events.corrupt(p, why);
-        events.log(`worker ${p.workerId} (pid ${p.pid}) sent a corrupt frame (${why}); killing it`);
-        p.kill('SIGKILL');
+        if (p.condemn()) {
+          events.log(`worker ${p.workerId} (pid ${p.pid}) sent a corrupt frame (${why}); killing it`);
+          p.kill('SIGKILL');
+        }
       },
       lostChannel: (p) => {
         // Nothing it was sent may go elsewhere while it lives: replace it.
-        events.log(`worker ${p.workerId} (pid ${p.pid}) closed its IPC channel; replacing it`);
-        p.kill('SIGKILL');
+        if (p.condemn()) {
+          events.log(`worker ${p.workerId} (pid ${p.pid}) closed its IPC channel; replacing it`);
+          p.kill('SIGKILL');
+        }
       },
       unframed: (p) => {
+        p.condemn();
         p.kill('SIGKILL');
         events.fatal(unsupported(CHANNEL_PIPE));
       },
@@ -77,7 +84,7 @@ export class Supervisor {
     const p = this.spawn(worker);
     worker.attach(p);
     const timer = setTimeout(() => {
-      if (worker.process === p && p.state === 'starting') {
+      if (worker.process === p && p.state === 'starting' && p.condemn()) {
         this.events.log(`worker ${worker.id} (pid ${p.pid}) did not listen on ${this.portsOf(worker)} within ${this.config.readyTimeout} ms; killing it`);
         p.kill('SIGKILL');
       }
@@ -96,9 +103,7 @@ export class Supervisor {
     worker.remove();
     const p = worker.process;
     if (p === undefined) {
-      const timer = this.restartTimers.get(worker);
-      if (timer) clearTimeout(timer);
-      this.restartTimers.delete(worker);
+      this.cancelRestart(worker);
       this.events.removed(worker);
       return;
     }
@@ -131,7 +136,7 @@ export class Supervisor {
     }
     const status = p.exit ?? { code: null, signal: null };
     const unstable = nextUnstableCount(worker.unstableStarts, Date.now() - p.startedAt, p.readyAt > 0, this.config);
-    worker.exited(status, unstable);
+    worker.exited(unstable);
     if (isCrashLoop(unstable, this.config)) {
       const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
       this.events.fatal(new PortplexError(
@@ -168,9 +173,15 @@ export class Supervisor {
     this.reloading = true;
     try {
       return await rollingReload(this.registry, this.config, {
-        spawn: (w) => this.spawn(w),
+        spawn: (w) => {
+          const p = this.spawn(w);
+          this.replacements.add(p);
+          void p.whenGone().then(() => this.replacements.delete(p));
+          return p;
+        },
         stopping: () => this.stopping,
         switched: (w, p, old, key) => {
+          this.replacements.delete(p);
           this.cancelRestart(w);
           this.events.switched(w, p, old, key);
         },
@@ -185,6 +196,7 @@ export class Supervisor {
   killAll(signal: NodeJS.Signals): void {
     for (const w of this.registry.workers) w.process?.kill(signal);
     for (const p of this.registry.retiredProcesses()) p.kill(signal);
+    for (const p of this.replacements) p.kill(signal);
   }
 
   /** Graceful stop: processes finish in-flight work up to `grace` ms, then are killed. Resolves true when none had to be. */
@@ -196,7 +208,9 @@ export class Supervisor {
       ...this.registry.workers.map((w) => w.process).filter((p): p is WorkerProcess => p !== undefined),
       ...this.registry.retiredProcesses(),
     ];
-    const exits = running.map((p) => p.whenGone());
+    // A reload's new process not switched to yet holds nothing: it goes at once.
+    for (const p of this.replacements) p.kill('SIGKILL');
+    const exits = [...running, ...this.replacements].map((p) => p.whenGone());
     for (const p of running) p.requestStop();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -205,7 +219,10 @@ export class Supervisor {
     ]);
     clearTimeout(timer);
     if (timedOut) {
-      for (const p of running) p.kill('SIGKILL');
+      for (const p of running) {
+        p.condemn();
+        p.kill('SIGKILL');
+      }
       await Promise.all(exits);
     }
     return !timedOut;

@@ -40,11 +40,6 @@ export class DirectLedger {
     for (const seq of this.seqs.keys()) if (!held.has(seq)) this.seqs.delete(seq);
   }
 
-  /** A copy of the open numbers and their records (a reload retires the process with them). */
-  snapshot(): Map<number, number> {
-    return new Map(this.seqs);
-  }
-
   /** Holds a copy of listener `l`'s shared socket. */
   holds(l: number): boolean {
     return this.copies[l] === true;

@@ -18,11 +18,6 @@ export class HandoffWindow<T extends InFlight> {
     return this.items.length;
   }
 
-  /** The oldest connection in flight, if any. */
-  get oldest(): T | undefined {
-    return this.items[0];
-  }
-
   /** The process missed the deadline of its oldest connection and has not answered since. */
   get stalled(): boolean {
     return this.missed;

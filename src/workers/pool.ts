@@ -12,9 +12,10 @@
 //   since its hand-over left gets no other while another can take it: at most one connection
 //   waits on a process that blocked, as with Node's cluster (its free list), and the window
 //   still serves workers that keep up under load.
-// - 'eligible': every eligible worker, busy or not (affinity: a hashed client stays put).
+// - 'eligible': every eligible worker, busy or not (affinity: a hashed client stays put); a
+//   connection whose worker has a full window waits for it. Sticky keys are picked the same way.
 // When none qualifies, the connection waits in the master's queue until a worker answers.
-import type { Balancer, Candidate, ClientInfo } from '../balancers/balancer.js';
+import { isEligible, type Balancer, type Candidate, type ClientInfo } from '../balancers/balancer.js';
 import type { SourceHashBalancer } from '../balancers/source-hash.js';
 import type { ConnectionTable } from '../table/connection-table.js';
 import type { Worker } from './worker.js';
@@ -52,6 +53,7 @@ class Idle extends Responsive {
 /** The candidates and balancer of one group on one listener. */
 export class Pool {
   private readonly list: Worker[] = [];
+  /** Every eligible worker: UDP flows, which have no hand-overs. */
   private readonly eligibleMembers: Member[] = [];
   private readonly responsiveMembers: Responsive[] = [];
   private readonly idleMembers: Idle[] = [];
@@ -116,6 +118,8 @@ export class Pool {
     switch (b.offer) {
       case 'eligible':
         i = b.pick(this.eligibleMembers, client);
+        // Its worker's window is full: it waits for that worker rather than go to another.
+        if (i >= 0 && !this.roomFor(this.list[i]!)) return undefined;
         break;
       case 'idle-first':
         this.idleOnly = true;
@@ -135,10 +139,18 @@ export class Pool {
    * The worker a sticky key hashes to (or its key's next ones while that one cannot take it).
    * A session stays on its worker while it can take connections at all, busy or not.
    */
-  pickSticky(client: ClientInfo): Worker | undefined {
-    this.avoid = 0;
+  pickSticky(client: ClientInfo, avoid = 0): Worker | undefined {
+    this.avoid = avoid;
     const i = this.sticky!.pick(this.eligibleMembers, client);
-    return i >= 0 ? this.list[i] : undefined;
+    // Its worker's window is full: the session waits for that worker rather than go to another.
+    return i >= 0 && this.roomFor(this.list[i]!) ? this.list[i] : undefined;
+  }
+
+  /** True when some worker could take a connection now were it not busy: a connection waits for it rather than for none. */
+  hasEligible(): boolean {
+    this.avoid = 0;
+    for (const m of this.eligibleMembers) if (isEligible(m)) return true;
+    return false;
   }
 
   /** The worker for a new UDP flow (datagrams have no hand-overs to wait for). */
@@ -151,6 +163,11 @@ export class Pool {
   /** For the views: the worker this pick must not return (0: none). */
   get avoided(): number {
     return this.avoid;
+  }
+
+  /** For the views: fewer than `window` hand-overs in flight. */
+  roomFor(worker: Worker): boolean {
+    return worker.process!.inFlight < this.limits.window;
   }
 
   /** For the views: room in the window, and nothing unanswered for longer than slowAfterMs. */

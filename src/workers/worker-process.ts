@@ -51,6 +51,8 @@ export class WorkerProcess {
   /** Being killed (silent too long, or its channel broke); its exit frees what it was sent. */
   private condemned = false;
   private exitStatus: ExitStatus | undefined;
+  /** The process has exited; its last messages may still be on their way (it is gone after them). */
+  private dead = false;
   private idleWaiters: Array<() => void> = [];
   private readyWaiters: Array<(ready: boolean) => void> = [];
   private goneWaiters: Array<() => void> = [];
@@ -75,7 +77,7 @@ export class WorkerProcess {
   }
 
   get connected(): boolean {
-    return this.current !== 'exited' && this.channel.connected;
+    return !this.dead && this.channel.connected;
   }
 
   /** How it ended, once it has. */
@@ -98,20 +100,15 @@ export class WorkerProcess {
     return this.answeredAt === 0 ? Infinity : now - this.answeredAt;
   }
 
-  /** Missed a hand-over deadline and has not answered since. */
-  get stalled(): boolean {
-    return this.window.stalled;
-  }
-
   /** May be sent a new connection on listener `l`: the one definition every path uses. */
   accepts(l: number): boolean {
     return this.current === 'ready' && this.listens[l] === true && this.health.healthy && !this.window.stalled &&
-      !this.leaving && !this.full && !this.condemned && this.channel.connected;
+      !this.leaving && !this.full && !this.condemned && !this.dead && this.channel.connected;
   }
 
   /** Up, with its application serving listener `l` (UDP flows stay with such a process). */
   serves(l: number): boolean {
-    return this.current === 'ready' && this.listens[l] === true;
+    return this.current === 'ready' && this.listens[l] === true && !this.dead;
   }
 
   listening(l: number): boolean {
@@ -223,8 +220,15 @@ export class WorkerProcess {
     this.settleReady(false);
   }
 
+  /** The process exited with `status`: nothing new may go to it; what it said last is still to be read. */
+  markExited(status: ExitStatus): void {
+    this.dead = true;
+    this.exitStatus = status;
+  }
+
   /** The process is gone (exited, and its channel drained). */
   markGone(status: ExitStatus): void {
+    this.dead = true;
     this.current = 'exited';
     this.exitStatus = status;
     this.becameIdle();

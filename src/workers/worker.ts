@@ -1,7 +1,7 @@
 // A worker: a stable id in a group, with its weight, and the process currently running for it.
 // Processes come and go (restarts, reloads); the worker, its id and its counters stay.
 import type { GroupConfig } from '../config/types.js';
-import type { ExitStatus, WorkerProcess } from './worker-process.js';
+import type { WorkerProcess } from './worker-process.js';
 
 export class Worker {
   private currentWeight: number;
@@ -10,17 +10,13 @@ export class Worker {
   private isRemoved = false;
   private restartCount = 0;
   private handedOverCount = 0;
-  private failedCount = 0;
   /** Direct accepts of the processes that ran for it before the current one. */
   private pastAccepted = 0;
   private unstable = 0;
-  private lastExitStatus: ExitStatus | undefined;
 
   constructor(
     readonly id: number,
     readonly group: GroupConfig,
-    /** Position in its group, for weights. */
-    readonly index: number,
     weight: number,
     /** Its maximum of concurrent connections; 0 = unlimited. */
     readonly max: number,
@@ -89,10 +85,6 @@ export class Worker {
     return this.handedOverCount;
   }
 
-  get failedHandoffs(): number {
-    return this.failedCount;
-  }
-
   /** Connections its processes accepted themselves (direct mode). */
   get directAccepted(): number {
     return this.pastAccepted + (this.proc?.direct.accepted ?? 0);
@@ -103,25 +95,16 @@ export class Worker {
     return this.unstable;
   }
 
-  get lastExit(): ExitStatus | undefined {
-    return this.lastExitStatus;
-  }
-
   countHandedOver(): void {
     this.handedOverCount++;
-  }
-
-  countFailedHandoff(): void {
-    this.failedCount++;
   }
 
   countRestart(): void {
     this.restartCount++;
   }
 
-  /** Its current process ended with `status`; `unstable` is the new count of unstable starts in a row. */
-  exited(status: ExitStatus, unstable: number): void {
-    this.lastExitStatus = status;
+  /** Its current process ended; `unstable` is the new count of unstable starts in a row. */
+  exited(unstable: number): void {
     this.unstable = unstable;
   }
 
