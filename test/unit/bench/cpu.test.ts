@@ -24,13 +24,18 @@ describe('/proc/<pid>/stat', () => {
   });
 
   it('finds the children of a process and adds their CPU; null when one is gone or none is given', { skip: process.platform !== 'linux' }, async () => {
-    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 150; while (Date.now() < end); setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    // The child spins until it has used 150 ms of CPU (not of wall time: a busy machine
+    // stretches the spin, not its cost), then says so.
+    const spin = "const used = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; }; while (used() < 150); process.stdout.write('spun'); setTimeout(() => {}, 60000)";
+    const child = spawn(process.execPath, ['-e', spin], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await new Promise((resolve) => child.stdout!.once('data', resolve));
       assert.ok(childPids(process.pid).includes(child.pid!));
+      const own = cpuSeconds(child.pid!) ?? 0;
       const both = cpuSecondsOf([process.pid, child.pid!]);
-      // The child spun for 150 ms: its CPU shows in the sum (clock ticks are 10 ms).
-      assert.ok(both !== null && both >= (cpuSeconds(process.pid) ?? 0) + 0.1, `sum ${both}`);
+      // Its CPU shows, and in the sum (clock ticks are 10 ms).
+      assert.ok(own >= 0.14, `child ${own}`);
+      assert.ok(both !== null && both >= own, `sum ${both}`);
       assert.equal(cpuSecondsOf([process.pid, 2 ** 30]), null);
       assert.equal(cpuSecondsOf([]), null);
       assert.deepEqual(childPids(2 ** 30), []);
