@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CMD, dispatch, isOurs, parseToMaster, parseToWorker, type MessageTable, type ToWorker } from '../../../src/ipc/protocol.js';
+
+const m = (t: string, fields: Record<string, unknown> = {}): Record<string, unknown> => ({ cmd: CMD, t, ...fields });
+
+/** Shapes that are no message of ours in either direction. */
+const NOT_OURS: unknown[] = [
+  undefined, null, 0, 'NODE_PORTPLEX', [], [CMD, 'ready'],
+  { t: 'ready' }, { cmd: 'NODE_CLUSTER', t: 'ready' }, { cmd: 'node_portplex', t: 'ready' },
+];
+
+describe('isOurs', () => {
+  it('is true only for an object with our cmd', () => {
+    assert.equal(isOurs(m('anything')), true);
+    for (const x of NOT_OURS) assert.equal(isOurs(x), false, JSON.stringify(x));
+  });
+});
+
+describe('parseToMaster', () => {
+  const valid: Array<Record<string, unknown>> = [
+    m('listening', { l: [] }),
+    m('listening', { l: [0, 2, 65535] }),
+    m('ready'),
+    m('r', { i: 7, why: 'stale' }),
+    m('r', { i: -3, why: '' }),
+    m('held', { c: [] }),
+    m('held', { c: [1, 2.5, -1] }),
+    m('pong', { s: 1, d: 0.25, a: 0 }),
+    m('metrics', { r: 1, m: [] }),
+    m('metrics', { r: 1, m: null }),
+    m('metrics', { r: 1, m: [{ name: 'x' }], e: 'collect failed' }),
+    m('peers', { r: 2, p: [-1, '10.0.0.1', 5000] }),
+    m('peers', { r: 2, p: [] }),
+    m('agent', { w: 0 }),
+    m('agent', { w: 65535 }),
+    m('agent', { w: 'undrain' }),
+    m('la', { l: 0 }),
+    m('dd', { r: 'client_closed' }),
+  ];
+  for (const message of valid) {
+    it(`accepts ${JSON.stringify(message)}`, () => {
+      assert.deepEqual(parseToMaster(message), message);
+    });
+  }
+
+  it('returns only the known fields', () => {
+    assert.deepEqual(parseToMaster(m('ready', { extra: 1 })), m('ready'));
+    assert.deepEqual(parseToMaster(m('r', { i: 1, why: 'full', junk: [1] })), m('r', { i: 1, why: 'full' }));
+    assert.deepEqual(parseToMaster(m('metrics', { r: 1, m: null, e: 5 })), m('metrics', { r: 1, m: null }), 'a non-string error is left out');
+  });
+
+  const invalid: Array<[string, unknown]> = [
+    ['listening without l', m('listening')],
+    ['listening with l not a list', m('listening', { l: 0 })],
+    ['listening with a fraction', m('listening', { l: [1.5] })],
+    ['listening with a string', m('listening', { l: ['0'] })],
+    ['listening with too many', m('listening', { l: new Array(65537).fill(0) })],
+    ['r without i', m('r', { why: 'stale' })],
+    ['r with a fractional i', m('r', { i: 1.5, why: 'stale' })],
+    ['r with a string i', m('r', { i: '1', why: 'stale' })],
+    ['r without why', m('r', { i: 1 })],
+    ['r with a numeric why', m('r', { i: 1, why: 2 })],
+    ['held without c', m('held')],
+    ['held with a string', m('held', { c: [1, '2'] })],
+    ['held with an object', m('held', { c: { 0: 1 } })],
+    ['pong without a', m('pong', { s: 1, d: 0 })],
+    ['pong with NaN', m('pong', { s: NaN, d: 0, a: 0 })],
+    ['pong with Infinity', m('pong', { s: 1, d: Infinity, a: 0 })],
+    ['pong with a string', m('pong', { s: 1, d: 0, a: '0' })],
+    ['metrics without r', m('metrics', { m: [] })],
+    ['metrics without m', m('metrics', { r: 1 })],
+    ['metrics with an object m', m('metrics', { r: 1, m: {} })],
+    ['metrics with a string r', m('metrics', { r: '1', m: [] })],
+    ['peers without p', m('peers', { r: 1 })],
+    ['peers with a string p', m('peers', { r: 1, p: '1,a,2' })],
+    ['peers with a NaN r', m('peers', { r: NaN, p: [] })],
+    ['agent without w', m('agent')],
+    ['agent with a negative w', m('agent', { w: -1 })],
+    ['agent with w above 65535', m('agent', { w: 65536 })],
+    ['agent with a fractional w', m('agent', { w: 0.5 })],
+    ['agent with another word', m('agent', { w: 'drain' })],
+    ['la without l', m('la')],
+    ['la with a negative l', m('la', { l: -1 })],
+    ['la with a fractional l', m('la', { l: 1.5 })],
+    ['dd without r', m('dd')],
+    ['dd with a numeric r', m('dd', { r: 1 })],
+    ['an unknown type', m('stop')],
+    ['no type', { cmd: CMD }],
+    ['a numeric type', m('1')],
+  ];
+  for (const [name, message] of invalid) {
+    it(`rejects ${name}`, () => {
+      assert.equal(parseToMaster(message), undefined);
+    });
+  }
+
+  it('rejects what is not ours', () => {
+    for (const x of NOT_OURS) assert.equal(parseToMaster(x), undefined, JSON.stringify(x));
+    assert.equal(parseToMaster({ cmd: 'NODE_CLUSTER', t: 'r', i: 1, why: 'stale' }), undefined);
+  });
+});
+
+describe('parseToWorker', () => {
+  const valid: ToWorker[] = [
+    { cmd: CMD, t: 'stop' },
+    { cmd: CMD, t: 'held?' },
+    { cmd: CMD, t: 'ping', s: 3 },
+    { cmd: CMD, t: 'ping', s: 0.5 },
+    { cmd: CMD, t: 'metrics?', r: 4 },
+    { cmd: CMD, t: 'peers?', r: 5 },
+    { cmd: CMD, t: 'lp', l: 0 },
+    { cmd: CMD, t: 'lp', l: 9 },
+  ];
+  for (const message of valid) {
+    it(`accepts ${JSON.stringify(message)}`, () => {
+      assert.deepEqual(parseToWorker(message), message);
+      assert.deepEqual(parseToWorker({ ...message, extra: true }), message, 'extra fields are dropped');
+    });
+  }
+
+  const invalid: Array<[string, unknown]> = [
+    ['ping without s', m('ping')],
+    ['ping with a string s', m('ping', { s: '1' })],
+    ['ping with NaN', m('ping', { s: NaN })],
+    ['metrics? without r', m('metrics?')],
+    ['metrics? with Infinity', m('metrics?', { r: Infinity })],
+    ['peers? with a string r', m('peers?', { r: 'x' })],
+    ['lp without l', m('lp')],
+    ['lp with a negative l', m('lp', { l: -1 })],
+    ['lp with a fractional l', m('lp', { l: 0.5 })],
+    ['a worker-side type', m('ready')],
+    ['another worker-side type', m('r', { i: 1, why: 'stale' })],
+    ['no type', { cmd: CMD }],
+  ];
+  for (const [name, message] of invalid) {
+    it(`rejects ${name}`, () => {
+      assert.equal(parseToWorker(message), undefined);
+    });
+  }
+
+  it('rejects what is not ours', () => {
+    for (const x of NOT_OURS) assert.equal(parseToWorker(x), undefined, JSON.stringify(x));
+    assert.equal(parseToWorker({ cmd: 'NODE_CLUSTER', t: 'stop' }), undefined);
+  });
+});
+
+describe('dispatch', () => {
+  it("runs the handler of the message's type with the context", () => {
+    const calls: string[] = [];
+    const table: MessageTable<ToWorker, string> = {
+      stop: (ctx) => calls.push(`${ctx} stop`),
+      'held?': (ctx) => calls.push(`${ctx} held?`),
+      ping: (ctx, x) => calls.push(`${ctx} ping ${x.s}`),
+      'metrics?': (ctx, x) => calls.push(`${ctx} metrics ${x.r}`),
+      'peers?': (ctx, x) => calls.push(`${ctx} peers ${x.r}`),
+      lp: (ctx, x) => calls.push(`${ctx} lp ${x.l}`),
+    };
+    dispatch(table, 'w1', parseToWorker(m('ping', { s: 4 }))!);
+    dispatch(table, 'w2', parseToWorker(m('lp', { l: 1 }))!);
+    assert.deepEqual(calls, ['w1 ping 4', 'w2 lp 1']);
+  });
+});

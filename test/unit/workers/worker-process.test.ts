@@ -1,0 +1,288 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CMD } from '../../../src/ipc/protocol.js';
+import type { WorkerProcess } from '../../../src/workers/worker-process.js';
+import { FakeChannel, handoff, makeProcess } from './fakes.js';
+
+const STOP = { cmd: CMD, t: 'stop' };
+const FRAME = Buffer.from([1, 0x43, 0, 0, 0, 0]);
+
+/** Whether a promise has settled by the time the pending callbacks have run. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => { done = true; });
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+}
+
+describe('WorkerProcess: lifecycle', () => {
+  it('starting -> ready once', () => {
+    const { p } = makeProcess(1, { ready: false, now: 5 });
+    assert.equal(p.state, 'starting');
+    assert.equal(p.readyAt, 0);
+    assert.equal(p.markReady(100), true);
+    assert.equal(p.state, 'ready');
+    assert.equal(p.readyAt, 100);
+    assert.equal(p.markReady(200), false);
+    assert.equal(p.readyAt, 100, 'the first ready counts');
+  });
+
+  it('whenReady resolves true at markReady, at once when already ready', async () => {
+    const { p } = makeProcess(1, { ready: false });
+    const ready = p.whenReady();
+    assert.equal(await settled(ready), false);
+    p.markReady(1);
+    assert.equal(await ready, true);
+    assert.equal(await p.whenReady(), true);
+  });
+
+  it('whenReady resolves false when it is gone, stopped or loses its channel first', async () => {
+    const ends: Array<[string, (p: WorkerProcess) => void]> = [
+      ['gone', (p) => p.markGone({ code: 1, signal: null })],
+      ['stopped', (p) => p.requestStop()],
+      ['lost its channel', (p) => p.lostChannel()],
+    ];
+    for (const [name, end] of ends) {
+      const { p } = makeProcess(1, { ready: false });
+      const ready = p.whenReady();
+      end(p);
+      assert.equal(await ready, false, name);
+      assert.equal(await p.whenReady(), false, `${name}, asked after`);
+    }
+  });
+
+  it('requestStop on an idle ready process sends the stop message at once, once', () => {
+    const { p, channel } = makeProcess(1);
+    p.requestStop();
+    assert.equal(p.state, 'stopping');
+    assert.deepEqual(channel.sent, [STOP]);
+    assert.deepEqual(channel.signals, []);
+    p.requestStop();
+    assert.deepEqual(channel.sent, [STOP]);
+  });
+
+  it('requestStop with connections in flight sends the stop when the last one is settled', () => {
+    const { p, channel } = makeProcess(1);
+    p.handOver(handoff(1), FRAME);
+    p.handOver(handoff(2), FRAME);
+    p.requestStop();
+    assert.equal(p.state, 'ready', 'still answering what it was sent');
+    assert.equal(p.accepts(0), false);
+    assert.deepEqual(channel.sent, []);
+    assert.equal(p.settle(99, 10), undefined);
+    assert.deepEqual(channel.sent, [], 'an unknown id settles nothing');
+    p.settle(2, 10);
+    assert.deepEqual(channel.sent, []);
+    p.settle(1, 11);
+    assert.deepEqual(channel.sent, [STOP]);
+    assert.equal(p.state, 'stopping');
+  });
+
+  it('requestStop while starting signals SIGTERM instead of sending the message', () => {
+    const { p, channel } = makeProcess(1, { ready: false });
+    p.requestStop();
+    assert.equal(p.state, 'stopping');
+    assert.deepEqual(channel.signals, ['SIGTERM']);
+    assert.deepEqual(channel.sent, []);
+    assert.equal(p.markReady(1), false, 'too late to become ready');
+  });
+
+  it('releaseAll of a stopping-to-be process sends its stop; of a gone one, nothing', () => {
+    const a = makeProcess(1);
+    a.p.handOver(handoff(1), FRAME);
+    a.p.requestStop();
+    assert.deepEqual(a.p.releaseAll().map((h) => h.id), [1]);
+    assert.deepEqual(a.channel.sent, [STOP]);
+
+    const b = makeProcess(2);
+    b.p.handOver(handoff(1), FRAME);
+    b.p.requestStop();
+    b.p.markGone({ code: null, signal: 'SIGKILL' });
+    assert.equal(b.p.releaseAll().length, 1);
+    assert.deepEqual(b.channel.sent, []);
+  });
+
+  it('beginLeaving takes no new connections and sends no stop', () => {
+    const { p, channel } = makeProcess(1);
+    p.beginLeaving();
+    assert.equal(p.accepts(0), false);
+    assert.equal(p.state, 'ready');
+    assert.deepEqual(channel.sent, []);
+  });
+
+  it('whenIdle resolves when nothing is in flight', async () => {
+    const { p } = makeProcess(1);
+    await p.whenIdle();
+    p.handOver(handoff(1), FRAME);
+    p.handOver(handoff(2), FRAME);
+    const idle = p.whenIdle();
+    p.settle(1, 1);
+    assert.equal(await settled(idle), false, 'one still in flight');
+    p.settle(2, 2);
+    assert.equal(await settled(idle), true);
+  });
+
+  it('markGone releases every waiter: idle, ready and gone', async () => {
+    const { p } = makeProcess(1, { ready: false });
+    const ready = p.whenReady();
+    const gone = p.whenGone();
+    assert.equal(await settled(gone), false);
+    p.markGone({ code: 0, signal: null });
+    assert.equal(await ready, false);
+    await gone;
+    assert.equal(p.state, 'exited');
+    assert.deepEqual(p.exit, { code: 0, signal: null });
+    assert.equal(await settled(p.whenGone()), true);
+
+    const b = makeProcess(2);
+    b.p.handOver(handoff(1), FRAME);
+    const idle = b.p.whenIdle();
+    b.p.markGone({ code: null, signal: 'SIGKILL' });
+    assert.equal(await settled(idle), true, 'gone counts as idle');
+    assert.equal(b.p.inFlight, 1, 'what it was sent waits for releaseAll');
+    assert.equal(await settled(b.p.whenIdle()), true);
+  });
+
+  it('lostChannel: a ready process is stopping', () => {
+    const { p } = makeProcess(1);
+    p.lostChannel();
+    assert.equal(p.state, 'stopping');
+    assert.equal(p.accepts(0), false);
+  });
+});
+
+describe('WorkerProcess: accepts', () => {
+  const disqualified: Array<[string, (p: WorkerProcess, channel: FakeChannel) => void]> = [
+    ['not ready', () => {}],
+    ['not listening on the listener', (p) => { p.markReady(0); p.setListening([1]); }],
+    ['unlistened', (p) => { p.markReady(0); p.unlisten(0); }],
+    ['unhealthy', (p) => { p.markReady(0); p.health.record(false, 0, { rise: 1, fall: 1 }); }],
+    ['stalled', (p) => { p.markReady(0); p.handOver(handoff(1, 0), FRAME); p.missDeadline(11, 10); }],
+    ['leaving', (p) => { p.markReady(0); p.beginLeaving(); }],
+    ['stopping', (p) => { p.markReady(0); p.requestStop(); }],
+    ['full', (p) => { p.markReady(0); p.markFull(); }],
+    ['condemned', (p) => { p.markReady(0); p.condemn(); }],
+    ['channel disconnected', (p, channel) => { p.markReady(0); channel.connected = false; }],
+    ['exited', (p) => { p.markReady(0); p.markGone({ code: 0, signal: null }); }],
+  ];
+  for (const [name, make] of disqualified) {
+    it(`false when ${name}`, () => {
+      const { p, channel } = makeProcess(1, { ready: false });
+      p.setListening([0]);
+      make(p, channel);
+      assert.equal(p.accepts(0), false);
+    });
+  }
+
+  it('true when ready, listening, healthy and connected', () => {
+    const { p } = makeProcess(1, { listeners: [0, 2] });
+    assert.deepEqual([p.accepts(0), p.accepts(1), p.accepts(2)], [true, false, true]);
+  });
+
+  it('markRoom undoes markFull', () => {
+    const { p } = makeProcess(1);
+    p.markFull();
+    p.markRoom();
+    assert.equal(p.accepts(0), true);
+  });
+
+  it('an answer ends a stall', () => {
+    const { p } = makeProcess(1);
+    p.handOver(handoff(1, 0), FRAME);
+    p.handOver(handoff(2, 5), FRAME);
+    assert.equal(p.missDeadline(11, 10), true);
+    assert.equal(p.stalled, true);
+    p.settle(2, 12);
+    assert.equal(p.stalled, false);
+    assert.equal(p.accepts(0), true);
+  });
+
+  it('serves: ready and listening, whatever its health or load', () => {
+    const { p } = makeProcess(1, { listeners: [1] });
+    p.markFull();
+    p.condemn();
+    assert.deepEqual([p.serves(0), p.serves(1)], [false, true]);
+    p.requestStop();
+    assert.equal(p.serves(1), false);
+  });
+});
+
+describe('WorkerProcess: hand-overs', () => {
+  it('handOver writes the frame with the handle, and counts it in flight even when the write fails', () => {
+    const { p, channel } = makeProcess(1);
+    const h = handoff(1);
+    assert.equal(p.handOver(h, FRAME), true);
+    assert.equal(channel.writes.length, 1);
+    assert.equal(channel.writes[0]!.frame, FRAME);
+    assert.equal(channel.writes[0]!.handle, h.handle);
+    channel.writeOk = false;
+    assert.equal(p.handOver(handoff(2), FRAME), false);
+    assert.equal(p.inFlight, 2);
+  });
+
+  it('settle returns the connection and records the answer time; an unknown id returns undefined', () => {
+    const { p } = makeProcess(1);
+    assert.equal(p.sinceAnswer(100), Infinity);
+    const h = handoff(7, 10);
+    p.handOver(h, FRAME);
+    assert.equal(p.waited(30), 20);
+    assert.equal(p.settle(8, 40), undefined);
+    assert.equal(p.sinceAnswer(100), Infinity, 'an unknown id is not an answer');
+    assert.equal(p.settle(7, 40), h);
+    assert.equal(p.settle(7, 41), undefined, 'settled once');
+    assert.equal(p.sinceAnswer(100), 60);
+    assert.equal(p.inFlight, 0);
+    assert.equal(p.waited(100), 0);
+  });
+
+  it('missDeadline fires once per stall', () => {
+    const { p } = makeProcess(1);
+    p.handOver(handoff(1, 0), FRAME);
+    assert.deepEqual([10, 11, 12, 1000].map((now) => p.missDeadline(now, 10)), [false, true, false, false]);
+  });
+
+  it('condemn is true only the first time', () => {
+    const { p } = makeProcess(1);
+    assert.deepEqual([p.condemn(), p.condemn(), p.condemn()], [true, false, false]);
+  });
+});
+
+describe('WorkerProcess: channel', () => {
+  it('send, write and kill go to the channel until the process is gone', () => {
+    const { p, channel } = makeProcess(1);
+    const ping = { cmd: CMD, t: 'ping', s: 1 } as const;
+    const done = (): void => {};
+    assert.equal(p.send(ping), true);
+    assert.equal(p.write(FRAME, undefined, done), true);
+    p.kill('SIGKILL');
+    assert.equal(p.connected, true);
+    p.markGone({ code: null, signal: 'SIGKILL' });
+    assert.equal(p.send(ping), false);
+    assert.equal(p.write(FRAME), false);
+    p.kill('SIGKILL');
+    assert.equal(p.connected, false);
+    assert.deepEqual(channel.sent, [ping]);
+    assert.equal(channel.writes.length, 1);
+    assert.deepEqual(channel.signals, ['SIGKILL']);
+  });
+
+  it('connected follows the channel', () => {
+    const { p, channel } = makeProcess(1);
+    channel.connected = false;
+    assert.equal(p.connected, false);
+    assert.equal(p.send({ cmd: CMD, t: 'stop' }), false);
+  });
+});
+
+describe('WorkerProcess: listeners', () => {
+  it('setListening replaces the list; unlisten drops one', () => {
+    const { p } = makeProcess(1, { listeners: [0, 3] });
+    assert.deepEqual(p.listeningList(), [0, 3]);
+    p.setListening([1]);
+    assert.deepEqual(p.listeningList(), [1]);
+    assert.deepEqual([p.listening(0), p.listening(1), p.listening(3)], [false, true, false]);
+    p.setListening([2, 4]);
+    p.unlisten(2);
+    assert.deepEqual(p.listeningList(), [4]);
+  });
+});
