@@ -153,7 +153,7 @@ export class Handoffs {
    * same reason again: no server for that listener, a full server, or stopping.
    */
   onRefuse(p: WorkerProcess, id: number, why: string): void {
-    const h = p.settle(id, Date.now());
+    const h = p.settle(id);
     if (h === undefined) {
       this.stats.malformed++;
       return;
@@ -168,16 +168,25 @@ export class Handoffs {
 
   /** Tries `h` on another worker (a refusing one is passed over for this pick), or queues it. */
   private retry(h: Handoff, from: WorkerProcess, reason: RetryReason): void {
+    if (this.retryNow(h, from, reason)) this.queue.unshift(h);
+  }
+
+  /** Sends, drops or settles `h` now; true when it must go back to the front of its lane. */
+  private retryNow(h: Handoff, from: WorkerProcess, reason: RetryReason): boolean {
     this.stats.retries[reason]++;
     if (channels.retried.hasSubscribers) channels.retried.publish({ id: h.id, worker: from.workerId, reason });
     this.table.unassign(h.id);
-    if (h.tries >= this.config.maxHandoffs) return this.drop(h, 'handoff_failed');
+    if (h.tries >= this.config.maxHandoffs) {
+      this.drop(h, 'handoff_failed');
+      return false;
+    }
     const now = Date.now();
     h.since = now;
     const worker = this.choose(h, now, reason === 'refused' ? from.workerId : 0);
     if (worker) this.send(worker, h, now);
     else if (this.stopping) this.drop(h, 'shutdown');
-    else this.queue.unshift(h);
+    else return true;
+    return false;
   }
 
   /**
@@ -221,13 +230,13 @@ export class Handoffs {
         this.hooks.condemn(p, `has not answered a hand-over for ${deadline * STUCK_FACTOR} ms`);
       }
     }
-    for (let l = 0; l < this.queue.lanesCount; l++) {
-      for (let h = this.queue.peek(l); h !== undefined && now - h.since > this.config.queueTimeout; h = this.queue.peek(l)) {
-        this.queue.shift(l);
-        this.drop(h, 'queue_timeout');
-      }
-    }
+    // The whole lane, not only its head: a retried connection goes back to the front with a
+    // fresh time, and those behind it must still time out.
+    const cutoff = now - this.config.queueTimeout;
+    for (let l = 0; l < this.queue.lanesCount; l++) this.queue.expire(l, cutoff, this.expired);
   }
+
+  private readonly expired = (h: Handoff): void => this.drop(h, 'queue_timeout');
 
   /**
    * `p`, the current process of its worker, is gone: what it had not answered goes to other
@@ -237,7 +246,10 @@ export class Handoffs {
     const pending = p.releaseAll();
     for (const h of pending) this.table.unassign(h.id);
     this.table.purgeWorker(p.workerId);
-    for (const h of pending) this.retry(h, p, 'worker_exit');
+    const requeue: Handoff[] = [];
+    for (const h of pending) if (this.retryNow(h, p, 'worker_exit')) requeue.push(h);
+    // Back at the front of their lanes in the order they were accepted.
+    for (let i = requeue.length - 1; i >= 0; i--) this.queue.unshift(requeue[i]!);
   }
 
   /** Stops dispatching: queued connections that no worker can take now are closed, counted. */

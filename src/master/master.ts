@@ -58,11 +58,11 @@ export interface ListenerInfo {
 /**
  * Which workers may take a new connection (see workers/pool.ts): one whose oldest hand-over
  * has waited slowAfterMs gets none until it answers; with an 'idle-first' balancer, one that
- * has not answered within activeWithinMs gets none while another worker is idle or answering.
- * A healthy worker answers within one turn of its event loop: about half a millisecond idle,
- * a few under load.
+ * is neither idle nor reading its pipe, and has not answered within activeWithinMs, gets none
+ * while another can take it. A healthy worker answers within one turn of its event loop:
+ * about half a millisecond idle, a few under load.
  */
-export const HANDOFF_AGES = Object.freeze({ activeWithinMs: 2, slowAfterMs: 20 });
+export const HANDOFF_LIMITS = Object.freeze({ activeWithinMs: 2, slowAfterMs: 20 });
 
 /**
  * Events: 'listening' (ListenerInfo[]) once bound; 'ready' once every worker is ready;
@@ -111,7 +111,7 @@ export class Master extends EventEmitter {
       for (let i = 0; i < group.workers; i++) workers.push(new Worker(id++, group, group.weights[i]!, group.maxConnections));
     }
     this.registry = new Registry(workers);
-    this.pools = new Pools(config, this.registry, this.table, { window: config.handoffWindow, ...HANDOFF_AGES });
+    this.pools = new Pools(config, this.registry, this.table, { window: config.handoffWindow, ...HANDOFF_LIMITS });
     this.handoffs = new Handoffs(config, this.table, this.pools, new PendingQueue(this.pools.all.length, config.queueSize), this.stats, this.registry, {
       // The engine has condemned it already (once): only the signal is left to send.
       condemn: (p, why) => {

@@ -61,6 +61,21 @@ export class PendingQueue {
     return h;
   }
 
+  /** Takes out every connection of `lane` queued before `cutoff` (ms), in order, and gives each to `onExpired`. */
+  expire(lane: number, cutoff: number, onExpired: (h: Handoff) => void): void {
+    const items = this.lanes[lane]!;
+    const head = this.heads[lane]!;
+    let expired: Handoff[] | undefined;
+    for (let i = head; i < items.length; i++) if (items[i]!.since < cutoff) (expired ??= []).push(items[i]!);
+    if (expired === undefined) return;
+    const kept = items.slice(head).filter((h) => h.since >= cutoff);
+    items.length = 0;
+    items.push(...kept);
+    this.heads[lane] = 0;
+    this.count -= expired.length;
+    for (const h of expired) onExpired(h);
+  }
+
   get lanesCount(): number {
     return this.lanes.length;
   }

@@ -11,11 +11,21 @@ export interface InFlight {
 
 export class HandoffWindow<T extends InFlight> {
   private readonly items: T[] = [];
+  /** Per item: how many had been sent before it (a sequence, so order never depends on the clock). */
+  private readonly order: number[] = [];
+  private sent = 0;
+  /** How many had been sent when the last answer came. */
+  private answeredAfter = 0;
   private missed = false;
 
   /** Connections in flight. */
   get size(): number {
     return this.items.length;
+  }
+
+  /** The oldest connection in flight, if any. */
+  get oldest(): T | undefined {
+    return this.items[0];
   }
 
   /** The process missed the deadline of its oldest connection and has not answered since. */
@@ -31,6 +41,15 @@ export class HandoffWindow<T extends InFlight> {
 
   push(h: T): void {
     this.items.push(h);
+    this.order.push(this.sent++);
+  }
+
+  /**
+   * The process has answered since its oldest connection in flight was sent: it is reading its
+   * pipe. One that has not is busy or blocked, however recently it answered before.
+   */
+  get answeredSinceOldest(): boolean {
+    return this.items.length === 0 || this.answeredAfter > this.order[0]!;
   }
 
   /**
@@ -42,7 +61,13 @@ export class HandoffWindow<T extends InFlight> {
     for (let i = 0; i < list.length; i++) {
       if (list[i]!.id === id) {
         this.missed = false;
-        return i === 0 ? list.shift() : list.splice(i, 1)[0];
+        this.answeredAfter = this.sent;
+        if (i === 0) {
+          this.order.shift();
+          return list.shift();
+        }
+        this.order.splice(i, 1);
+        return list.splice(i, 1)[0];
       }
     }
     return undefined;
@@ -51,6 +76,7 @@ export class HandoffWindow<T extends InFlight> {
   /** Every connection in flight (the process is gone: whatever it was sent died with it). */
   takeAll(): T[] {
     this.missed = false;
+    this.order.length = 0;
     return this.items.splice(0);
   }
 

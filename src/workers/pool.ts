@@ -8,10 +8,13 @@
 //   more than `slowAfterMs`. A process that has not answered for longer is busy or blocked (a
 //   long synchronous handler): whatever is sent to it now waits as long as it does.
 // - 'idle-first': responsive, and idle (nothing in flight) while any such worker is idle; else
-//   answering right now (it answered within `activeWithinMs`). A worker that has not answered
-//   since its hand-over left gets no other while another can take it: at most one connection
-//   waits on a process that blocked, as with Node's cluster (its free list), and the window
-//   still serves workers that keep up under load.
+//   taking connections right now: it has answered since its oldest hand-over in flight was
+//   sent, or within the last `activeWithinMs`. A worker that stops answering gets no other
+//   while another can take it: a process that blocks holds the connection sent to it as it
+//   blocked (and what reached it within activeWithinMs of its last answer), as with Node's
+//   cluster (its free list), and the window still serves workers that keep up under load. (Only
+//   "answered since its oldest" would leave a worker that has caught up one connection per
+//   round trip: about a fifth of the new-connection rate.)
 // - 'eligible': every eligible worker, busy or not (affinity: a hashed client stays put); a
 //   connection whose worker has a full window waits for it. Sticky keys are picked the same way.
 // When none qualifies, the connection waits in the master's queue until a worker answers.
@@ -176,9 +179,9 @@ export class Pool {
     return p.inFlight === 0 || (p.inFlight < this.limits.window && p.waited(this.pickNow) <= this.limits.slowAfterMs);
   }
 
-  /** For the views: nothing in flight; in the second pass, or an answer within activeWithinMs. */
+  /** For the views: nothing in flight; in the second pass, or taking connections right now. */
   idle(worker: Worker): boolean {
     const p = worker.process!;
-    return p.inFlight === 0 || (!this.idleOnly && p.sinceAnswer(this.pickNow) <= this.limits.activeWithinMs);
+    return p.inFlight === 0 || (!this.idleOnly && (p.answeredSinceOldest || p.sinceAnswer(this.pickNow) <= this.limits.activeWithinMs));
   }
 }

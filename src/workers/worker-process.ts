@@ -100,6 +100,16 @@ export class WorkerProcess {
     return this.answeredAt === 0 ? Infinity : now - this.answeredAt;
   }
 
+  /** It has answered since its oldest connection in flight was sent (true with none in flight). */
+  get answeredSinceOldest(): boolean {
+    return this.window.answeredSinceOldest;
+  }
+
+  /** Missed a hand-over deadline and has not answered since. */
+  get stalled(): boolean {
+    return this.window.stalled;
+  }
+
   /** May be sent a new connection on listener `l`: the one definition every path uses. */
   accepts(l: number): boolean {
     return this.current === 'ready' && this.listens[l] === true && this.health.healthy && !this.window.stalled &&
@@ -160,7 +170,7 @@ export class WorkerProcess {
    * when it is not one in flight here. A process asked to stop gets its stop once nothing is
    * left in flight, so that nothing it was sent is refused only because the stop came first.
    */
-  settle(id: number, now: number): Handoff | undefined {
+  settle(id: number, now: number = Date.now()): Handoff | undefined {
     const h = this.window.take(id);
     if (h !== undefined) this.answeredAt = now;
     if (h !== undefined && this.window.size === 0) this.becameIdle();

@@ -92,3 +92,24 @@ export function portplex(...args: string[]): Promise<{ code: number; stdout: str
     });
   });
 }
+
+/**
+ * Waits until the master behind admin socket `sock` has completed `n` hand-overs in all (from
+ * `portplex status --json`). A balancer's order holds for hand-overs that are complete: a worker
+ * whose answer is still on its way is passed over while another is idle.
+ */
+export async function handedOver(sock: string, n: number, ms = 10000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const { stdout } = await portplex('status', '--json', '--admin', sock);
+    let done = -1;
+    try {
+      done = (JSON.parse(stdout) as { workers: Array<{ handedOver: number }> }).workers.reduce((sum, w) => sum + w.handedOver, 0);
+    } catch {
+      // Not up yet: ask again.
+    }
+    if (done >= n) return;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${n} hand-overs (${done} done)`);
+    await new Promise((r) => setImmediate(r));
+  }
+}

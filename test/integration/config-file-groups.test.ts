@@ -4,13 +4,8 @@ import { test } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { firstLine, fixture, portplex, runCli, waitFor } from '../helpers/cluster.js';
+import { firstLine, fixture, handedOver, runCli, waitFor } from '../helpers/cluster.js';
 
-/** Hand-overs the master behind `sock` has completed, from `portplex status --json`. */
-async function handedOver(sock: string): Promise<number> {
-  const { stdout } = await portplex('status', '--json', '--admin', sock);
-  return (JSON.parse(stdout) as { workers: Array<{ handedOver: number }> }).workers.reduce((n, w) => n + w.handedOver, 0);
-}
 
 test('-c with two groups: each listener reaches only its group, weighted 2:1:1 and first', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portplex-groups-'));
@@ -31,9 +26,7 @@ test('-c with two groups: each listener reaches only its group, weighted 2:1:1 a
       socket.destroy();
       // The order is the balancer's when each hand-over is complete: a worker whose answer is
       // still on its way is skipped while another is idle (see the ownership rules).
-      let done = 0;
-      while ((done = await handedOver(sock)) < i + 1) await new Promise((r) => setImmediate(r));
-      assert.equal(done, i + 1);
+      await handedOver(sock, i + 1);
     }
     // Smooth weighted round-robin (NGINX) spreads the heavier worker's turns: 2:1:1 gives a b c a.
     assert.deepEqual(web, ['1', '2', '3', '1', '1', '2', '3', '1'], 'smooth weighted round-robin 2:1:1 over workers 1-3');

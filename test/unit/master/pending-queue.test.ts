@@ -29,3 +29,19 @@ test('stays FIFO across compaction of a long lane', () => {
   for (let x = q.shift(0); x; x = q.shift(0)) out.push(x.id);
   assert.deepEqual(out, Array.from({ length: 6000 }, (_, i) => i));
 });
+
+test('expire takes out every connection queued before the cutoff, wherever it is in its lane', () => {
+  const q = new PendingQueue(2, 10);
+  const at = (id: number, since: number, lane = 0) => ({ ...h(id, lane), since });
+  q.push(at(1, 50));
+  q.push(at(2, 10));
+  q.push(at(3, 60));
+  q.push(at(4, 5, 1));
+  q.unshift(at(0, 100));
+  const out: number[] = [];
+  q.expire(0, 40, (x) => out.push(x.id));
+  assert.deepEqual(out, [2]);
+  assert.equal(q.size, 4);
+  assert.deepEqual([q.shift(0)?.id, q.shift(0)?.id, q.shift(0)?.id, q.shift(0)?.id], [0, 1, 3, undefined]);
+  assert.equal(q.peek(1)?.id, 4, 'another lane untouched');
+});

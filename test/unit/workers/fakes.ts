@@ -73,7 +73,7 @@ export function makeProcess(workerId: number, options: { ready?: boolean; listen
 /** A worker with a ready, listening process attached. */
 export function makeWorker(id: number, options: { weight?: number; max?: number; group?: GroupConfig; listeners?: number[] } = {}): { worker: Worker; p: WorkerProcess; channel: FakeChannel } {
   const g = options.group ?? group();
-  const worker = new Worker(id, g, id - 1, options.weight ?? 1, options.max ?? 0);
+  const worker = new Worker(id, g, options.weight ?? 1, options.max ?? 0);
   const { p, channel } = makeProcess(id, { group: g.name, listeners: options.listeners });
   worker.attach(p);
   return { worker, p, channel };

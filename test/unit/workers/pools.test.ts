@@ -17,7 +17,7 @@ function build() {
     listeners: [{ listen: '127.0.0.1:0', group: 'web' }, { listen: '127.0.0.1:0', group: 'api' }, { listen: '127.0.0.1:0', group: 'web' }],
   });
   const [web, api] = config.groups;
-  const workers = [new Worker(1, web!, 0, 1, 0), new Worker(2, web!, 1, 1, 0), new Worker(3, api!, 0, 1, 0)];
+  const workers = [new Worker(1, web!, 1, 0), new Worker(2, web!, 1, 0), new Worker(3, api!, 1, 0)];
   const registry = new Registry(workers);
   const pools = new Pools(config, registry, new ConnectionTable(), LIMITS);
   return { config, registry, pools, workers };
@@ -37,7 +37,7 @@ describe('Pools', () => {
 
   it('follows the registry: an added worker joins its group\'s pools, a removed one leaves all', () => {
     const { registry, pools, config } = build();
-    const added = new Worker(4, config.groups[1]!, 1, 1, 0);
+    const added = new Worker(4, config.groups[1]!, 1, 0);
     registry.add(added);
     assert.deepEqual(pools.all.map((p) => p.workers.map((w) => w.id)), [[1, 2], [3, 4], [1, 2]]);
     registry.remove(registry.byId(1)!);

@@ -5,7 +5,7 @@ import { Registry, type MembershipObserver } from '../../../src/workers/registry
 import { Worker } from '../../../src/workers/worker.js';
 import { group, makeProcess } from './fakes.js';
 
-const worker = (id: number): Worker => new Worker(id, group(), id - 1, 1, 0);
+const worker = (id: number): Worker => new Worker(id, group(), 1, 0);
 
 /** Retired keys are the top 5000 of the table's worker range. */
 const LOWEST_RETIRED = MAX_WORKER - 4999;

@@ -69,11 +69,11 @@ describe('WorkerProcess: lifecycle', () => {
     assert.equal(p.state, 'ready', 'still answering what it was sent');
     assert.equal(p.accepts(0), false);
     assert.deepEqual(channel.sent, []);
-    assert.equal(p.settle(99, 10), undefined);
+    assert.equal(p.settle(99), undefined);
     assert.deepEqual(channel.sent, [], 'an unknown id settles nothing');
-    p.settle(2, 10);
+    p.settle(2);
     assert.deepEqual(channel.sent, []);
-    p.settle(1, 11);
+    p.settle(1);
     assert.deepEqual(channel.sent, [STOP]);
     assert.equal(p.state, 'stopping');
   });
@@ -116,9 +116,9 @@ describe('WorkerProcess: lifecycle', () => {
     p.handOver(handoff(1), FRAME);
     p.handOver(handoff(2), FRAME);
     const idle = p.whenIdle();
-    p.settle(1, 1);
+    p.settle(1);
     assert.equal(await settled(idle), false, 'one still in flight');
-    p.settle(2, 2);
+    p.settle(2);
     assert.equal(await settled(idle), true);
   });
 
@@ -192,7 +192,7 @@ describe('WorkerProcess: accepts', () => {
     p.handOver(handoff(2, 5), FRAME);
     assert.equal(p.missDeadline(11, 10), true);
     assert.equal(p.stalled, true);
-    p.settle(2, 12);
+    p.settle(2);
     assert.equal(p.stalled, false);
     assert.equal(p.accepts(0), true);
   });
@@ -220,17 +220,23 @@ describe('WorkerProcess: hand-overs', () => {
     assert.equal(p.inFlight, 2);
   });
 
-  it('settle returns the connection and records the answer time; an unknown id returns undefined', () => {
+  it('settle returns the connection and counts as an answer; an unknown id returns undefined', () => {
     const { p } = makeProcess(1);
-    assert.equal(p.sinceAnswer(100), Infinity);
+    assert.equal(p.answeredSinceOldest, true, 'nothing in flight');
     const h = handoff(7, 10);
     p.handOver(h, FRAME);
+    assert.equal(p.answeredSinceOldest, false);
     assert.equal(p.waited(30), 20);
-    assert.equal(p.settle(8, 40), undefined);
-    assert.equal(p.sinceAnswer(100), Infinity, 'an unknown id is not an answer');
-    assert.equal(p.settle(7, 40), h);
-    assert.equal(p.settle(7, 41), undefined, 'settled once');
-    assert.equal(p.sinceAnswer(100), 60);
+    assert.equal(p.settle(8), undefined);
+    assert.equal(p.answeredSinceOldest, false, 'an unknown id is not an answer');
+    p.handOver(handoff(9, 12), FRAME);
+    assert.equal(p.settle(7), h);
+    assert.equal(p.settle(7), undefined, 'settled once');
+    assert.equal(p.answeredSinceOldest, true, '9 left before that answer');
+    p.settle(9);
+    p.handOver(handoff(10, 13), FRAME);
+    assert.equal(p.answeredSinceOldest, false, '10 left after the last answer');
+    p.settle(10);
     assert.equal(p.inFlight, 0);
     assert.equal(p.waited(100), 0);
   });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Worker } from '../../../src/workers/worker.js';
 import { group, makeProcess } from './fakes.js';
 
-const worker = (weight = 2, configured?: number): Worker => new Worker(3, group(), 0, weight, 0, configured);
+const worker = (weight = 2, configured?: number): Worker => new Worker(3, group(), weight, 0, configured);
 
 describe('Worker', () => {
   it('weight: set, drained, and the configured one kept for undrain', () => {
@@ -70,25 +70,21 @@ describe('Worker', () => {
     assert.deepEqual([w.accepts(0), w.removed, w.weight], [false, true, 0]);
   });
 
-  it('counts hand-overs, failed hand-overs and restarts', () => {
+  it('counts hand-overs and restarts', () => {
     const w = worker();
     w.countHandedOver();
     w.countHandedOver();
-    w.countFailedHandoff();
     w.countRestart();
     w.countRestart();
     w.countRestart();
-    assert.deepEqual([w.handedOver, w.failedHandoffs, w.restarts], [2, 1, 3]);
+    assert.deepEqual([w.handedOver, w.restarts], [2, 3]);
   });
 
-  it('exited records the status and unstable count; stableStart clears the count', () => {
+  it('exited records the unstable count; stableStart clears it', () => {
     const w = worker();
-    assert.equal(w.lastExit, undefined);
-    w.exited({ code: 1, signal: null }, 2);
-    assert.deepEqual(w.lastExit, { code: 1, signal: null });
+    w.exited(2);
     assert.equal(w.unstableStarts, 2);
     w.stableStart();
     assert.equal(w.unstableStarts, 0);
-    assert.deepEqual(w.lastExit, { code: 1, signal: null });
   });
 });
