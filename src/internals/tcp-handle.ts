@@ -3,6 +3,7 @@
 // listening (the way cluster's SCHED_NONE primary does).
 import net from 'node:net';
 import { binding } from './binding.js';
+import { streamInternals } from './stream-wrap.js';
 import { unsupported } from './unsupported.js';
 
 /** Filled in by getpeername. */
@@ -79,4 +80,38 @@ export function takeAccepts(server: net.Server, onConnection: ConnectionCallback
   const handle = (server as unknown as { _handle?: { onconnection?: unknown } | null })._handle;
   if (!handle || typeof handle.onconnection !== 'function') throw unsupported(SERVER_HANDLE);
   handle.onconnection = onConnection;
+}
+
+/** libuv's end-of-stream status (UV_EOF), the same on every platform. */
+const UV_EOF = -4095;
+
+function ignoreRead(): void {}
+
+/**
+ * Reads `handle` as libuv delivers it, with no net.Socket: `onData` gets each chunk (a view of
+ * its own buffer), `onEnd` the client's FIN (true) or a reset (false). Returns the function that
+ * stops reading, after which nothing more leaves the kernel buffer: the handle can be handed
+ * over as it is. False from the start means the handle could not be read (it is closed).
+ */
+export function readRaw(handle: RawHandle, onData: (chunk: Buffer) => void, onEnd: (eof: boolean) => void): (() => void) | false {
+  const io = streamInternals();
+  const h = handle as ReadableHandle;
+  const stop = (): void => {
+    h.readStop();
+    h.onread = ignoreRead;
+  };
+  h.onread = function (arrayBuffer) {
+    const nread = io.state[io.kReadBytesOrError]!;
+    if (nread === 0) return;
+    if (nread < 0 || arrayBuffer === undefined) {
+      onEnd(nread === UV_EOF);
+      return;
+    }
+    onData(Buffer.from(arrayBuffer, io.state[io.kArrayBufferOffset], nread));
+  };
+  if (h.readStart() !== 0) {
+    stop();
+    return false;
+  }
+  return stop;
 }
