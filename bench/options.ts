@@ -24,6 +24,8 @@ export interface Options {
   udp: boolean;
   /** The blocked-worker workload (bench/blocked.ts). */
   blocked: boolean;
+  /** The worker-kill workload (bench/kills.ts). */
+  kills: boolean;
   /** Time per balancer micro-benchmark case, ms; table runs (each 1M records). */
   pickMs: number;
   tableRuns: number;
@@ -60,6 +62,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --no-udp                skip the UDP datagram benchmark
   --no-blocked            skip the blocked-worker workload (one request blocks a worker, many
                           new-connection clients go on)
+  --no-kills              skip the worker-kill workload (a random worker SIGKILLed every 2 s under
+                          new-connection load)
   --out <file>            JSON results (default bench/results/latest.json)
   -h, --help`;
 
@@ -82,6 +86,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
       'no-micro': { type: 'boolean', default: false },
       'no-udp': { type: 'boolean', default: false },
       'no-blocked': { type: 'boolean', default: false },
+      'no-kills': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -112,6 +117,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     micro: !values['no-micro'],
     udp: !values['no-udp'],
     blocked: !values['no-blocked'],
+    kills: !values['no-kills'],
     pickMs: profile.pickMs,
     tableRuns: profile.tableRuns,
     tableRecords: 1_000_000,

@@ -14,10 +14,14 @@ cluster.on('listening', () => {
   if (++listening === workers) console.log('ready');
 });
 cluster.on('exit', (worker, code, signal) => {
-  if (!stopping) {
-    console.error(`worker ${worker.process.pid} exited (${code ?? signal})`);
-    process.exit(1);
+  if (stopping) return;
+  // BENCH_REFORK=1: a dead worker is replaced, as an operator's cluster primary does.
+  if (process.env.BENCH_REFORK === '1') {
+    cluster.fork();
+    return;
   }
+  console.error(`worker ${worker.process.pid} exited (${code ?? signal})`);
+  process.exit(1);
 });
 for (let i = 0; i < workers; i++) cluster.fork();
 

@@ -12,8 +12,10 @@
 //        socket answers remoteAddress from it without a getpeername call of its own)
 //   L  master -> worker  listener's shared socket to accept on, direct mode (descriptor attached)
 //        listener u16
-//   A  worker -> master  connections taken and connections closed, since the last A
-//        taken count u32 | taken ids f64... | closed ids f64...
+//   A  worker -> master  connections taken, begun and closed, since the last A
+//        taken count u32 | begun count u32 | taken ids f64... | begun ids f64... | closed ids f64...
+//        (taken: in the application's server; begun: the application has read from it or
+//        written to it, so the master's copy can no longer stand in for it)
 //   F  worker -> master  a connection accepted directly that belongs elsewhere (descriptor attached)
 //        listener u16 | flags u8 (1 eof) | bytes read
 //   D  worker -> master  connections accepted directly (direct mode), each:
@@ -116,33 +118,45 @@ export function decodeListen(b: Buffer, start: number, end: number): number {
 }
 
 /** The A frame: ids taken since the last one, then ids closed. */
-export function encodeAcks(taken: readonly number[], closed: readonly number[]): Buffer {
-  const b = header(FRAME.acks, 4 + 8 * (taken.length + closed.length));
+const ACKS_FIXED = 8;
+
+/** The A frame: ids taken since the last one, then ids begun, then ids closed. */
+export function encodeAcks(taken: readonly number[], begun: readonly number[], closed: readonly number[]): Buffer {
+  const b = header(FRAME.acks, ACKS_FIXED + 8 * (taken.length + begun.length + closed.length));
   let o = b.writeUInt32LE(taken.length, HEADER_BYTES);
-  for (let i = 0; i < taken.length; i++) o = b.writeDoubleLE(taken[i], o);
-  for (let i = 0; i < closed.length; i++) o = b.writeDoubleLE(closed[i], o);
+  o = b.writeUInt32LE(begun.length, o);
+  for (let i = 0; i < taken.length; i++) o = b.writeDoubleLE(taken[i]!, o);
+  for (let i = 0; i < begun.length; i++) o = b.writeDoubleLE(begun[i]!, o);
+  for (let i = 0; i < closed.length; i++) o = b.writeDoubleLE(closed[i]!, o);
   return b;
 }
 
 /**
  * Checks an A frame's payload: the number of ids taken, or -1 if malformed. The ids are read with
- * ackId(), taken ones first, without building arrays on the master's hot path.
+ * ackId(), taken ones first, then begun ones (acksBegun() of them), then closed ones, without
+ * building arrays on the master's hot path.
  */
 export function acksTaken(b: Buffer, start: number, end: number): number {
   const len = end - start;
-  if (len < 4 || (len - 4) % 8 !== 0) return -1;
+  if (len < ACKS_FIXED || (len - ACKS_FIXED) % 8 !== 0) return -1;
   const taken = b.readUInt32LE(start);
-  return taken <= (len - 4) / 8 ? taken : -1;
+  const begun = b.readUInt32LE(start + 4);
+  return taken + begun <= (len - ACKS_FIXED) / 8 ? taken : -1;
 }
 
-/** Id number `i` (taken ones first, then closed ones) of an A frame starting at `start`. */
+/** The number of begun ids of an A frame acksTaken() accepted. */
+export function acksBegun(b: Buffer, start: number): number {
+  return b.readUInt32LE(start + 4);
+}
+
+/** Id number `i` (taken ones first, then begun, then closed ones) of an A frame starting at `start`. */
 export function ackId(b: Buffer, start: number, i: number): number {
-  return b.readDoubleLE(start + 4 + 8 * i);
+  return b.readDoubleLE(start + ACKS_FIXED + 8 * i);
 }
 
-/** Ids in an A frame, taken and closed together. */
+/** Ids in an A frame, taken, begun and closed together. */
 export function ackCount(start: number, end: number): number {
-  return (end - start - 4) / 8;
+  return (end - start - ACKS_FIXED) / 8;
 }
 
 /** The F frame: a connection handed back with the bytes already read. */

@@ -29,6 +29,15 @@ import type { DropReason, MasterStats, RetryReason } from './stats.js';
 /** A process silent this many hand-over deadlines is killed. */
 export const STUCK_FACTOR = 5;
 
+/**
+ * The master keeps its copy of a taken connection until the worker begins on it, so that a
+ * crash before then loses nothing: at most this many per process, for at most UNTOUCHED_MS
+ * (a client that says nothing for that long is served by the copy in its worker alone), and
+ * only while it holds less than half the descriptors it may.
+ */
+export const MAX_UNTOUCHED = 1024;
+export const UNTOUCHED_MS = 10_000;
+
 /** What the engine asks of the rest of the master. */
 export interface HandoffHooks {
   /** `p` stopped answering, or its channel broke: end it; its exit re-dispatches what it had. */
@@ -56,7 +65,7 @@ export class Handoffs {
     private readonly hooks: HandoffHooks,
   ) {}
 
-  /** Connections whose handle the master holds (queued, being read, or being handed over). */
+  /** Connections whose handle the master holds (queued, being read, being handed over, or taken and not yet begun on). */
   get held(): number {
     return this.holding;
   }
@@ -140,12 +149,26 @@ export class Handoffs {
     this.registry.currentOf(p)?.countHandedOver();
     this.stats.handedOver++;
     this.table.establish(id, now);
-    h.handle.close();
-    this.holding--;
+    if (p.untouchedCount < MAX_UNTOUCHED && this.holding < this.limit / 2) {
+      // Kept until the worker begins on it (its next report, or a close).
+      h.since = now;
+      p.keep(h);
+    } else {
+      h.handle.close();
+      this.holding--;
+    }
     if (channels.handedOver.hasSubscribers) {
       channels.handedOver.publish({ id, listener: h.listener, worker: p.workerId, pid: p.pid, ms: performance.now() - h.acceptedHr });
     }
     if (this.queue.size > 0) this.drainQueue();
+  }
+
+  /** `p` began on connection `id`, or closed it: the master's copy, if kept, is closed. */
+  onBegun(p: WorkerProcess, id: number): void {
+    const h = p.begun(id);
+    if (h === undefined) return;
+    h.handle.close();
+    this.holding--;
   }
 
   /**
@@ -234,20 +257,36 @@ export class Handoffs {
     // fresh time, and those behind it must still time out.
     const cutoff = now - this.config.queueTimeout;
     for (let l = 0; l < this.queue.lanesCount; l++) this.queue.expire(l, cutoff, this.expired);
+    for (const w of this.registry.workers) w.process?.expireUntouched(now - UNTOUCHED_MS, this.letGo);
+    for (const p of this.registry.retiredProcesses()) p.expireUntouched(now - UNTOUCHED_MS, this.letGo);
   }
+
+  private readonly letGo = (h: Handoff): void => {
+    h.handle.close();
+    this.holding--;
+  };
 
   private readonly expired = (h: Handoff): void => this.drop(h, 'queue_timeout');
 
   /**
-   * `p`, the current process of its worker, is gone: what it had not answered goes to other
-   * workers (none of it arrived), and the worker's records are forgotten.
+   * `p` is gone (its records were under table key `key`): what it had not answered, and what it
+   * took but had not begun on, goes to other workers whole; what it was serving is cut, counted,
+   * and its records are forgotten.
    */
-  processGone(p: WorkerProcess): void {
-    const pending = p.releaseAll();
-    for (const h of pending) this.table.unassign(h.id);
-    this.table.purgeWorker(p.workerId);
+  processGone(p: WorkerProcess, key: number): void {
+    const whole = p.releaseAll();
+    const untouched = p.releaseUntouched();
+    for (const h of untouched) {
+      // Served by another worker as if it had just been accepted.
+      h.tries = 0;
+      this.stats.rescued++;
+    }
+    whole.push(...untouched);
+    whole.sort((a, b) => a.acceptedHr - b.acceptedHr);
+    for (const h of whole) this.table.unassign(h.id);
+    this.stats.cut += this.table.purgeWorker(key).length;
     const requeue: Handoff[] = [];
-    for (const h of pending) if (this.retryNow(h, p, 'worker_exit')) requeue.push(h);
+    for (const h of whole) if (this.retryNow(h, p, 'worker_exit')) requeue.push(h);
     // Back at the front of their lanes in the order they were accepted.
     for (let i = requeue.length - 1; i >= 0; i--) this.queue.unshift(requeue[i]!);
   }

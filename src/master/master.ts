@@ -314,13 +314,13 @@ export class Master extends EventEmitter {
   private onGone(p: WorkerProcess, worker: Worker | undefined): void {
     if (worker === undefined) {
       const key = this.registry.keyOf(p);
-      // A retired process: its records go with it.
-      if (key !== undefined) this.table.purgeWorker(key);
+      // A retired process: what it had not begun on goes elsewhere, its records with it.
+      if (key !== undefined) this.handoffs.processGone(p, key);
       return;
     }
     // Its UDP flows first: they are records of the table, kept in the flow book's order too.
     this.udp.processGone(worker);
-    this.handoffs.processGone(p);
+    this.handoffs.processGone(p, worker.id);
     this.direct.update();
     this.emit('worker-exit', this.info(worker));
   }
@@ -409,6 +409,14 @@ export class Master extends EventEmitter {
   /** Connections content routing sent to each listener's groups (default group included). */
   routed(): Array<{ listener: number; group: string; connections: number }> {
     return this.pools.all.map((p) => ({ listener: p.listener, group: p.group, connections: p.routed }));
+  }
+
+  /**
+   * Connections whose descriptor the master holds: queued, being read, being handed over, and
+   * taken by a worker that has not read from them yet (the copy that survives its crash).
+   */
+  get heldConnections(): number {
+    return this.handoffs.held;
   }
 
   workers(): WorkerInfo[] {

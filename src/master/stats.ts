@@ -20,6 +20,10 @@ export class MasterStats {
   lateAcks = 0;
   /** Failed writes to a worker's channel (the worker is then replaced). */
   sendErrors = 0;
+  /** Connections a dead worker had taken but not begun on: served whole by another worker. */
+  rescued = 0;
+  /** Connections a worker was serving when it died: its clients see them reset. */
+  cut = 0;
   /** Hand-overs not answered within the deadline (the worker is stalled until it answers). */
   handoffTimeouts = 0;
   /** Direct mode: connections a worker accepted and handed back because their content belongs to another group. */

@@ -2,7 +2,7 @@
 // worker's current process, a retired one (a reload's old process, which only reports what it
 // still accepts and closes), or a replacement still starting (which has nothing to say).
 import type { ReceivedHandle } from '../ipc/frame-channel.js';
-import { FRAME, ackCount, ackId, acksTaken, decodeForward } from '../ipc/frames.js';
+import { FRAME, ackCount, ackId, acksBegun, acksTaken, decodeForward } from '../ipc/frames.js';
 import type { RawHandle } from '../internals/tcp-handle.js';
 import type { ConnectionTable } from '../table/connection-table.js';
 import type { FlowDispatcher } from '../udp/flow-dispatcher.js';
@@ -36,9 +36,14 @@ export function frameTable(t: FrameTargets): ReadonlyMap<number, FrameHandler> {
       }
       // Only a current process is sent connections; a retired one was idle at its switch.
       if (from.worker !== undefined) for (let i = 0; i < taken; i++) t.handoffs.onAck(from.p, ackId(b, start, i));
+      const closes = taken + acksBegun(b, start);
+      for (let i = taken; i < closes; i++) t.handoffs.onBegun(from.p, ackId(b, start, i));
       const n = ackCount(start, end);
-      if (n > taken && from.key !== undefined && recordCloses(t.table, from.p, from.key, b, start, taken, n)) t.direct.update();
-      if (n > taken) t.handoffs.drainQueue();
+      if (n === closes) return;
+      // A close before any begun report (the client went away unread): the copy is not needed either.
+      for (let i = closes; i < n; i++) t.handoffs.onBegun(from.p, ackId(b, start, i));
+      if (from.key !== undefined && recordCloses(t.table, from.p, from.key, b, start, closes, n)) t.direct.update();
+      t.handoffs.drainQueue();
     }],
     // Direct mode: what it accepted itself.
     [FRAME.accepted, (from, b, start, end) => t.direct.onAccepted(from.p, from.key!, b, start, end)],

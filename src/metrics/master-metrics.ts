@@ -77,6 +77,8 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
     stats.contentInvalid.forEach((m, l) => { for (const [reason, n] of m) out.push([{ listener: String(l), reason }, n]); });
     return out;
   });
+  total('portplex_connections_rescued_total', 'Connections a dead worker had taken but not begun on (nothing read or written), served whole by another worker.', [], () => [[{}, stats.rescued]]);
+  total('portplex_connections_cut_total', 'Connections a worker was serving when it died: their clients saw them reset.', [], () => [[{}, stats.cut]]);
   total('portplex_handoff_timeouts_total', 'Hand-overs a worker did not acknowledge within the hand-over deadline.', [], () => [[{}, stats.handoffTimeouts]]);
   total('portplex_ipc_malformed_messages_total', 'Messages from workers that were not of the portplex protocol (ignored).', [], () => [[{}, stats.malformed + master.udpStats.malformed]]);
   total('portplex_accept_errors_total', 'Failed accept() calls on the listeners.', [], () => [[{}, stats.acceptErrors]]);
@@ -86,6 +88,7 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
     perWorker((w) => w.active, false));
   // The queue keeps no count the master exposes; the table scan is O(capacity), fine per scrape.
   gauge('portplex_queue_connections', 'Connections waiting for an eligible worker.', [], () => [[{}, master.connections({ state: 'queued' }).length]]);
+  gauge('portplex_connections_held', "Connections whose descriptor the master holds: queued, being read or handed over, or taken by a worker that has not read from them yet.", [], () => [[{}, master.heldConnections]]);
   gauge('portplex_table_records', 'Records in the connection table (queued, handing over, established).', [], () => [[{}, master.table.size]]);
   gauge('portplex_worker_up', 'Whether the worker process is running (starting, ready or stopping).', ['worker', 'group'],
     perWorker((w) => (w.state === 'exited' ? 0 : 1)));

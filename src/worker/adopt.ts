@@ -3,7 +3,11 @@
 import type { ConnFrame } from '../ipc/frames.js';
 import type { ArrivedHandle, Delivery } from './delivery.js';
 import type { ListenIntercept } from './listen-intercept.js';
-import { ack, refuse } from './master-channel.js';
+import type { Peer } from '../internals/net-server.js';
+import type { RawHandle } from '../internals/tcp-handle.js';
+import type { ClusterHandle } from './cluster-handle.js';
+import { FirstRead } from './first-read.js';
+import { ack, flushReports, refuse, reportBegun, reportClose } from './master-channel.js';
 import type { RuntimeStats } from './stats.js';
 
 export class Adoption {
@@ -38,13 +42,76 @@ export class Adoption {
     }
     // A copy: the frame's bytes belong to the channel's read buffer.
     const data = f.data === undefined ? undefined : Buffer.from(f.data);
+    if (data === undefined && !f.eof && target!.clientFirst) {
+      // Taken; the master keeps its copy until we have read the client's first bytes.
+      ack(id);
+      this.stats.adopted++;
+      if (this.firstRead.wait(target!, handle as RawHandle, id, f.peer)) return;
+      this.giveOn(target!, handle, id, false, f.peer);
+      return;
+    }
     if (this.delivery.deliver(target!, handle, id, data, f.eof, f.peer)) {
       this.stats.adopted++;
       ack(id);
+      // Bytes the master read for us are a start; so is a server that may speak first.
+      reportBegun(id);
     } else {
       // No 'connection' event: the server dropped it (maxConnections) and closed our copy.
       this.stats.refused++;
       refuse(id, 'full');
+    }
+  }
+
+  /** Connections read from and not yet given to their server. */
+  get reading(): number {
+    return this.firstRead.size;
+  }
+
+  /** We stop: what is still being read goes to its server now, which drains it. */
+  giveAllOn(): void {
+    this.firstRead.giveAllOn();
+  }
+
+  private readonly firstRead = new FirstRead({
+    read: (target, handle, id, data, peer) => {
+      // The bytes wait until the word that we read them has left (flushRead): from then, a crash
+      // of ours cuts this connection. What is read in one turn of the loop leaves in one write.
+      this.readNow.push({ target, handle, id, data, peer });
+      this.readFlush ??= setImmediate(this.flushRead);
+    },
+    giveOn: (target, handle, id, eof, peer) => this.giveOn(target, handle, id, eof, peer),
+    reset: (id) => reportClose(id),
+  });
+
+  private readNow: Array<{ target: ClusterHandle; handle: RawHandle; id: number; data: Buffer; peer: Peer | undefined }> = [];
+  private readFlush: NodeJS.Immediate | undefined;
+
+  private readonly flushRead = (): void => {
+    this.readFlush = undefined;
+    const ready = this.readNow;
+    this.readNow = [];
+    for (const r of ready) reportBegun(r.id);
+    flushReports();
+    for (const r of ready) this.give(r.target, r.handle, r.id, r.data, false, r.peer);
+  };
+
+  private giveOn(target: ClusterHandle, handle: ArrivedHandle, id: number, eof: boolean, peer: Peer | undefined): void {
+    reportBegun(id);
+    this.give(target, handle, id, undefined, eof, peer);
+  }
+
+  /** A connection already acknowledged goes to its server; one the server drops is closed and reported so. */
+  private give(target: ClusterHandle, handle: ArrivedHandle, id: number, data: Buffer | undefined, eof: boolean, peer: Peer | undefined): void {
+    if (target.closed || !target.onconnection) {
+      // Its server closed while we read: the connection is ours, and goes with the server.
+      handle.close();
+      this.stats.refused++;
+      reportClose(id);
+      return;
+    }
+    if (!this.delivery.deliver(target, handle, id, data, eof, peer)) {
+      this.stats.refused++;
+      reportClose(id);
     }
   }
 }

@@ -22,6 +22,8 @@ export class ClusterHandle {
   constructor(
     readonly listeners: readonly WorkerListener[],
     private readonly owner: HandleOwner,
+    /** Its server's clients send first (HTTP, TLS): connections are read before the server sees them (first-read.ts). */
+    readonly clientFirst = false,
   ) {}
 
   listen(): number {

@@ -6,6 +6,7 @@ import { hasHandle, listenOn } from '../internals/net-server.js';
 import type { WorkerListener } from '../ipc/protocol.js';
 import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
 import type { Delivery } from './delivery.js';
+import { clientSpeaksFirst } from './first-read.js';
 import { parseListenArgs } from './listen-args.js';
 
 /** What the intercept tells the runtime. */
@@ -80,7 +81,7 @@ export class ListenIntercept implements HandleOwner {
     if (target.callback) server.once('listening', target.callback);
     // First listener, so the connection id and any pre-read bytes attach before the application reads.
     this.delivery.hook(server);
-    const handle = new ClusterHandle(listeners, this);
+    const handle = new ClusterHandle(listeners, this, clientSpeaksFirst(server));
     this.servers.set(handle, server);
     const first = listeners[0]!;
     listenOn(server, handle, first.address, first.port, first.family, target.backlog ?? 511);

@@ -45,6 +45,7 @@ const CLOSE_REPORT_DELAY = 10;
 const IDS_PER_FRAME = 65536;
 
 let taken: number[] = [];
+let begun: number[] = [];
 let closed: number[] = [];
 let ackFlush: NodeJS.Immediate | undefined;
 /** Acks that go out at once, without waiting for the turn to end: half the master's window (ENV.ackBatch). */
@@ -128,6 +129,32 @@ export function ack(id: number): void {
  */
 export function reportClose(id: number): void {
   closed.push(id);
+  soon();
+}
+
+/**
+ * Queues word that the application has begun on connection `id` (it wrote to it at once, or
+ * was given bytes the master read): the master's copy of it, kept so that a crash of ours loses
+ * nothing untouched, can go. It rides on the next ack or close report, or goes within
+ * CLOSE_REPORT_DELAY ms.
+ */
+export function reportBegun(id: number): void {
+  begun.push(id);
+  soon();
+}
+
+/**
+ * Word that connection `id` has been read from for the first time, sent before the
+ * application sees the bytes: were we to die after this point without the master knowing,
+ * it would give another worker a connection whose first bytes are gone. Whatever else waits
+ * leaves with it, so under load this costs no write of its own.
+ */
+export function reportFirstRead(id: number): void {
+  begun.push(id);
+  flushReports();
+}
+
+function soon(): void {
   if (closeFlush === undefined && ackFlush === undefined) {
     closeFlush = setTimeout(flushReports, CLOSE_REPORT_DELAY);
     closeFlush.unref();
@@ -144,20 +171,24 @@ export function flushReports(): void {
     clearTimeout(closeFlush);
     closeFlush = undefined;
   }
-  if (taken.length === 0 && closed.length === 0) return;
+  if (taken.length === 0 && begun.length === 0 && closed.length === 0) return;
   // A close must never reach the master before the accept it closes.
   if (closed.length > 0) flushAccepts();
   const t = taken;
+  const g = begun;
   const c = closed;
   taken = [];
+  begun = [];
   closed = [];
   if (frames === undefined || !process.connected) return;
-  if (t.length + c.length <= IDS_PER_FRAME) {
-    frames.write(encodeAcks(t, c));
+  if (t.length + g.length + c.length <= IDS_PER_FRAME) {
+    frames.write(encodeAcks(t, g, c));
     return;
   }
-  for (let i = 0; i < t.length; i += IDS_PER_FRAME) frames.write(encodeAcks(t.slice(i, i + IDS_PER_FRAME), []));
-  for (let i = 0; i < c.length; i += IDS_PER_FRAME) frames.write(encodeAcks([], c.slice(i, i + IDS_PER_FRAME)));
+  // In order: what was taken before what began, what began before what closed.
+  for (let i = 0; i < t.length; i += IDS_PER_FRAME) frames.write(encodeAcks(t.slice(i, i + IDS_PER_FRAME), [], []));
+  for (let i = 0; i < g.length; i += IDS_PER_FRAME) frames.write(encodeAcks([], g.slice(i, i + IDS_PER_FRAME), []));
+  for (let i = 0; i < c.length; i += IDS_PER_FRAME) frames.write(encodeAcks([], [], c.slice(i, i + IDS_PER_FRAME)));
 }
 
 /** Refuses a handed-over connection: the master gives it to another worker. */

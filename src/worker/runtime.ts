@@ -1,6 +1,7 @@
 // The runtime inside each worker, composed of one piece per concern:
 //   listen-intercept.ts  listen() on a cluster port serves the master's connections instead of binding
 //   adopt.ts             a connection the master hands over, given to the application's server
+//   first-read.ts        of an HTTP or TLS server, read first, so the master's copy can stand in until then
 //   direct-accept.ts     direct mode: accept on the shared socket ourselves, and report it
 //   delivery.ts          the step both share: into the server, with the bytes read; closes reported
 //   dgram-intercept.ts   UDP: bind() on a cluster port, datagrams through the master
@@ -156,6 +157,7 @@ export class WorkerRuntime {
     this.direct.closeAll();
     // UDP sockets close with the listeners: no more datagrams in, replies no longer leave.
     this.dgram.closeAll();
+    this.adoption.giveAllOn();
     drainServers(this.serving.allServers(), () => this.delivery.httpSockets(), () => {
       flushReports();
       void Promise.allSettled(this.shutdownHooks.map((h) => h())).then(() => {

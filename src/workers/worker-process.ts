@@ -37,6 +37,12 @@ export class WorkerProcess {
   /** Direct mode: what it accepted itself, and the shared sockets it holds. */
   readonly direct = new DirectLedger();
   private readonly window = new HandoffWindow<Handoff>();
+  /**
+   * Connections it took and has not begun on (read or written), kept in the order they were
+   * taken: the master still holds a copy of each, so should this process die, another worker
+   * serves them whole.
+   */
+  private readonly untouched = new Map<number, Handoff>();
   /** ms timestamp of its last answer for a connection (taken or refused), or 0. */
   private answeredAt = 0;
   private current: ProcessState = 'starting';
@@ -180,6 +186,39 @@ export class WorkerProcess {
   /** True the moment its oldest connection has waited more than `deadline` ms. */
   missDeadline(now: number, deadline: number): boolean {
     return this.window.missDeadline(now, deadline);
+  }
+
+  /** It took `h`, and the master keeps its copy until it begins on it. */
+  keep(h: Handoff): void {
+    this.untouched.set(h.id, h);
+  }
+
+  /** Connections it took and has not begun on. */
+  get untouchedCount(): number {
+    return this.untouched.size;
+  }
+
+  /** It began on connection `id` (or closed it): the master's copy, if it kept one, for closing. */
+  begun(id: number): Handoff | undefined {
+    const h = this.untouched.get(id);
+    if (h !== undefined) this.untouched.delete(id);
+    return h;
+  }
+
+  /** The kept copies taken before `cutoff` (ms), oldest first, handed to `each` and forgotten. */
+  expireUntouched(cutoff: number, each: (h: Handoff) => void): void {
+    for (const [id, h] of this.untouched) {
+      if (h.since >= cutoff) return;
+      this.untouched.delete(id);
+      each(h);
+    }
+  }
+
+  /** What it took and had not begun on: its process is gone, so these are still whole. */
+  releaseUntouched(): Handoff[] {
+    const all = [...this.untouched.values()];
+    this.untouched.clear();
+    return all;
   }
 
   /** Everything it was sent and did not answer: its process is gone, so none of it arrived. */

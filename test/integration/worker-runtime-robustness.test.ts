@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { test } from 'node:test';
 import { FrameChannel } from '../../src/ipc/frame-channel.js';
-import { FRAME, ackCount, ackId, acksTaken, encodeConn } from '../../src/ipc/frames.js';
+import { FRAME, ackCount, ackId, acksBegun, acksTaken, encodeConn } from '../../src/ipc/frames.js';
 import { ROOT, fixture, waitFor } from '../helpers/cluster.js';
 
 type Msg = Record<string, any>;
@@ -50,7 +50,11 @@ test('malformed, misrouted and stale hand-overs are refused; a good one is serve
     const frames = FrameChannel.open(child, (type, b, start, end) => {
       if (type !== FRAME.acks) return;
       const n = acksTaken(b, start, end);
-      for (let i = 0; i < ackCount(start, end); i++) (i < n ? taken : closed).push(ackId(b, start, i));
+      const begun = acksBegun(b, start);
+      for (let i = 0; i < ackCount(start, end); i++) {
+        if (i < n) taken.push(ackId(b, start, i));
+        else if (i >= n + begun) closed.push(ackId(b, start, i));
+      }
     }, () => assert.fail('the worker wrote a corrupt frame'))!;
     const cmd = 'NODE_PORTPLEX';
     child.send({ cmd, t: 'c' }); // the old JSON form: not ours any more

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FRAME, FRAME_MARK, HEADER_BYTES, ackCount, ackId, acksTaken, carriesHandle, datagramBytes, decodeAccepted, decodeConn, decodeDatagrams, decodeForward, decodeListen, encodeAccepted, encodeAcks, encodeConn, encodeDatagrams, encodeForward, encodeListen, type Datagram } from '../../../src/ipc/frames.js';
+import { FRAME, FRAME_MARK, HEADER_BYTES, ackCount, ackId, acksBegun, acksTaken, carriesHandle, datagramBytes, decodeAccepted, decodeConn, decodeDatagrams, decodeForward, decodeListen, encodeAccepted, encodeAcks, encodeConn, encodeDatagrams, encodeForward, encodeListen, type Datagram } from '../../../src/ipc/frames.js';
 
 const payload = (b: Buffer): [Buffer, number, number] => {
   assert.equal(b[0], FRAME_MARK);
@@ -31,15 +31,17 @@ test('truncated C frames are malformed, not misread', () => {
   for (let end = HEADER_BYTES; end < b.length; end++) assert.equal(decodeConn(b, HEADER_BYTES, end), undefined, `cut at ${end}`);
 });
 
-test('an A frame lists taken ids, then closed ones, negative direct-mode numbers included', () => {
-  const b = encodeAcks([1, 2 ** 52], [-3, 16777217]);
+test('an A frame lists taken ids, then begun ones, then closed ones, negative direct-mode numbers included', () => {
+  const b = encodeAcks([1, 2 ** 52], [7], [-3, 16777217]);
   const [buf, start, end] = payload(b);
   assert.equal(acksTaken(buf, start, end), 2);
-  assert.equal(ackCount(start, end), 4);
-  assert.deepEqual([0, 1, 2, 3].map((i) => ackId(buf, start, i)), [1, 2 ** 52, -3, 16777217]);
-  assert.equal(acksTaken(Buffer.from([9, 0, 0, 0]), 0, 4), -1, 'claims more ids than it has');
-  assert.equal(acksTaken(Buffer.from([0, 0, 0, 0, 1]), 0, 5), -1, 'a ragged id list');
-  assert.equal(acksTaken(Buffer.from([0, 0]), 0, 2), -1, 'no count');
+  assert.equal(acksBegun(buf, start), 1);
+  assert.equal(ackCount(start, end), 5);
+  assert.deepEqual([0, 1, 2, 3, 4].map((i) => ackId(buf, start, i)), [1, 2 ** 52, 7, -3, 16777217]);
+  assert.equal(acksTaken(Buffer.from([9, 0, 0, 0, 0, 0, 0, 0]), 0, 8), -1, 'claims more taken ids than it has');
+  assert.equal(acksTaken(Buffer.from([0, 0, 0, 0, 9, 0, 0, 0]), 0, 8), -1, 'claims more begun ids than it has');
+  assert.equal(acksTaken(Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 1]), 0, 9), -1, 'a ragged id list');
+  assert.equal(acksTaken(Buffer.from([0, 0, 0, 0]), 0, 4), -1, 'no begun count');
 });
 
 test('L and F frames; which types carry a descriptor', () => {

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { validateConfig } from '../../../src/config/validate.js';
 import type { Config, UserConfig } from '../../../src/config/types.js';
 import { HEADER_BYTES, decodeConn } from '../../../src/ipc/frames.js';
-import { Handoffs, STUCK_FACTOR } from '../../../src/master/handoffs.js';
+import { Handoffs, STUCK_FACTOR, UNTOUCHED_MS } from '../../../src/master/handoffs.js';
 import { PendingQueue } from '../../../src/master/pending-queue.js';
 import { MasterStats } from '../../../src/master/stats.js';
 import { ConnectionTable } from '../../../src/table/connection-table.js';
@@ -141,13 +141,13 @@ class Harness {
   /** The process is gone, as the supervisor reports it: exited, then its connections re-dispatched, then detached. */
   gone(p: WorkerProcess): void {
     p.markGone({ code: null, signal: 'SIGKILL' });
-    this.handoffs.processGone(p);
+    this.handoffs.processGone(p, p.workerId);
     this.worker(p.workerId).detach(p);
   }
 }
 
 describe('Handoffs: ack', () => {
-  it('sends the frame with the handle; the ack closes the master copy once and establishes the record', () => {
+  it('sends the frame with the handle; the ack establishes the record, and the copy is closed once the worker begins on it', () => {
     const x = new Harness();
     const c = x.connect();
     assert.equal(x.handoffs.held, 1);
@@ -157,13 +157,41 @@ describe('Handoffs: ack', () => {
     assert.equal(x.p(1).inFlight, 1);
 
     x.handoffs.onAck(x.p(1), c.h.id);
-    assert.equal(c.handle.closed, 1);
+    assert.equal(c.handle.closed, 0, 'kept until the worker begins on it');
     assert.equal(x.table.stateOf(c.h.id), State.Established);
-    assert.deepEqual([x.stats.handedOver, x.handoffs.held, x.worker(1).handedOver, x.p(1).inFlight], [1, 0, 1, 0]);
+    assert.deepEqual([x.stats.handedOver, x.handoffs.held, x.worker(1).handedOver, x.p(1).inFlight, x.p(1).untouchedCount], [1, 1, 1, 0, 1]);
 
     x.handoffs.onAck(x.p(1), c.h.id);
-    assert.equal(c.handle.closed, 1, 'a second ack closes nothing');
-    assert.deepEqual([x.stats.handedOver, x.stats.lateAcks, x.worker(1).handedOver], [1, 1, 1]);
+    assert.deepEqual([x.stats.handedOver, x.stats.lateAcks, x.worker(1).handedOver], [1, 1, 1], 'a second ack counts as late');
+    x.handoffs.onBegun(x.p(1), c.h.id);
+    assert.deepEqual([c.handle.closed, x.handoffs.held, x.p(1).untouchedCount], [1, 0, 0]);
+    x.handoffs.onBegun(x.p(1), c.h.id);
+    assert.equal(c.handle.closed, 1, 'a second report closes nothing');
+  });
+
+  it('no copy is kept past half the descriptor budget: the ack closes it then', () => {
+    const x = new Harness({ workers: 1 });
+    x.handoffs.setBudget(4);
+    const a = x.connect();
+    const b = x.connect();
+    const c = x.connect();
+    x.handoffs.onAck(x.p(1), a.h.id);
+    assert.deepEqual([a.handle.closed, x.handoffs.held], [1, 2], 'three held of 4: over half, closed');
+    x.handoffs.onAck(x.p(1), b.h.id);
+    assert.deepEqual([b.handle.closed, x.handoffs.held], [1, 1], 'two held of 4: half, closed');
+    x.handoffs.onAck(x.p(1), c.h.id);
+    assert.deepEqual([c.handle.closed, x.handoffs.held], [0, 1], 'one held of 4: kept');
+  });
+
+  it('a copy kept UNTOUCHED_MS without word from the worker is closed', () => {
+    const x = new Harness({ workers: 1 });
+    const c = x.connect();
+    x.handoffs.onAck(x.p(1), c.h.id);
+    const at = Date.now();
+    x.handoffs.tick(at + UNTOUCHED_MS - 1000);
+    assert.equal(c.handle.closed, 0);
+    x.handoffs.tick(at + UNTOUCHED_MS + 1000);
+    assert.deepEqual([c.handle.closed, x.handoffs.held, x.table.stateOf(c.h.id)], [1, 0, State.Established]);
   });
 
   it('the frame names the connection, its listener and the client the master saw', () => {
@@ -253,17 +281,21 @@ describe('Handoffs: a process gone', () => {
     const cx = x.connect();
     assert.deepEqual([x.sent(1), x.sent(2)], [[c0.h.id, c1.h.id, c2.h.id], [cx.h.id]]);
 
+    x.handoffs.onAck(x.p(1), c1.h.id);
+    x.handoffs.onBegun(x.p(1), c1.h.id);
+
     const p1 = x.p(1);
     x.gone(p1);
-    assert.equal(x.table.has(c0.h.id), false, 'its established record is purged');
-    assert.deepEqual(x.sent(2), [cx.h.id, c1.h.id], 'c1 fills worker 2\'s window');
+    // c0: taken, not begun on: whole, it goes on; c1: begun on: cut with the process; c2: in flight.
+    assert.equal(x.table.has(c1.h.id), false, 'the record of what it was serving is purged');
+    assert.deepEqual(x.sent(2), [cx.h.id, c0.h.id], 'the oldest, c0, fills worker 2\'s window');
     assert.deepEqual([x.queue.size, x.table.stateOf(c2.h.id), x.table.workerOf(c2.h.id)], [1, State.Queued, -1]);
-    assert.deepEqual([c1.handle.closed, c2.handle.closed], [0, 0]);
-    assert.deepEqual([x.stats.retries.worker_exit, x.handoffs.held, p1.inFlight], [2, 3, 0]);
+    assert.deepEqual([c0.handle.closed, c1.handle.closed, c2.handle.closed], [0, 1, 0]);
+    assert.deepEqual([x.stats.retries.worker_exit, x.stats.rescued, x.stats.cut, x.handoffs.held, p1.inFlight, p1.untouchedCount], [2, 1, 1, 3, 0, 0]);
+    assert.equal(c0.h.tries, 1, 'a rescued connection starts its tries again');
 
     x.handoffs.onAck(x.p(2), cx.h.id);
-    assert.deepEqual(x.sent(2), [cx.h.id, c1.h.id, c2.h.id], 'an ack drains the queue');
-    assert.equal(x.queue.size, 0);
+    assert.deepEqual(x.sent(2), [cx.h.id, c0.h.id, c2.h.id], 'an ack drains the queue, in accept order');
   });
 
   it('a new process for the worker takes the queue once ready', () => {
@@ -485,6 +517,7 @@ type Event =
   | { t: 'connect' }
   | { t: 'ack'; k: number }
   | { t: 'refuse'; k: number; why: string }
+  | { t: 'begin'; k: number }
   | { t: 'stray'; k: number; w: number; refuse: boolean }
   | { t: 'gone'; w: number }
   | { t: 'room'; w: number }
@@ -501,20 +534,25 @@ interface Setup {
 }
 
 /**
- * Runs events against the engine, keeping its own account of what each process was sent and
- * answered, and checks after every step that the master's copies are each in one place.
+ * Runs events against the engine, keeping its own account of what each process was sent,
+ * took and began on, and checks after every step that each connection the master holds a copy
+ * of is in exactly one place: a window, the queue, or a process's kept copies.
  */
 class Run {
   readonly x: Harness;
   private readonly handles = new Map<number, FakeHandle>();
   /** Ids in flight to each process, as the writes and our answers say. */
   private readonly windows = new Map<WorkerProcess, number[]>();
+  /** Ids each process took and has not begun on (the master keeps a copy), with when they were taken. */
+  private readonly kept = new Map<WorkerProcess, Map<number, number>>();
   private readonly seen = new Map<WorkerProcess, number>();
   private readonly gone = new Set<WorkerProcess>();
-  private readonly acked = new Set<number>();
+  /** Connections taken and begun on (or let go): the master's part is over. */
+  private readonly done = new Set<number>();
   /** Established records per worker, until that worker's process is gone. */
   private readonly established = new Map<number, Set<number>>();
   private accepted = 0;
+  private acks = 0;
   private late = 0;
   private malformed = 0;
   private now = Date.now();
@@ -546,11 +584,22 @@ class Run {
         w.splice(w.indexOf(id), 1);
         if (e.t === 'ack') {
           x.handoffs.onAck(p, id);
-          this.acked.add(id);
+          this.acks++;
+          this.keptBy(p).set(id, Date.now());
           this.establishedOf(p.workerId).add(id);
         } else {
           x.handoffs.onRefuse(p, id, e.why);
         }
+        break;
+      }
+      case 'begin': {
+        const pairs: Array<[WorkerProcess, number]> = [];
+        for (const w of x.registry.workers) for (const id of this.keptBy(w.process!).keys()) pairs.push([w.process!, id]);
+        if (pairs.length === 0) return;
+        const [p, id] = pairs[e.k % pairs.length]!;
+        x.handoffs.onBegun(p, id);
+        this.keptBy(p).delete(id);
+        this.done.add(id);
         break;
       }
       case 'stray': {
@@ -570,6 +619,8 @@ class Run {
       case 'gone': {
         const p = x.p(e.w);
         this.windows.set(p, []);
+        // What it took and had not begun on goes elsewhere whole, like what was in flight.
+        this.keptBy(p).clear();
         this.gone.add(p);
         x.gone(p);
         this.established.delete(e.w);
@@ -588,6 +639,17 @@ class Run {
       case 'tick':
         this.now += e.dt;
         x.handoffs.tick(this.now);
+        // Copies kept past UNTOUCHED_MS are let go: the worker's is the only one then.
+        for (const m of this.kept.values()) {
+          for (const [id, at] of m) {
+            const handle = this.handles.get(id)!;
+            if (handle.closed === 1) {
+              assert.ok(this.now - at > UNTOUCHED_MS - 1000, `copy of ${id} let go ${this.now - at} ms after it was taken`);
+              m.delete(id);
+              this.done.add(id);
+            }
+          }
+        }
         break;
     }
     this.sync();
@@ -597,6 +659,12 @@ class Run {
     this.x.handoffs.beginStop();
     this.sync();
     assert.equal(this.x.queue.size, 0, 'nothing stays queued after beginStop');
+  }
+
+  private keptBy(p: WorkerProcess): Map<number, number> {
+    let m = this.kept.get(p);
+    if (!m) this.kept.set(p, (m = new Map()));
+    return m;
   }
 
   private establishedOf(worker: number): Set<number> {
@@ -627,48 +695,63 @@ class Run {
 
   private check(): void {
     const x = this.x;
-    const where = new Map<number, WorkerProcess[]>();
+    const where = new Map<number, string[]>();
+    const place = (id: number, what: string): void => {
+      if (!where.has(id)) where.set(id, []);
+      where.get(id)!.push(what);
+    };
     for (const [p, ids] of this.windows) {
       assert.equal(p.inFlight, ids.length, `in flight to worker ${p.workerId} (pid ${p.pid})`);
-      for (const id of ids) {
-        if (!where.has(id)) where.set(id, []);
-        where.get(id)!.push(p);
-      }
+      for (const id of ids) place(id, `window of ${p.pid}`);
+    }
+    for (const [p, m] of this.kept) {
+      assert.equal(p.untouchedCount, m.size, `copies kept for worker ${p.workerId} (pid ${p.pid})`);
+      for (const id of m.keys()) place(id, `kept for ${p.pid}`);
     }
     assert.equal(x.queue.twice, 0, 'queued twice');
     assert.equal(x.queue.ids.size, x.queue.size);
     let held = 0;
     let dropped = 0;
+    let inFlightOrQueued = 0;
+    let kept = 0;
     for (const [id, handle] of this.handles) {
       assert.ok(handle.closed <= 1, `connection ${id} closed ${handle.closed} times`);
-      const windows = where.get(id) ?? [];
+      const places = where.get(id) ?? [];
       const queued = x.queue.ids.has(id);
-      if (this.acked.has(id)) {
-        assert.equal(handle.closed, 1, `acked ${id} is closed by the master once`);
-      } else if (handle.closed === 1) {
-        dropped++;
+      if (this.done.has(id)) {
+        assert.equal(handle.closed, 1, `connection ${id} begun on: the master's copy is closed, once`);
+        assert.deepEqual(places, []);
+        continue;
       }
-      if (handle.closed === 0) {
-        held++;
-        assert.equal(windows.length + (queued ? 1 : 0), 1, `connection ${id}: in ${windows.length} windows${queued ? ' and queued' : ''}`);
-        if (queued) {
-          assert.deepEqual([x.table.stateOf(id), x.table.workerOf(id)], [State.Queued, -1]);
-        } else {
-          assert.deepEqual([x.table.stateOf(id), x.table.workerOf(id)], [State.HandingOver, windows[0]!.workerId]);
-        }
-      } else {
-        assert.equal(windows.length, 0, `closed connection ${id} still in flight`);
+      if (handle.closed === 1) {
+        dropped++;
+        assert.deepEqual(places, [], `closed connection ${id} is nowhere`);
         assert.equal(queued, false, `closed connection ${id} still queued`);
+        continue;
+      }
+      held++;
+      assert.equal(places.length + (queued ? 1 : 0), 1, `connection ${id}: ${places.join(', ')}${queued ? ', queued' : ''}`);
+      if (queued) {
+        inFlightOrQueued++;
+        assert.deepEqual([x.table.stateOf(id), x.table.workerOf(id)], [State.Queued, -1]);
+      } else if (places[0]!.startsWith('window')) {
+        inFlightOrQueued++;
+        assert.equal(x.table.stateOf(id), State.HandingOver);
+      } else {
+        kept++;
+        assert.equal(x.table.stateOf(id), State.Established);
       }
     }
     assert.equal(x.handoffs.held, held);
-    assert.equal(x.stats.handedOver, this.acked.size);
+    assert.equal(x.stats.handedOver, this.acks);
     assert.equal(x.stats.droppedTotal, dropped);
-    assert.equal(this.accepted, x.stats.handedOver + x.stats.droppedTotal + x.handoffs.held);
+    assert.equal(this.accepted, this.done.size + x.stats.droppedTotal + x.handoffs.held);
     assert.deepEqual([x.stats.lateAcks, x.stats.malformed], [this.late, this.malformed]);
     let established = 0;
     for (const s of this.established.values()) established += s.size;
-    assert.equal(x.table.size, held + established);
+    // Established records: what is kept, and what is done and not yet purged with its worker.
+    assert.ok(established >= kept);
+    assert.equal(x.table.size, inFlightOrQueued + established);
     assert.equal(new Set(x.condemned).size, x.condemned.length, 'a process is condemned at most once');
   }
 }
@@ -687,6 +770,7 @@ describe('Handoffs: ownership under random events', () => {
     { arbitrary: fc.constant({ t: 'connect' as const }), weight: 5 },
     { arbitrary: fc.record({ t: fc.constant('ack' as const), k: fc.nat() }), weight: 4 },
     { arbitrary: fc.record({ t: fc.constant('refuse' as const), k: fc.nat(), why: fc.constantFrom('stale', 'no-server', 'full', 'stopping') }), weight: 2 },
+    { arbitrary: fc.record({ t: fc.constant('begin' as const), k: fc.nat() }), weight: 3 },
     { arbitrary: fc.record({ t: fc.constant('stray' as const), k: fc.nat(), w: worker, refuse: fc.boolean() }), weight: 1 },
     { arbitrary: fc.record({ t: fc.constant('gone' as const), w: worker }), weight: 1 },
     { arbitrary: fc.record({ t: fc.constant('room' as const), w: worker }), weight: 1 },

@@ -1,0 +1,110 @@
+// The first read of a connection whose client speaks first (HTTP, HTTPS, HTTP/2, TLS), done here
+// on the raw handle before the application's server sees it. The master keeps its copy of a
+// connection we took until we say we have read from it: should this process die before then,
+// another worker serves the connection whole. So the word leaves before the bytes reach the
+// application, and the bytes go to the server with the connection, as pre-read bytes do.
+//
+// A server whose client may wait for the server to speak (a plain net.Server) is given its
+// connections at once: the application may write first, and what it wrote is a start too.
+import http2 from 'node:http2';
+import type net from 'node:net';
+import tls from 'node:tls';
+import type { Peer } from '../internals/net-server.js';
+import { readRaw, type RawHandle } from '../internals/tcp-handle.js';
+import type { ClusterHandle } from './cluster-handle.js';
+import { isHttp1 } from './drain.js';
+
+/** A client that says nothing for this long is given to the server anyway, whose own timeouts then apply. */
+export const FIRST_READ_WAIT_MS = 5000;
+
+const Http2Server = Object.getPrototypeOf(http2.createServer()).constructor as new () => net.Server;
+
+/** True for servers whose clients always send first: their connections are read here first. */
+export function clientSpeaksFirst(server: net.Server): boolean {
+  return isHttp1(server) || server instanceof tls.Server || server instanceof Http2Server;
+}
+
+/** What the first read leads to, told by id. */
+export interface FirstReadEvents {
+  /** The client sent `data`: report it to the master, then give the connection to the server with it. */
+  read(target: ClusterHandle, handle: RawHandle, id: number, data: Buffer, peer: Peer | undefined): void;
+  /** The client ended without a byte (eof), or nothing came for FIRST_READ_WAIT_MS, or we stop: give it on as it is. */
+  giveOn(target: ClusterHandle, handle: RawHandle, id: number, eof: boolean, peer: Peer | undefined): void;
+  /** The connection was reset before a byte came: it is closed here. */
+  reset(id: number): void;
+}
+
+interface Waiting {
+  readonly target: ClusterHandle;
+  readonly handle: RawHandle;
+  readonly peer: Peer | undefined;
+  readonly since: number;
+  stop: () => void;
+}
+
+export class FirstRead {
+  private readonly waiting = new Map<number, Waiting>();
+  private sweep: NodeJS.Timeout | undefined;
+
+  constructor(private readonly events: FirstReadEvents) {}
+
+  /** Connections read from, not yet given to their server. */
+  get size(): number {
+    return this.waiting.size;
+  }
+
+  /** Reads connection `id` before its server does; false when it cannot be read (the caller gives it on at once). */
+  wait(target: ClusterHandle, handle: RawHandle, id: number, peer: Peer | undefined): boolean {
+    const stop = readRaw(
+      handle,
+      (chunk) => {
+        const w = this.take(id);
+        if (w !== undefined) this.events.read(w.target, w.handle, id, chunk, w.peer);
+      },
+      (eof) => {
+        const w = this.take(id);
+        if (w === undefined) return;
+        if (eof) this.events.giveOn(w.target, w.handle, id, true, w.peer);
+        else {
+          w.handle.close();
+          this.events.reset(id);
+        }
+      },
+    );
+    if (stop === false) return false;
+    this.waiting.set(id, { target, handle, peer, since: Date.now(), stop });
+    this.sweep ??= setInterval(this.onSweep, FIRST_READ_WAIT_MS / 5).unref();
+    return true;
+  }
+
+  /** Gives every waiting connection on (the process stops: its servers drain them). */
+  giveAllOn(): void {
+    for (const id of [...this.waiting.keys()]) this.giveOn(id);
+  }
+
+  private giveOn(id: number): void {
+    const w = this.take(id);
+    if (w !== undefined) this.events.giveOn(w.target, w.handle, id, false, w.peer);
+  }
+
+  private take(id: number): Waiting | undefined {
+    const w = this.waiting.get(id);
+    if (w === undefined) return undefined;
+    this.waiting.delete(id);
+    w.stop();
+    if (this.waiting.size === 0 && this.sweep !== undefined) {
+      clearInterval(this.sweep);
+      this.sweep = undefined;
+    }
+    return w;
+  }
+
+  private readonly onSweep = (): void => {
+    const cutoff = Date.now() - FIRST_READ_WAIT_MS;
+    for (const [id, w] of this.waiting) {
+      // In the order they came: the first one still young ends the sweep.
+      if (w.since > cutoff) return;
+      this.giveOn(id);
+    }
+  };
+}
