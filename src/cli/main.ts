@@ -16,6 +16,7 @@ Examples:
   $ portplex -w 4 app.js                          4 workers of app.js on :8080 (or $PORT)
   $ portplex -w 4 -l 8080 -a least-connections app.js -- --app-flag
   $ portplex -l 127.0.0.1:8080 -l [::1]:8080 -w 2 --weights 3,1 app.js
+                                                  3 of every 4 connections to worker 1
   $ portplex -w 2 --group api=api.js --route api=path:/api/ --sticky cookie:sid web.js
                                                   /api/ to api.js, the rest to web.js, by session
   $ portplex -w 2 -l 5353 -l udp:5353 dns.js       TCP and UDP on one port (dgram apps unmodified)
@@ -42,7 +43,7 @@ export function program(): Command {
     .option('-l, --listen <[udp:][host:]port>', 'cluster address to serve, repeatable; udp: for datagrams (default: $PORT or 8080)', collect)
     .addOption(new Option('--mode <mode>', 'dispatch: the master hands each connection over; direct: workers accept on the shared socket and report (default: dispatch)').choices(['dispatch', 'direct']))
     .addOption(new Option('-a, --algorithm <name>', `balancing algorithm (default: ${DEFAULTS.algorithm})`).choices([...ALGORITHMS]))
-    .option('--weights <list>', 'per-worker weights for weighted algorithms, e.g. 5,1,1', weightList)
+    .option('--weights <list>', 'one weight per worker, e.g. 3,1 (every algorithm but first obeys them; 0 drains)', weightList)
     .option('--max-connections <n>', 'concurrent connections per worker, 0 = unlimited (default: 0)', wholeNumber(0))
     .option('--queue-size <n>', `connections that may wait for a free worker (default: ${DEFAULTS.queueSize})`, wholeNumber(0))
     .option('--queue-timeout <ms>', `how long one may wait (default: ${DEFAULTS.queueTimeout})`, wholeNumber(1))

@@ -136,6 +136,11 @@ export interface ListenerConfig {
   readonly mode: ListenMode;
   /** ms a UDP flow may stay idle before it is forgotten (UDP listeners; 0 on TCP ones). */
   readonly udpTimeout: number;
+  /**
+   * Binds IPv6 only: a "::" listener beside an IPv4 listener on the same port (HAProxy's
+   * v6only), which a dual-stack "::" would collide with.
+   */
+  readonly v6only: boolean;
 }
 
 /** A validated content step. */

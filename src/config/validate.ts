@@ -1,5 +1,6 @@
 // Validates a user configuration once and returns it frozen; every error names the option and value.
 import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ALGORITHMS } from '../balancers/index.js';
 import { CODES, ConfigError, invalid, show } from '../errors.js';
@@ -133,8 +134,9 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: 
   }
   if (entries.length === 0) throw invalid('listen', undefined, 'at least one address to listen on (e.g. --listen 8080)');
   const seen = new Map<string, string>();
+  const addresses = entries.map((e) => parseListen(e.listen, e.option));
   return entries.map((e, index) => {
-    const address = parseListen(e.listen, e.option);
+    const address = addresses[index]!;
     const key = listenKey(address);
     if (address.port !== 0 && seen.has(key)) {
       throw new ConfigError(CODES.DUPLICATE_LISTENER, e.option, `${show(e.listen)} is already a listener (${seen.get(key)})`);
@@ -166,7 +168,11 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: 
     if (mode === 'direct' && content?.proxy !== undefined) {
       throw invalid(`${e.option}.content.proxy`, content.proxy, 'no PROXY protocol in direct mode yet (use mode "dispatch")');
     }
-    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode, udpTimeout: flowTimeout };
+    // On Linux "::" takes IPv4 too unless the socket is IPv6-only: beside an IPv4 address on
+    // the same port it must be, or the second bind fails with EADDRINUSE.
+    const v6only = address.host === '::' && address.port !== 0 &&
+      addresses.some((a) => a.protocol === address.protocol && a.port === address.port && a.host !== undefined && isIP(a.host) === 4);
+    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode, udpTimeout: flowTimeout, v6only };
   });
 }
 

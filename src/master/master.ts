@@ -433,6 +433,7 @@ export class Master extends EventEmitter {
       throw new PortplexError(CODES.INVALID_OPTION, `weight: expected an integer 0-65535, got ${JSON.stringify(weight)}`, EXIT.config);
     }
     worker.setWeight(weight);
+    this.pools.weightChanged(worker);
     // A worker that can take connections again may serve what waits.
     if (weight > 0) this.handoffs.drainQueue();
     this.direct.update();

@@ -33,6 +33,11 @@ export class Pools {
     for (const p of this.all) p.remove(worker);
   }
 
+  /** `worker`'s weight changed: its pools' balancers hear of it. */
+  weightChanged(worker: Worker): void {
+    for (const p of this.all) if (p.group === worker.group.name) p.weightsChanged();
+  }
+
   /** The default pool of listener `l`. */
   defaultOf(l: number): Pool {
     return this.byListener[l]![0]!;

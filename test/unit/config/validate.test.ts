@@ -90,3 +90,11 @@ test('udp listeners: defaults, a per-listener udpTimeout, and TCP and UDP on one
 test('port 0 may repeat (each bind gets its own port)', () => {
   assert.equal(validateConfig({ script, listen: ['127.0.0.1:0', '127.0.0.1:0'] }).listeners.length, 2);
 });
+
+test('"[::]" beside an IPv4 address on the same port binds IPv6-only; alone or on another port it stays dual-stack', () => {
+  const both = validateConfig({ script, listen: ['0.0.0.0:8080', '[::]:8080', '[::]:8081', 'udp:127.0.0.1:53', 'udp:[::]:53', '[::]:53'] });
+  assert.deepEqual(both.listeners.map((l) => [l.protocol, l.host, l.port, l.v6only]), [
+    ['tcp', '0.0.0.0', 8080, false], ['tcp', '::', 8080, true], ['tcp', '::', 8081, false],
+    ['udp', '127.0.0.1', 53, false], ['udp', '::', 53, true], ['tcp', '::', 53, false],
+  ]);
+});
