@@ -44,7 +44,8 @@ export class Listener {
     const { host, port, index } = this.config;
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
-        reject(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${describe(host, port)}: ${err.code ?? err.message}`, EXIT.listen));
+        // The system error stays as the cause: a worker that asked for this address emits it.
+        reject(Object.assign(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${describe(host, port)}: ${err.code ?? err.message}`, EXIT.listen), { cause: err }));
       });
       server.listen({ port, host, backlog, exclusive: true, ipv6Only: this.config.v6only }, () => {
         const a = server.address() as net.AddressInfo;
