@@ -4,19 +4,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
 import { createMaster } from '../../src/index.js';
-import { fixture } from '../helpers/cluster.js';
-
-/** A port free on both families right now (bound dual-stack, then released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen({ port: 0, host: '::' }, () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { fixture, freePort } from '../helpers/cluster.js';
 
 test('0.0.0.0:P and [::]:P both bind, and connections on 127.0.0.1 and ::1 are served', async () => {
   const port = await freePort();
