@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import { validateConfig } from '../../../src/config/validate.js';
 import { CODES, ConfigError, EXIT } from '../../../src/errors.js';
 import type { UserConfig } from '../../../src/config/types.js';
-import { fixture } from '../../helpers/cluster.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture, ROOT } from '../../helpers/cluster.js';
 
 const script = fixture('http-app.js');
 
@@ -108,4 +111,20 @@ test('no listener configured is valid: the workers\' listen() calls say what is 
   assert.deepEqual(config.listeners, []);
   assert.deepEqual(config.ownPorts, [9229]);
   assert.deepEqual(validateConfig({ script, listen: 'udp:9229', ownPorts: [9229] }).ownPorts, [9229], 'a UDP listener does not take the TCP port');
+});
+
+test("the README's complete config file is valid, and its [::]:8080 beside 0.0.0.0:8080 binds IPv6-only", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Config file'));
+  const json = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+  const dir = mkdtempSync(join(tmpdir(), 'portplex-readme-'));
+  try {
+    for (const f of ['app.js', 'admin.js']) writeFileSync(join(dir, f), '');
+    const config = validateConfig(JSON.parse(json) as UserConfig, dir);
+    assert.deepEqual(config.listeners.map((l) => [l.host, l.port, l.group, l.v6only]), [
+      ['0.0.0.0', 8080, 'web', false], ['::', 8080, 'web', true], ['127.0.0.1', 9000, 'admin', false],
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
