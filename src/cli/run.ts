@@ -9,7 +9,7 @@ import { startMetricsServer, type MetricsServer } from '../metrics/http-endpoint
 import type { UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
-import { Master } from '../master/master.js';
+import { Master, type ListenerInfo } from '../master/master.js';
 import { mergeFlags, type Flags } from './options.js';
 import { VERSION } from '../version.js';
 
@@ -33,6 +33,8 @@ export async function run(script: string | undefined, args: string[], flags: Fla
     const n = config.groups.reduce((s, g) => s + g.workers, 0);
     console.log(`portplex: ${n}/${n} workers ready in ${Date.now() - started} ms`);
   });
+  // A listener bound because the workers' listen() asked for it.
+  master.on('listener', (l: ListenerInfo) => console.log(`portplex: ${listeningLine(l)}, asked by the app`));
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -86,12 +88,8 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   }
   const groups = config.groups.map((g) => `${g.workers} x ${relative(process.cwd(), g.script) || g.script}`).join(', ');
   console.log(`portplex ${VERSION}: master pid ${process.pid}, ${groups}`);
-  for (const l of listeners) {
-    const host = l.family === 'IPv6' ? `[${l.address}]` : l.address;
-    const routed = l.groups.length > 1 ? ` (default; by content also ${l.groups.slice(1).join(', ')})` : '';
-    const how = l.mode === 'direct' ? 'direct (workers accept)' : l.algorithm;
-    console.log(`portplex: listening on ${host}:${l.port} (${l.protocol}) -> group ${l.group}${routed}, ${how}`);
-  }
+  for (const l of listeners) console.log(`portplex: ${listeningLine(l)}`);
+  if (listeners.length === 0) console.log('portplex: no listener configured: serving whatever the workers listen on');
   if (admin) console.log(`portplex: admin socket ${admin.path} (portplex status, portplex connections)`);
   if (metrics) console.log(`portplex: metrics on http://${metrics.server.address.includes(':') ? `[${metrics.server.address}]` : metrics.server.address}:${metrics.server.port}/metrics`);
   const code = await master.closed;
@@ -104,4 +102,12 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   if (code === EXIT.ok) console.log('portplex: stopped cleanly');
   else if (code === EXIT.forcedStop) console.error('portplex: stopped; some workers had to be killed after the grace time');
   return code;
+}
+
+/** "listening on 127.0.0.1:8080 (tcp) -> group default, round-robin". */
+function listeningLine(l: ListenerInfo): string {
+  const host = l.family === 'IPv6' ? `[${l.address}]` : l.address;
+  const routed = l.groups.length > 1 ? ` (default; by content also ${l.groups.slice(1).join(', ')})` : '';
+  const how = l.mode === 'direct' ? 'direct (workers accept)' : l.algorithm;
+  return `listening on ${host}:${l.port} (${l.protocol}) -> group ${l.group}${routed}, ${how}`;
 }

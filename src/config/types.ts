@@ -103,6 +103,8 @@ export interface UserConfig extends GroupInput {
   udpMaxFlows?: number;
   udpMaxDatagram?: number;
   udpWorkerQueue?: number;
+  /** TCP ports each worker binds itself, as without portplex (listen() on them is not shared). */
+  ownPorts?: number[];
 }
 
 /** A validated daemon group. */
@@ -136,6 +138,13 @@ export interface ListenerConfig {
   readonly mode: ListenMode;
   /** ms a UDP flow may stay idle before it is forgotten (UDP listeners; 0 on TCP ones). */
   readonly udpTimeout: number;
+  /**
+   * Binds IPv6 only: a "::" listener beside an IPv4 listener on the same port (HAProxy's
+   * v6only), which a dual-stack "::" would collide with.
+   */
+  readonly v6only: boolean;
+  /** Bound because a worker's listen() asked for it, not configured. */
+  readonly onDemand: boolean;
 }
 
 /** A validated content step. */
@@ -200,4 +209,6 @@ export interface Config {
   readonly udpMaxDatagram: number;
   /** Datagrams waiting to be written to one worker's IPC channel, at most; past it they are dropped and counted. */
   readonly udpWorkerQueue: number;
+  /** TCP ports each worker binds itself: listen() on them is left alone (per-process ports). */
+  readonly ownPorts: readonly number[];
 }
