@@ -103,6 +103,8 @@ export interface UserConfig extends GroupInput {
   udpMaxFlows?: number;
   udpMaxDatagram?: number;
   udpWorkerQueue?: number;
+  stickySessions?: number;
+  stickyTimeout?: number;
 }
 
 /** A validated daemon group. */
@@ -200,4 +202,8 @@ export interface Config {
   readonly udpMaxDatagram: number;
   /** Datagrams waiting to be written to one worker's IPC channel, at most; past it they are dropped and counted. */
   readonly udpWorkerQueue: number;
+  /** Sticky sessions remembered at most (session id -> worker); past it the longest-unused one is forgotten. */
+  readonly stickySessions: number;
+  /** ms a remembered sticky session may go unused before it is forgotten. */
+  readonly stickyTimeout: number;
 }

@@ -8,6 +8,7 @@ import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
 import type { Delivery } from './delivery.js';
 import { clientSpeaksFirst } from './first-read.js';
 import { parseListenArgs } from './listen-args.js';
+import { watchSessions } from './session-report.js';
 
 /** What the intercept tells the runtime. */
 export interface ServingEvents {
@@ -81,6 +82,7 @@ export class ListenIntercept implements HandleOwner {
     if (target.callback) server.once('listening', target.callback);
     // First listener, so the connection id and any pre-read bytes attach before the application reads.
     this.delivery.hook(server);
+    watchSessions(server, listeners);
     const handle = new ClusterHandle(listeners, this, clientSpeaksFirst(server));
     this.servers.set(handle, server);
     const first = listeners[0]!;

@@ -7,6 +7,7 @@ import type { Config, UserConfig } from '../../../src/config/types.js';
 import { HEADER_BYTES, decodeConn } from '../../../src/ipc/frames.js';
 import { Handoffs, STUCK_FACTOR, UNTOUCHED_MS } from '../../../src/master/handoffs.js';
 import { PendingQueue } from '../../../src/master/pending-queue.js';
+import { SessionTable } from '../../../src/master/sessions.js';
 import { MasterStats } from '../../../src/master/stats.js';
 import { ConnectionTable } from '../../../src/table/connection-table.js';
 import { State } from '../../../src/table/types.js';
@@ -87,7 +88,7 @@ class Harness {
     this.handoffs = new Handoffs(this.config, this.table, this.pools, this.queue, this.stats, this.registry, {
       condemn: (p) => this.condemned.push(p),
       missedDeadline: (p) => this.missed.push(p),
-    });
+    }, new SessionTable(this.config.stickySessions, this.config.stickyTimeout));
     for (const w of this.registry.workers) this.start(w, options.ready ?? true);
   }
 

@@ -1,0 +1,72 @@
+// Real socket.io clients against a portplex cluster: each connects, waits for the worker's
+// hello, then for 5 acknowledged emits; a client that manages all of that within its time is ok.
+import { io, type Socket } from 'socket.io-client';
+
+export interface ClientResult {
+  ok: boolean;
+  /** The worker that said hello last. */
+  worker: number;
+  /** What went wrong, when not ok. */
+  error?: string;
+  /** The transport it ended on. */
+  transport?: string;
+}
+
+export interface SocketioOptions {
+  transports: Array<'polling' | 'websocket'>;
+  /** ms a client gets for its hello and 5 acknowledgements. */
+  timeoutMs?: number;
+}
+
+/** Opens a client that stays connected (reconnecting as socket.io does) until closed. */
+export function connect(port: number, options: SocketioOptions): Socket {
+  return io(`http://127.0.0.1:${port}`, { transports: options.transports, forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+}
+
+/** Waits on `socket` for a hello (the next one from now), then 5 acknowledged emits. */
+export async function helloAndEchoes(socket: Socket, options: SocketioOptions, upgraded = false): Promise<ClientResult> {
+  const timeoutMs = options.timeoutMs ?? 10000;
+  let worker = 0;
+  try {
+    const hello = await new Promise<{ worker: number }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no hello in ${timeoutMs} ms${socket.connected ? '' : ' (not connected)'}`)), timeoutMs);
+      socket.once('hello', (h: { worker: number }) => { clearTimeout(timer); resolve(h); });
+    });
+    worker = hello.worker;
+    if (upgraded && socket.io.engine.transport.name !== 'websocket') {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no upgrade to websocket')), timeoutMs);
+        socket.io.engine.once('upgrade', () => { clearTimeout(timer); resolve(); });
+      });
+    }
+    for (let i = 0; i < 5; i++) {
+      const back = await socket.timeout(timeoutMs).emitWithAck('echo', i);
+      if (back !== i) throw new Error(`echo ${i} came back as ${back}`);
+    }
+    return { ok: true, worker, transport: socket.io.engine?.transport.name };
+  } catch (err) {
+    return { ok: false, worker, error: (err as Error).message, transport: socket.io.engine?.transport.name };
+  }
+}
+
+/** `n` clients at once, each connecting, waiting for its hello and 5 acks; closed afterwards unless `keep`. */
+export async function runClients(port: number, n: number, options: SocketioOptions): Promise<{ results: ClientResult[]; sockets: Socket[] }> {
+  const sockets = Array.from({ length: n }, () => connect(port, options));
+  const upgraded = options.transports.includes('websocket') && options.transports[0] === 'polling';
+  const results = await Promise.all(sockets.map((s) => helloAndEchoes(s, options, upgraded)));
+  return { results, sockets };
+}
+
+/** Sessions per worker id among ok results. */
+export function perWorker(results: readonly ClientResult[]): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const r of results) if (r.ok) m.set(r.worker, (m.get(r.worker) ?? 0) + 1);
+  return m;
+}
+
+/** "ok/total", with the errors seen, for assertion messages. */
+export function summary(results: readonly ClientResult[]): string {
+  const errors = new Map<string, number>();
+  for (const r of results) if (!r.ok) errors.set(r.error!, (errors.get(r.error!) ?? 0) + 1);
+  return `${results.filter((r) => r.ok).length}/${results.length} ok${errors.size ? `; ${[...errors].map(([e, c]) => `${c} x ${e}`).join(', ')}` : ''}`;
+}
