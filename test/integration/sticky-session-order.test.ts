@@ -7,6 +7,7 @@
 // must reach the worker that made its key. A key no worker made is counted (the count works).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createMasterMetrics } from '../../src/index.js';
 import { fixture, startMaster } from '../helpers/cluster.js';
 import { countBy, request } from '../helpers/http-session.js';
 
@@ -39,6 +40,12 @@ test(`${SESSIONS} header sessions: the next request, sent the moment the key arr
     // A key that no worker made: hashed, and counted as such.
     await request(port, '/token-check', { 'x-session': 'made-up' });
     assert.equal(master.stats.sticky.hash, 1);
+    const metrics = createMasterMetrics(master);
+    const text = await metrics.registry.metrics();
+    metrics.close();
+    assert.match(text, new RegExp(`^portplex_sticky_routed_total\\{by="session"\\} ${SESSIONS}$`, 'm'));
+    assert.match(text, /^portplex_sticky_routed_total\{by="hash"\} 1$/m);
+    assert.match(text, new RegExp(`^portplex_sticky_sessions ${SESSIONS}$`, 'm'));
   } finally {
     await master.stop();
   }
