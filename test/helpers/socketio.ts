@@ -24,9 +24,15 @@ export function connect(port: number, options: SocketioOptions): Socket {
 }
 
 /** Waits on `socket` for a hello (the next one from now), then 5 acknowledged emits. */
-export async function helloAndEchoes(socket: Socket, options: SocketioOptions, upgraded = false): Promise<ClientResult> {
+export async function helloAndEchoes(socket: Socket, options: SocketioOptions, upgraded = false, mayReconnect = false): Promise<ClientResult> {
   const timeoutMs = options.timeoutMs ?? 10000;
   let worker = 0;
+  // A session that breaks and is replaced by a new one is a failure, even if the new one works:
+  // retrying until a session happens to land right would hide exactly what is tested.
+  let broken = 0;
+  const onBreak = (): void => { broken++; };
+  socket.on('disconnect', onBreak);
+  socket.on('connect_error', onBreak);
   try {
     const hello = await new Promise<{ worker: number }>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no hello in ${timeoutMs} ms${socket.connected ? '' : ' (not connected)'}`)), timeoutMs);
@@ -43,9 +49,13 @@ export async function helloAndEchoes(socket: Socket, options: SocketioOptions, u
       const back = await socket.timeout(timeoutMs).emitWithAck('echo', i);
       if (back !== i) throw new Error(`echo ${i} came back as ${back}`);
     }
+    if (broken > 0 && !mayReconnect) throw new Error('session broken and replaced');
     return { ok: true, worker, transport: socket.io.engine?.transport.name };
   } catch (err) {
     return { ok: false, worker, error: (err as Error).message, transport: socket.io.engine?.transport.name };
+  } finally {
+    socket.off('disconnect', onBreak);
+    socket.off('connect_error', onBreak);
   }
 }
 

@@ -25,7 +25,7 @@ for (const transports of [['polling', 'websocket'], ['polling']] as const) {
       assert.ok(theirs.length > 0, 'the killed worker had sessions');
       const learned = master.sessions.size;
       // Each of its clients says hello again once reconnected; the others are not disturbed.
-      const again = theirs.map((i) => helloAndEchoes(sockets[i]!, { ...options, timeoutMs: 20000 }));
+      const again = theirs.map((i) => helloAndEchoes(sockets[i]!, { ...options, timeoutMs: 20000 }, false, true));
       const reconnects = new Map<number, number>();
       sockets.forEach((s, i) => s.io.on('reconnect', () => reconnects.set(i, (reconnects.get(i) ?? 0) + 1)));
       process.kill(victim.pid, 'SIGKILL');
