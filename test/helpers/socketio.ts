@@ -59,12 +59,24 @@ export async function helloAndEchoes(socket: Socket, options: SocketioOptions, u
   }
 }
 
-/** `n` clients at once, each connecting, waiting for its hello and 5 acks; closed afterwards unless `keep`. */
-export async function runClients(port: number, n: number, options: SocketioOptions): Promise<{ results: ClientResult[]; sockets: Socket[] }> {
-  const sockets = Array.from({ length: n }, () => connect(port, options));
+/**
+ * `n` clients, each connecting, waiting for its hello and 5 acks, all at once; with `oneByOne`
+ * each connects once the one before it has its hello (a burst of simultaneous handshakes is
+ * spread by the pool's responsiveness rules, not only by the algorithm: workers/pool.ts).
+ */
+export async function runClients(port: number, n: number, options: SocketioOptions & { oneByOne?: boolean }): Promise<{ results: ClientResult[]; sockets: Socket[] }> {
   const upgraded = options.transports.includes('websocket') && options.transports[0] === 'polling';
-  const results = await Promise.all(sockets.map((s) => helloAndEchoes(s, options, upgraded)));
-  return { results, sockets };
+  const sockets: Socket[] = [];
+  const running: Array<Promise<ClientResult>> = [];
+  for (let i = 0; i < n; i++) {
+    const s = connect(port, options);
+    sockets.push(s);
+    let hello: Promise<unknown> | undefined;
+    if (options.oneByOne) hello = new Promise((resolve) => { s.once('hello', resolve); setTimeout(resolve, options.timeoutMs ?? 10000).unref(); });
+    running.push(helloAndEchoes(s, options, upgraded));
+    if (hello) await hello;
+  }
+  return { results: await Promise.all(running), sockets };
 }
 
 /** Sessions per worker id among ok results. */
