@@ -36,11 +36,13 @@ for (const workers of [2, 4]) {
         // Every request that carried a sid found it in the session table: none was hashed.
         assert.equal(master.stats.sticky.hash - before.hash, 0, 'requests routed by hash');
         assert.ok(master.stats.sticky.session - before.session >= CLIENTS, `requests routed to their session: ${master.stats.sticky.session - before.session}`);
-        // The handshakes, which carry no sid, were balanced by the group's algorithm (round-robin):
-        // begun one after another, the sessions are spread exactly evenly.
+        // The handshakes, which carry no sid, were balanced by the group's algorithm (round-robin).
+        // Begun one after another they are spread evenly, but not exactly: the earlier sessions'
+        // requests are being handed over meanwhile, and round-robin passes over a worker with a
+        // hand-over in flight (workers/pool.ts). Every worker gets at least half its share.
         const spread = perWorker(results);
         assert.equal(spread.size, workers, `sessions per worker: ${[...spread]}`);
-        for (const [w, n] of spread) assert.equal(n, CLIENTS / workers, `worker ${w} has ${n} sessions of ${CLIENTS}: ${[...spread]}`);
+        for (const [w, n] of spread) assert.ok(n >= CLIENTS / workers / 2, `worker ${w} has ${n} sessions of ${CLIENTS}: ${[...spread]}`);
       });
     }
   });
