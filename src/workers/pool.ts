@@ -151,16 +151,18 @@ export class Pool {
 
   /**
    * For a session the master knows: worker `id` when its process `pid` (the one that created
-   * the session) can take the connection now; undefined when it could but its window is full
-   * (the session waits for it); null when it cannot take connections at all, or the session
-   * died with an earlier process (the key is then hashed as if unknown).
+   * the session) can take the connection now, drained or not; undefined when it could but its
+   * window is full (the session waits for it); null when it cannot take connections at all
+   * (down, unhealthy, full, removed, or `avoid`), or the session died with an earlier process:
+   * the key is then hashed as if unknown.
    */
   pickOwner(id: number, pid: number, avoid = 0): Worker | undefined | null {
     this.avoid = avoid;
     for (let i = 0; i < this.list.length; i++) {
       const w = this.list[i]!;
       if (w.id !== id) continue;
-      if (w.process?.pid !== pid || !isEligible(this.eligibleMembers[i]!)) return null;
+      if (id === avoid || w.process?.pid !== pid || !w.acceptsSession(this.listener)) return null;
+      if (w.max > 0 && this.table.activeCount(id) >= w.max) return null;
       return this.roomFor(w) ? w : undefined;
     }
     return null;
