@@ -57,4 +57,8 @@ export const DEFAULTS = Object.freeze({
   udpMaxDatagram: 65507,
   /** Datagrams waiting for one worker's IPC channel, at most (a slow worker costs bounded memory). */
   udpWorkerQueue: 256,
+  /** Sticky sessions the master remembers (session id -> worker), all listeners together; past it the longest-unused one is forgotten. */
+  stickySessions: 100000,
+  /** ms a remembered sticky session may go unused before it is forgotten (its key then hashes again). */
+  stickyTimeout: 3600000,
 });

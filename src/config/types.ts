@@ -105,6 +105,8 @@ export interface UserConfig extends GroupInput {
   udpWorkerQueue?: number;
   /** TCP ports each worker binds itself, as without portplex (listen() on them is not shared). */
   ownPorts?: number[];
+  stickySessions?: number;
+  stickyTimeout?: number;
 }
 
 /** A validated daemon group. */
@@ -211,4 +213,8 @@ export interface Config {
   readonly udpWorkerQueue: number;
   /** TCP ports each worker binds itself: listen() on them is left alone (per-process ports). */
   readonly ownPorts: readonly number[];
+  /** Sticky sessions remembered at most (session id -> worker); past it the longest-unused one is forgotten. */
+  readonly stickySessions: number;
+  /** ms a remembered sticky session may go unused before it is forgotten. */
+  readonly stickyTimeout: number;
 }

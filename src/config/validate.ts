@@ -14,7 +14,7 @@ const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algo
 const TOP_KEYS = [
   ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'mode', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
   'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
-  'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue', 'ownPorts',
+  'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue', 'ownPorts', 'stickySessions', 'stickyTimeout',
 ];
 /** The largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP header bytes). */
 const MAX_UDP_PAYLOAD = 65507;
@@ -54,6 +54,8 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
     udpMaxDatagram: int(input.udpMaxDatagram, 'udpMaxDatagram', DEFAULTS.udpMaxDatagram, 1, MAX_UDP_PAYLOAD),
     udpWorkerQueue: int(input.udpWorkerQueue, 'udpWorkerQueue', DEFAULTS.udpWorkerQueue, 1, 1 << 20),
     ownPorts: resolveOwnPorts(input.ownPorts, listeners),
+    stickySessions: int(input.stickySessions, 'stickySessions', DEFAULTS.stickySessions, 1, 1 << 24),
+    stickyTimeout: int(input.stickyTimeout, 'stickyTimeout', DEFAULTS.stickyTimeout, 1000),
   };
   return deepFreeze(config);
 }

@@ -20,6 +20,8 @@
 //        listener u16 | flags u8 (1 eof) | bytes read
 //   D  worker -> master  connections accepted directly (direct mode), each:
 //        seq f64 (negative) | listener u16 | client port u16 | address length u8 | address latin1
+//   S  worker -> master  session keys the application just created (sticky sessions), each:
+//        length u16 | key latin1 (sent before the answer that gives the key to the client)
 //   U  master -> worker  datagrams of the worker's UDP flows, read in one turn of the master's loop
 //   R  worker -> master  datagrams to send from the cluster address, sent in one turn of the worker's
 //        each: listener u16 | client port u16 | address length u8 | address latin1 | length u16 | bytes
@@ -29,7 +31,7 @@ export const HEADER_BYTES = 6;
 /** Larger claims mean a corrupt stream: the channel is given up, not a 4 GB buffer allocated. */
 export const MAX_PAYLOAD = 16 * 1024 * 1024;
 
-export const FRAME = Object.freeze({ conn: 0x43 /* C */, listen: 0x4c /* L */, acks: 0x41 /* A */, forward: 0x46 /* F */, accepted: 0x44 /* D */, datagrams: 0x55 /* U */, replies: 0x52 /* R */ });
+export const FRAME = Object.freeze({ conn: 0x43 /* C */, listen: 0x4c /* L */, acks: 0x41 /* A */, forward: 0x46 /* F */, accepted: 0x44 /* D */, datagrams: 0x55 /* U */, replies: 0x52 /* R */, sessions: 0x53 /* S */ });
 
 /** Frame types whose write carries a descriptor. */
 export function carriesHandle(type: number): boolean {
@@ -270,4 +272,31 @@ export function decodeDatagrams(b: Buffer, start: number, end: number, each: (li
     o += size;
   }
   return n;
+}
+
+/** The S frame: session keys created by the application, in order. Keys are latin1, as request heads are read. */
+export function encodeSessions(keys: readonly string[]): Buffer {
+  let size = 0;
+  for (const k of keys) size += 2 + k.length;
+  const b = header(FRAME.sessions, size);
+  let o = HEADER_BYTES;
+  for (const k of keys) {
+    o = b.writeUInt16LE(k.length, o);
+    o += b.write(k, o, 'latin1');
+  }
+  return b;
+}
+
+/** Reads the S frame b[start, end) into `each`; false if it is malformed (what came before the fault was still read). */
+export function decodeSessions(b: Buffer, start: number, end: number, each: (key: string) => void): boolean {
+  let o = start;
+  while (o < end) {
+    if (end - o < 2) return false;
+    const len = b.readUInt16LE(o);
+    o += 2;
+    if (end - o < len) return false;
+    each(b.toString('latin1', o, o + len));
+    o += len;
+  }
+  return true;
 }

@@ -10,7 +10,7 @@
 // A parser returns the message with every field checked, or undefined: what the other process
 // sends is never trusted to be of its declared shape (a worker runs the user's code).
 import { isIP } from 'node:net';
-import type { ContentConfig } from '../config/types.js';
+import type { ContentConfig, StickyConfig } from '../config/types.js';
 
 export const CMD = 'NODE_PORTPLEX';
 
@@ -172,4 +172,6 @@ export interface WorkerListener {
   /** Direct mode with rules: the content step, and the listener's groups (default first). */
   c?: ContentConfig;
   g?: readonly string[];
+  /** Sticky sessions: where the key is; the worker reports the keys its application creates. */
+  s?: StickyConfig;
 }

@@ -24,6 +24,7 @@ import type { Registry } from '../workers/registry.js';
 import type { Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
 import type { PendingQueue } from './pending-queue.js';
+import type { SessionTable } from './sessions.js';
 import type { DropReason, MasterStats, RetryReason } from './stats.js';
 
 /** A process silent this many hand-over deadlines is killed. */
@@ -63,6 +64,7 @@ export class Handoffs {
     private readonly stats: MasterStats,
     private readonly registry: Registry,
     private readonly hooks: HandoffHooks,
+    private readonly sessions: SessionTable,
   ) {}
 
   /** Connections whose handle the master holds (queued, being read, being handed over, or taken and not yet begun on). */
@@ -123,7 +125,21 @@ export class Handoffs {
     client.address = h.clientAddress;
     client.port = h.clientPort;
     client.key = h.key;
-    return h.key !== undefined && pool.sticky ? pool.pickSticky(client, avoid) : pool.pick(client, now, avoid);
+    if (h.key === undefined || !pool.sticky) return pool.pick(client, now, avoid);
+    // A session the master knows goes to the process that created it; an unknown key (or one
+    // whose process cannot take it) is hashed. The owner's report came in before this
+    // connection's first bytes could: see worker/session-report.ts.
+    const owner = this.sessions.find(h.key, now);
+    if (owner !== undefined) {
+      const w = pool.pickOwner(owner.worker, owner.pid, avoid);
+      if (w !== null) {
+        if (w !== undefined) this.stats.sticky.session++;
+        return w;
+      }
+    }
+    const w = pool.pickSticky(client, avoid);
+    if (w !== undefined) this.stats.sticky.hash++;
+    return w;
   }
 
   private send(worker: Worker, h: Handoff, now: number): void {
@@ -259,6 +275,7 @@ export class Handoffs {
     for (let l = 0; l < this.queue.lanesCount; l++) this.queue.expire(l, cutoff, this.expired);
     for (const w of this.registry.workers) w.process?.expireUntouched(now - UNTOUCHED_MS, this.letGo);
     for (const p of this.registry.retiredProcesses()) p.expireUntouched(now - UNTOUCHED_MS, this.letGo);
+    this.sessions.expire(now);
   }
 
   private readonly letGo = (h: Handoff): void => {
@@ -284,6 +301,8 @@ export class Handoffs {
     whole.push(...untouched);
     whole.sort((a, b) => a.acceptedHr - b.acceptedHr);
     for (const h of whole) this.table.unassign(h.id);
+    // Its sessions lived in its memory: their keys hash again (the clients start new sessions).
+    this.sessions.purge(p.pid);
     this.stats.cut += this.table.purgeWorker(key).length;
     const requeue: Handoff[] = [];
     for (const h of whole) if (this.retryNow(h, p, 'worker_exit')) requeue.push(h);

@@ -33,6 +33,7 @@ import { Listener } from './listener.js';
 import { OnDemandListeners } from './on-demand.js';
 import { PendingQueue } from './pending-queue.js';
 import { Preread } from './preread.js';
+import { SessionTable } from './sessions.js';
 import { Requests } from './requests.js';
 import { MasterStats } from './stats.js';
 import { frameTable } from './worker-frames.js';
@@ -81,6 +82,8 @@ export class Master extends EventEmitter {
   readonly udpStats: UdpStats;
   /** UDP flows (records of `table`) in least-recently-active order. */
   readonly flows: FlowBook;
+  /** Sticky sessions: which worker created each session key the workers reported. */
+  readonly sessions: SessionTable;
   private readonly bound: Array<Listener | UdpListener>;
   /** Every listener's configuration by index: the configured ones, then those workers asked for. */
   private readonly listenerConfigs: ListenerConfig[];
@@ -123,6 +126,7 @@ export class Master extends EventEmitter {
     this.registry = new Registry(workers);
     this.pools = new Pools(config, this.registry, this.table, { window: config.handoffWindow, ...HANDOFF_LIMITS });
     this.queue = new PendingQueue(this.pools.all.length, config.queueSize);
+    this.sessions = new SessionTable(config.stickySessions, config.stickyTimeout);
     this.handoffs = new Handoffs(config, this.table, this.pools, this.queue, this.stats, this.registry, {
       // The engine has condemned it already (once): only the signal is left to send.
       condemn: (p, why) => {
@@ -130,7 +134,7 @@ export class Master extends EventEmitter {
         p.kill('SIGKILL');
       },
       missedDeadline: (p) => this.health.fail(p),
-    });
+    }, this.sessions);
     this.dispatchListener = new DispatchListener(this.listenerConfigs, this.handoffs, new Preread(config, this.pools, this.table, this.stats), this.stats);
     const directListeners = this.bound.filter((l): l is Listener => l instanceof Listener && l.config.mode === 'direct');
     this.direct = new DirectListener(config, directListeners, this.registry, this.table, this.stats);
@@ -183,7 +187,7 @@ export class Master extends EventEmitter {
       listenRequest: (from, q, host, port, x) => this.onListenRequest(from, q, host, port, x),
       malformed: () => this.stats.malformed++,
     });
-    this.frames = frameTable({ table: this.table, handoffs: this.handoffs, dispatch: this.dispatchListener, direct: this.direct, udp: this.udp, stats: this.stats });
+    this.frames = frameTable({ table: this.table, handoffs: this.handoffs, dispatch: this.dispatchListener, direct: this.direct, udp: this.udp, stats: this.stats, sessions: this.sessions });
     this.supervisor = new Supervisor(config, this.registry, (w) => this.listenersFor(w), {
       message: (p, m) => this.onMessage(p, m),
       malformed: () => this.stats.malformed++,
@@ -262,6 +266,8 @@ export class Master extends EventEmitter {
       .filter((l) => l.config.groups.includes(worker.group.name))
       .map((l): WorkerListener => {
         const base: WorkerListener = { i: l.config.index, protocol: l.config.protocol, address: l.address, port: l.port, family: l.family };
+        // A sticky listener: the worker reports the session keys its application creates.
+        if (l.config.content?.sticky) base.s = l.config.content.sticky;
         // Direct mode: the listener's own group accepts; the groups its rules name get what the
         // accepting workers hand back through the master, as in dispatch mode.
         if (l.config.mode !== 'direct' || l.config.group !== worker.group.name) return base;

@@ -33,6 +33,8 @@ export class MasterStats {
   /** Direct mode: times a worker was given a listener's shared socket, and had it taken away. */
   sharedGiven = 0;
   sharedTaken = 0;
+  /** Connections with a sticky key, sent to the worker the session table named, or by the key's hash (unknown key). */
+  readonly sticky = { session: 0, hash: 0 };
   /** Per listener: heads or ClientHellos that could not be parsed, by the parser's reason. */
   readonly contentInvalid: Array<Map<string, number>>;
 

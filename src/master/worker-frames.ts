@@ -2,7 +2,7 @@
 // worker's current process, a retired one (a reload's old process, which only reports what it
 // still accepts and closes), or a replacement still starting (which has nothing to say).
 import type { ReceivedHandle } from '../ipc/frame-channel.js';
-import { FRAME, ackCount, ackId, acksBegun, acksTaken, decodeForward } from '../ipc/frames.js';
+import { FRAME, ackCount, ackId, acksBegun, acksTaken, decodeForward, decodeSessions } from '../ipc/frames.js';
 import type { RawHandle } from '../internals/tcp-handle.js';
 import type { ConnectionTable } from '../table/connection-table.js';
 import type { FlowDispatcher } from '../udp/flow-dispatcher.js';
@@ -10,6 +10,7 @@ import { recordCloses } from './close-reports.js';
 import type { DirectListener } from './direct-listener.js';
 import type { DispatchListener } from './dispatch-listener.js';
 import type { Handoffs } from './handoffs.js';
+import type { SessionTable } from './sessions.js';
 import type { MasterStats } from './stats.js';
 import type { Sender } from './worker-messages.js';
 
@@ -20,6 +21,7 @@ export interface FrameTargets {
   readonly direct: DirectListener;
   readonly udp: FlowDispatcher;
   readonly stats: MasterStats;
+  readonly sessions: SessionTable;
 }
 
 type FrameHandler = (from: Sender, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined) => void;
@@ -50,6 +52,15 @@ export function frameTable(t: FrameTargets): ReadonlyMap<number, FrameHandler> {
     // Direct mode: a connection whose content belongs to another group, handed back (a retired
     // process still hands back what it accepted before its stop: a new connection all the same).
     [FRAME.forward, (_from, b, start, end, handle) => t.dispatch.onForwarded(decodeForward(b, start, end), handle as RawHandle | undefined)],
+    // Sticky sessions the application created: later connections carrying their key come here.
+    // A retired process gets no new connections, so what it reports is not remembered.
+    [FRAME.sessions, (from, b, start, end) => {
+      if (from.worker === undefined) return;
+      const now = Date.now();
+      const id = from.worker.id;
+      const pid = from.p.pid;
+      if (!decodeSessions(b, start, end, (key) => t.sessions.learn(key, id, pid, now))) t.stats.malformed++;
+    }],
     // Datagrams to send from the cluster address.
     [FRAME.replies, (from, b, start, end) => {
       if (from.key !== undefined) t.udp.onReplies(from.worker, from.key, b, start, end);

@@ -82,6 +82,10 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
   total('portplex_handoff_timeouts_total', 'Hand-overs a worker did not acknowledge within the hand-over deadline.', [], () => [[{}, stats.handoffTimeouts]]);
   total('portplex_ipc_malformed_messages_total', 'Messages from workers that were not of the portplex protocol (ignored).', [], () => [[{}, stats.malformed + master.udpStats.malformed]]);
   total('portplex_accept_errors_total', 'Failed accept() calls on the listeners.', [], () => [[{}, stats.acceptErrors]]);
+  total('portplex_sticky_routed_total', 'Connections with a sticky key, sent to the worker that created the session (by="session") or by the key\'s hash (by="hash": a key the master does not know).', ['by'],
+    () => [[{ by: 'session' }, stats.sticky.session], [{ by: 'hash' }, stats.sticky.hash]]);
+  total('portplex_sticky_sessions_forgotten_total', 'Sticky session keys forgotten: evicted for room, expired unused, or purged with their process.', ['reason'],
+    () => [[{ reason: 'evicted' }, master.sessions.evicted], [{ reason: 'expired' }, master.sessions.expired], [{ reason: 'purged' }, master.sessions.purged]]);
   total('portplex_worker_restarts_total', 'Times the worker was restarted.', ['worker', 'group'], perWorker((w) => w.restarts));
 
   gauge('portplex_connections_active', "Connections in the master's connection table assigned to the worker.", ['worker'],
@@ -89,6 +93,7 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
   // The queue keeps no count the master exposes; the table scan is O(capacity), fine per scrape.
   gauge('portplex_queue_connections', 'Connections waiting for an eligible worker.', [], () => [[{}, master.connections({ state: 'queued' }).length]]);
   gauge('portplex_connections_held', "Connections whose descriptor the master holds: queued, being read or handed over, or taken by a worker that has not read from them yet.", [], () => [[{}, master.heldConnections]]);
+  gauge('portplex_sticky_sessions', 'Sticky session keys the master knows the worker of (workers report the sessions they create).', [], () => [[{}, master.sessions.size]]);
   gauge('portplex_table_records', 'Records in the connection table (queued, handing over, established).', [], () => [[{}, master.table.size]]);
   gauge('portplex_worker_up', 'Whether the worker process is running (starting, ready or stopping).', ['worker', 'group'],
     perWorker((w) => (w.state === 'exited' ? 0 : 1)));

@@ -14,6 +14,7 @@ import type { Delivery } from './delivery.js';
 import { clientSpeaksFirst } from './first-read.js';
 import { parseListenArgs, type ListenTarget } from './listen-args.js';
 import type { ListenRequests, ListenSlot } from './listen-requests.js';
+import { watchSessions } from './session-report.js';
 
 /** What the intercept tells the runtime. */
 export interface ServingEvents {
@@ -99,6 +100,7 @@ export class ListenIntercept implements HandleOwner {
     if (target.callback) server.once('listening', target.callback);
     // First listener, so the connection id and any pre-read bytes attach before the application reads.
     this.delivery.hook(server);
+    watchSessions(server, listeners);
     const handle = new ClusterHandle(listeners, this, clientSpeaksFirst(server));
     this.servers.set(handle, server);
     const first = listeners[0]!;

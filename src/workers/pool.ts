@@ -156,6 +156,25 @@ export class Pool {
     return i >= 0 && this.roomFor(this.list[i]!) ? this.list[i] : undefined;
   }
 
+  /**
+   * For a session the master knows: worker `id` when its process `pid` (the one that created
+   * the session) can take the connection now, drained or not; undefined when it could but its
+   * window is full (the session waits for it); null when it cannot take connections at all
+   * (down, unhealthy, full, removed, or `avoid`), or the session died with an earlier process:
+   * the key is then hashed as if unknown.
+   */
+  pickOwner(id: number, pid: number, avoid = 0): Worker | undefined | null {
+    this.avoid = avoid;
+    for (let i = 0; i < this.list.length; i++) {
+      const w = this.list[i]!;
+      if (w.id !== id) continue;
+      if (id === avoid || w.process?.pid !== pid || !w.acceptsSession(this.listener)) return null;
+      if (w.max > 0 && this.table.activeCount(id) >= w.max) return null;
+      return this.roomFor(w) ? w : undefined;
+    }
+    return null;
+  }
+
   /** True when some worker could take a connection now were it not busy: a connection waits for it rather than for none. */
   hasEligible(): boolean {
     this.avoid = 0;

@@ -77,6 +77,14 @@ export class Worker {
     return !this.isRemoved && this.currentWeight > 0 && this.proc !== undefined && this.proc.accepts(l);
   }
 
+  /**
+   * May be sent a connection of a session it holds on listener `l`: as accepts(), drained or
+   * not. Draining stops new sessions; the open ones go on, as HAProxy's persistence does.
+   */
+  acceptsSession(l: number): boolean {
+    return !this.isRemoved && this.proc !== undefined && this.proc.accepts(l);
+  }
+
   get restarts(): number {
     return this.restartCount;
   }

@@ -28,6 +28,8 @@ const bad: Array<{ name: string; config: unknown; code: string; message: RegExp 
   { name: 'udpTimeout on tcp', config: { script, listeners: [{ listen: 8080, udpTimeout: 5000 }] }, code: CODES.INVALID_OPTION, message: /^listeners\[0\]\.udpTimeout: expected a udp listener for udpTimeout \(8080 is tcp\), got 5000/ },
   { name: 'content on udp', config: { script, listeners: [{ listen: 'udp:53', content: { protocol: 'http' } }] }, code: CODES.INVALID_OPTION, message: /^listeners\[0\]\.content: expected no content step on a udp listener/ },
   { name: 'udpMaxDatagram too big', config: { script, listen: 'udp:53', udpMaxDatagram: 65508 }, code: CODES.INVALID_OPTION, message: /^udpMaxDatagram: expected an integer 1-65507, got 65508/ },
+  { name: 'stickySessions zero', config: { script, listen: '8080', stickySessions: 0 }, code: CODES.INVALID_OPTION, message: /^stickySessions: expected an integer 1-16777216, got 0/ },
+  { name: 'stickyTimeout under a second', config: { script, listen: '8080', stickyTimeout: 999 }, code: CODES.INVALID_OPTION, message: /^stickyTimeout: expected an integer >= 1000, got 999/ },
   { name: 'udpMaxFlows zero', config: { script, listen: 'udp:53', udpMaxFlows: 0 }, code: CODES.INVALID_OPTION, message: /^udpMaxFlows: expected an integer 1-16777216, got 0/ },
   { name: 'udpWorkerQueue fraction', config: { script, listen: 'udp:53', udpWorkerQueue: 2.5 }, code: CODES.INVALID_OPTION, message: /^udpWorkerQueue: expected an integer 1-1048576, got 2\.5/ },
   { name: 'unknown listener key', config: { script, listeners: [{ listen: 'udp:53', timeout: 1 }] }, code: CODES.UNKNOWN_OPTION, message: /^listeners\[0\]\.timeout: unknown option; expected one of listen, group, content, mode, udpTimeout/ },
@@ -127,4 +129,11 @@ test("the README's complete config file is valid, and its [::]:8080 beside 0.0.0
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('sticky session table: 100000 sessions, 1 hour unused, unless configured', () => {
+  const d = validateConfig({ script, listen: '8080' });
+  assert.deepEqual([d.stickySessions, d.stickyTimeout], [100000, 3600000]);
+  const c = validateConfig({ script, listen: '8080', stickySessions: 500, stickyTimeout: 60000 });
+  assert.deepEqual([c.stickySessions, c.stickyTimeout], [500, 60000]);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FRAME, FRAME_MARK, HEADER_BYTES, ackCount, ackId, acksBegun, acksTaken, carriesHandle, datagramBytes, decodeAccepted, decodeConn, decodeDatagrams, decodeForward, decodeListen, encodeAccepted, encodeAcks, encodeConn, encodeDatagrams, encodeForward, encodeListen, type Datagram } from '../../../src/ipc/frames.js';
+import { FRAME, FRAME_MARK, HEADER_BYTES, ackCount, ackId, acksBegun, acksTaken, carriesHandle, datagramBytes, decodeAccepted, decodeConn, decodeDatagrams, decodeForward, decodeListen, decodeSessions, encodeAccepted, encodeAcks, encodeConn, encodeDatagrams, encodeForward, encodeListen, encodeSessions, type Datagram } from '../../../src/ipc/frames.js';
 
 const payload = (b: Buffer): [Buffer, number, number] => {
   assert.equal(b[0], FRAME_MARK);
@@ -96,4 +96,17 @@ test('a cut U or R frame delivers no datagram at all', () => {
     if (end === HEADER_BYTES + datagramBytes(list[0])) assert.equal(n, 1, 'a cut between datagrams is a shorter, valid frame');
     else assert.deepEqual([n, delivered], [-1, 0], `cut at ${end}`);
   }
+});
+
+test('an S frame carries session keys in order; a cut frame reads what came before the cut', () => {
+  const keys = ['Y2k1aUxPbm9yaUFBQUFC', 's%3Aabc.def', 'x'.repeat(512)];
+  const b = encodeSessions(keys);
+  assert.equal(b[1], FRAME.sessions);
+  assert.equal(carriesHandle(FRAME.sessions), false);
+  const got: string[] = [];
+  assert.equal(decodeSessions(...payload(b), (k) => got.push(k)), true);
+  assert.deepEqual(got, keys);
+  const cut: string[] = [];
+  assert.equal(decodeSessions(b, HEADER_BYTES, HEADER_BYTES + 2 + keys[0]!.length + 3, (k) => cut.push(k)), false);
+  assert.deepEqual(cut, [keys[0]]);
 });

@@ -7,6 +7,7 @@ import type { Config, UserConfig } from '../../../src/config/types.js';
 import { HEADER_BYTES, decodeConn } from '../../../src/ipc/frames.js';
 import { Handoffs, STUCK_FACTOR, UNTOUCHED_MS } from '../../../src/master/handoffs.js';
 import { PendingQueue } from '../../../src/master/pending-queue.js';
+import { SessionTable } from '../../../src/master/sessions.js';
 import { MasterStats } from '../../../src/master/stats.js';
 import { ConnectionTable } from '../../../src/table/connection-table.js';
 import { State } from '../../../src/table/types.js';
@@ -71,6 +72,7 @@ class Harness {
   readonly pools: Pools;
   readonly queue: TrackingQueue;
   readonly handoffs: Handoffs;
+  readonly sessions: SessionTable;
   readonly condemned: WorkerProcess[] = [];
   readonly missed: WorkerProcess[] = [];
   readonly channels = new Map<WorkerProcess, FakeChannel>();
@@ -87,7 +89,7 @@ class Harness {
     this.handoffs = new Handoffs(this.config, this.table, this.pools, this.queue, this.stats, this.registry, {
       condemn: (p) => this.condemned.push(p),
       missedDeadline: (p) => this.missed.push(p),
-    });
+    }, this.sessions = new SessionTable(this.config.stickySessions, this.config.stickyTimeout));
     for (const w of this.registry.workers) this.start(w, options.ready ?? true);
   }
 
@@ -790,5 +792,39 @@ describe('Handoffs: ownership under random events', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('Handoffs: sticky sessions', () => {
+  const sticky = { listen: undefined, listeners: [{ listen: '127.0.0.1:0', content: { protocol: 'http', sticky: { query: 'sid' } } }], workers: 3 } as unknown as Partial<UserConfig>;
+
+  /** A connection carrying sticky key `key`, dispatched now. */
+  const keyed = (x: Harness, key: string): Conn => {
+    const c = x.hold()!;
+    c.h.key = key;
+    x.handoffs.dispatch(c.h);
+    return c;
+  };
+  const whereSent = (x: Harness, c: Conn): number => [1, 2, 3].find((w) => x.worker(w).process !== undefined && x.sent(w).includes(c.h.id))!;
+
+  it('a key the table knows goes to its worker; an unknown one by its hash, the same every time; both counted', () => {
+    const x = new Harness(sticky);
+    const hashed = whereSent(x, keyed(x, 'unknown'));
+    assert.equal(whereSent(x, keyed(x, 'unknown')), hashed);
+    const owner = hashed === 1 ? 2 : 1;
+    x.sessions.learn('known', owner, x.p(owner).pid, Date.now());
+    for (let i = 0; i < 3; i++) assert.equal(whereSent(x, keyed(x, 'known')), owner);
+    assert.deepEqual(x.stats.sticky, { session: 3, hash: 2 });
+  });
+
+  it('a session whose process is gone is forgotten: its key hashes again', () => {
+    const x = new Harness(sticky);
+    const hashed = whereSent(x, keyed(x, 'k'));
+    const owner = hashed === 1 ? 2 : 1;
+    x.sessions.learn('k', owner, x.p(owner).pid, Date.now());
+    assert.equal(whereSent(x, keyed(x, 'k')), owner);
+    x.gone(x.p(owner));
+    assert.equal(x.sessions.size, 0, 'purged with its process');
+    assert.equal(whereSent(x, keyed(x, 'k')), hashed);
   });
 });

@@ -87,7 +87,7 @@ test('after N requests a scrape reports exact totals, and scraping again does no
       const expected = name.endsWith('_total') ? 'counter' : name === 'portplex_handoff_duration_seconds' ? 'histogram' : 'gauge';
       assert.equal(type, expected, name);
     }
-    assert.equal(e.types.size, 34, '25 families, and 9 of UDP');
+    assert.equal(e.types.size, 37, '25 families, 3 of sticky sessions and 9 of UDP');
 
     // Totals are copied from the master at each scrape, never added to the previous scrape's.
     const again = await scrape(server);

@@ -251,6 +251,22 @@ describe('Pool: pickSticky and pickFlow', () => {
     assert.ok(other !== undefined && other !== home, 'a refusing worker is passed over');
   });
 
+  it('pickOwner names a known session\'s worker, busy or drained; waits on its full window; null when it cannot take it or the session died with an earlier process', () => {
+    const s = setup('round-robin', 3, LIMITS, { sticky: true });
+    const pid = s.p(2).pid;
+    for (let i = 0; i < LIMITS.window - 1; i++) send(s.p(2), T - 1000);
+    assert.equal(s.pool.pickOwner(2, pid)?.id, 2, 'busy (its oldest hand-over long unanswered), still its sessions\' worker');
+    send(s.p(2), T - 1000);
+    assert.equal(s.pool.pickOwner(2, pid), undefined, 'its window full: the session waits');
+    assert.equal(s.pool.pickOwner(3, s.p(3).pid + 1), null, 'another process of worker 3 made it');
+    assert.equal(s.pool.pickOwner(9, 1), null, 'not a worker of this pool');
+    assert.equal(s.pool.pickOwner(1, s.p(1).pid, 1), null, 'the worker that just refused it');
+    s.workers[0]!.setWeight(0);
+    assert.equal(s.pool.pickOwner(1, s.p(1).pid)?.id, 1, 'drained: no new sessions, its own go on');
+    s.p(1).markFull();
+    assert.equal(s.pool.pickOwner(1, s.p(1).pid), null, 'its server full');
+  });
+
   it('pickFlow takes the balancer over every eligible worker, busy or not', () => {
     const s = setup('round-robin', 3);
     for (const id of [1, 2, 3]) for (let i = 0; i < LIMITS.window; i++) send(s.p(id), T - 1000);

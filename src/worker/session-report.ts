@@ -1,0 +1,46 @@
+// Sticky sessions, the worker's side: each session key the application creates goes to the
+// master before the client can learn it, so the master knows where the session lives when the
+// client's next connection arrives (master/sessions.ts). Nothing for the application to do:
+//   engine.io (socket.io) sids   its id generator is wrapped (engine-io-ids.ts)
+//   a cookie or a header         read from the response head as it is written (response-keys.ts)
+//
+// Why the report wins the race with the client's next request: it is written to the IPC pipe
+// synchronously (one frame, sendFrame) before the response that carries the key is written to
+// the client. The client can connect again only after it has read that response, so by the time
+// its new connection is in the master's accept queue, the report is already readable on the
+// pipe; the master reads a new connection's first bytes at the earliest one turn of its loop
+// after the accept, and that turn's poll has handled the readable pipe too.
+// (test/integration/sticky-session-order.test.ts counts every keyed connection that found its
+// key unknown.)
+import type net from 'node:net';
+import type { StickyConfig } from '../config/types.js';
+import { encodeSessions } from '../ipc/frames.js';
+import type { WorkerListener } from '../ipc/protocol.js';
+import { trackEngineIo } from './engine-io-ids.js';
+import { sendFrame } from './master-channel.js';
+import { watchResponseKeys } from './response-keys.js';
+
+/** Longer keys are not reported (the master would not remember them: master/sessions.ts). */
+export const MAX_REPORTED_KEY = 512;
+
+/** Tells the master, now, that this process created session `key`. */
+export function reportSession(key: string): void {
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_REPORTED_KEY) return;
+  sendFrame(encodeSessions([key]));
+}
+
+/**
+ * `server` now serves `listeners`: for those with a sticky key, watch what creates sessions.
+ * engine.io is looked for in the application's loaded modules now (it is loaded by the time a
+ * server listens: socket.io attaches to the server, or creates and listens on it itself).
+ */
+export function watchSessions(server: net.Server, listeners: readonly WorkerListener[]): void {
+  const seen: StickyConfig[] = [];
+  for (const l of listeners) {
+    const s = l.s;
+    if (s === undefined || seen.some((x) => x.from === s.from && x.name === s.name)) continue;
+    seen.push(s);
+    if (s.from === 'query') trackEngineIo(reportSession);
+    else watchResponseKeys(server, s, reportSession);
+  }
+}
