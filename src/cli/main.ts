@@ -5,7 +5,7 @@ import { ALGORITHMS } from '../balancers/index.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { EXIT, PortplexError } from '../errors.js';
-import { collect, weightList, wholeNumber, type Flags } from './options.js';
+import { collect, sizeFlag, weightList, wholeNumber, type Flags } from './options.js';
 import { groupFlag, routeFlag, stickyFlag } from './content-flags.js';
 import { addAdminCommands } from './admin-commands.js';
 import { run } from './run.js';
@@ -44,6 +44,8 @@ export function program(): Command {
     .addOption(new Option('-a, --algorithm <name>', `balancing algorithm (default: ${DEFAULTS.algorithm})`).choices([...ALGORITHMS]))
     .option('--weights <list>', 'per-worker weights for weighted algorithms, e.g. 5,1,1', weightList)
     .option('--max-connections <n>', 'concurrent connections per worker, 0 = unlimited (default: 0)', wholeNumber(0))
+    .option('--max-memory <size>', 'replace a worker whose resident memory goes above this, e.g. 512M or 1G: the new process first, then the old one drains (default: no limit)', sizeFlag)
+    .option('--max-connections-served <n>', 'replace a worker after it has served this many connections, the same way, 0 = never (default: 0)', wholeNumber(0))
     .option('--queue-size <n>', `connections that may wait for a free worker (default: ${DEFAULTS.queueSize})`, wholeNumber(0))
     .option('--queue-timeout <ms>', `how long one may wait (default: ${DEFAULTS.queueTimeout})`, wholeNumber(1))
     .option('--handoff-timeout <ms>', `a worker's deadline to take a connection (default: ${DEFAULTS.handoffTimeout})`, wholeNumber(10))

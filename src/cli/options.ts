@@ -1,5 +1,6 @@
 // Turns command-line flags into a UserConfig (flags override the config file).
 import { InvalidArgumentError } from 'commander';
+import { parseSize } from '../config/size.js';
 import type { UserConfig } from '../config/types.js';
 import { applyContentFlags, type ContentFlags } from './content-flags.js';
 
@@ -10,6 +11,8 @@ export interface Flags extends ContentFlags {
   algorithm?: string;
   weights?: number[];
   maxConnections?: number;
+  maxMemory?: number;
+  maxConnectionsServed?: number;
   queueSize?: number;
   queueTimeout?: number;
   handoffTimeout?: number;
@@ -31,6 +34,15 @@ export function wholeNumber(min: number): (value: string) => number {
     if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`expected a whole number >= ${min}.`);
     return Number(value);
   };
+}
+
+/** commander parser: "512M", "1G" or bytes -> bytes (0 = no limit). */
+export function sizeFlag(value: string): number {
+  try {
+    return parseSize(value, 'size');
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message.replace(/^size: /, '')}.`);
+  }
 }
 
 /** commander parser for repeatable options. */
@@ -58,6 +70,8 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.algorithm !== undefined) group.algorithm = flags.algorithm;
   if (flags.weights !== undefined) group.weights = flags.weights;
   if (flags.maxConnections !== undefined) group.maxConnections = flags.maxConnections;
+  if (flags.maxMemory !== undefined) group.maxMemory = flags.maxMemory;
+  if (flags.maxConnectionsServed !== undefined) group.maxConnectionsServed = flags.maxConnectionsServed;
   Object.assign(out, group);
   if (out.groups) {
     const groups: NonNullable<UserConfig['groups']> = {};

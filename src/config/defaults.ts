@@ -7,6 +7,10 @@ export const DEFAULTS = Object.freeze({
   algorithm: 'round-robin',
   /** Per-worker concurrent connections; 0 = unlimited (HAProxy `maxconn` on a server). */
   maxConnections: 0,
+  /** Resident memory (bytes) above which a worker's process is replaced, new one first; 0 = no limit. */
+  maxMemory: 0,
+  /** Connections one process serves before it is replaced, new one first; 0 = no limit. */
+  maxConnectionsServed: 0,
   /** Connections waiting for an eligible worker, all listeners together (HAProxy `maxqueue`). */
   queueSize: 1024,
   /** ms a connection may wait in that queue (HAProxy `timeout queue`). */

@@ -12,6 +12,10 @@ export interface GroupInput {
   algorithm?: string | PickFunction;
   weights?: number[];
   maxConnections?: number;
+  /** A process whose resident memory goes above this ("512M", "1G", or bytes) is replaced gracefully; 0 = no limit. */
+  maxMemory?: string | number;
+  /** A process that has served this many connections is replaced gracefully (gunicorn's max_requests); 0 = no limit. */
+  maxConnectionsServed?: number;
 }
 
 /** Content-aware hand-over of one listener, as the user writes it. */
@@ -119,6 +123,10 @@ export interface GroupConfig {
   /** One weight per worker, in worker order. */
   readonly weights: readonly number[];
   readonly maxConnections: number;
+  /** Bytes of resident memory above which a process is replaced (new one first); 0 = no limit. */
+  readonly maxMemory: number;
+  /** Connections a process serves before it is replaced (new one first); 0 = no limit. */
+  readonly maxConnectionsServed: number;
 }
 
 /** A validated listener: a cluster address and port served by one group, or several with rules. */

@@ -6,10 +6,11 @@ import { CODES, ConfigError, invalid, show } from '../errors.js';
 import { checkKeys, env, int, str, strings } from './checks.js';
 import { DEFAULTS } from './defaults.js';
 import { listenKey, parseListen } from './listen-address.js';
+import { parseSize } from './size.js';
 import type { Config, GroupConfig, GroupInput, ListenerConfig, UserConfig } from './types.js';
 import { resolveContent } from './validate-content.js';
 
-const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections'];
+const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections', 'maxMemory', 'maxConnectionsServed'];
 const TOP_KEYS = [
   ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'mode', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
   'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
@@ -99,6 +100,8 @@ function resolveGroup(name: string, own: GroupInput, inherited: GroupInput, base
     algorithm,
     weights,
     maxConnections: int(pick('maxConnections'), `${prefix}maxConnections`, DEFAULTS.maxConnections, 0),
+    maxMemory: pick('maxMemory') === undefined ? DEFAULTS.maxMemory : parseSize(pick('maxMemory'), `${prefix}maxMemory`),
+    maxConnectionsServed: int(pick('maxConnectionsServed'), `${prefix}maxConnectionsServed`, DEFAULTS.maxConnectionsServed, 0),
   };
 }
 
