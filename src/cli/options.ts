@@ -26,6 +26,8 @@ export interface Flags extends ContentFlags {
   workerMetrics?: 'aggregate' | 'per-worker' | 'both' | 'off';
   workerMetricsTimeout?: number;
   mode?: 'dispatch' | 'direct';
+  logPrefix?: boolean;
+  logFormat?: 'text' | 'json';
 }
 
 /** commander parser: a whole number >= min. */
@@ -89,6 +91,8 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.readyTimeout !== undefined) out.readyTimeout = flags.readyTimeout;
   if (flags.maxRestarts !== undefined) out.maxRestarts = flags.maxRestarts;
   if (flags.udpTimeout !== undefined) out.udpTimeout = flags.udpTimeout;
+  if (flags.logPrefix !== undefined) out.logPrefix = flags.logPrefix;
+  if (flags.logFormat !== undefined) out.logFormat = flags.logFormat;
   if (flags.mode !== undefined) {
     out.mode = flags.mode;
     if (out.listeners) out.listeners = out.listeners.map((l) => ({ ...l, mode: flags.mode }));

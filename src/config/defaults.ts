@@ -59,4 +59,9 @@ export const DEFAULTS = Object.freeze({
   udpMaxDatagram: 65507,
   /** Datagrams waiting for one worker's IPC channel, at most (a slow worker costs bounded memory). */
   udpWorkerQueue: 256,
+  /** Workers write to the master's stdout and stderr themselves (the CLI turns it on for a terminal). */
+  logPrefix: false,
+  logFormat: 'text',
+  /** Bytes a worker's line may have when it passes through the master; what is held of a line is bounded by it. */
+  logMaxLine: 16384,
 });

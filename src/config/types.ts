@@ -107,6 +107,12 @@ export interface UserConfig extends GroupInput {
   udpMaxFlows?: number;
   udpMaxDatagram?: number;
   udpWorkerQueue?: number;
+  /** Workers' stdout and stderr through the master, line by line with the worker id in front. */
+  logPrefix?: boolean;
+  /** "json": the master's messages, and worker lines passed through it, as JSON lines. */
+  logFormat?: 'text' | 'json';
+  /** Bytes of the longest worker line passed through the master; longer ones are cut there. */
+  logMaxLine?: number;
 }
 
 /** A validated daemon group. */
@@ -208,4 +214,9 @@ export interface Config {
   readonly udpMaxDatagram: number;
   /** Datagrams waiting to be written to one worker's IPC channel, at most; past it they are dropped and counted. */
   readonly udpWorkerQueue: number;
+  /** Workers' output goes through the master line by line, the worker in front; false: they write to the master's stdout and stderr themselves. */
+  readonly logPrefix: boolean;
+  readonly logFormat: 'text' | 'json';
+  /** Bytes of the longest line passed through; longer ones are cut and passed on in parts. */
+  readonly logMaxLine: number;
 }

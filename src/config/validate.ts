@@ -14,7 +14,7 @@ const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algo
 const TOP_KEYS = [
   ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'mode', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
   'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
-  'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue',
+  'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue', 'logPrefix', 'logFormat', 'logMaxLine',
 ];
 /** The largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP header bytes). */
 const MAX_UDP_PAYLOAD = 65507;
@@ -53,6 +53,9 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
     udpMaxFlows: int(input.udpMaxFlows, 'udpMaxFlows', DEFAULTS.udpMaxFlows, 1, 1 << 24),
     udpMaxDatagram: int(input.udpMaxDatagram, 'udpMaxDatagram', DEFAULTS.udpMaxDatagram, 1, MAX_UDP_PAYLOAD),
     udpWorkerQueue: int(input.udpWorkerQueue, 'udpWorkerQueue', DEFAULTS.udpWorkerQueue, 1, 1 << 20),
+    logPrefix: bool(input.logPrefix, 'logPrefix', DEFAULTS.logPrefix),
+    logFormat: oneOf(input.logFormat, 'logFormat', ['text', 'json'] as const, DEFAULTS.logFormat),
+    logMaxLine: int(input.logMaxLine, 'logMaxLine', DEFAULTS.logMaxLine, 256, 1 << 20),
   };
   return deepFreeze(config);
 }
@@ -171,6 +174,18 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: 
     }
     return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode, udpTimeout: flowTimeout };
   });
+}
+
+function bool(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalid(option, value, 'true or false');
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, option: string, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) throw invalid(option, value, allowed.map((a) => JSON.stringify(a)).join(' or '));
+  return value as T;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -6,6 +6,7 @@ import type { Config } from '../config/types.js';
 import { channels } from '../diagnostics.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import { CHANNEL_PIPE } from '../internals/channel-pipe.js';
+import { WorkerOutput } from '../logs/worker-output.js';
 import { unsupported } from '../internals/unsupported.js';
 import type { WorkerListener } from '../ipc/protocol.js';
 import type { Registry } from '../workers/registry.js';
@@ -40,6 +41,8 @@ export class Supervisor {
   private readonly processEvents: ProcessEvents;
   /** The one recycle under way (a single worker's replacement), if any. */
   private recycling: Promise<void> | undefined;
+  /** With logPrefix: where the processes' stdout and stderr go, line by line. */
+  private readonly output: WorkerOutput | undefined;
 
   constructor(
     private readonly config: Config,
@@ -48,6 +51,9 @@ export class Supervisor {
     private readonly listenersOf: (worker: Worker) => WorkerListener[],
     private readonly events: SupervisorEvents,
   ) {
+    this.output = config.logPrefix
+      ? new WorkerOutput({ format: config.logFormat, maxLine: config.logMaxLine, severalGroups: config.groups.length > 1 })
+      : undefined;
     this.processEvents = {
       message: (p, m) => events.message(p, m),
       malformed: (p) => events.malformed(p),
@@ -97,7 +103,7 @@ export class Supervisor {
 
   /** Forks a process for `worker` without making it current (a reload's replacement). */
   spawn(worker: Worker): WorkerProcess {
-    return spawnProcess(worker, this.config, this.listenersOf(worker), this.processEvents);
+    return spawnProcess(worker, this.config, this.listenersOf(worker), this.processEvents, this.output);
   }
 
   /** Asks `worker`'s process to stop (scale-down): it finishes its connections, and is not restarted. */

@@ -40,6 +40,9 @@ const bad: Array<{ name: string; config: unknown; code: string; message: RegExp 
   { name: 'bad maxMemory', config: { script, listen: 8080, maxMemory: '1 gig' }, code: CODES.INVALID_OPTION, message: /^maxMemory: expected a size such as 512M or 1G .*, got "1 gig"/ },
   { name: 'group maxMemory without unit', config: { script, listen: 8080, groups: { api: { maxMemory: 512 } } }, code: CODES.INVALID_OPTION, message: /^groups\.api\.maxMemory: expected at least 1M .*did you mean "512M"/ },
   { name: 'negative maxConnectionsServed', config: { script, listen: 8080, maxConnectionsServed: -1 }, code: CODES.INVALID_OPTION, message: /^maxConnectionsServed: expected an integer >= 0, got -1/ },
+  { name: 'bad logFormat', config: { script, listen: 8080, logFormat: 'xml' }, code: CODES.INVALID_OPTION, message: /^logFormat: expected "text" or "json", got "xml"/ },
+  { name: 'logPrefix not a boolean', config: { script, listen: 8080, logPrefix: 'yes' }, code: CODES.INVALID_OPTION, message: /^logPrefix: expected true or false, got "yes"/ },
+  { name: 'logMaxLine too small', config: { script, listen: 8080, logMaxLine: 10 }, code: CODES.INVALID_OPTION, message: /^logMaxLine: expected an integer 256-1048576, got 10/ },
   { name: 'env not strings', config: { script, listen: 8080, env: { A: 1 } }, code: CODES.INVALID_OPTION, message: /^env\.A: expected a string, got 1/ },
 ];
 

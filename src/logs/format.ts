@@ -1,0 +1,34 @@
+// How portplex's output lines look: text for people, or one JSON object per line for log shippers.
+
+export type LogFormat = 'text' | 'json';
+
+/** One message of the master itself. */
+export function masterLine(format: LogFormat, level: 'info' | 'warn' | 'error', msg: string, now: Date = new Date()): string {
+  if (format === 'text') return `portplex: ${msg}\n`;
+  return `${JSON.stringify({ time: now.toISOString(), level, source: 'portplex', pid: process.pid, msg })}\n`;
+}
+
+/** Who wrote a worker's line. */
+export interface LineSource {
+  readonly worker: number;
+  readonly group: string;
+  readonly pid: number;
+  readonly stream: 'stdout' | 'stderr';
+  /** The text prefix, e.g. "[2] " (or "[api:2] " with several groups). */
+  readonly prefix: Buffer;
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** The bytes of one line a worker wrote, ready for the master's output. */
+export function workerLine(format: LogFormat, from: LineSource, line: Buffer, cut: boolean, now: Date = new Date()): Buffer[] {
+  if (format === 'text') return [from.prefix, line, NEWLINE];
+  const o: Record<string, unknown> = { time: now.toISOString(), worker: from.worker, group: from.group, pid: from.pid, stream: from.stream, msg: line.toString('utf8') };
+  if (cut) o.cut = true;
+  return [Buffer.from(`${JSON.stringify(o)}\n`)];
+}
+
+/** The text prefix of a worker's lines. */
+export function prefixOf(worker: number, group: string, severalGroups: boolean): Buffer {
+  return Buffer.from(severalGroups ? `[${group}:${worker}] ` : `[${worker}] `);
+}
