@@ -18,14 +18,11 @@ export interface LineSource {
   readonly prefix: Buffer;
 }
 
-const NEWLINE = Buffer.from('\n');
-
-/** The bytes of one line a worker wrote, ready for the master's output. */
-export function workerLine(format: LogFormat, from: LineSource, line: Buffer, cut: boolean, now: Date = new Date()): Buffer[] {
-  if (format === 'text') return [from.prefix, line, NEWLINE];
-  const o: Record<string, unknown> = { time: now.toISOString(), worker: from.worker, group: from.group, pid: from.pid, stream: from.stream, msg: line.toString('utf8') };
+/** A worker's line as one JSON object (with its newline). */
+export function workerJson(from: LineSource, line: string, cut: boolean, now: Date = new Date()): string {
+  const o: Record<string, unknown> = { time: now.toISOString(), worker: from.worker, group: from.group, pid: from.pid, stream: from.stream, msg: line };
   if (cut) o.cut = true;
-  return [Buffer.from(`${JSON.stringify(o)}\n`)];
+  return `${JSON.stringify(o)}\n`;
 }
 
 /** The text prefix of a worker's lines. */

@@ -10,8 +10,12 @@ export class LineSplitter {
   constructor(
     /** Bytes a line may have before it is cut. */
     private readonly maxLine: number,
-    /** One line, without its newline; `cut` when it is the first part of a longer one. */
-    private readonly line: (text: Buffer, cut: boolean) => void,
+    /**
+     * One line, bytes `start` to `end` of `b` without its newline; `cut` when it is the first
+     * part of a longer one. Given as a range, not a slice: a chatty worker's every line would
+     * otherwise cost the master an object. `b` is valid only during the call's turn.
+     */
+    private readonly line: (b: Buffer, start: number, end: number, cut: boolean) => void,
   ) {}
 
   /** Bytes held of a line whose newline has not come yet. */
@@ -32,11 +36,11 @@ export class LineSplitter {
       // Whole lines first; what is too long is cut, also before its newline has come.
       while (end - start > this.maxLine) {
         const cut = boundary(b, start + this.maxLine, start);
-        this.line(b.subarray(start, cut), true);
+        this.line(b, start, cut, true);
         start = cut;
       }
       if (nl < 0) break;
-      this.line(stripCr(b.subarray(start, nl)), false);
+      this.line(b, start, nl > start && b[nl - 1] === 0x0d ? nl - 1 : nl, false);
       start = nl + 1;
     }
     // Copied: the chunk's memory is not kept alive by a few held bytes.
@@ -48,7 +52,7 @@ export class LineSplitter {
     if (this.held === undefined) return;
     const rest = this.held;
     this.held = undefined;
-    this.line(rest, false);
+    this.line(rest, 0, rest.length, false);
   }
 }
 
@@ -58,8 +62,4 @@ function boundary(b: Buffer, at: number, min: number): number {
   // Continuation bytes are 10xxxxxx; a character is at most 4 bytes.
   while (i > min + 1 && i > at - 3 && (b[i]! & 0xc0) === 0x80) i--;
   return (b[i]! & 0xc0) === 0x80 ? at : i;
-}
-
-function stripCr(line: Buffer): Buffer {
-  return line.length > 0 && line[line.length - 1] === 0x0d ? line.subarray(0, line.length - 1) : line;
 }

@@ -4,7 +4,7 @@ import { LineSplitter } from '../../../src/logs/line-splitter.js';
 
 function splitter(maxLine: number): { s: LineSplitter; out: Array<[string, boolean]> } {
   const out: Array<[string, boolean]> = [];
-  return { s: new LineSplitter(maxLine, (b, cut) => out.push([b.toString('utf8'), cut])), out };
+  return { s: new LineSplitter(maxLine, (b, start, end, cut) => out.push([b.toString('utf8', start, end), cut])), out };
 }
 
 test('whole lines pass at once; a partial one is held until its newline', () => {
