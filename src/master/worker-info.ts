@@ -59,7 +59,7 @@ export function workerInfo(w: Worker, active: number, now: number): WorkerInfo {
     cpuPercent: state === 'exited' ? null : cpuPercent(known(p?.heartbeat.usage.cpu)),
     rssBytes: state === 'exited' ? null : known(p?.heartbeat.usage.rss),
     heapUsedBytes: state === 'exited' ? null : known(p?.heartbeat.usage.heapUsed),
-    connectionsPerSecond: Math.round(w.connectionRate * 10) / 10,
+    connectionsPerSecond: state === 'exited' ? 0 : Math.round(w.connectionRate * 10) / 10,
     recycles: { memory: w.recycles('memory'), connections: w.recycles('connections') },
   };
 }

@@ -197,9 +197,15 @@ export class Supervisor {
     const old = worker.process;
     if (this.stopping || this.reloading || this.recycling || worker.removed || old === undefined || old.state !== 'ready') return false;
     this.events.log(`worker ${worker.id} (pid ${old.pid}) ${why}; replacing it, new process first`);
-    this.recycling = replaceProcess(worker, this.registry, this.config, this.replaceSteps(), 'recycle').then((failure) => {
-      if (failure === undefined && worker.process !== old) worker.countRecycle(reason);
-      else if (failure !== undefined) this.events.log(`recycle: worker ${worker.id} kept pid ${old.pid}: ${failure}`);
+    const steps = this.replaceSteps();
+    const switched = steps.switched;
+    // Counted when the new process takes over (not when the old one crashed meanwhile and a restart did).
+    steps.switched = (w, p, was, key) => {
+      worker.countRecycle(reason);
+      switched(w, p, was, key);
+    };
+    this.recycling = replaceProcess(worker, this.registry, this.config, steps, 'recycle').then((failure) => {
+      if (failure !== undefined) this.events.log(`recycle: worker ${worker.id} kept pid ${old.pid}: ${failure}`);
     }).finally(() => {
       this.recycling = undefined;
     });
