@@ -28,8 +28,13 @@ export interface ClientOptions {
   rate?: number;
   /** Open loop: at most this many requests in flight; later arrivals wait (and their wait counts). */
   maxInFlight?: number;
-  /** Reuse each connection for the next request (closed loop only). */
+  /**
+   * Reuse each connection for the next request. Open loop: this many kept-alive connections
+   * (keepAliveConnections), request i on connection i mod that, in turn on each (a request
+   * due while its connection is busy waits for it, as a browser's or a pool's would).
+   */
   keepAlive?: boolean;
+  keepAliveConnections?: number;
   /** Give up on a request after this many ms (counted as failed). */
   timeoutMs?: number;
 }
@@ -68,6 +73,7 @@ export async function runClient(o: ClientOptions): Promise<Sample[]> {
   }
   // Open loop: arrival i is due at t0 + i / rate, sent then (or as soon as a slot is free).
   const interval = 1000 / o.rate;
+  if (o.keepAlive) return openKeepAlive(o, interval, t0, begin, finish, paths, timeoutMs);
   const max = o.maxInFlight ?? 1000;
   let inFlight = 0;
   const waiting: Sample[] = [];
@@ -93,6 +99,43 @@ export async function runClient(o: ClientOptions): Promise<Sample[]> {
   }
   while (waiting.length > 0 || inFlight > 0) await Promise.all(pending.splice(0));
   return samples;
+}
+
+/** The open loop over kept-alive connections: each carries its requests one at a time, in order. */
+async function openKeepAlive(
+  o: ClientOptions, interval: number, t0: number,
+  begin: (at: number) => Sample, finish: (s: Sample, ok: boolean) => void,
+  paths: Map<Sample, string>, timeoutMs: number,
+): Promise<Sample[]> {
+  const k = o.keepAliveConnections ?? 16;
+  const conns: Array<Connection | undefined> = new Array(k);
+  const queues: Sample[][] = Array.from({ length: k }, () => []);
+  const busy: boolean[] = new Array(k).fill(false);
+  const done: Array<Promise<void>> = [];
+  const all: Sample[] = [];
+  const pump = async (c: number): Promise<void> => {
+    busy[c] = true;
+    for (let s = queues[c]!.shift(); s !== undefined; s = queues[c]!.shift()) {
+      let conn = conns[c];
+      if (conn === undefined || conn.closed) conns[c] = conn = new Connection(o.port, false);
+      finish(s, await conn.request(paths.get(s)!, timeoutMs));
+    }
+    busy[c] = false;
+  };
+  for (let i = 0; ; i++) {
+    const due = i * interval;
+    if (due >= o.durationMs) break;
+    const wait = due - (performance.now() - t0);
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const s = begin(t0 + due);
+    all.push(s);
+    const c = i % k;
+    queues[c]!.push(s);
+    if (!busy[c]) done.push(pump(c));
+  }
+  await Promise.all(done);
+  for (const c of conns) c?.close();
+  return all;
 }
 
 /** One TCP connection carrying requests one at a time. */

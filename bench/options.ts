@@ -26,6 +26,8 @@ export interface Options {
   blocked: boolean;
   /** The worker-kill workload (bench/kills.ts). */
   kills: boolean;
+  /** The uneven-work tail-latency workload (bench/tail.ts), new connections and kept alive. */
+  tail: boolean;
   /** Time per balancer micro-benchmark case, ms; table runs (each 1M records). */
   pickMs: number;
   tableRuns: number;
@@ -62,6 +64,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --no-udp                skip the UDP datagram benchmark
   --no-blocked            skip the blocked-worker workload (one request blocks a worker, many
                           new-connection clients go on)
+  --no-tail               skip the uneven-work tail-latency workload (2% of requests burn 20 ms,
+                          open-loop client; new connections and kept alive)
   --no-kills              skip the worker-kill workload (a random worker SIGKILLed every 2 s under
                           new-connection load)
   --out <file>            JSON results (default bench/results/latest.json)
@@ -87,6 +91,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
       'no-udp': { type: 'boolean', default: false },
       'no-blocked': { type: 'boolean', default: false },
       'no-kills': { type: 'boolean', default: false },
+      'no-tail': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -118,6 +123,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     udp: !values['no-udp'],
     blocked: !values['no-blocked'],
     kills: !values['no-kills'],
+    tail: !values['no-tail'],
     pickMs: profile.pickMs,
     tableRuns: profile.tableRuns,
     tableRecords: 1_000_000,

@@ -8,6 +8,7 @@ import { measureSetup } from './measure.js';
 import type { SetupRound } from './metrics.js';
 import { runMicro, type MicroResults } from './micro/run.js';
 import { markdown as udpMarkdown, runUdpBench, type UdpBenchResult } from './udp.js';
+import { TAIL_DEFAULTS, TAIL_QUICK_SETUPS, TAIL_SETUPS, runTailBench, summariseTail, tailMarkdown, type TailOptions, type TailRound } from './tail.js';
 import { KILL_DEFAULTS, KILL_SETUPS, killsMarkdown, runKillsBench, summariseKills, type KillRound } from './kills.js';
 import { BLOCKED_DEFAULTS, BLOCKED_SETUPS, blockedMarkdown, runBlockedBench, summariseBlocked, type BlockedRound } from './blocked.js';
 import { parseOptions, USAGE } from './options.js';
@@ -94,6 +95,18 @@ async function main(): Promise<number> {
         : await runBlockedBench([3, 4], opts.rounds, BLOCKED_SETUPS, log);
     }
 
+    let tail: TailRound[] = [];
+    let tailKept: TailRound[] = [];
+    // Quick mode: 3 rounds of 4 s over four setups (ratios without intervals); full: 6 rounds, every balancer.
+    const tailOptions: TailOptions = opts.quick ? { ...TAIL_DEFAULTS, seconds: 4 } : TAIL_DEFAULTS;
+    const tailKeptOptions: TailOptions = { ...tailOptions, keepAlive: true };
+    if (opts.tail) {
+      log('uneven work: 2% of requests burn 20 ms; light requests\' latency, open loop');
+      tail = await runTailBench(opts.quick ? 3 : Math.max(6, opts.rounds), opts.quick ? TAIL_QUICK_SETUPS : TAIL_SETUPS, tailOptions, log);
+      const kept = ['cluster-rr', 'cluster-none', 'haproxy-leastconn', 'portplex-least-connections', 'portplex-round-robin'];
+      tailKept = await runTailBench(opts.quick ? 1 : 3, opts.quick ? TAIL_QUICK_SETUPS : kept, tailKeptOptions, log);
+    }
+
     let kills: KillRound[] = [];
     // Quick mode: 12 s of kills, one round.
     const killOptions = opts.quick ? { ...KILL_DEFAULTS, seconds: 12 } : KILL_DEFAULTS;
@@ -119,10 +132,11 @@ async function main(): Promise<number> {
     const markdown = renderMarkdown(info, summaries, BASELINES, targets, micro, skipped, pairs, loadErrorNotes(rounds)) +
       (udp ? `\n## UDP\n\n${udpMarkdown(udp)}\n` : '') +
       (blocked.length > 0 ? `\n## Blocked worker\n\n${blockedMarkdown(summariseBlocked(blocked), BLOCKED_DEFAULTS)}` : '') +
+      (tail.length > 0 ? `\n## Uneven work: tail latency\n\n${tailMarkdown(summariseTail(tail), tailOptions)}\n### Kept-alive connections\n\n${tailMarkdown(summariseTail(tailKept), tailKeptOptions)}` : '') +
       (kills.length > 0 ? `\n## Worker kills\n\n${killsMarkdown(summariseKills(kills), killOptions)}` : '');
     const out = resolve(ROOT, opts.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, pairs, micro, udp, blocked: summariseBlocked(blocked), kills: summariseKills(kills), rounds }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, pairs, micro, udp, blocked: summariseBlocked(blocked), kills: summariseKills(kills), tail: summariseTail(tail), tailKeptAlive: summariseTail(tailKept), rounds }, null, 2)}\n`);
     process.stdout.write(markdown);
     log(`results written to ${out}`);
     return rounds.some((r) => r.error) ? 1 : 0;

@@ -87,6 +87,41 @@ function cluster(policy: 'rr' | 'none'): Setup {
   };
 }
 
+/** Node's listen() takes reusePort from 22.12 (and 23.1). */
+export function hasReusePort(version = process.versions.node): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
+}
+
+/** N independent processes, each listening on the port with SO_REUSEPORT: the kernel spreads connections by hash. */
+function reusePort(): Setup {
+  return {
+    name: 'reuseport',
+    label: 'N processes, listen({ reusePort: true })',
+    quick: false,
+    note: 'the kernel hashes each connection to one process\'s socket; a socket that closes resets the connections waiting in its accept queue',
+    unavailable: () => (hasReusePort() ? null : `listen({ reusePort }) needs Node 22.12+ (this is ${process.version})`),
+    async start(ctx) {
+      const port = await freePort();
+      const procs: Proc[] = [];
+      const stopAll = async (): Promise<void> => {
+        await Promise.all(procs.map((p) => stop(p)));
+      };
+      try {
+        for (let i = 0; i < ctx.workers; i++) {
+          const p = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, PORT: String(port), BENCH_REUSEPORT: '1' } });
+          procs.push(p);
+          await ready(p, () => waitHttp(port));
+        }
+      } catch (err) {
+        await stopAll();
+        throw err;
+      }
+      return { port, masterPid: null, processes: ctx.workers, servingPids: () => procs.map((p) => p.pid), stop: stopAll };
+    },
+  };
+}
+
 /** Extra config a portplex setup adds to { script, workers, listeners }. */
 interface PortplexVariant {
   name: string;
@@ -220,6 +255,7 @@ export function allSetups(): Setup[] {
     single(),
     cluster('rr'),
     cluster('none'),
+    reusePort(),
     ...ALGORITHMS.map((a) => portplex({ name: `portplex-${a}`, label: `portplex dispatch, ${a}`, quick: QUICK_ALGORITHMS.includes(a), algorithm: a, note: ALGORITHM_NOTES[a] })),
     portplex({ name: 'portplex-content', label: 'portplex content-aware (http preread), round-robin', quick: true, algorithm: 'round-robin', content: { protocol: 'http' } }),
     portplex({ name: 'portplex-direct', label: 'portplex direct mode', quick: true, algorithm: 'round-robin', extra: { mode: 'direct' } }),

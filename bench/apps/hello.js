@@ -13,4 +13,12 @@ const server = http.createServer((req, res) => {
 });
 // Long-lived idle connections are part of the balance workload: keep them open.
 server.keepAliveTimeout = 120_000;
-server.listen(port, '127.0.0.1');
+// BENCH_REUSEPORT=1: one of several processes, each with its own socket on the port, which the
+// kernel picks by a hash of the connection (SO_REUSEPORT; Node 22.12+, ignored before).
+server.listen({ port, host: '127.0.0.1', reusePort: process.env.BENCH_REUSEPORT === '1' });
+// SIGUSR2: stop listening and leave once the open connections are done (bench/reuseport.ts
+// measures what a closing listener loses).
+process.on('SIGUSR2', () => {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections?.();
+});

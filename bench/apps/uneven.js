@@ -16,4 +16,6 @@ const server = http.createServer((req, res) => {
   res.end(hello);
 });
 server.keepAliveTimeout = 120_000;
-server.listen(port, '127.0.0.1');
+// BENCH_REUSEPORT=1: one of several processes, each with its own socket on the port, which the
+// kernel picks by a hash of the connection (SO_REUSEPORT; Node 22.12+, ignored before).
+server.listen({ port, host: '127.0.0.1', reusePort: process.env.BENCH_REUSEPORT === '1' });

@@ -40,6 +40,12 @@ export interface Balancer {
    */
   readonly offer?: 'idle-first' | 'responsive' | 'eligible';
   pick(candidates: readonly Candidate[], client: ClientInfo): number;
+  /**
+   * The candidates' weights changed (configured, set at run time, a worker added or removed),
+   * in candidate order. Off the hot path: a balancer that depends on whether weights differ
+   * decides here, not on every pick.
+   */
+  weightsChanged?(weights: readonly number[]): void;
 }
 
 /** A user-supplied balancer: same contract as Balancer.pick. */

@@ -52,7 +52,7 @@ export function stickyFlag(value: string): StickyInput {
  * Applies content flags to `out`: --group adds groups (the positional script stays the group
  * "default", where unmatched connections go); the other flags go into every listener's content.
  */
-export function applyContentFlags(out: UserConfig, flags: ContentFlags, groupFlags: Partial<GroupInput>): void {
+export function applyContentFlags(out: UserConfig, flags: ContentFlags, groupFlags: Partial<GroupInput>, defaultListen: string): void {
   if (flags.group !== undefined) {
     const groups: Record<string, GroupInput> = out.groups ? { ...out.groups } : { default: {} };
     // A named group runs its own script; the other group flags (workers, algorithm) still apply.
@@ -71,9 +71,10 @@ export function applyContentFlags(out: UserConfig, flags: ContentFlags, groupFla
   if (content.protocol === undefined && (rules.length > 0 || content.sticky)) {
     content.protocol = rules.some((r) => r.sni !== undefined || r.alpn !== undefined) ? 'tls' : 'http';
   }
+  // Content rules need a listener of the master's own: without one, $PORT or 8080.
   const listeners: ListenerInput[] = out.listeners
     ? out.listeners.map((l) => ({ ...l }))
-    : (Array.isArray(out.listen) ? out.listen : [out.listen!]).map((listen) => ({ listen }));
+    : (out.listen === undefined ? [defaultListen] : Array.isArray(out.listen) ? out.listen : [out.listen]).map((listen) => ({ listen }));
   for (const l of listeners) {
     const own = l.content ?? {};
     l.content = { ...own, ...content, rules: [...(own.rules ?? []), ...rules] };

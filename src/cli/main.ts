@@ -5,7 +5,7 @@ import { ALGORITHMS } from '../balancers/index.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { EXIT, PortplexError } from '../errors.js';
-import { collect, sizeFlag, weightList, wholeNumber, type Flags } from './options.js';
+import { collect, collectPort, sizeFlag, weightList, wholeNumber, type Flags } from './options.js';
 import { groupFlag, routeFlag, stickyFlag } from './content-flags.js';
 import { addAdminCommands } from './admin-commands.js';
 import { run } from './run.js';
@@ -13,9 +13,10 @@ import { VERSION } from '../version.js';
 
 const EXAMPLES = `
 Examples:
-  $ portplex -w 4 app.js                          4 workers of app.js on :8080 (or $PORT)
+  $ portplex -w 4 app.js                          4 workers of app.js, every port it listens on shared
   $ portplex -w 4 -l 8080 -a least-connections app.js -- --app-flag
   $ portplex -l 127.0.0.1:8080 -l [::1]:8080 -w 2 --weights 3,1 app.js
+                                                  3 of every 4 connections to worker 1
   $ portplex -w 2 --group api=api.js --route api=path:/api/ --sticky cookie:sid web.js
                                                   /api/ to api.js, the rest to web.js, by session
   $ portplex -w 2 -l 5353 -l udp:5353 dns.js       TCP and UDP on one port (dgram apps unmodified)
@@ -24,8 +25,9 @@ Examples:
   $ portplex connections --worker 2               its connection record table
   $ portplex reload                               rolling restart (or: kill -HUP <master pid>)
 
-The application is unmodified: in each worker, listen() on a cluster port does not bind;
-the master hands that port's connections to it. Workers get PORTPLEX_WORKER_ID and PORT.
+The application is unmodified: in each worker, listen() does not bind; the master binds the
+address (-l's, else the app's own host and port) and hands its connections to the workers, as
+Node's cluster does. Workers get PORTPLEX_WORKER_ID, and PORT (-l's first port, else $PORT or 8080).
 
 Exit status: 0 clean stop, 1 internal error, 2 bad option or config, 3 cannot listen,
 4 crash loop (workers died at start ${DEFAULTS.maxRestarts + 1} times in a row), 5 workers killed after --grace.`;
@@ -39,10 +41,11 @@ export function program(): Command {
     .argument('[args...]', 'arguments for the application (after --)')
     .passThroughOptions()
     .option('-w, --workers <n>', `workers to fork (default: ${DEFAULTS.workers}, the CPU count)`, wholeNumber(1))
-    .option('-l, --listen <[udp:][host:]port>', 'cluster address to serve, repeatable; udp: for datagrams (default: $PORT or 8080)', collect)
+    .option('-l, --listen <[udp:][host:]port>', 'cluster address to serve, repeatable; udp: for datagrams (default: whatever the workers listen on)', collect)
+    .option('--own-port <port>', 'a port each worker binds itself, not shared (e.g. a per-process debug port); repeatable', collectPort)
     .addOption(new Option('--mode <mode>', 'dispatch: the master hands each connection over; direct: workers accept on the shared socket and report (default: dispatch)').choices(['dispatch', 'direct']))
     .addOption(new Option('-a, --algorithm <name>', `balancing algorithm (default: ${DEFAULTS.algorithm})`).choices([...ALGORITHMS]))
-    .option('--weights <list>', 'per-worker weights for weighted algorithms, e.g. 5,1,1', weightList)
+    .option('--weights <list>', 'one weight per worker, e.g. 3,1 (every algorithm but first obeys them; 0 drains)', weightList)
     .option('--max-connections <n>', 'concurrent connections per worker, 0 = unlimited (default: 0)', wholeNumber(0))
     .option('--max-memory <size>', 'replace a worker whose resident memory goes above this, e.g. 512M or 1G: the new process first, then the old one drains (default: no limit)', sizeFlag)
     .option('--max-connections-served <n>', 'replace a worker after it has served this many connections, the same way, 0 = never (default: 0)', wholeNumber(0))

@@ -28,6 +28,7 @@ export interface Flags extends ContentFlags {
   mode?: 'dispatch' | 'direct';
   logPrefix?: boolean;
   logFormat?: 'text' | 'json';
+  ownPort?: number[];
 }
 
 /** commander parser: a whole number >= min. */
@@ -52,6 +53,12 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value];
 }
 
+/** commander parser for --own-port, repeatable: a port 1-65535 each time. */
+export function collectPort(value: string, previous: number[] | undefined): number[] {
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new InvalidArgumentError('expected a port number 1-65535.');
+  return [...(previous ?? []), Number(value)];
+}
+
 /** commander parser: "5,1,1" -> [5, 1, 1]. */
 export function weightList(value: string): number[] {
   const parts = value.split(',').map((p) => p.trim());
@@ -61,7 +68,8 @@ export function weightList(value: string): number[] {
 
 /**
  * Merges flags and positional arguments over the file's config. Group flags apply to every group.
- * Without any listener, serves `defaultListen` ($PORT or 8080).
+ * Without any listener, the workers' own listen() calls say what is served (content flags,
+ * which need a listener of the master's, serve `defaultListen`: $PORT or 8080).
  */
 export function mergeFlags(file: UserConfig, flags: Flags, script: string | undefined, args: string[], defaultListen = process.env.PORT ?? '8080'): UserConfig {
   const out: UserConfig = { ...file };
@@ -97,7 +105,7 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
     out.mode = flags.mode;
     if (out.listeners) out.listeners = out.listeners.map((l) => ({ ...l, mode: flags.mode }));
   }
-  if (out.listen === undefined && out.listeners === undefined) out.listen = [defaultListen];
-  applyContentFlags(out, flags, group);
+  if (flags.ownPort !== undefined) out.ownPorts = flags.ownPort;
+  applyContentFlags(out, flags, group, defaultListen);
   return out;
 }

@@ -9,8 +9,8 @@ import { startMetricsServer, type MetricsServer } from '../metrics/http-endpoint
 import type { UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
-import { Master } from '../master/master.js';
 import { masterLine } from '../logs/format.js';
+import { Master, type ListenerInfo } from '../master/master.js';
 import { mergeFlags, type Flags } from './options.js';
 import { VERSION } from '../version.js';
 
@@ -40,6 +40,8 @@ export async function run(script: string | undefined, args: string[], flags: Fla
     const n = config.groups.reduce((s, g) => s + g.workers, 0);
     info(`${n}/${n} workers ready in ${Date.now() - started} ms`);
   });
+  // A listener bound because the workers' listen() asked for it.
+  master.on('listener', (l: ListenerInfo) => info(`${listeningLine(l)}, asked by the app`));
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -95,12 +97,8 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   const banner = `portplex ${VERSION}: master pid ${process.pid}, ${groups}`;
   if (config.logFormat === 'json') info(banner);
   else process.stdout.write(`${banner}\n`);
-  for (const l of listeners) {
-    const host = l.family === 'IPv6' ? `[${l.address}]` : l.address;
-    const routed = l.groups.length > 1 ? ` (default; by content also ${l.groups.slice(1).join(', ')})` : '';
-    const how = l.mode === 'direct' ? 'direct (workers accept)' : l.algorithm;
-    info(`listening on ${host}:${l.port} (${l.protocol}) -> group ${l.group}${routed}, ${how}`);
-  }
+  for (const l of listeners) info(listeningLine(l));
+  if (listeners.length === 0) info('no listener configured: serving whatever the workers listen on');
   if (admin) info(`admin socket ${admin.path} (portplex status, portplex connections)`);
   if (metrics) info(`metrics on http://${metrics.server.address.includes(':') ? `[${metrics.server.address}]` : metrics.server.address}:${metrics.server.port}/metrics`);
   const code = await master.closed;
@@ -113,4 +111,12 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   if (code === EXIT.ok) info('stopped cleanly');
   else if (code === EXIT.forcedStop) error('stopped; some workers had to be killed after the grace time');
   return code;
+}
+
+/** "listening on 127.0.0.1:8080 (tcp) -> group default, round-robin". */
+function listeningLine(l: ListenerInfo): string {
+  const host = l.family === 'IPv6' ? `[${l.address}]` : l.address;
+  const routed = l.groups.length > 1 ? ` (default; by content also ${l.groups.slice(1).join(', ')})` : '';
+  const how = l.mode === 'direct' ? 'direct (workers accept)' : l.algorithm;
+  return `listening on ${host}:${l.port} (${l.protocol}) -> group ${l.group}${routed}, ${how}`;
 }

@@ -5,6 +5,8 @@ export const DEFAULTS = Object.freeze({
   /** Workers per group: one per CPU, as Node's cluster examples do. */
   workers: availableParallelism(),
   algorithm: 'round-robin',
+  /** PORT in a worker's environment when no listener is configured and the user set none. */
+  port: 8080,
   /** Per-worker concurrent connections; 0 = unlimited (HAProxy `maxconn` on a server). */
   maxConnections: 0,
   /** Resident memory (bytes) above which a worker's process is replaced, new one first; 0 = no limit. */

@@ -113,6 +113,8 @@ export interface UserConfig extends GroupInput {
   logFormat?: 'text' | 'json';
   /** Bytes of the longest worker line passed through the master; longer ones are cut there. */
   logMaxLine?: number;
+  /** TCP ports each worker binds itself, as without portplex (listen() on them is not shared). */
+  ownPorts?: number[];
 }
 
 /** A validated daemon group. */
@@ -150,6 +152,13 @@ export interface ListenerConfig {
   readonly mode: ListenMode;
   /** ms a UDP flow may stay idle before it is forgotten (UDP listeners; 0 on TCP ones). */
   readonly udpTimeout: number;
+  /**
+   * Binds IPv6 only: a "::" listener beside an IPv4 listener on the same port (HAProxy's
+   * v6only), which a dual-stack "::" would collide with.
+   */
+  readonly v6only: boolean;
+  /** Bound because a worker's listen() asked for it, not configured. */
+  readonly onDemand: boolean;
 }
 
 /** A validated content step. */
@@ -219,4 +228,6 @@ export interface Config {
   readonly logFormat: 'text' | 'json';
   /** Bytes of the longest line passed through; longer ones are cut and passed on in parts. */
   readonly logMaxLine: number;
+  /** TCP ports each worker binds itself: listen() on them is left alone (per-process ports). */
+  readonly ownPorts: readonly number[];
 }

@@ -1,5 +1,6 @@
 // Validates a user configuration once and returns it frozen; every error names the option and value.
 import { existsSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ALGORITHMS } from '../balancers/index.js';
 import { CODES, ConfigError, invalid, show } from '../errors.js';
@@ -14,7 +15,7 @@ const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algo
 const TOP_KEYS = [
   ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'mode', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
   'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
-  'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue', 'logPrefix', 'logFormat', 'logMaxLine',
+  'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue', 'ownPorts', 'logPrefix', 'logFormat', 'logMaxLine',
 ];
 /** The largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP header bytes). */
 const MAX_UDP_PAYLOAD = 65507;
@@ -53,6 +54,7 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
     udpMaxFlows: int(input.udpMaxFlows, 'udpMaxFlows', DEFAULTS.udpMaxFlows, 1, 1 << 24),
     udpMaxDatagram: int(input.udpMaxDatagram, 'udpMaxDatagram', DEFAULTS.udpMaxDatagram, 1, MAX_UDP_PAYLOAD),
     udpWorkerQueue: int(input.udpWorkerQueue, 'udpWorkerQueue', DEFAULTS.udpWorkerQueue, 1, 1 << 20),
+    ownPorts: resolveOwnPorts(input.ownPorts, listeners),
     logPrefix: bool(input.logPrefix, 'logPrefix', DEFAULTS.logPrefix),
     logFormat: oneOf(input.logFormat, 'logFormat', ['text', 'json'] as const, DEFAULTS.logFormat),
     logMaxLine: int(input.logMaxLine, 'logMaxLine', DEFAULTS.logMaxLine, 256, 1 << 20),
@@ -137,10 +139,11 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: 
       entries.push({ listen: l.listen, group: l.group ?? groups[0].name, option: `listeners[${i}]`, content: l.content, mode: l.mode, udpTimeout: l.udpTimeout });
     });
   }
-  if (entries.length === 0) throw invalid('listen', undefined, 'at least one address to listen on (e.g. --listen 8080)');
+  // None configured: every listener comes from what the workers' listen() asks for.
   const seen = new Map<string, string>();
+  const addresses = entries.map((e) => parseListen(e.listen, e.option));
   return entries.map((e, index) => {
-    const address = parseListen(e.listen, e.option);
+    const address = addresses[index]!;
     const key = listenKey(address);
     if (address.port !== 0 && seen.has(key)) {
       throw new ConfigError(CODES.DUPLICATE_LISTENER, e.option, `${show(e.listen)} is already a listener (${seen.get(key)})`);
@@ -172,7 +175,11 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: 
     if (mode === 'direct' && content?.proxy !== undefined) {
       throw invalid(`${e.option}.content.proxy`, content.proxy, 'no PROXY protocol in direct mode yet (use mode "dispatch")');
     }
-    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode, udpTimeout: flowTimeout };
+    // On Linux "::" takes IPv4 too unless the socket is IPv6-only: beside an IPv4 address on
+    // the same port it must be, or the second bind fails with EADDRINUSE.
+    const v6only = address.host === '::' && address.port !== 0 &&
+      addresses.some((a) => a.protocol === address.protocol && a.port === address.port && a.host !== undefined && isIP(a.host) === 4);
+    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode, udpTimeout: flowTimeout, v6only, onDemand: false };
   });
 }
 
@@ -186,6 +193,21 @@ function oneOf<T extends string>(value: unknown, option: string, allowed: readon
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) throw invalid(option, value, allowed.map((a) => JSON.stringify(a)).join(' or '));
   return value as T;
+}
+
+/** Ports each worker binds itself: whole ports 1-65535, once each, none of them a configured TCP listener's. */
+function resolveOwnPorts(value: unknown, listeners: readonly ListenerConfig[]): number[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw invalid('ownPorts', value, 'a list of ports, e.g. [9464]');
+  value.forEach((p, i) => {
+    if (!Number.isInteger(p) || p < 1 || p > 65535) throw invalid(`ownPorts[${i}]`, p, 'a port number 1-65535', CODES.INVALID_PORT);
+    if (value.indexOf(p) !== i) throw new ConfigError(CODES.DUPLICATE_LISTENER, `ownPorts[${i}]`, `${p} is given twice (ownPorts[${value.indexOf(p)}])`);
+    const l = listeners.find((x) => x.protocol === 'tcp' && x.port === p);
+    if (l !== undefined) {
+      throw new ConfigError(CODES.OWN_PORT_LISTENED, `ownPorts[${i}]`, `${p} is also listener ${l.index} (${l.host ?? '*'}:${l.port}); a port is either served by the master or bound by each worker, not both`);
+    }
+  });
+  return value.slice();
 }
 
 function deepFreeze<T>(value: T): T {

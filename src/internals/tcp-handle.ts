@@ -59,17 +59,19 @@ export function probeCreateServerHandle(): boolean {
   return typeof (net as unknown as { _createServerHandle?: unknown })._createServerHandle === 'function';
 }
 
-/** libuv's UV_TCP_IPV6ONLY is not set: "::" also takes IPv4, as listen(port) does. */
+/** libuv's UV_TCP_IPV6ONLY not set: "::" also takes IPv4, as listen(port) does. */
 const NO_FLAGS = 0;
+/** libuv's UV_TCP_IPV6ONLY (uv.h: 1), which Node passes for listen({ ipv6Only: true }). */
+const IPV6_ONLY = 1;
 
 /**
  * Binds `host`:`port` without listening, through Node's own bind-without-listen (lib/net.js
  * createServerHandle). Returns the handle or a negative errno.
  */
-export function createBoundHandle(host: string, port: number, family: 4 | 6): BoundHandle | number {
+export function createBoundHandle(host: string, port: number, family: 4 | 6, ipv6Only = false): BoundHandle | number {
   const create = (net as unknown as { _createServerHandle?: CreateServerHandle })._createServerHandle;
   if (typeof create !== 'function') throw unsupported(CREATE_SERVER_HANDLE);
-  return create(host, port, family, undefined, NO_FLAGS);
+  return create(host, port, family, undefined, ipv6Only ? IPV6_ONLY : NO_FLAGS);
 }
 
 /**

@@ -9,6 +9,7 @@
 //
 // A parser returns the message with every field checked, or undefined: what the other process
 // sends is never trusted to be of its declared shape (a worker runs the user's code).
+import { isIP } from 'node:net';
 import type { ContentConfig } from '../config/types.js';
 
 export const CMD = 'NODE_PORTPLEX';
@@ -26,7 +27,13 @@ export type ToWorker =
   /** Direct mode: name the clients of the connections you accepted, answering with request id `r`. */
   | { cmd: typeof CMD; t: 'peers?'; r: number }
   /** Direct mode: close your copy of listener l's socket; accept nothing more on it until given it again. */
-  | { cmd: typeof CMD; t: 'lp'; l: number };
+  | { cmd: typeof CMD; t: 'lp'; l: number }
+  /**
+   * Answers listen request `q`: serve listener `l` (bound by the master for you and every worker
+   * that asks for the same address), or, with `l` null, the bind failed with error code `e`
+   * (errno `n`), which your server emits as a real bind's 'error'.
+   */
+  | { cmd: typeof CMD; t: 'lr'; q: number; l: WorkerListener | null; e?: string; n?: number };
 
 /** Worker -> master. */
 export type ToMaster =
@@ -53,7 +60,13 @@ export type ToMaster =
   /** Direct mode: I now listen on listener l's shared socket. */
   | { cmd: typeof CMD; t: 'la'; l: number }
   /** Direct mode: a connection I accepted was closed unserved, for reason r. */
-  | { cmd: typeof CMD; t: 'dd'; r: string };
+  | { cmd: typeof CMD; t: 'dd'; r: string }
+  /**
+   * Listen request `q`, as Node's cluster queryServer: my application listens on host `h`
+   * (an IP address; null: every address) and port `p` (0: any), its `x`-th open listen() of
+   * that address. The master binds it once and serves it to every worker that asks.
+   */
+  | { cmd: typeof CMD; t: 'lq'; q: number; h: string | null; p: number; x: number };
 
 export type ToWorkerType = ToWorker['t'];
 export type ToMasterType = ToMaster['t'];
@@ -97,6 +110,11 @@ export function parseToMaster(message: unknown): ToMaster | undefined {
     case 'agent': return m.w === 'undrain' || (int(m.w) && m.w >= 0 && m.w <= 65535) ? { cmd: CMD, t: 'agent', w: m.w } : undefined;
     case 'la': return int(m.l) && m.l >= 0 ? { cmd: CMD, t: 'la', l: m.l } : undefined;
     case 'dd': return typeof m.r === 'string' ? { cmd: CMD, t: 'dd', r: m.r } : undefined;
+    case 'lq': {
+      const host = m.h === null ? null : typeof m.h === 'string' && isIP(m.h) !== 0 ? m.h : undefined;
+      if (!int(m.q) || host === undefined || !int(m.p) || m.p < 0 || m.p > 65535 || !int(m.x) || m.x < 0 || m.x > 65535) return undefined;
+      return { cmd: CMD, t: 'lq', q: m.q, h: host, p: m.p, x: m.x };
+    }
     default: return undefined;
   }
 }
@@ -112,6 +130,13 @@ export function parseToWorker(message: unknown): ToWorker | undefined {
     case 'metrics?': return num(m.r) ? { cmd: CMD, t: 'metrics?', r: m.r } : undefined;
     case 'peers?': return num(m.r) ? { cmd: CMD, t: 'peers?', r: m.r } : undefined;
     case 'lp': return int(m.l) && m.l >= 0 ? { cmd: CMD, t: 'lp', l: m.l } : undefined;
+    case 'lr': {
+      if (!int(m.q)) return undefined;
+      if (m.l === null) return typeof m.e === 'string' && int(m.n) ? { cmd: CMD, t: 'lr', q: m.q, l: null, e: m.e, n: m.n } : undefined;
+      const l = m.l as Record<string, unknown> | undefined;
+      if (l === undefined || typeof l !== 'object' || !int(l.i) || typeof l.address !== 'string' || !int(l.port) || (l.family !== 'IPv4' && l.family !== 'IPv6')) return undefined;
+      return { cmd: CMD, t: 'lr', q: m.q, l: { i: l.i, protocol: 'tcp', address: l.address, port: l.port, family: l.family } };
+    }
     default: return undefined;
   }
 }
@@ -133,6 +158,8 @@ export const ENV = Object.freeze({
   ackBatch: 'PORTPLEX_ACK_BATCH',
   /** ms the worker's servers get to finish when the master is gone. */
   grace: 'PORTPLEX_GRACE',
+  /** JSON: the ports each worker binds itself (ownPorts): listen() on them is left alone. */
+  ownPorts: 'PORTPLEX_OWN_PORTS',
 });
 
 /** One listener as a worker sees it. */

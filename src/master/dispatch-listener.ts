@@ -1,7 +1,7 @@
 // A dispatch-mode listener's accepts: each connection is taken as a raw handle, recorded, read
 // first when the listener routes by content, and handed to the engine that picks and sends.
 // It also takes back what direct-mode workers hand over because its content belongs elsewhere.
-import type { Config } from '../config/types.js';
+import type { ListenerConfig } from '../config/types.js';
 import { channels } from '../diagnostics.js';
 import type { PeerName, RawHandle } from '../internals/tcp-handle.js';
 import type { ForwardFrame } from '../ipc/frames.js';
@@ -15,7 +15,8 @@ export class DispatchListener {
   private readonly peer: PeerName = {};
 
   constructor(
-    private readonly config: Config,
+    /** Every listener by index; it grows when the master binds one a worker asked for. */
+    private readonly listeners: readonly ListenerConfig[],
     private readonly handoffs: Handoffs,
     private readonly preread: Preread,
     private readonly stats: MasterStats,
@@ -39,7 +40,7 @@ export class DispatchListener {
     }
     const h = this.handoffs.hold(handle, listener, peer.address, peer.port ?? 0, peer.family ?? 'IPv4', Date.now());
     if (h === undefined) return;
-    const content = this.config.listeners[listener]!.content;
+    const content = this.listeners[listener]!.content;
     if (content === undefined) this.handoffs.dispatch(h);
     else this.preread.read(h, content, (o) => this.after(h, o));
   };
@@ -49,7 +50,7 @@ export class DispatchListener {
    * another group, and hands it back with those bytes.
    */
   onForwarded(f: ForwardFrame | undefined, handle: RawHandle | undefined): void {
-    const content = f !== undefined && this.config.listeners[f.listener]?.mode === 'direct' ? this.config.listeners[f.listener]!.content : undefined;
+    const content = f !== undefined && this.listeners[f.listener]?.mode === 'direct' ? this.listeners[f.listener]!.content : undefined;
     if (!handle || f === undefined || content === undefined) {
       this.stats.malformed++;
       handle?.close();

@@ -44,9 +44,10 @@ export class Listener {
     const { host, port, index } = this.config;
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
-        reject(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${describe(host, port)}: ${err.code ?? err.message}`, EXIT.listen));
+        // The system error stays as the cause: a worker that asked for this address emits it.
+        reject(Object.assign(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${describe(host, port)}: ${err.code ?? err.message}`, EXIT.listen), { cause: err }));
       });
-      server.listen({ port, host, backlog, exclusive: true }, () => {
+      server.listen({ port, host, backlog, exclusive: true, ipv6Only: this.config.v6only }, () => {
         const a = server.address() as net.AddressInfo;
         this.address = a.address;
         this.port = a.port;
@@ -73,7 +74,7 @@ export class Listener {
   private bindShared(): Promise<void> {
     const { host, port } = this.config;
     const family = host === undefined ? 6 : net.isIPv6(host) ? 6 : 4;
-    let handle = createBoundHandle(host ?? '::', port, family);
+    let handle = createBoundHandle(host ?? '::', port, family, this.config.v6only);
     // No IPv6 on this machine: bind every IPv4 address instead, as Node's listen(port) does.
     if (typeof handle === 'number' && host === undefined) handle = createBoundHandle('0.0.0.0', port, 4);
     if (typeof handle === 'number') {

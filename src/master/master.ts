@@ -7,7 +7,7 @@
 //   master/direct-listener  direct mode's records and who holds the shared sockets
 //   udp/                    datagram flows
 import { EventEmitter } from 'node:events';
-import type { Config, UserConfig } from '../config/types.js';
+import type { Config, ListenerConfig, UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import { HealthMonitor } from '../health/monitor.js';
@@ -31,6 +31,7 @@ import { DispatchListener } from './dispatch-listener.js';
 import { connectionBudget } from './fd-budget.js';
 import { Handoffs } from './handoffs.js';
 import { Listener } from './listener.js';
+import { OnDemandListeners } from './on-demand.js';
 import { PendingQueue } from './pending-queue.js';
 import { Preread } from './preread.js';
 import { Requests } from './requests.js';
@@ -54,6 +55,8 @@ export interface ListenerInfo {
   groups: string[];
   algorithm: string;
   mode: 'dispatch' | 'direct';
+  /** Bound because a worker's listen() asked for it (not configured). */
+  onDemand: boolean;
 }
 
 /**
@@ -66,7 +69,8 @@ export interface ListenerInfo {
 export const HANDOFF_LIMITS = Object.freeze({ activeWithinMs: 2, slowAfterMs: 20 });
 
 /**
- * Events: 'listening' (ListenerInfo[]) once bound; 'ready' once every worker is ready;
+ * Events: 'listening' (ListenerInfo[]) once bound; 'listener' (ListenerInfo) for each listener
+ * bound later because a worker's listen() asked for it; 'ready' once every worker is ready;
  * 'worker-ready' / 'worker-exit' (WorkerInfo); 'log' (string); 'error' (PortplexError: a crash
  * loop or an unsupported Node, after which the master stops itself).
  */
@@ -79,6 +83,10 @@ export class Master extends EventEmitter {
   /** UDP flows (records of `table`) in least-recently-active order. */
   readonly flows: FlowBook;
   private readonly bound: Array<Listener | UdpListener>;
+  /** Every listener's configuration by index: the configured ones, then those workers asked for. */
+  private readonly listenerConfigs: ListenerConfig[];
+  private readonly onDemand: OnDemandListeners;
+  private readonly queue: PendingQueue;
   private readonly registry: Registry;
   private readonly pools: Pools;
   private readonly handoffs: Handoffs;
@@ -106,6 +114,8 @@ export class Master extends EventEmitter {
     this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
     this.stats = new MasterStats(config.listeners.length);
     this.bound = config.listeners.map((l) => (l.protocol === 'udp' ? new UdpListener(l) : new Listener(l)));
+    this.listenerConfigs = [...config.listeners];
+    this.onDemand = new OnDemandListeners((group, host, port) => this.bindOnDemand(group, host, port));
     let id = 1;
     const workers: Worker[] = [];
     for (const group of config.groups) {
@@ -113,7 +123,8 @@ export class Master extends EventEmitter {
     }
     this.registry = new Registry(workers);
     this.pools = new Pools(config, this.registry, this.table, { window: config.handoffWindow, ...HANDOFF_LIMITS });
-    this.handoffs = new Handoffs(config, this.table, this.pools, new PendingQueue(this.pools.all.length, config.queueSize), this.stats, this.registry, {
+    this.queue = new PendingQueue(this.pools.all.length, config.queueSize);
+    this.handoffs = new Handoffs(config, this.table, this.pools, this.queue, this.stats, this.registry, {
       // The engine has condemned it already (once): only the signal is left to send.
       condemn: (p, why) => {
         this.emit('log', `worker ${p.workerId} (pid ${p.pid}) ${why}; killing it`);
@@ -121,7 +132,7 @@ export class Master extends EventEmitter {
       },
       missedDeadline: (p) => this.health.fail(p),
     });
-    this.dispatchListener = new DispatchListener(config, this.handoffs, new Preread(config, this.pools, this.table, this.stats), this.stats);
+    this.dispatchListener = new DispatchListener(this.listenerConfigs, this.handoffs, new Preread(config, this.pools, this.table, this.stats), this.stats);
     const directListeners = this.bound.filter((l): l is Listener => l instanceof Listener && l.config.mode === 'direct');
     this.direct = new DirectListener(config, directListeners, this.registry, this.table, this.stats);
     this.udpStats = new UdpStats(config.listeners.length);
@@ -177,6 +188,7 @@ export class Master extends EventEmitter {
         if (listener instanceof Listener && listener.markAccepting()) this.checkReady();
       },
       directDropped: (reason) => this.direct.onDropped(reason),
+      listenRequest: (from, q, host, port, x) => this.onListenRequest(from, q, host, port, x),
       malformed: () => this.stats.malformed++,
     });
     this.frames = frameTable({ table: this.table, handoffs: this.handoffs, dispatch: this.dispatchListener, direct: this.direct, udp: this.udp, stats: this.stats });
@@ -248,9 +260,13 @@ export class Master extends EventEmitter {
     return info;
   }
 
-  /** The listeners a worker's processes serve, as their environment tells them. */
+  /**
+   * The listeners a worker's processes serve, as their environment tells them: the configured
+   * ones (those bound on request are asked for again by each new process's listen()).
+   */
   private listenersFor(worker: Worker): WorkerListener[] {
     return this.bound
+      .slice(0, this.config.listeners.length)
       .filter((l) => l.config.groups.includes(worker.group.name))
       .map((l): WorkerListener => {
         const base: WorkerListener = { i: l.config.index, protocol: l.config.protocol, address: l.address, port: l.port, family: l.family };
@@ -264,6 +280,41 @@ export class Master extends EventEmitter {
         }
         return direct;
       });
+  }
+
+  /** A worker's listen() of an address no configured listener serves: bound once, then shared. */
+  private onListenRequest(from: Sender, q: number, host: string | null, port: number, x: number): void {
+    const p = from.p;
+    void this.onDemand.request(p.group, host, port, x).then((o) => {
+      if ('listener' in o) {
+        const l = this.bound[o.listener]!;
+        p.send({ cmd: CMD, t: 'lr', q, l: { i: o.listener, protocol: 'tcp', address: l.address, port: l.port, family: l.family } });
+      } else {
+        p.send({ cmd: CMD, t: 'lr', q, l: null, e: o.code, n: o.errno });
+      }
+    });
+  }
+
+  /** Binds a listener a worker of `group` asked for, served with the group's algorithm; resolves with its index. */
+  private async bindOnDemand(group: string, host: string | undefined, port: number): Promise<number> {
+    if (this.stopPromise) throw Object.assign(new Error('stopping'), { cause: { code: 'ECANCELED', errno: -125 } });
+    const index = this.bound.length;
+    const config: ListenerConfig = Object.freeze({
+      index, protocol: 'tcp', host, port, group, groups: Object.freeze([group]), content: undefined,
+      mode: 'dispatch', udpTimeout: 0, v6only: false, onDemand: true,
+    });
+    const listener = new Listener(config);
+    await listener.bind(this.config.backlog, this.dispatchListener.onAccept);
+    // Every per-listener piece grows before the first connection can be accepted (a later turn).
+    this.listenerConfigs.push(config);
+    this.bound.push(listener);
+    this.stats.addListener();
+    this.pools.addListener(config);
+    this.queue.addLane();
+    if (this.stopPromise) void listener.close();
+    const info = this.listenerInfo()[index]!;
+    this.emit('listener', info);
+    return index;
   }
 
   /** Who sent something: its worker when it is the current process, and its table key. */
@@ -409,6 +460,7 @@ export class Master extends EventEmitter {
         group: group.name,
         groups: [...l.config.groups],
         mode: l.config.mode,
+        onDemand: l.config.onDemand,
         algorithm: typeof group.algorithm === 'function' ? 'custom' : group.algorithm,
       };
     });
@@ -441,6 +493,7 @@ export class Master extends EventEmitter {
       throw new PortplexError(CODES.INVALID_OPTION, `weight: expected an integer 0-65535, got ${JSON.stringify(weight)}`, EXIT.config);
     }
     worker.setWeight(weight);
+    this.pools.weightChanged(worker);
     // A worker that can take connections again may serve what waits.
     if (weight > 0) this.handoffs.drainQueue();
     this.direct.update();

@@ -76,6 +76,12 @@ export class PendingQueue {
     for (const h of expired) onExpired(h);
   }
 
+  /** A pool was added (a listener bound on a worker's request): its lane is the next index. */
+  addLane(): void {
+    this.lanes.push([]);
+    this.heads.push(0);
+  }
+
   get lanesCount(): number {
     return this.lanes.length;
   }

@@ -41,6 +41,12 @@ export class MasterStats {
     this.contentInvalid = Array.from({ length: listeners }, () => new Map());
   }
 
+  /** A listener was added (bound on a worker's request): its counters start at 0. */
+  addListener(): void {
+    this.accepted.push(0);
+    this.contentInvalid.push(new Map());
+  }
+
   /** Counts one unparseable head on `listener`. */
   invalidContent(listener: number, reason: string): void {
     const m = this.contentInvalid[listener];

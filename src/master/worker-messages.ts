@@ -1,6 +1,6 @@
 // What a worker's JSON messages do, one handler per message type. Who may say what depends on
 // the process's role: a worker's current process anything; a reload's replacement still
-// starting only that it is listening or ready; a retired process nothing (it reports in frames).
+// starting only that it is listening or ready, and its listen requests; a retired process nothing (it reports in frames).
 import { type MessageTable, type ToMaster } from '../ipc/protocol.js';
 import type { Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
@@ -28,6 +28,8 @@ export interface MessageTargets {
   agent(worker: Worker, weight: number | 'undrain'): void;
   sharedListening(listener: number): void;
   directDropped(reason: string): void;
+  /** `from`'s application listens on an address no configured listener serves (request `q`). */
+  listenRequest(from: Sender, q: number, host: string | null, port: number, x: number): void;
   malformed(): void;
 }
 
@@ -48,10 +50,12 @@ export function messageTable(t: MessageTargets): MessageTable<ToMaster, Sender> 
     agent: (from, m) => t.agent(from.worker!, m.w),
     la: (_from, m) => t.sharedListening(m.l),
     dd: (_from, m) => t.directDropped(m.r),
+    lq: (from, m) => t.listenRequest(from, m.q, m.h, m.p, m.x),
   };
 }
 
 /** The messages a reload's replacement may send before it becomes current. */
 export function allowedWhilePending(m: ToMaster): boolean {
-  return m.t === 'listening' || m.t === 'ready';
+  // A replacement listens before it is current: its listen() of an on-demand address is answered too.
+  return m.t === 'listening' || m.t === 'ready' || m.t === 'lq';
 }

@@ -1,6 +1,7 @@
 // Forks one worker process and turns what its ChildProcess says into one WorkerProcess's
 // transitions and typed events. It knows nothing of connections, tables or balancing.
 import { fork } from 'node:child_process';
+import { DEFAULTS } from '../config/defaults.js';
 import type { Config } from '../config/types.js';
 import { FrameChannel } from '../ipc/frame-channel.js';
 import { ENV, isOurs, parseToMaster, type ToMaster, type WorkerListener } from '../ipc/protocol.js';
@@ -50,8 +51,10 @@ export function spawnProcess(worker: Worker, config: Config, listeners: readonly
     [ENV.ackBatch]: String(Math.max(1, Math.floor(config.handoffWindow / 2))),
     [ENV.grace]: String(config.grace),
   };
-  // Applications commonly listen on process.env.PORT.
+  if (config.ownPorts.length > 0) env[ENV.ownPorts] = JSON.stringify(config.ownPorts);
+  // Applications commonly listen on process.env.PORT: the first listener's, else as the user set it, else 8080.
   if (listeners.length > 0) env.PORT = String(listeners[0]!.port);
+  else env.PORT ??= String(DEFAULTS.port);
   const child = fork(group.script, [...group.args], {
     cwd: group.cwd,
     env,

@@ -36,7 +36,7 @@ export class UdpListener {
 
   private bindAs(type: 'udp4' | 'udp6', host: string, port: number, onDatagram: DatagramCallback): Promise<void> {
     // exclusive: never share the port with another process's socket (cluster would pool it).
-    const socket = dgram.createSocket({ type, reuseAddr: false, lookup: literalFirst });
+    const socket = dgram.createSocket({ type, reuseAddr: false, ipv6Only: type === 'udp6' && this.config.v6only, lookup: literalFirst });
     const { index } = this.config;
     return new Promise((resolve, reject) => {
       const onBindError = (err: NodeJS.ErrnoException): void => {

@@ -6,11 +6,13 @@ export interface ListenTarget {
   backlog: number | undefined;
   callback: (() => void) | undefined;
   signal: AbortSignal | undefined;
+  /** listen({ exclusive: true }): Node's cluster does not share such a server; neither does portplex. */
+  exclusive: boolean;
 }
 
 /**
- * Returns the TCP port form of a listen() call, or undefined for the forms portplex leaves
- * alone (a pipe path, a handle, an fd, listen() with no port).
+ * Returns the TCP port form of a listen() call (port 0 included), or undefined for the forms
+ * portplex leaves alone (a pipe path, a handle, an fd, an options object with no port).
  */
 export function parseListenArgs(args: readonly unknown[]): ListenTarget | undefined {
   const last = args[args.length - 1];
@@ -27,9 +29,11 @@ export function parseListenArgs(args: readonly unknown[]): ListenTarget | undefi
       backlog: typeof o.backlog === 'number' ? o.backlog : undefined,
       callback,
       signal: o.signal instanceof AbortSignal ? o.signal : undefined,
+      exclusive: o.exclusive === true,
     };
   }
-  const port = toPort(first);
+  // listen() and listen(callback) take any port, as listen(0) does.
+  const port = first === undefined || typeof first === 'function' ? 0 : toPort(first);
   if (port === undefined) return undefined;
   let host: string | undefined;
   let backlog: number | undefined;
@@ -39,11 +43,11 @@ export function parseListenArgs(args: readonly unknown[]): ListenTarget | undefi
   } else if (typeof args[1] === 'number') {
     backlog = args[1];
   }
-  return { port, host, backlog, callback, signal: undefined };
+  return { port, host, backlog, callback, signal: undefined, exclusive: false };
 }
 
 function toPort(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) && value > 0 && value <= 65535 ? value : undefined;
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= 65535 ? value : undefined;
   if (typeof value === 'string' && /^\d{1,5}$/.test(value)) return toPort(Number(value));
   return undefined;
 }

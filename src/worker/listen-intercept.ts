@@ -1,13 +1,19 @@
-// listen() in a worker, on a cluster port: the server does not bind. It gets a stand-in handle
-// (cluster-handle.ts), emits 'listening', and is given the master's connections for that port,
-// as Node's cluster does for its workers. Other ports bind as usual.
-import type net from 'node:net';
+// listen() in a worker: the server does not bind. It gets a stand-in handle (cluster-handle.ts),
+// emits 'listening', and is given the master's connections, as Node's cluster does for its
+// workers. A configured port is served at once (the worker knows its listeners from its
+// environment); any other port is asked of the master first (listen-requests.ts), which binds
+// the application's own address, and the server emits 'listening' or a real bind's 'error' on
+// its answer. Ports of ownPorts, and listen({ exclusive: true }), bind as usual in each worker.
+import dns from 'node:dns';
+import net from 'node:net';
+import { getSystemErrorMap } from 'node:util';
 import { hasHandle, listenOn } from '../internals/net-server.js';
 import type { WorkerListener } from '../ipc/protocol.js';
 import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
 import type { Delivery } from './delivery.js';
 import { clientSpeaksFirst } from './first-read.js';
-import { parseListenArgs } from './listen-args.js';
+import { parseListenArgs, type ListenTarget } from './listen-args.js';
+import type { ListenRequests, ListenSlot } from './listen-requests.js';
 
 /** What the intercept tells the runtime. */
 export interface ServingEvents {
@@ -25,8 +31,16 @@ export class ListenIntercept implements HandleOwner {
   private readonly byPort = new Map<number, WorkerListener[]>();
   private readonly byListener: Array<ClusterHandle | undefined> = [];
   private readonly servers = new Map<ClusterHandle, net.Server>();
+  /** Handles of listeners the master bound on request, and the listen() each stands for. */
+  private readonly slots = new Map<ClusterHandle, ListenSlot>();
 
-  constructor(listeners: readonly WorkerListener[], private readonly delivery: Delivery, private readonly events: ServingEvents) {
+  constructor(
+    listeners: readonly WorkerListener[],
+    private readonly delivery: Delivery,
+    private readonly events: ServingEvents,
+    private readonly requests: ListenRequests,
+    private readonly ownPorts: ReadonlySet<number> = new Set(),
+  ) {
     for (const l of listeners) {
       if (l.protocol === 'udp') continue;
       const list = this.byPort.get(l.port) ?? [];
@@ -68,8 +82,12 @@ export class ListenIntercept implements HandleOwner {
     const target = parseListenArgs(args);
     if (!target) return false;
     const listeners = this.byPort.get(target.port);
-    if (!listeners) return false;
     if (hasHandle(server)) return false; // let Node throw ERR_SERVER_ALREADY_LISTEN as usual
+    if (!listeners) {
+      if (target.exclusive || this.ownPorts.has(target.port)) return false;
+      this.request(server, target);
+      return true;
+    }
     if (listeners.some((l) => this.byListener[l.i] !== undefined)) {
       // A second server on the same port: what a real bind would say.
       const err = Object.assign(new Error(`listen EADDRINUSE: address already in use :::${target.port}`), {
@@ -92,6 +110,45 @@ export class ListenIntercept implements HandleOwner {
     return true;
   }
 
+  /** Asks the master for the address, after resolving a host name as Node's listen() does. */
+  private request(server: net.Server, target: ListenTarget): void {
+    if (target.callback) server.once('listening', target.callback);
+    const host = target.host === undefined || target.host === '' ? undefined : target.host;
+    if (host === undefined || net.isIP(host) !== 0) {
+      this.ask(server, target, host ?? null);
+      return;
+    }
+    dns.lookup(host, (err, address) => {
+      if (err) server.emit('error', err);
+      else this.ask(server, target, address);
+    });
+  }
+
+  private ask(server: net.Server, target: ListenTarget, host: string | null): void {
+    this.requests.ask(host, target.port, (answer, slot) => {
+      if (!('listener' in answer)) {
+        this.requests.release(slot);
+        server.emit('error', bindError(answer.code, answer.errno, host ?? '::', target.port));
+        return;
+      }
+      if (hasHandle(server)) {
+        // The application listened again meanwhile: this answer has no server left to serve.
+        this.requests.release(slot);
+        return;
+      }
+      this.delivery.hook(server);
+      const l = answer.listener;
+      const handle = new ClusterHandle([l], this, clientSpeaksFirst(server));
+      this.servers.set(handle, server);
+      this.slots.set(handle, slot);
+      listenOn(server, handle, l.address, l.port, l.family, target.backlog ?? 511);
+      if (target.signal) {
+        if (target.signal.aborted) server.close();
+        else target.signal.addEventListener('abort', () => server.close(), { once: true });
+      }
+    });
+  }
+
   serve(handle: ClusterHandle): void {
     for (const l of handle.listeners) {
       this.byListener[l.i] = handle;
@@ -101,6 +158,11 @@ export class ListenIntercept implements HandleOwner {
   }
 
   unserve(handle: ClusterHandle): void {
+    const slot = this.slots.get(handle);
+    if (slot !== undefined) {
+      this.slots.delete(handle);
+      this.requests.release(slot);
+    }
     for (const l of handle.listeners) {
       if (this.byListener[l.i] !== handle) continue;
       this.byListener[l.i] = undefined;
@@ -112,4 +174,10 @@ export class ListenIntercept implements HandleOwner {
   refChanged(): void {
     this.events.refChanged();
   }
+}
+
+/** The error a real bind would give: the same code, errno, syscall, address, port and message. */
+function bindError(code: string, errno: number, address: string, port: number): NodeJS.ErrnoException {
+  const what = getSystemErrorMap().get(errno)?.[1] ?? code;
+  return Object.assign(new Error(`listen ${code}: ${what} ${address}:${port}`), { code, errno, syscall: 'listen', address, port });
 }

@@ -39,8 +39,6 @@ export function forwardToMaster(listener: number, bytes: Uint8Array, eof: boolea
   if (frames === undefined || !process.connected || !frames.write(encodeForward(listener, bytes, eof), handle, sent)) sent();
 }
 
-/** ms a close report may wait for an ack to ride on before it goes out alone. */
-const CLOSE_REPORT_DELAY = 10;
 /** Ids per A frame: a burst of closes goes out in frames of bounded size. */
 const IDS_PER_FRAME = 65536;
 
@@ -55,7 +53,6 @@ let ackBatch = 1;
 export function setAckBatch(n: number): void {
   ackBatch = Number.isInteger(n) && n >= 1 ? n : 1;
 }
-let closeFlush: NodeJS.Timeout | undefined;
 let accepted: AcceptReport[] = [];
 /**
  * The open socket of a direct connection number, to read its peer cache when the report leaves.
@@ -124,8 +121,10 @@ export function ack(id: number): void {
 }
 
 /**
- * Queues the close of connection `id`. Under load the next ack carries it; when idle it goes
- * out alone within CLOSE_REPORT_DELAY ms.
+ * Queues the close of connection `id`: it leaves at the end of this turn of the event loop, with
+ * the turn's acks. Least-connections counts what is open from these reports, so a close reported
+ * late makes an idle worker look busy (a 10 ms delay here made it send light requests to a worker
+ * in the middle of a heavy one, for want of telling them apart).
  */
 export function reportClose(id: number): void {
   closed.push(id);
@@ -135,8 +134,7 @@ export function reportClose(id: number): void {
 /**
  * Queues word that the application has begun on connection `id` (it wrote to it at once, or
  * was given bytes the master read): the master's copy of it, kept so that a crash of ours loses
- * nothing untouched, can go. It rides on the next ack or close report, or goes within
- * CLOSE_REPORT_DELAY ms.
+ * nothing untouched, can go. It leaves at the end of this turn, with the turn's other reports.
  */
 export function reportBegun(id: number): void {
   begun.push(id);
@@ -155,10 +153,7 @@ export function reportFirstRead(id: number): void {
 }
 
 function soon(): void {
-  if (closeFlush === undefined && ackFlush === undefined) {
-    closeFlush = setTimeout(flushReports, CLOSE_REPORT_DELAY);
-    closeFlush.unref();
-  }
+  ackFlush ??= setImmediate(flushReports);
 }
 
 /** Sends pending acks and close reports now (also before answering 'held?', and on shutdown). */
@@ -166,10 +161,6 @@ export function flushReports(): void {
   if (ackFlush !== undefined) {
     clearImmediate(ackFlush);
     ackFlush = undefined;
-  }
-  if (closeFlush !== undefined) {
-    clearTimeout(closeFlush);
-    closeFlush = undefined;
   }
   if (taken.length === 0 && begun.length === 0 && closed.length === 0) return;
   // A close must never reach the master before the accept it closes.

@@ -1,5 +1,6 @@
 // What the master's JSON messages do in a worker, one handler per message type.
 import { CMD, type MessageTable, type ToWorker } from '../ipc/protocol.js';
+import type { ListenAnswer } from './listen-requests.js';
 import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
 import type { Usage } from './usage.js';
 import { flushAccepts, flushReports, sendToMaster } from './master-channel.js';
@@ -17,12 +18,15 @@ export interface WorkerTargets {
   loopDelay(): number;
   /** Memory now, CPU since the last call. */
   usage(): Usage;
+  /** The master answered listen request `q`. */
+  listenAnswer(q: number, answer: ListenAnswer): void;
 }
 
 export function workerMessageTable(t: WorkerTargets): MessageTable<ToWorker, undefined> {
   return {
     stop: () => t.stop(),
     lp: (_, m) => t.releaseShared(m.l),
+    lr: (_, m) => t.listenAnswer(m.q, m.l !== null ? { listener: m.l } : { code: m.e!, errno: m.n! }),
     'held?': () => {
       // The master must know every connection we list, and every close, before it reads the list.
       flushAccepts();

@@ -20,6 +20,7 @@ import { DgramIntercept } from './dgram-intercept.js';
 import { DirectAccept } from './direct-accept.js';
 import { drainServers } from './drain.js';
 import { ListenIntercept } from './listen-intercept.js';
+import { ListenRequests } from './listen-requests.js';
 import { flushReports, sendToMaster, setAckBatch, setSocketLookup, useFrames } from './master-channel.js';
 import { workerMessageTable } from './messages.js';
 import { UsageMeter } from './usage.js';
@@ -33,6 +34,7 @@ export class WorkerRuntime {
   /** UDP listeners: bind() of a dgram socket on their ports, and their datagrams. */
   readonly dgram: DgramIntercept;
   private readonly delivery = new Delivery();
+  private readonly requests = new ListenRequests();
   private readonly serving: ListenIntercept;
   private readonly adoption: Adoption;
   private readonly direct: DirectAccept;
@@ -50,6 +52,7 @@ export class WorkerRuntime {
     readonly listeners: readonly WorkerListener[],
     staleAfter: number,
     private readonly grace: number,
+    ownPorts: ReadonlySet<number> = new Set(),
   ) {
     const isStopping = (): boolean => this.stopping;
     this.serving = new ListenIntercept(listeners, this.delivery, {
@@ -62,7 +65,7 @@ export class WorkerRuntime {
       served: (l) => this.direct.start(l),
       unserved: (l) => this.direct.close(l),
       refChanged: () => this.refChanged(),
-    });
+    }, this.requests, ownPorts);
     this.adoption = new Adoption(this.delivery, this.serving, this.stats, staleAfter, isStopping);
     this.direct = new DirectAccept(listeners, group, this.delivery, this.serving, this.stats, isStopping);
     this.dgram = new DgramIntercept(listeners, originalBind, () => {
@@ -75,6 +78,7 @@ export class WorkerRuntime {
       answerPeers: (r) => this.direct.answerPeers(r),
       heldIds: () => [...this.delivery.held.keys()],
       heldCount: () => this.delivery.held.size,
+      listenAnswer: (q, a) => this.requests.answer(q, a),
       loopDelay: () => {
         const d = this.loopDelay.count > 0 ? this.loopDelay.max / 1e6 : 0;
         this.loopDelay.reset();
@@ -179,6 +183,16 @@ export class WorkerRuntime {
 }
 
 let runtime: WorkerRuntime | undefined;
+
+/** The ports each worker binds itself, from the master's JSON list (nothing when absent or bad). */
+function ownPortsFromEnv(text: string | undefined): Set<number> {
+  try {
+    const list: unknown = JSON.parse(text ?? '[]');
+    return new Set(Array.isArray(list) ? list.filter((p): p is number => Number.isInteger(p)) : []);
+  } catch {
+    return new Set();
+  }
+}
 const originalBind = dgram.Socket.prototype.bind as unknown as (...args: unknown[]) => void;
 
 /** The runtime of this process, when it is a portplex worker. */
@@ -203,6 +217,7 @@ export function installRuntime(): WorkerRuntime | undefined {
     listeners,
     Number(process.env[ENV.staleAfter]) || 1000,
     Number(process.env[ENV.grace]) || 10000,
+    ownPortsFromEnv(process.env[ENV.ownPorts]),
   );
   setAckBatch(Number(process.env[ENV.ackBatch]));
   const rt = runtime;

@@ -98,6 +98,7 @@ export class Pool {
     this.eligibleMembers.push(new Member(worker, this));
     this.responsiveMembers.push(new Responsive(worker, this));
     this.idleMembers.push(new Idle(worker, this));
+    this.weightsChanged();
   }
 
   remove(worker: Worker): void {
@@ -107,6 +108,12 @@ export class Pool {
     this.eligibleMembers.splice(i, 1);
     this.responsiveMembers.splice(i, 1);
     this.idleMembers.splice(i, 1);
+    this.weightsChanged();
+  }
+
+  /** A worker's weight changed (or the membership did): the balancer hears of it off the hot path. */
+  weightsChanged(): void {
+    this.balancer.weightsChanged?.(this.list.map((w) => w.weight));
   }
 
   /**

@@ -113,3 +113,27 @@ export async function handedOver(sock: string, n: number, ms = 10000): Promise<v
     await new Promise((r) => setImmediate(r));
   }
 }
+
+/** A TCP port free on every address right now (bound dual-stack, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen({ port: 0, host: '::' }, () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Connects to host:port; resolves 'connected' or the error code (ECONNREFUSED, ...). */
+export function tryConnect(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve('connected');
+    });
+    s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
+}

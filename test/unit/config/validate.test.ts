@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import { validateConfig } from '../../../src/config/validate.js';
 import { CODES, ConfigError, EXIT } from '../../../src/errors.js';
 import type { UserConfig } from '../../../src/config/types.js';
-import { fixture } from '../../helpers/cluster.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture, ROOT } from '../../helpers/cluster.js';
 
 const script = fixture('http-app.js');
 
@@ -29,7 +32,11 @@ const bad: Array<{ name: string; config: unknown; code: string; message: RegExp 
   { name: 'udpWorkerQueue fraction', config: { script, listen: 'udp:53', udpWorkerQueue: 2.5 }, code: CODES.INVALID_OPTION, message: /^udpWorkerQueue: expected an integer 1-1048576, got 2\.5/ },
   { name: 'unknown listener key', config: { script, listeners: [{ listen: 'udp:53', timeout: 1 }] }, code: CODES.UNKNOWN_OPTION, message: /^listeners\[0\]\.timeout: unknown option; expected one of listen, group, content, mode, udpTimeout/ },
   { name: 'duplicate listener', config: { script, listen: ['127.0.0.1:8080', '127.0.0.1:8080'] }, code: CODES.DUPLICATE_LISTENER, message: /^listen\[1\]: "127\.0\.0\.1:8080" is already a listener \(listen\[0\]\)/ },
-  { name: 'no listener', config: { script }, code: CODES.INVALID_OPTION, message: /^listen: expected at least one address/ },
+  { name: 'ownPorts not a list', config: { script, ownPorts: 9464 }, code: CODES.INVALID_OPTION, message: /^ownPorts: expected a list of ports, e\.g\. \[9464\], got 9464/ },
+  { name: 'ownPorts port 0', config: { script, ownPorts: [0] }, code: CODES.INVALID_PORT, message: /^ownPorts\[0\]: expected a port number 1-65535, got 0/ },
+  { name: 'ownPorts text', config: { script, ownPorts: ['9464'] }, code: CODES.INVALID_PORT, message: /^ownPorts\[0\]: expected a port number 1-65535, got "9464"/ },
+  { name: 'ownPorts twice', config: { script, ownPorts: [9229, 9229] }, code: CODES.DUPLICATE_LISTENER, message: /^ownPorts\[1\]: 9229 is given twice \(ownPorts\[0\]\)/ },
+  { name: 'ownPorts a listener', config: { script, listen: ['127.0.0.1:8080'], ownPorts: [8080] }, code: CODES.OWN_PORT_LISTENED, message: /^ownPorts\[0\]: 8080 is also listener 0 \(127\.0\.0\.1:8080\); a port is either served by the master or bound by each worker/ },
   { name: 'weights count', config: { script, listen: 8080, workers: 3, weights: [5, 1] }, code: CODES.WEIGHTS_MISMATCH, message: /^weights: 2 weights given for 3 workers/ },
   { name: 'negative weight', config: { script, listen: 8080, workers: 2, weights: [1, -1] }, code: CODES.INVALID_OPTION, message: /^weights\[1\]: expected an integer weight 0-65535, got -1/ },
   { name: 'all weights zero', config: { script, listen: 8080, workers: 2, weights: [0, 0] }, code: CODES.INVALID_OPTION, message: /^weights: expected at least one weight above 0/ },
@@ -105,4 +112,35 @@ test('udp listeners: defaults, a per-listener udpTimeout, and TCP and UDP on one
 
 test('port 0 may repeat (each bind gets its own port)', () => {
   assert.equal(validateConfig({ script, listen: ['127.0.0.1:0', '127.0.0.1:0'] }).listeners.length, 2);
+});
+
+test('"[::]" beside an IPv4 address on the same port binds IPv6-only; alone or on another port it stays dual-stack', () => {
+  const both = validateConfig({ script, listen: ['0.0.0.0:8080', '[::]:8080', '[::]:8081', 'udp:127.0.0.1:53', 'udp:[::]:53', '[::]:53'] });
+  assert.deepEqual(both.listeners.map((l) => [l.protocol, l.host, l.port, l.v6only]), [
+    ['tcp', '0.0.0.0', 8080, false], ['tcp', '::', 8080, true], ['tcp', '::', 8081, false],
+    ['udp', '127.0.0.1', 53, false], ['udp', '::', 53, true], ['tcp', '::', 53, false],
+  ]);
+});
+
+test('no listener configured is valid: the workers\' listen() calls say what is served', () => {
+  const config = validateConfig({ script, ownPorts: [9229] });
+  assert.deepEqual(config.listeners, []);
+  assert.deepEqual(config.ownPorts, [9229]);
+  assert.deepEqual(validateConfig({ script, listen: 'udp:9229', ownPorts: [9229] }).ownPorts, [9229], 'a UDP listener does not take the TCP port');
+});
+
+test("the README's complete config file is valid, and its [::]:8080 beside 0.0.0.0:8080 binds IPv6-only", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Config file'));
+  const json = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+  const dir = mkdtempSync(join(tmpdir(), 'portplex-readme-'));
+  try {
+    for (const f of ['app.js', 'admin.js']) writeFileSync(join(dir, f), '');
+    const config = validateConfig(JSON.parse(json) as UserConfig, dir);
+    assert.deepEqual(config.listeners.map((l) => [l.host, l.port, l.group, l.v6only]), [
+      ['0.0.0.0', 8080, 'web', false], ['::', 8080, 'web', true], ['127.0.0.1', 9000, 'admin', false],
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

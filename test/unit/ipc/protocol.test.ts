@@ -38,6 +38,9 @@ describe('parseToMaster', () => {
     m('agent', { w: 'undrain' }),
     m('la', { l: 0 }),
     m('dd', { r: 'client_closed' }),
+    m('lq', { q: 1, h: null, p: 9464, x: 0 }),
+    m('lq', { q: 2, h: '127.0.0.1', p: 0, x: 3 }),
+    m('lq', { q: 3, h: '::1', p: 65535, x: 0 }),
   ];
   for (const message of valid) {
     it(`accepts ${JSON.stringify(message)}`, () => {
@@ -96,6 +99,11 @@ describe('parseToMaster', () => {
     ['la with a fractional l', m('la', { l: 1.5 })],
     ['dd without r', m('dd')],
     ['dd with a numeric r', m('dd', { r: 1 })],
+    ['lq with a host name (the worker resolves it first)', m('lq', { q: 1, h: 'localhost', p: 80, x: 0 })],
+    ['lq without a host', m('lq', { q: 1, p: 80, x: 0 })],
+    ['lq with a port above 65535', m('lq', { q: 1, h: null, p: 65536, x: 0 })],
+    ['lq with a negative index', m('lq', { q: 1, h: null, p: 80, x: -1 })],
+    ['lq without q', m('lq', { h: null, p: 80, x: 0 })],
     ['an unknown type', m('stop')],
     ['no type', { cmd: CMD }],
     ['a numeric type', m('1')],
@@ -122,6 +130,8 @@ describe('parseToWorker', () => {
     { cmd: CMD, t: 'peers?', r: 5 },
     { cmd: CMD, t: 'lp', l: 0 },
     { cmd: CMD, t: 'lp', l: 9 },
+    { cmd: CMD, t: 'lr', q: 1, l: { i: 2, protocol: 'tcp', address: '127.0.0.1', port: 9464, family: 'IPv4' } },
+    { cmd: CMD, t: 'lr', q: 2, l: null, e: 'EADDRINUSE', n: -98 },
   ];
   for (const message of valid) {
     it(`accepts ${JSON.stringify(message)}`, () => {
@@ -140,6 +150,9 @@ describe('parseToWorker', () => {
     ['lp without l', m('lp')],
     ['lp with a negative l', m('lp', { l: -1 })],
     ['lp with a fractional l', m('lp', { l: 0.5 })],
+    ['lr without q', m('lr', { l: null, e: 'EACCES', n: -13 })],
+    ['lr refused without a code', m('lr', { q: 1, l: null, n: -13 })],
+    ['lr with a listener of no family', m('lr', { q: 1, l: { i: 0, address: '::', port: 1 } })],
     ['a worker-side type', m('ready')],
     ['another worker-side type', m('r', { i: 1, why: 'stale' })],
     ['no type', { cmd: CMD }],
@@ -166,6 +179,7 @@ describe('dispatch', () => {
       'metrics?': (ctx, x) => calls.push(`${ctx} metrics ${x.r}`),
       'peers?': (ctx, x) => calls.push(`${ctx} peers ${x.r}`),
       lp: (ctx, x) => calls.push(`${ctx} lp ${x.l}`),
+      lr: (ctx, x) => calls.push(`${ctx} lr ${x.q}`),
     };
     dispatch(table, 'w1', parseToWorker(m('ping', { s: 4 }))!);
     dispatch(table, 'w2', parseToWorker(m('lp', { l: 1 }))!);

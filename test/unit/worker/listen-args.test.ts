@@ -16,9 +16,12 @@ test('port forms are read; non-port forms are left alone', () => {
     [['/tmp/sock'], undefined],
     [[{ path: '/tmp/sock' }], undefined],
     [[{ fd: 3 }], undefined],
-    [[0], undefined],
-    [[], undefined],
-    [[cb], undefined],
+    // Any port, as Node's listen() takes it: shared through the master like any other.
+    [[0], { port: 0 }],
+    [[], { port: 0, callback: undefined }],
+    [[cb], { port: 0, callback: cb }],
+    [[{ port: 0, exclusive: true }], { port: 0, exclusive: true }],
+    [[{ port: 8080 }], { exclusive: false }],
     [[70000], undefined],
   ];
   for (const [args, expected] of cases) {
