@@ -23,6 +23,7 @@ import { ListenIntercept } from './listen-intercept.js';
 import { ListenRequests } from './listen-requests.js';
 import { flushReports, sendToMaster, setAckBatch, setSocketLookup, useFrames } from './master-channel.js';
 import { workerMessageTable } from './messages.js';
+import { UsageMeter } from './usage.js';
 import { newRuntimeStats, type RuntimeStats } from './stats.js';
 
 export type { RuntimeStats } from './stats.js';
@@ -43,6 +44,7 @@ export class WorkerRuntime {
   private watchingMaster = false;
   // Event-loop delay since the last heartbeat, sampled every 20 ms by libuv, not by JS timers.
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  private readonly usage = new UsageMeter();
 
   constructor(
     readonly workerId: number,
@@ -82,6 +84,7 @@ export class WorkerRuntime {
         this.loopDelay.reset();
         return d;
       },
+      usage: () => this.usage.sample(),
     });
     process.on('internalMessage', this.onMessage);
     // Connections and shared sockets arrive as frames (ipc/frames.ts), beside Node's messages.
