@@ -6,7 +6,7 @@
 //   delivery.ts          the step both share: into the server, with the bytes read; closes reported
 //   dgram-intercept.ts   UDP: bind() on a cluster port, datagrams through the master
 //   messages.ts          the master's messages; master-channel.ts what we send back
-//   drain.ts             stop: finish what is open, lose nothing
+//   drain.ts             stop: finish what is open, lose nothing (http2-sessions.ts: HTTP/2's part)
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
@@ -19,6 +19,7 @@ import { Delivery, type ArrivedHandle } from './delivery.js';
 import { DgramIntercept } from './dgram-intercept.js';
 import { DirectAccept } from './direct-accept.js';
 import { drainServers } from './drain.js';
+import { Http2Sessions } from './http2-sessions.js';
 import { ListenIntercept } from './listen-intercept.js';
 import { flushReports, sendToMaster, setAckBatch, setSocketLookup, useFrames } from './master-channel.js';
 import { workerMessageTable } from './messages.js';
@@ -32,6 +33,7 @@ export class WorkerRuntime {
   /** UDP listeners: bind() of a dgram socket on their ports, and their datagrams. */
   readonly dgram: DgramIntercept;
   private readonly delivery = new Delivery();
+  private readonly sessions = new Http2Sessions();
   private readonly serving: ListenIntercept;
   private readonly adoption: Adoption;
   private readonly direct: DirectAccept;
@@ -60,6 +62,7 @@ export class WorkerRuntime {
       served: (l) => this.direct.start(l),
       unserved: (l) => this.direct.close(l),
       refChanged: () => this.refChanged(),
+      hooked: (server) => this.sessions.watch(server),
     });
     this.adoption = new Adoption(this.delivery, this.serving, this.stats, staleAfter, isStopping);
     this.direct = new DirectAccept(listeners, group, this.delivery, this.serving, this.stats, isStopping);
@@ -158,7 +161,7 @@ export class WorkerRuntime {
     // UDP sockets close with the listeners: no more datagrams in, replies no longer leave.
     this.dgram.closeAll();
     this.adoption.giveAllOn();
-    drainServers(this.serving.allServers(), () => this.delivery.httpSockets(), () => {
+    drainServers(this.serving.allServers(), this.sessions, this.grace, () => {
       flushReports();
       void Promise.allSettled(this.shutdownHooks.map((h) => h())).then(() => {
         // Give the last IPC writes a turn of the loop before leaving.
