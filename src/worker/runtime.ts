@@ -39,6 +39,7 @@ export class WorkerRuntime {
   private readonly direct: DirectAccept;
   private readonly messages: ReturnType<typeof workerMessageTable>;
   private readonly shutdownHooks: Array<() => unknown> = [];
+  private readonly drainHooks: Array<() => void> = [];
   private stopping = false;
   private watchingMaster = false;
   // Event-loop delay since the last heartbeat, sampled every 20 ms by libuv, not by JS timers.
@@ -114,6 +115,11 @@ export class WorkerRuntime {
     sendToMaster({ cmd: CMD, t: 'agent', w: weight });
   }
 
+  /** Registers what to do when the worker starts to drain (close WebSockets, end long polls). */
+  onDrain(hook: () => void): void {
+    this.drainHooks.push(hook);
+  }
+
   /** Registers work to finish before the worker exits on shutdown. */
   onShutdown(hook: () => unknown): void {
     this.shutdownHooks.push(hook);
@@ -168,6 +174,14 @@ export class WorkerRuntime {
         setImmediate(() => process.exit(0));
       });
     });
+    // The application's own long-lived connections (WebSockets) are its to end, with its protocol's goodbye.
+    for (const h of this.drainHooks) {
+      try {
+        h();
+      } catch (err) {
+        process.emitWarning(`portplex onDrain(): ${(err as Error).message}`);
+      }
+    }
   }
 
   private readonly onMasterGone = (): void => {
