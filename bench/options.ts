@@ -26,6 +26,8 @@ export interface Options {
   blocked: boolean;
   /** The worker-kill workload (bench/kills.ts). */
   kills: boolean;
+  /** The keep-alive reload workload (bench/reloads.ts). */
+  reloads: boolean;
   /** Time per balancer micro-benchmark case, ms; table runs (each 1M records). */
   pickMs: number;
   tableRuns: number;
@@ -64,6 +66,8 @@ export const USAGE = `usage: npm run bench -- [options]
                           new-connection clients go on)
   --no-kills              skip the worker-kill workload (a random worker SIGKILLed every 2 s under
                           new-connection load)
+  --no-reloads            skip the keep-alive reload workload (5 rolling reloads under keep-alive
+                          load; beside PM2 when pm2 is installed)
   --out <file>            JSON results (default bench/results/latest.json)
   -h, --help`;
 
@@ -87,6 +91,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
       'no-udp': { type: 'boolean', default: false },
       'no-blocked': { type: 'boolean', default: false },
       'no-kills': { type: 'boolean', default: false },
+      'no-reloads': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -118,6 +123,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     udp: !values['no-udp'],
     blocked: !values['no-blocked'],
     kills: !values['no-kills'],
+    reloads: !values['no-reloads'],
     pickMs: profile.pickMs,
     tableRuns: profile.tableRuns,
     tableRecords: 1_000_000,
