@@ -4,10 +4,10 @@
 // `portplex reload`; PM2 (when installed: `npm i -g pm2`) with `pm2 reload`, in its own PM2_HOME.
 //
 //   node dist/bench/reloads.js [--rounds n] [--reloads n]
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freePort, start, stop, waitHttp } from './procs.js';
@@ -63,14 +63,14 @@ const portplexSetup: ReloadSetup = {
   },
 };
 
-function pm2Version(): string | null {
-  const r = spawnSync('pm2', ['--version'], { encoding: 'utf8', env: { ...process.env, PM2_HOME: join(tmpdir(), 'portplex-pm2-probe') } });
-  return r.error || r.status !== 0 ? null : r.stdout.trim().split('\n').pop() ?? 'pm2';
+/** True when `pm2` is on PATH. Looked up, not run: any pm2 command starts a PM2 daemon. */
+function hasPm2(): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, 'pm2')));
 }
 
 const pm2Setup: ReloadSetup = {
   name: 'pm2',
-  unavailable: () => (pm2Version() ? null : 'pm2 is not installed (npm i -g pm2)'),
+  unavailable: () => (hasPm2() ? null : 'pm2 is not installed (npm i -g pm2)'),
   async start(port, tmp, o) {
     // A PM2 daemon of its own, so a user's PM2 processes are neither seen nor touched.
     const env = { ...process.env, PM2_HOME: join(tmp, 'pm2'), PORT: String(port) };
