@@ -6,7 +6,7 @@
 //   delivery.ts          the step both share: into the server, with the bytes read; closes reported
 //   dgram-intercept.ts   UDP: bind() on a cluster port, datagrams through the master
 //   messages.ts          the master's messages; master-channel.ts what we send back
-//   drain.ts             stop: finish what is open, lose nothing
+//   drain.ts             stop: finish what is open, lose nothing (http2-sessions.ts: HTTP/2's part)
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
@@ -19,6 +19,7 @@ import { Delivery, type ArrivedHandle } from './delivery.js';
 import { DgramIntercept } from './dgram-intercept.js';
 import { DirectAccept } from './direct-accept.js';
 import { drainServers } from './drain.js';
+import { Http2Sessions } from './http2-sessions.js';
 import { ListenIntercept } from './listen-intercept.js';
 import { ListenRequests } from './listen-requests.js';
 import { flushReports, sendToMaster, setAckBatch, setSocketLookup, useFrames } from './master-channel.js';
@@ -35,11 +36,13 @@ export class WorkerRuntime {
   readonly dgram: DgramIntercept;
   private readonly delivery = new Delivery();
   private readonly requests = new ListenRequests();
+  private readonly sessions = new Http2Sessions();
   private readonly serving: ListenIntercept;
   private readonly adoption: Adoption;
   private readonly direct: DirectAccept;
   private readonly messages: ReturnType<typeof workerMessageTable>;
   private readonly shutdownHooks: Array<() => unknown> = [];
+  private readonly drainHooks: Array<() => void> = [];
   private stopping = false;
   private watchingMaster = false;
   // Event-loop delay since the last heartbeat, sampled every 20 ms by libuv, not by JS timers.
@@ -65,6 +68,7 @@ export class WorkerRuntime {
       served: (l) => this.direct.start(l),
       unserved: (l) => this.direct.close(l),
       refChanged: () => this.refChanged(),
+      hooked: (server) => this.sessions.watch(server),
     }, this.requests, ownPorts);
     this.adoption = new Adoption(this.delivery, this.serving, this.stats, staleAfter, isStopping);
     this.direct = new DirectAccept(listeners, group, this.delivery, this.serving, this.stats, isStopping);
@@ -118,6 +122,11 @@ export class WorkerRuntime {
     sendToMaster({ cmd: CMD, t: 'agent', w: weight });
   }
 
+  /** Registers what to do when the worker starts to drain (close WebSockets, end long polls). */
+  onDrain(hook: () => void): void {
+    this.drainHooks.push(hook);
+  }
+
   /** Registers work to finish before the worker exits on shutdown. */
   onShutdown(hook: () => unknown): void {
     this.shutdownHooks.push(hook);
@@ -165,13 +174,21 @@ export class WorkerRuntime {
     // UDP sockets close with the listeners: no more datagrams in, replies no longer leave.
     this.dgram.closeAll();
     this.adoption.giveAllOn();
-    drainServers(this.serving.allServers(), () => this.delivery.httpSockets(), () => {
+    drainServers(this.serving.allServers(), this.sessions, this.grace, () => {
       flushReports();
       void Promise.allSettled(this.shutdownHooks.map((h) => h())).then(() => {
         // Give the last IPC writes a turn of the loop before leaving.
         setImmediate(() => process.exit(0));
       });
     });
+    // The application's own long-lived connections (WebSockets) are its to end, with its protocol's goodbye.
+    for (const h of this.drainHooks) {
+      try {
+        h();
+      } catch (err) {
+        process.emitWarning(`portplex onDrain(): ${(err as Error).message}`);
+      }
+    }
   }
 
   private readonly onMasterGone = (): void => {
