@@ -304,7 +304,8 @@ export class Handoffs {
     for (const h of whole) this.table.unassign(h.id);
     // Its sessions lived in its memory: their keys hash again (the clients start new sessions).
     this.sessions.purge(p.pid);
-    this.stats.cut += this.table.purgeWorker(key).length;
+    const purged = this.table.purgeWorker(key).length;
+    if (!p.drained) this.stats.cut += purged;
     const requeue: Handoff[] = [];
     for (const h of whole) if (this.retryNow(h, p, 'worker_exit')) requeue.push(h);
     // Back at the front of their lanes in the order they were accepted.

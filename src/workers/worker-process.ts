@@ -93,6 +93,15 @@ export class WorkerProcess {
     return this.exitStatus;
   }
 
+  /**
+   * It was asked to stop and left by itself with status 0: its drain finished, so every
+   * connection it had was ended where its client knew it ended (records still open then are
+   * close reports that did not make it out, not connections cut).
+   */
+  get drained(): boolean {
+    return this.stopAsked && this.exitStatus?.code === 0;
+  }
+
   /** Connections this process has been given or accepted itself, in its life. */
   get served(): number {
     return this.handedOverCount + this.direct.accepted;

@@ -272,6 +272,21 @@ describe('Handoffs: refusals', () => {
 });
 
 describe('Handoffs: a process gone', () => {
+  it('what a crashed process was serving counts as cut; what a drained one leaves does not', () => {
+    for (const drained of [false, true]) {
+      const x = new Harness({ workers: 1 });
+      const c = x.connect();
+      x.handoffs.onAck(x.p(1), c.h.id);
+      x.handoffs.onBegun(x.p(1), c.h.id);
+      const p = x.p(1);
+      if (drained) p.requestStop();
+      p.markGone(drained ? { code: 0, signal: null } : { code: null, signal: 'SIGKILL' });
+      x.handoffs.processGone(p, p.workerId);
+      assert.equal(x.table.has(c.h.id), false, 'the record goes either way');
+      assert.equal(x.stats.cut, drained ? 0 : 1, drained ? 'a drained process ended its connections itself' : 'a crash cuts it');
+    }
+  });
+
   it('what it had in flight goes to another worker or the queue, none of it closed; its records are purged', () => {
     const x = new Harness({ workers: 2, handoffWindow: 2 });
     const c0 = x.connect();
