@@ -12,9 +12,27 @@ import { CODES, EXIT, PortplexError } from '../errors.js';
 import { Master, type ListenerInfo } from '../master/master.js';
 import { mergeFlags, type Flags } from './options.js';
 import { VERSION } from '../version.js';
+import { AdminError } from '../admin/commands.js';
+import type { InheritedSockets } from '../master/inherited.js';
+import { startSuccessor } from '../upgrade/successor.js';
+import { announceReady, receiveSockets, reportFailure, takingOver } from '../upgrade/take-over.js';
 
 /** Runs until stopped; resolves with the process exit status. */
 export async function run(script: string | undefined, args: string[], flags: Flags): Promise<number> {
+  if (!takingOver()) return serve(script, args, flags, undefined);
+  // Started by `portplex upgrade`: whatever stops this master before it is ready, the old master
+  // hears why and goes on serving.
+  try {
+    const code = await serve(script, args, flags, await receiveSockets());
+    if (code !== EXIT.ok) reportFailure(new PortplexError(CODES.UPGRADE_FAILED, `it stopped with exit status ${code} before it was ready`));
+    return code;
+  } catch (err) {
+    reportFailure(err);
+    throw err;
+  }
+}
+
+async function serve(script: string | undefined, args: string[], flags: Flags, inherited: InheritedSockets | undefined): Promise<number> {
   let file: UserConfig = {};
   let baseDir = process.cwd();
   if (flags.config) ({ config: file, baseDir } = loadConfigFile(flags.config));
@@ -23,7 +41,7 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   const config = validateConfig(merged, baseDir);
   // Checked before anything starts: a bad --metrics is a usage error, like any other flag.
   const metricsAt = flags.metrics === undefined ? undefined : parseListen(flags.metrics, '--metrics');
-  const master = new Master(config);
+  const master = new Master(config, inherited);
   const started = Date.now();
   master.on('log', (line: string) => console.error(`portplex: ${line}`));
   master.on('worker-exit', (w: { id: number; pid: number }) => {
@@ -59,12 +77,59 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   process.on('SIGHUP', onHangup);
   master.on('error', (err: PortplexError) => {
     stopping = true;
+    if (inherited) reportFailure(err);
     console.error(`portplex: ${err.message} [${err.code}]`);
   });
 
   const listeners = await master.start();
   let metrics: { server: MetricsServer; close(): void } | undefined;
-  if (metricsAt) {
+  let admin: AdminServer | undefined;
+  let upgrading = false;
+  // `portplex upgrade` (or SIGUSR2, as nginx's binary upgrade): the same command line runs again
+  // as a new master that takes this one's sockets; this one stops once that one is ready.
+  const upgrade = async (): Promise<{ pid: number; previous: number }> => {
+    if (stopping || upgrading) throw new AdminError('BUSY', stopping ? 'this master is stopping' : 'an upgrade is already under way');
+    upgrading = true;
+    let next;
+    try {
+      next = await startSuccessor(master, {
+        execPath: process.execPath,
+        args: [...process.execArgv, process.argv[1]!, ...process.argv.slice(2)],
+        cwd: process.cwd(),
+        env: process.env,
+        timeoutMs: config.readyTimeout + 10000,
+      });
+    } catch (err) {
+      upgrading = false;
+      console.error(`portplex: upgrade failed, this master goes on serving: ${(err as Error).message}`);
+      throw new AdminError('UPGRADE_FAILED', `${(err as Error).message}; the master (pid ${process.pid}) goes on serving`);
+    }
+    stopping = true;
+    // Both free their address at once (the listening descriptor closes in close()).
+    void admin?.close();
+    void metrics?.server.close();
+    next.release();
+    console.log(`portplex: upgrade: master pid ${next.pid} serves now; this one (pid ${process.pid}) drains its workers`);
+    void master.retire();
+    return { pid: next.pid, previous: process.pid };
+  };
+  const onUpgradeSignal = (): void => {
+    console.log('portplex: SIGUSR2, upgrade');
+    upgrade().catch(() => {});
+  };
+  process.on('SIGUSR2', onUpgradeSignal);
+  if (inherited) {
+    // The old master holds the admin socket and the metrics port until this one is ready.
+    const ready = new Promise<boolean>((resolve) => {
+      master.once('ready', () => resolve(true));
+      void master.closed.then(() => resolve(false));
+    });
+    if (await ready) {
+      await announceReady();
+      console.log(`portplex: took over ${listeners.filter((l) => l.protocol === 'tcp').length} listening socket(s) from the old master`);
+    }
+  }
+  if (metricsAt && !stopping) {
     const m = createMasterMetrics(master);
     try {
       // Loopback unless a host is given: metrics describe the fleet and should not be public by accident.
@@ -80,9 +145,8 @@ export async function run(script: string | undefined, args: string[], flags: Fla
       throw new PortplexError(CODES.LISTEN_FAILED, `cannot serve metrics on ${flags.metrics}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.listen);
     }
   }
-  let admin: AdminServer | undefined;
   try {
-    admin = await startAdminServer(master, flags.admin ?? defaultAdminPath());
+    if (!stopping) admin = await startAdminServer(master, flags.admin ?? defaultAdminPath(), { upgrade });
   } catch (err) {
     console.error(`portplex: admin socket disabled: ${(err as Error).message}`);
   }
@@ -99,7 +163,9 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onHangup);
-  if (code === EXIT.ok) console.log('portplex: stopped cleanly');
+  process.off('SIGUSR2', onUpgradeSignal);
+  if (upgrading) console.log('portplex: drained after the upgrade');
+  else if (code === EXIT.ok) console.log('portplex: stopped cleanly');
   else if (code === EXIT.forcedStop) console.error('portplex: stopped; some workers had to be killed after the grace time');
   return code;
 }
