@@ -126,7 +126,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
     });
     if (await ready) {
       await announceReady();
-      console.log(`portplex: took over ${listeners.filter((l) => l.protocol === 'tcp').length} listening socket(s) from the old master`);
+      console.log(`portplex: took over ${inherited.taken} listening socket(s) from the old master`);
     }
   }
   if (metricsAt && !stopping) {

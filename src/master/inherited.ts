@@ -16,9 +16,15 @@ export interface InheritedSocket {
 
 export class InheritedSockets {
   private readonly left: InheritedSocket[] = [];
+  private takenCount = 0;
 
   add(socket: InheritedSocket): void {
     this.left.push(socket);
+  }
+
+  /** Sockets a listener took. */
+  get taken(): number {
+    return this.takenCount;
   }
 
   /** Sockets not taken yet. */
@@ -34,6 +40,7 @@ export class InheritedSockets {
   take(protocol: 'tcp', host: string | undefined, port: number): InheritedSocket['handle'] | undefined {
     const i = this.left.findIndex((s) => s.protocol === protocol && s.host === host && (port === 0 ? s.port === 0 : s.boundPort === port));
     if (i < 0) return undefined;
+    this.takenCount++;
     return this.left.splice(i, 1)[0]!.handle;
   }
 

@@ -24,6 +24,7 @@ test('a listener takes the socket of its host and bound port; port 0 takes the p
   assert.equal(name(s.take('tcp', '127.0.0.1', 40002)), 'z2');
   assert.equal(s.take('tcp', '127.0.0.1', 0), undefined);
   assert.equal(s.size, 1);
+  assert.equal(s.taken, 4);
   s.closeRest();
   assert.deepEqual(closed, ['gone']);
   assert.equal(s.size, 0);
