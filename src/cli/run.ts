@@ -85,10 +85,12 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   let metrics: { server: MetricsServer; close(): void } | undefined;
   let admin: AdminServer | undefined;
   let upgrading = false;
+  /** Started by an upgrade and not yet serving alone. */
+  let takingOverNow = inherited !== undefined;
   // `portplex upgrade` (or SIGUSR2, as nginx's binary upgrade): the same command line runs again
   // as a new master that takes this one's sockets; this one stops once that one is ready.
   const upgrade = async (): Promise<{ pid: number; previous: number }> => {
-    if (stopping || upgrading) throw new AdminError('BUSY', stopping ? 'this master is stopping' : 'an upgrade is already under way');
+    if (stopping || upgrading || takingOverNow) throw new AdminError('BUSY', stopping ? 'this master is stopping' : takingOverNow ? 'this master is still taking over from the old one' : 'an upgrade is already under way');
     upgrading = true;
     let next;
     try {
@@ -126,6 +128,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
     });
     if (await ready) {
       await announceReady();
+      takingOverNow = false;
       console.log(`portplex: took over ${inherited.taken} listening socket(s) from the old master`);
     }
   }
