@@ -49,6 +49,8 @@ export function receiveSockets(): Promise<InheritedSockets> {
 
 /** Tells the old master this one is ready; resolves once it has freed its admin socket and metrics port (or is gone). */
 export function announceReady(): Promise<void> {
+  // The old master died while this one started: nothing to wait for.
+  if (!process.connected) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {
       process.off('message', onMessage);

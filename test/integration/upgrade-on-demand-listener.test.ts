@@ -1,6 +1,6 @@
 // `portplex upgrade` of a master that serves the port the application itself listens on (no -l):
 // the new master's workers ask for the same address, and it gets the old master's socket for it
-// instead of binding anew; clients looping on it see no failure.
+// instead of binding anew; clients looping on it see no failure (the second upgrade on SIGUSR2).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,11 +30,25 @@ test("upgrade with a listener bound on the app's request: the new master takes i
     assert.match(cli.output(), /asked by the app/);
     loop = clientLoop(port);
     await waitFor(() => loop!.ok() >= 50, 10000, 'answers before the upgrade');
+    const masterPid = async (): Promise<number> => {
+      const r = await portplex('status', '--json', '--admin', sock);
+      return r.code === 0 ? (JSON.parse(r.stdout) as { pid: number }).pid : 0;
+    };
     for (let u = 0; u < 2; u++) {
-      const r = await portplex('upgrade', '--json', '--admin', sock);
-      assert.equal(r.code, 0, r.stderr);
       const old = current;
-      current = (JSON.parse(r.stdout) as { pid: number }).pid;
+      if (u === 0) {
+        const r = await portplex('upgrade', '--json', '--admin', sock);
+        assert.equal(r.code, 0, r.stderr);
+        current = (JSON.parse(r.stdout) as { pid: number }).pid;
+      } else {
+        // The same upgrade on a signal, as nginx's USR2.
+        process.kill(old, 'SIGUSR2');
+        const end = Date.now() + 20000;
+        while ((current = await masterPid()) === old || current === 0) {
+          assert.ok(Date.now() < end, 'a new master after SIGUSR2');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
       await waitFor(() => !alive(old), 20000, 'the old master to exit');
       const before = loop.ok();
       await waitFor(() => loop!.ok() >= before + 50, 10000, 'answers after the upgrade');
