@@ -28,6 +28,8 @@ export interface Options {
   kills: boolean;
   /** The uneven-work tail-latency workload (bench/tail.ts), new connections and kept alive. */
   tail: boolean;
+  /** The keep-alive reload workload (bench/reloads.ts). */
+  reloads: boolean;
   /** Time per balancer micro-benchmark case, ms; table runs (each 1M records). */
   pickMs: number;
   tableRuns: number;
@@ -68,6 +70,8 @@ export const USAGE = `usage: npm run bench -- [options]
                           open-loop client; new connections and kept alive)
   --no-kills              skip the worker-kill workload (a random worker SIGKILLed every 2 s under
                           new-connection load)
+  --no-reloads            skip the keep-alive reload workload (5 rolling reloads under keep-alive
+                          load; beside PM2 when pm2 is installed)
   --out <file>            JSON results (default bench/results/latest.json)
   -h, --help`;
 
@@ -92,6 +96,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
       'no-blocked': { type: 'boolean', default: false },
       'no-kills': { type: 'boolean', default: false },
       'no-tail': { type: 'boolean', default: false },
+      'no-reloads': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -124,6 +129,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     blocked: !values['no-blocked'],
     kills: !values['no-kills'],
     tail: !values['no-tail'],
+    reloads: !values['no-reloads'],
     pickMs: profile.pickMs,
     tableRuns: profile.tableRuns,
     tableRecords: 1_000_000,

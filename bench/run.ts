@@ -9,6 +9,7 @@ import type { SetupRound } from './metrics.js';
 import { runMicro, type MicroResults } from './micro/run.js';
 import { markdown as udpMarkdown, runUdpBench, type UdpBenchResult } from './udp.js';
 import { TAIL_DEFAULTS, TAIL_QUICK_SETUPS, TAIL_SETUPS, runTailBench, summariseTail, tailMarkdown, type TailOptions, type TailRound } from './tail.js';
+import { RELOAD_DEFAULTS, reloadsMarkdown, runReloadsBench, type ReloadRound } from './reloads.js';
 import { KILL_DEFAULTS, KILL_SETUPS, killsMarkdown, runKillsBench, summariseKills, type KillRound } from './kills.js';
 import { BLOCKED_DEFAULTS, BLOCKED_SETUPS, blockedMarkdown, runBlockedBench, summariseBlocked, type BlockedRound } from './blocked.js';
 import { parseOptions, USAGE } from './options.js';
@@ -115,6 +116,12 @@ async function main(): Promise<number> {
       kills = await runKillsBench(opts.quick ? 1 : opts.rounds, KILL_SETUPS, killOptions, log);
     }
 
+    let reloads: { rounds: ReloadRound[]; skipped: Map<string, string> } = { rounds: [], skipped: new Map() };
+    if (opts.reloads) {
+      log('keep-alive reloads: 5 rolling reloads under keep-alive load');
+      reloads = await runReloadsBench(opts.quick ? 1 : opts.rounds, RELOAD_DEFAULTS, log);
+    }
+
     const baselines = [BASELINES.rr, BASELINES.none].filter((b) => run.some((s) => s.name === b));
     const summaries = summarise(rounds, run, baselines);
     const targets = evaluateTargets(TARGETS, rounds, micro, skipped, pairs);
@@ -133,10 +140,11 @@ async function main(): Promise<number> {
       (udp ? `\n## UDP\n\n${udpMarkdown(udp)}\n` : '') +
       (blocked.length > 0 ? `\n## Blocked worker\n\n${blockedMarkdown(summariseBlocked(blocked), BLOCKED_DEFAULTS)}` : '') +
       (tail.length > 0 ? `\n## Uneven work: tail latency\n\n${tailMarkdown(summariseTail(tail), tailOptions)}\n### Kept-alive connections\n\n${tailMarkdown(summariseTail(tailKept), tailKeptOptions)}` : '') +
-      (kills.length > 0 ? `\n## Worker kills\n\n${killsMarkdown(summariseKills(kills), killOptions)}` : '');
+      (kills.length > 0 ? `\n## Worker kills\n\n${killsMarkdown(summariseKills(kills), killOptions)}` : '') +
+      (reloads.rounds.length > 0 ? `\n## Keep-alive reloads\n\n${reloadsMarkdown(reloads.rounds, reloads.skipped)}` : '');
     const out = resolve(ROOT, opts.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, pairs, micro, udp, blocked: summariseBlocked(blocked), kills: summariseKills(kills), tail: summariseTail(tail), tailKeptAlive: summariseTail(tailKept), rounds }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, pairs, micro, udp, blocked: summariseBlocked(blocked), kills: summariseKills(kills), tail: summariseTail(tail), tailKeptAlive: summariseTail(tailKept), reloads: reloads.rounds, rounds }, null, 2)}\n`);
     process.stdout.write(markdown);
     log(`results written to ${out}`);
     return rounds.some((r) => r.error) ? 1 : 0;

@@ -119,9 +119,15 @@ async function statusCommand(opts: { admin: string; json?: boolean }): Promise<v
   if (opts.json) return print(JSON.stringify(s, null, 2));
   const lines = [`portplex ${s.version}, master pid ${s.pid}, up ${duration(s.uptimeMs)}, ${s.table.records} connection records`];
   for (const l of s.listeners) lines.push(`listener ${l.index}  ${l.protocol ?? 'tcp'} ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.mode === 'direct' ? 'direct' : l.algorithm}${l.onDemand ? '  (asked by the app)' : ''}`);
+  // Recycles are shown once there are any: most masters never set a limit.
+  const recycled = s.workers.some((w) => w.recycles !== undefined && w.recycles.memory + w.recycles.connections > 0);
   lines.push(table(
-    ['worker', 'group', 'pid', 'state', 'health', 'weight', 'active', 'total', 'restarts', 'loop', 'uptime'],
-    s.workers.map((w) => [w.id, w.group, w.pid, w.state, w.healthy ? 'up' : 'DOWN', w.weight, w.active, w.handedOver + (w.accepted ?? 0), w.restarts, `${w.loopDelayMs}ms`, duration(w.uptimeMs)]),
+    ['worker', 'group', 'pid', 'state', 'health', 'weight', 'active', 'conn/s', 'total', 'cpu', 'mem', 'heap', 'loop', 'restarts', ...(recycled ? ['recycled'] : []), 'uptime'],
+    s.workers.map((w) => [
+      w.id, w.group, w.pid, w.state, w.healthy ? 'up' : 'DOWN', w.weight, w.active, rate(w.connectionsPerSecond), w.handedOver + (w.accepted ?? 0),
+      w.cpuPercent == null ? '-' : `${w.cpuPercent.toFixed(1)}%`, size(w.rssBytes), size(w.heapUsedBytes), `${w.loopDelayMs}ms`, w.restarts,
+      ...(recycled ? [recycles(w)] : []), duration(w.uptimeMs),
+    ]),
   ));
   print(lines.join('\n'));
 }
@@ -148,6 +154,25 @@ function print(text: string): void {
 
 function hostPort(address: string, port: number, family?: string): string {
   return family === 'IPv6' || address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** Bytes as pm2 ls shows memory: 52.3M. */
+function size(bytes: number | null | undefined): string {
+  if (bytes == null) return '-';
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)}G`;
+  return `${(bytes / 1024 ** 2).toFixed(1)}M`;
+}
+
+function rate(perSecond: number | undefined): string {
+  if (perSecond === undefined) return '-';
+  return perSecond >= 100 ? String(Math.round(perSecond)) : perSecond.toFixed(1);
+}
+
+function recycles(w: WorkerInfo): string {
+  const parts: string[] = [];
+  if (w.recycles.memory > 0) parts.push(`${w.recycles.memory} mem`);
+  if (w.recycles.connections > 0) parts.push(`${w.recycles.connections} conn`);
+  return parts.join(', ') || '0';
 }
 
 function duration(ms: number): string {

@@ -5,7 +5,7 @@ import { ALGORITHMS } from '../balancers/index.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { EXIT, PortplexError } from '../errors.js';
-import { collect, collectPort, weightList, wholeNumber, type Flags } from './options.js';
+import { collect, collectPort, sizeFlag, weightList, wholeNumber, type Flags } from './options.js';
 import { groupFlag, routeFlag, stickyFlag } from './content-flags.js';
 import { addAdminCommands } from './admin-commands.js';
 import { run } from './run.js';
@@ -48,6 +48,8 @@ export function program(): Command {
     .addOption(new Option('-a, --algorithm <name>', `balancing algorithm (default: ${DEFAULTS.algorithm})`).choices([...ALGORITHMS]))
     .option('--weights <list>', 'one weight per worker, e.g. 3,1 (every algorithm but first obeys them; 0 drains)', weightList)
     .option('--max-connections <n>', 'concurrent connections per worker, 0 = unlimited (default: 0)', wholeNumber(0))
+    .option('--max-memory <size>', 'replace a worker whose resident memory goes above this, e.g. 512M or 1G: the new process first, then the old one drains (default: no limit)', sizeFlag)
+    .option('--max-connections-served <n>', 'replace a worker after it has served this many connections, the same way, 0 = never (default: 0)', wholeNumber(0))
     .option('--queue-size <n>', `connections that may wait for a free worker (default: ${DEFAULTS.queueSize})`, wholeNumber(0))
     .option('--queue-timeout <ms>', `how long one may wait (default: ${DEFAULTS.queueTimeout})`, wholeNumber(1))
     .option('--handoff-timeout <ms>', `a worker's deadline to take a connection (default: ${DEFAULTS.handoffTimeout})`, wholeNumber(10))
@@ -61,6 +63,9 @@ export function program(): Command {
     .option('--sticky <from:name>', 'keep one key\'s connections on one worker: cookie:NAME, header:NAME or query:NAME', stickyFlag)
     .addOption(new Option('--proxy-protocol <version>', 'expect a PROXY protocol header on every connection').choices(['v1', 'v2', 'any']))
     .addOption(new Option('--on-invalid <action>', 'an unparseable request head or ClientHello: serve it from the default group, or close it (default: default)').choices(['default', 'close']))
+    .option('--log-prefix', 'pass workers\' stdout and stderr through the master line by line, the worker id in front (default: on when stdout is a terminal)')
+    .option('--no-log-prefix', 'workers write to the master\'s stdout and stderr themselves')
+    .addOption(new Option('--log-format <format>', 'the master\'s messages (and worker lines passed through it) as text or JSON lines (default: text)').choices(['text', 'json']))
     .option('-c, --config <file>', 'JSON config file (flags override it)')
     .option('--admin <path>', `admin socket, mode 0600 (default: ${defaultAdminPath()})`)
     .option('--metrics <[host:]port>', 'serve /metrics, /healthz, /readyz (host defaults to 127.0.0.1)')

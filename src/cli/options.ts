@@ -1,5 +1,6 @@
 // Turns command-line flags into a UserConfig (flags override the config file).
 import { InvalidArgumentError } from 'commander';
+import { parseSize } from '../config/size.js';
 import type { UserConfig } from '../config/types.js';
 import { applyContentFlags, type ContentFlags } from './content-flags.js';
 
@@ -10,6 +11,8 @@ export interface Flags extends ContentFlags {
   algorithm?: string;
   weights?: number[];
   maxConnections?: number;
+  maxMemory?: number;
+  maxConnectionsServed?: number;
   queueSize?: number;
   queueTimeout?: number;
   handoffTimeout?: number;
@@ -23,6 +26,8 @@ export interface Flags extends ContentFlags {
   workerMetrics?: 'aggregate' | 'per-worker' | 'both' | 'off';
   workerMetricsTimeout?: number;
   mode?: 'dispatch' | 'direct';
+  logPrefix?: boolean;
+  logFormat?: 'text' | 'json';
   ownPort?: number[];
 }
 
@@ -32,6 +37,15 @@ export function wholeNumber(min: number): (value: string) => number {
     if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`expected a whole number >= ${min}.`);
     return Number(value);
   };
+}
+
+/** commander parser: "512M", "1G" or bytes -> bytes (0 = no limit). */
+export function sizeFlag(value: string): number {
+  try {
+    return parseSize(value, 'size');
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message.replace(/^size: /, '')}.`);
+  }
 }
 
 /** commander parser for repeatable options. */
@@ -66,6 +80,8 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.algorithm !== undefined) group.algorithm = flags.algorithm;
   if (flags.weights !== undefined) group.weights = flags.weights;
   if (flags.maxConnections !== undefined) group.maxConnections = flags.maxConnections;
+  if (flags.maxMemory !== undefined) group.maxMemory = flags.maxMemory;
+  if (flags.maxConnectionsServed !== undefined) group.maxConnectionsServed = flags.maxConnectionsServed;
   Object.assign(out, group);
   if (out.groups) {
     const groups: NonNullable<UserConfig['groups']> = {};
@@ -83,6 +99,8 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.readyTimeout !== undefined) out.readyTimeout = flags.readyTimeout;
   if (flags.maxRestarts !== undefined) out.maxRestarts = flags.maxRestarts;
   if (flags.udpTimeout !== undefined) out.udpTimeout = flags.udpTimeout;
+  if (flags.logPrefix !== undefined) out.logPrefix = flags.logPrefix;
+  if (flags.logFormat !== undefined) out.logFormat = flags.logFormat;
   if (flags.mode !== undefined) {
     out.mode = flags.mode;
     if (out.listeners) out.listeners = out.listeners.map((l) => ({ ...l, mode: flags.mode }));

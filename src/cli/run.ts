@@ -9,6 +9,7 @@ import { startMetricsServer, type MetricsServer } from '../metrics/http-endpoint
 import type { UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
+import { masterLine } from '../logs/format.js';
 import { Master, type ListenerInfo } from '../master/master.js';
 import { mergeFlags, type Flags } from './options.js';
 import { VERSION } from '../version.js';
@@ -38,47 +39,53 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   if (flags.config) ({ config: file, baseDir } = loadConfigFile(flags.config));
   // A script given on the command line is relative to the current directory, not the config file.
   const merged = mergeFlags(file, flags, script === undefined ? undefined : resolve(script), args);
+  // Prefixed lines are for reading in a terminal; a pipe (a log shipper, a file) gets them as written.
+  if (merged.logPrefix === undefined) merged.logPrefix = process.stdout.isTTY === true;
   const config = validateConfig(merged, baseDir);
+  // Every message is one write of one whole line, as the workers' lines passed through are.
+  const info = (msg: string): void => { process.stdout.write(masterLine(config.logFormat, 'info', msg)); };
+  const error = (msg: string): void => { process.stderr.write(masterLine(config.logFormat, 'error', msg)); };
+  const warn = (msg: string): void => { process.stderr.write(masterLine(config.logFormat, 'warn', msg)); };
   // Checked before anything starts: a bad --metrics is a usage error, like any other flag.
   const metricsAt = flags.metrics === undefined ? undefined : parseListen(flags.metrics, '--metrics');
   const master = new Master(config, inherited);
   const started = Date.now();
-  master.on('log', (line: string) => console.error(`portplex: ${line}`));
+  master.on('log', (line: string) => warn(line));
   master.on('worker-exit', (w: { id: number; pid: number }) => {
-    if (!stopping) console.error(`portplex: worker ${w.id} (pid ${w.pid}) exited`);
+    if (!stopping) warn(`worker ${w.id} (pid ${w.pid}) exited`);
   });
   master.on('ready', () => {
     const n = config.groups.reduce((s, g) => s + g.workers, 0);
-    console.log(`portplex: ${n}/${n} workers ready in ${Date.now() - started} ms`);
+    info(`${n}/${n} workers ready in ${Date.now() - started} ms`);
   });
   // A listener bound because the workers' listen() asked for it.
-  master.on('listener', (l: ListenerInfo) => console.log(`portplex: ${listeningLine(l)}, asked by the app`));
+  master.on('listener', (l: ListenerInfo) => info(`${listeningLine(l)}, asked by the app`));
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
-      console.error(`portplex: ${signal} again, killing workers now`);
+      error(`${signal} again, killing workers now`);
       master.kill();
       return;
     }
     stopping = true;
-    console.log(`portplex: ${signal}, draining (up to ${config.grace} ms)`);
+    info(`${signal}, draining (up to ${config.grace} ms)`);
     void master.stop();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const onHangup = (): void => {
     if (stopping) return;
-    console.log('portplex: SIGHUP, rolling reload');
+    info('SIGHUP, rolling reload');
     void master.reload().then((r) => {
-      if (r.failed) console.error(`portplex: reload stopped: worker ${r.failed.worker} kept its old process: ${r.failed.reason}`);
-      else console.log(`portplex: reloaded workers ${r.replaced.join(', ')}`);
+      if (r.failed) error(`reload stopped: worker ${r.failed.worker} kept its old process: ${r.failed.reason}`);
+      else info(`reloaded workers ${r.replaced.join(', ')}`);
     });
   };
   process.on('SIGHUP', onHangup);
   master.on('error', (err: PortplexError) => {
     stopping = true;
     if (inherited) reportFailure(err);
-    console.error(`portplex: ${err.message} [${err.code}]`);
+    error(`${err.message} [${err.code}]`);
   });
 
   const listeners = await master.start();
@@ -103,7 +110,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
       });
     } catch (err) {
       upgrading = false;
-      console.error(`portplex: upgrade failed, this master goes on serving: ${(err as Error).message}`);
+      error(`upgrade failed, this master goes on serving: ${(err as Error).message}`);
       throw new AdminError('UPGRADE_FAILED', `${(err as Error).message}; the master (pid ${process.pid}) goes on serving`);
     }
     stopping = true;
@@ -111,12 +118,12 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
     void admin?.close();
     void metrics?.server.close();
     next.release();
-    console.log(`portplex: upgrade: master pid ${next.pid} serves now; this one (pid ${process.pid}) drains its workers`);
+    info(`upgrade: master pid ${next.pid} serves now; this one (pid ${process.pid}) drains its workers`);
     void master.retire();
     return { pid: next.pid, previous: process.pid };
   };
   const onUpgradeSignal = (): void => {
-    console.log('portplex: SIGUSR2, upgrade');
+    info('SIGUSR2, upgrade');
     upgrade().catch(() => {});
   };
   process.on('SIGUSR2', onUpgradeSignal);
@@ -129,7 +136,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
     if (await ready) {
       await announceReady();
       takingOverNow = false;
-      console.log(`portplex: took over ${inherited.taken} listening socket(s) from the old master`);
+      info(`took over ${inherited.taken} listening socket(s) from the old master`);
     }
   }
   if (metricsAt && !stopping) {
@@ -151,14 +158,16 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   try {
     if (!stopping) admin = await startAdminServer(master, flags.admin ?? defaultAdminPath(), { upgrade });
   } catch (err) {
-    console.error(`portplex: admin socket disabled: ${(err as Error).message}`);
+    error(`admin socket disabled: ${(err as Error).message}`);
   }
   const groups = config.groups.map((g) => `${g.workers} x ${relative(process.cwd(), g.script) || g.script}`).join(', ');
-  console.log(`portplex ${VERSION}: master pid ${process.pid}, ${groups}`);
-  for (const l of listeners) console.log(`portplex: ${listeningLine(l)}`);
-  if (listeners.length === 0) console.log('portplex: no listener configured: serving whatever the workers listen on');
-  if (admin) console.log(`portplex: admin socket ${admin.path} (portplex status, portplex connections)`);
-  if (metrics) console.log(`portplex: metrics on http://${metrics.server.address.includes(':') ? `[${metrics.server.address}]` : metrics.server.address}:${metrics.server.port}/metrics`);
+  const banner = `portplex ${VERSION}: master pid ${process.pid}, ${groups}`;
+  if (config.logFormat === 'json') info(banner);
+  else process.stdout.write(`${banner}\n`);
+  for (const l of listeners) info(listeningLine(l));
+  if (listeners.length === 0) info('no listener configured: serving whatever the workers listen on');
+  if (admin) info(`admin socket ${admin.path} (portplex status, portplex connections)`);
+  if (metrics) info(`metrics on http://${metrics.server.address.includes(':') ? `[${metrics.server.address}]` : metrics.server.address}:${metrics.server.port}/metrics`);
   const code = await master.closed;
   await admin?.close();
   await metrics?.server.close();
@@ -167,9 +176,9 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onHangup);
   process.off('SIGUSR2', onUpgradeSignal);
-  if (upgrading) console.log('portplex: drained after the upgrade');
-  else if (code === EXIT.ok) console.log('portplex: stopped cleanly');
-  else if (code === EXIT.forcedStop) console.error('portplex: stopped; some workers had to be killed after the grace time');
+  if (upgrading) info('drained after the upgrade');
+  else if (code === EXIT.ok) info('stopped cleanly');
+  else if (code === EXIT.forcedStop) error('stopped; some workers had to be killed after the grace time');
   return code;
 }
 

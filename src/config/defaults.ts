@@ -9,6 +9,10 @@ export const DEFAULTS = Object.freeze({
   port: 8080,
   /** Per-worker concurrent connections; 0 = unlimited (HAProxy `maxconn` on a server). */
   maxConnections: 0,
+  /** Resident memory (bytes) above which a worker's process is replaced, new one first; 0 = no limit. */
+  maxMemory: 0,
+  /** Connections one process serves before it is replaced, new one first; 0 = no limit. */
+  maxConnectionsServed: 0,
   /** Connections waiting for an eligible worker, all listeners together (HAProxy `maxqueue`). */
   queueSize: 1024,
   /** ms a connection may wait in that queue (HAProxy `timeout queue`). */
@@ -61,4 +65,9 @@ export const DEFAULTS = Object.freeze({
   stickySessions: 100000,
   /** ms a remembered sticky session may go unused before it is forgotten (its key then hashes again). */
   stickyTimeout: 3600000,
+  /** Workers write to the master's stdout and stderr themselves (the CLI turns it on for a terminal). */
+  logPrefix: false,
+  logFormat: 'text',
+  /** Bytes a worker's line may have when it passes through the master; what is held of a line is bounded by it. */
+  logMaxLine: 16384,
 });

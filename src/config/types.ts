@@ -12,6 +12,10 @@ export interface GroupInput {
   algorithm?: string | PickFunction;
   weights?: number[];
   maxConnections?: number;
+  /** A process whose resident memory goes above this ("512M", "1G", or bytes) is replaced gracefully; 0 = no limit. */
+  maxMemory?: string | number;
+  /** A process that has served this many connections is replaced gracefully (gunicorn's max_requests); 0 = no limit. */
+  maxConnectionsServed?: number;
 }
 
 /** Content-aware hand-over of one listener, as the user writes it. */
@@ -103,6 +107,12 @@ export interface UserConfig extends GroupInput {
   udpMaxFlows?: number;
   udpMaxDatagram?: number;
   udpWorkerQueue?: number;
+  /** Workers' stdout and stderr through the master, line by line with the worker id in front. */
+  logPrefix?: boolean;
+  /** "json": the master's messages, and worker lines passed through it, as JSON lines. */
+  logFormat?: 'text' | 'json';
+  /** Bytes of the longest worker line passed through the master; longer ones are cut there. */
+  logMaxLine?: number;
   /** TCP ports each worker binds itself, as without portplex (listen() on them is not shared). */
   ownPorts?: number[];
   stickySessions?: number;
@@ -123,6 +133,10 @@ export interface GroupConfig {
   /** One weight per worker, in worker order. */
   readonly weights: readonly number[];
   readonly maxConnections: number;
+  /** Bytes of resident memory above which a process is replaced (new one first); 0 = no limit. */
+  readonly maxMemory: number;
+  /** Connections a process serves before it is replaced (new one first); 0 = no limit. */
+  readonly maxConnectionsServed: number;
 }
 
 /** A validated listener: a cluster address and port served by one group, or several with rules. */
@@ -211,6 +225,11 @@ export interface Config {
   readonly udpMaxDatagram: number;
   /** Datagrams waiting to be written to one worker's IPC channel, at most; past it they are dropped and counted. */
   readonly udpWorkerQueue: number;
+  /** Workers' output goes through the master line by line, the worker in front; false: they write to the master's stdout and stderr themselves. */
+  readonly logPrefix: boolean;
+  readonly logFormat: 'text' | 'json';
+  /** Bytes of the longest line passed through; longer ones are cut and passed on in parts. */
+  readonly logMaxLine: number;
   /** TCP ports each worker binds itself: listen() on them is left alone (per-process ports). */
   readonly ownPorts: readonly number[];
   /** Sticky sessions remembered at most (session id -> worker); past it the longest-unused one is forgotten. */

@@ -7,14 +7,16 @@ import { CODES, ConfigError, invalid, show } from '../errors.js';
 import { checkKeys, env, int, str, strings } from './checks.js';
 import { DEFAULTS } from './defaults.js';
 import { listenKey, parseListen } from './listen-address.js';
+import { parseSize } from './size.js';
 import type { Config, GroupConfig, GroupInput, ListenerConfig, UserConfig } from './types.js';
 import { resolveContent } from './validate-content.js';
 
-const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections'];
+const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections', 'maxMemory', 'maxConnectionsServed'];
 const TOP_KEYS = [
   ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'mode', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
   'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
   'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue', 'ownPorts', 'stickySessions', 'stickyTimeout',
+  'logPrefix', 'logFormat', 'logMaxLine',
 ];
 /** The largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP header bytes). */
 const MAX_UDP_PAYLOAD = 65507;
@@ -56,6 +58,9 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
     ownPorts: resolveOwnPorts(input.ownPorts, listeners),
     stickySessions: int(input.stickySessions, 'stickySessions', DEFAULTS.stickySessions, 1, 1 << 24),
     stickyTimeout: int(input.stickyTimeout, 'stickyTimeout', DEFAULTS.stickyTimeout, 1000),
+    logPrefix: bool(input.logPrefix, 'logPrefix', DEFAULTS.logPrefix),
+    logFormat: oneOf(input.logFormat, 'logFormat', ['text', 'json'] as const, DEFAULTS.logFormat),
+    logMaxLine: int(input.logMaxLine, 'logMaxLine', DEFAULTS.logMaxLine, 256, 1 << 20),
   };
   return deepFreeze(config);
 }
@@ -103,6 +108,8 @@ function resolveGroup(name: string, own: GroupInput, inherited: GroupInput, base
     algorithm,
     weights,
     maxConnections: int(pick('maxConnections'), `${prefix}maxConnections`, DEFAULTS.maxConnections, 0),
+    maxMemory: pick('maxMemory') === undefined ? DEFAULTS.maxMemory : parseSize(pick('maxMemory'), `${prefix}maxMemory`),
+    maxConnectionsServed: int(pick('maxConnectionsServed'), `${prefix}maxConnectionsServed`, DEFAULTS.maxConnectionsServed, 0),
   };
 }
 
@@ -177,6 +184,18 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: 
       addresses.some((a) => a.protocol === address.protocol && a.port === address.port && a.host !== undefined && isIP(a.host) === 4);
     return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode, udpTimeout: flowTimeout, v6only, onDemand: false };
   });
+}
+
+function bool(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalid(option, value, 'true or false');
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, option: string, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) throw invalid(option, value, allowed.map((a) => JSON.stringify(a)).join(' or '));
+  return value as T;
 }
 
 /** Ports each worker binds itself: whole ports 1-65535, once each, none of them a configured TCP listener's. */

@@ -3,7 +3,7 @@
 import type { Config } from '../config/types.js';
 import { CMD, type ToWorker } from '../ipc/protocol.js';
 import type { HealthState } from './health-state.js';
-import type { Heartbeat } from './heartbeat.js';
+import type { Heartbeat, ReportedUsage } from './heartbeat.js';
 
 /** What the monitor needs of a process. */
 export interface Monitored {
@@ -73,8 +73,11 @@ export class HealthMonitor<P extends Monitored> {
     this.judge(p, false, Date.now());
   }
 
-  /** `p`'s answer to ping `seq`, with its event-loop delay (ms); an answer to an older ping is too late to count. */
-  answered(p: P, seq: number, delayMs: number): void {
-    p.heartbeat.answer(seq, delayMs, Date.now());
+  /**
+   * `p`'s answer to ping `seq`, with its event-loop delay (ms) and resources; an answer to an
+   * older ping is too late to count. True when it counted.
+   */
+  answered(p: P, seq: number, delayMs: number, usage?: ReportedUsage): boolean {
+    return p.heartbeat.answer(seq, delayMs, Date.now(), usage);
   }
 }

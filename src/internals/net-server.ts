@@ -53,15 +53,3 @@ export function setPeer(socket: net.Socket, peer: Peer): void {
 export function cachedPeer(socket: net.Socket | undefined): { address?: unknown; port?: unknown } | undefined {
   return (socket as unknown as { _peername?: { address?: unknown; port?: unknown } } | undefined)?._peername;
 }
-
-/** Names, for the pinning test. */
-export const HTTP_MESSAGE = "net.Socket's _httpMessage (the response an http server is writing on it)";
-
-/**
- * True while an http server is writing a response on `socket` (Node keeps the one in progress as
- * socket._httpMessage until it finishes): the same test http.Server.closeIdleConnections uses.
- */
-export function responding(socket: net.Socket): boolean {
-  const res = (socket as unknown as { _httpMessage?: { finished?: boolean } | null })._httpMessage;
-  return res != null && res.finished !== true;
-}

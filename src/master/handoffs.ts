@@ -163,6 +163,7 @@ export class Handoffs {
       return;
     }
     this.registry.currentOf(p)?.countHandedOver();
+    p.countHandedOver();
     this.stats.handedOver++;
     this.table.establish(id, now);
     if (p.untouchedCount < MAX_UNTOUCHED && this.holding < this.limit / 2) {

@@ -14,6 +14,7 @@ import { HealthMonitor } from '../health/monitor.js';
 import { assertSupportedNode } from '../internals/check.js';
 import type { ReceivedHandle } from '../ipc/frame-channel.js';
 import { CMD, dispatch, type ToMaster, type WorkerListener } from '../ipc/protocol.js';
+import { recycleVerdict } from '../supervisor/recycle.js';
 import { Supervisor, type ReloadResult } from '../supervisor/supervisor.js';
 import { ConnectionTable } from '../table/connection-table.js';
 import type { ConnectionRecord, RecordFilter } from '../table/types.js';
@@ -168,10 +169,17 @@ export class Master extends EventEmitter {
       },
       refused: (p, i, why) => this.handoffs.onRefuse(p, i, why),
       held: (from, ids) => this.direct.onHeld(from.p, from.key!, ids),
-      pong: (p, seq, delay) => {
-        this.health.answered(p, seq, delay);
+      pong: (from, m) => {
+        const p = from.p;
+        const counted = this.health.answered(p, m.s, m.d, { rss: m.r, heapUsed: m.h, cpu: m.u });
         // A worker whose server was full is asked again now and then, closes reported or not.
         p.markRoom();
+        const worker = from.worker;
+        if (!counted || worker === undefined) return;
+        const now = Date.now();
+        worker.sampleRate(now);
+        const verdict = recycleVerdict(worker.group, p, now, this.config.minUptime);
+        if (verdict) this.supervisor.recycle(worker, verdict.reason, verdict.why);
       },
       metrics: (p, r, m) => this.requests.answer('metrics', p, r, m),
       peers: (from, r, triples) => {

@@ -1,6 +1,6 @@
 // A worker as status queries, the admin socket and metrics see it: a plain snapshot.
 import type { ProcessState } from '../workers/worker-process.js';
-import type { Worker } from '../workers/worker.js';
+import type { RecycleReason, Worker } from '../workers/worker.js';
 
 export interface WorkerInfo {
   id: number;
@@ -21,7 +21,21 @@ export interface WorkerInfo {
   /** Event-loop delay the worker last reported, and the heartbeat round trip, ms. */
   loopDelayMs: number;
   rttMs: number;
+  /**
+   * What its process reported with its last heartbeat answer, null before the first (or with
+   * heartbeats off): CPU over the last interval (100 = one core busy), resident memory and V8
+   * heap used in bytes.
+   */
+  cpuPercent: number | null;
+  rssBytes: number | null;
+  heapUsedBytes: number | null;
+  /** New connections per second between its last two heartbeats. */
+  connectionsPerSecond: number;
+  /** Times its process was replaced, new one first, for going over a limit. */
+  recycles: Record<RecycleReason, number>;
 }
+
+const known = (v: number | undefined): number | null => (v === undefined || v < 0 ? null : v);
 
 /** The snapshot of `w` with `active` connections, at `now`. */
 export function workerInfo(w: Worker, active: number, now: number): WorkerInfo {
@@ -42,5 +56,14 @@ export function workerInfo(w: Worker, active: number, now: number): WorkerInfo {
     healthy: p?.health.healthy ?? true,
     loopDelayMs: Math.round(p?.heartbeat.loopDelayMs ?? 0),
     rttMs: p?.heartbeat.rttMs ?? 0,
+    cpuPercent: state === 'exited' ? null : cpuPercent(known(p?.heartbeat.usage.cpu)),
+    rssBytes: state === 'exited' ? null : known(p?.heartbeat.usage.rss),
+    heapUsedBytes: state === 'exited' ? null : known(p?.heartbeat.usage.heapUsed),
+    connectionsPerSecond: state === 'exited' ? 0 : Math.round(w.connectionRate * 10) / 10,
+    recycles: { memory: w.recycles('memory'), connections: w.recycles('connections') },
   };
+}
+
+function cpuPercent(ratio: number | null): number | null {
+  return ratio === null ? null : Math.round(ratio * 1000) / 10;
 }

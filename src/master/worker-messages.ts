@@ -22,7 +22,7 @@ export interface MessageTargets {
   ready(from: Sender): void;
   refused(p: WorkerProcess, id: number, why: string): void;
   held(from: Sender, ids: number[]): void;
-  pong(p: WorkerProcess, seq: number, delayMs: number): void;
+  pong(from: Sender, m: Extract<ToMaster, { t: 'pong' }>): void;
   metrics(p: WorkerProcess, r: number, m: unknown): void;
   peers(from: Sender, r: number, triples: Array<number | string>): void;
   agent(worker: Worker, weight: number | 'undrain'): void;
@@ -44,7 +44,7 @@ export function messageTable(t: MessageTargets): MessageTable<ToMaster, Sender> 
     ready: (from) => t.ready(from),
     r: (from, m) => t.refused(from.p, m.i, m.why),
     held: (from, m) => t.held(from, m.c),
-    pong: (from, m) => t.pong(from.p, m.s, m.d),
+    pong: (from, m) => t.pong(from, m),
     metrics: (from, m) => t.metrics(from.p, m.r, m),
     peers: (from, m) => t.peers(from, m.r, m.p),
     agent: (from, m) => t.agent(from.worker!, m.w),

@@ -8,6 +8,7 @@ import { channels } from '../diagnostics.js';
 import type { Master, WorkerInfo } from '../master/master.js';
 import type { DropReason, RetryReason } from '../master/stats.js';
 import { UDP_DROP_REASONS } from '../udp/udp-stats.js';
+import { RECYCLE_REASONS } from '../workers/worker.js';
 
 /** Why a worker process exited, as a bounded label. */
 export type ExitReason = 'clean' | 'error' | 'signal';
@@ -102,6 +103,23 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
   gauge('portplex_worker_healthy', 'Whether the worker passes its heartbeat health checks.', ['worker', 'group'], perWorker((w) => (w.healthy ? 1 : 0)));
   gauge('portplex_worker_event_loop_delay_seconds', 'Largest event-loop delay the worker reported since its previous heartbeat.', ['worker', 'group'],
     perWorker((w) => w.loopDelayMs / 1000));
+
+  // Resources per worker, as its process reported them with its last heartbeat answer (a worker
+  // that has not reported yet, or is down, has no series), and its recycles.
+  const reported = (value: (w: WorkerInfo) => number | null) => (): Array<[Labels, number]> =>
+    master.workers().flatMap((w): Array<[Labels, number]> => {
+      const v = value(w);
+      return v === null ? [] : [[{ worker: String(w.id), group: w.group }, v]];
+    });
+  gauge('portplex_worker_cpu_ratio', 'CPU seconds per second the worker process used over its last heartbeat interval (1 = one core busy).', ['worker', 'group'],
+    reported((w) => (w.cpuPercent === null ? null : w.cpuPercent / 100)));
+  gauge('portplex_worker_resident_memory_bytes', 'Resident set size of the worker process at its last heartbeat.', ['worker', 'group'], reported((w) => w.rssBytes));
+  gauge('portplex_worker_heap_used_bytes', 'V8 heap used by the worker process at its last heartbeat.', ['worker', 'group'], reported((w) => w.heapUsedBytes));
+  gauge('portplex_worker_connections_per_second', 'New connections per second the worker got between its last two heartbeats.', ['worker', 'group'],
+    perWorker((w) => w.connectionsPerSecond));
+  gauge('portplex_worker_uptime_seconds', 'Seconds since the worker\'s current process started (0 while down).', ['worker', 'group'], perWorker((w) => w.uptimeMs / 1000));
+  total('portplex_worker_recycles_total', 'Times a healthy worker process was replaced, new one first, for going over a limit: memory (maxMemory) or connections (maxConnectionsServed).', ['worker', 'reason'],
+    () => master.workers().flatMap((w): Array<[Labels, number]> => RECYCLE_REASONS.map((reason) => [{ worker: String(w.id), reason }, w.recycles[reason]])));
 
   // UDP: flows per listener, datagrams and bytes per worker, drops by reason; all plain counters
   // the datagram path bumps, read here.

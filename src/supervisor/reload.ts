@@ -31,15 +31,18 @@ export async function rollingReload(registry: Registry, config: Config, steps: R
     const current = worker.process;
     // A worker that is down comes back with the new code by itself.
     if (current === undefined || current.state !== 'ready' || worker.removed) continue;
-    const failure = await replace(worker, registry, config, steps);
+    const failure = await replaceProcess(worker, registry, config, steps);
     if (failure) return { replaced, failed: { worker: worker.id, reason: failure } };
     replaced.push(worker.id);
   }
   return { replaced };
 }
 
-/** Replaces `worker`'s process; returns why it could not, or undefined. */
-async function replace(worker: Worker, registry: Registry, config: Config, steps: ReloadSteps): Promise<string | undefined> {
+/**
+ * Replaces `worker`'s process the way a reload does (also one worker alone: a recycle); returns
+ * why it could not, or undefined. `what` names the operation in the log.
+ */
+export async function replaceProcess(worker: Worker, registry: Registry, config: Config, steps: ReloadSteps, what = 'reload'): Promise<string | undefined> {
   const p = steps.spawn(worker);
   let timer: NodeJS.Timeout | undefined;
   const ready = await Promise.race([
@@ -49,7 +52,7 @@ async function replace(worker: Worker, registry: Registry, config: Config, steps
   clearTimeout(timer);
   const abandon = (why: string): string => {
     p.kill('SIGKILL');
-    steps.log(`reload: new process for worker ${worker.id} ${why}; keeping the old one (pid ${worker.pid})`);
+    steps.log(`${what}: new process for worker ${worker.id} ${why}; keeping the old one (pid ${worker.pid})`);
     return `the new process ${why}`;
   };
   if (!ready) {
@@ -63,7 +66,7 @@ async function replace(worker: Worker, registry: Registry, config: Config, steps
     if (old === undefined || old.state === 'exited') {
       worker.attach(p);
       steps.switched(worker, p, undefined, -1);
-      steps.log(`reload: worker ${worker.id} now pid ${p.pid}`);
+      steps.log(`${what}: worker ${worker.id} now pid ${p.pid}`);
       return undefined;
     }
     if (old.state === 'starting') {
@@ -88,7 +91,7 @@ async function replace(worker: Worker, registry: Registry, config: Config, steps
     old.requestStop();
     // Whatever it still holds after the grace time is cut, as on shutdown.
     setTimeout(() => old.kill('SIGKILL'), config.grace).unref();
-    steps.log(`reload: worker ${worker.id} now pid ${p.pid} (pid ${old.pid} finishing its connections)`);
+    steps.log(`${what}: worker ${worker.id} now pid ${p.pid} (pid ${old.pid} finishing its connections)`);
     return undefined;
   }
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config/types.js';
 import { FrameChannel } from '../ipc/frame-channel.js';
 import { ENV, isOurs, parseToMaster, type ToMaster, type WorkerListener } from '../ipc/protocol.js';
 import type { ReceivedHandle } from '../ipc/frame-channel.js';
+import type { WorkerOutput } from '../logs/worker-output.js';
 import type { Worker } from '../workers/worker.js';
 import { WorkerProcess } from '../workers/worker-process.js';
 import { ChildChannel } from './child-channel.js';
@@ -35,8 +36,8 @@ export interface ProcessEvents {
   log(line: string): void;
 }
 
-/** Forks a process for `worker`, serving `listeners`. */
-export function spawnProcess(worker: Worker, config: Config, listeners: readonly WorkerListener[], events: ProcessEvents): WorkerProcess {
+/** Forks a process for `worker`, serving `listeners`; with `output`, its stdout and stderr go through it. */
+export function spawnProcess(worker: Worker, config: Config, listeners: readonly WorkerListener[], events: ProcessEvents, output?: WorkerOutput): WorkerProcess {
   const group = worker.group;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -58,7 +59,7 @@ export function spawnProcess(worker: Worker, config: Config, listeners: readonly
     cwd: group.cwd,
     env,
     execArgv: [...group.execArgv, '--import', PRELOAD.href],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', output ? 'pipe' : 'inherit', output ? 'pipe' : 'inherit', 'ipc'],
     // Own process group: a terminal's Ctrl-C reaches only the master, which drains workers in order.
     detached: true,
   });
@@ -67,6 +68,7 @@ export function spawnProcess(worker: Worker, config: Config, listeners: readonly
   const frames = FrameChannel.open(child, (type, b, start, end, handle) => events.frame(p, type, b, start, end, handle), (why) => events.corrupt(p, why));
   p = new WorkerProcess(worker.id, group.name, child.pid ?? 0, new ChildChannel(child, frames), Date.now());
   if (frames === undefined && child.pid !== undefined) process.nextTick(() => events.unframed(p));
+  if (output) output.attach(worker.id, group.name, child.pid ?? 0, child.stdout, child.stderr, new Promise((resolve) => child.once('exit', () => resolve())));
   let exited = false;
   let disconnected = false;
   let status = { code: null as number | null, signal: null as NodeJS.Signals | null };

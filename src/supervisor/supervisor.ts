@@ -6,13 +6,14 @@ import type { Config } from '../config/types.js';
 import { channels } from '../diagnostics.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import { CHANNEL_PIPE } from '../internals/channel-pipe.js';
+import { WorkerOutput } from '../logs/worker-output.js';
 import { unsupported } from '../internals/unsupported.js';
 import type { WorkerListener } from '../ipc/protocol.js';
 import type { Registry } from '../workers/registry.js';
-import type { Worker } from '../workers/worker.js';
+import type { RecycleReason, Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
 import { isCrashLoop, nextUnstableCount, restartDelay } from './backoff.js';
-import { rollingReload, type ReloadResult } from './reload.js';
+import { replaceProcess, rollingReload, type ReloadResult, type ReloadSteps } from './reload.js';
 import { spawnProcess, type ProcessEvents } from './spawn.js';
 
 export type { ReloadResult } from './reload.js';
@@ -38,6 +39,10 @@ export class Supervisor {
   /** A reload's new processes not yet switched to: stop and the second signal must reach them too. */
   private readonly replacements = new Set<WorkerProcess>();
   private readonly processEvents: ProcessEvents;
+  /** The one recycle under way (a single worker's replacement), if any. */
+  private recycling: Promise<void> | undefined;
+  /** With logPrefix: where the processes' stdout and stderr go, line by line. */
+  private readonly output: WorkerOutput | undefined;
 
   constructor(
     private readonly config: Config,
@@ -46,6 +51,9 @@ export class Supervisor {
     private readonly listenersOf: (worker: Worker) => WorkerListener[],
     private readonly events: SupervisorEvents,
   ) {
+    this.output = config.logPrefix
+      ? new WorkerOutput({ format: config.logFormat, maxLine: config.logMaxLine, severalGroups: config.groups.length > 1 })
+      : undefined;
     this.processEvents = {
       message: (p, m) => events.message(p, m),
       malformed: (p) => events.malformed(p),
@@ -95,7 +103,7 @@ export class Supervisor {
 
   /** Forks a process for `worker` without making it current (a reload's replacement). */
   spawn(worker: Worker): WorkerProcess {
-    return spawnProcess(worker, this.config, this.listenersOf(worker), this.processEvents);
+    return spawnProcess(worker, this.config, this.listenersOf(worker), this.processEvents, this.output);
   }
 
   /** Asks `worker`'s process to stop (scale-down): it finishes its connections, and is not restarted. */
@@ -172,24 +180,54 @@ export class Supervisor {
     if (this.reloading) return { replaced: [], failed: { worker: 0, reason: 'a reload is already running' } };
     this.reloading = true;
     try {
-      return await rollingReload(this.registry, this.config, {
-        spawn: (w) => {
-          const p = this.spawn(w);
-          this.replacements.add(p);
-          void p.whenGone().then(() => this.replacements.delete(p));
-          return p;
-        },
-        stopping: () => this.stopping,
-        switched: (w, p, old, key) => {
-          this.replacements.delete(p);
-          this.cancelRestart(w);
-          this.events.switched(w, p, old, key);
-        },
-        log: (line) => this.events.log(line),
-      });
+      // One replacement at a time per worker: a recycle under way finishes first.
+      if (this.recycling) await this.recycling;
+      return await rollingReload(this.registry, this.config, this.replaceSteps());
     } finally {
       this.reloading = false;
     }
+  }
+
+  /**
+   * Replaces `worker`'s healthy process as a reload does, new process first, for `reason`
+   * (`why` is for the log). One recycle at a time, none during a reload: false when it did not
+   * start; the next heartbeat asks again.
+   */
+  recycle(worker: Worker, reason: RecycleReason, why: string): boolean {
+    const old = worker.process;
+    if (this.stopping || this.reloading || this.recycling || worker.removed || old === undefined || old.state !== 'ready') return false;
+    this.events.log(`worker ${worker.id} (pid ${old.pid}) ${why}; replacing it, new process first`);
+    const steps = this.replaceSteps();
+    const switched = steps.switched;
+    // Counted when the new process takes over (not when the old one crashed meanwhile and a restart did).
+    steps.switched = (w, p, was, key) => {
+      worker.countRecycle(reason);
+      switched(w, p, was, key);
+    };
+    this.recycling = replaceProcess(worker, this.registry, this.config, steps, 'recycle').then((failure) => {
+      if (failure !== undefined) this.events.log(`recycle: worker ${worker.id} kept pid ${old.pid}: ${failure}`);
+    }).finally(() => {
+      this.recycling = undefined;
+    });
+    return true;
+  }
+
+  private replaceSteps(): ReloadSteps {
+    return {
+      spawn: (w) => {
+        const p = this.spawn(w);
+        this.replacements.add(p);
+        void p.whenGone().then(() => this.replacements.delete(p));
+        return p;
+      },
+      stopping: () => this.stopping,
+      switched: (w, p, old, key) => {
+        this.replacements.delete(p);
+        this.cancelRestart(w);
+        this.events.switched(w, p, old, key);
+      },
+      log: (line) => this.events.log(line),
+    };
   }
 
   /** Signals every process now (a second Ctrl-C). */

@@ -69,6 +69,11 @@ export class Adoption {
 
   /** We stop: what is still being read goes to its server now, which drains it. */
   giveAllOn(): void {
+    // Those read in this turn of the loop first: once the servers close, they could not be served.
+    if (this.readFlush !== undefined) {
+      clearImmediate(this.readFlush);
+      this.flushRead();
+    }
     this.firstRead.giveAllOn();
   }
 

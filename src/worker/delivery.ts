@@ -5,7 +5,6 @@
 import type net from 'node:net';
 import { setPeer, type Peer } from '../internals/net-server.js';
 import type { ClusterHandle } from './cluster-handle.js';
-import { isHttp1 } from './drain.js';
 import { reportClose } from './master-channel.js';
 
 /** No connection is being delivered: ids from the master are >= 0, direct ones < 0. */
@@ -13,8 +12,6 @@ const NONE = Number.NaN;
 
 const kId = Symbol('portplex.connectionId');
 const kHooked = Symbol('portplex.hooked');
-/** On a socket of an HTTP/1 server: a drain may close it between requests. */
-const kHttp = Symbol('portplex.http');
 
 /** A raw TCP handle as it arrives (over IPC, or from our own accept). */
 export interface ArrivedHandle { close(): void }
@@ -32,7 +29,7 @@ export class Delivery {
     const s = server as unknown as Record<symbol, boolean>;
     if (s[kHooked]) return;
     s[kHooked] = true;
-    server.prependListener('connection', isHttp1(server) ? this.onHttpConnection : this.onConnection);
+    server.prependListener('connection', this.onConnection);
   }
 
   /**
@@ -55,16 +52,6 @@ export class Delivery {
     }
     return false;
   }
-
-  /** The connections of HTTP/1 servers that we serve. */
-  *httpSockets(): Iterable<net.Socket> {
-    for (const s of this.held.values()) if ((s as unknown as Record<symbol, boolean>)[kHttp]) yield s;
-  }
-
-  private readonly onHttpConnection = (socket: net.Socket): void => {
-    (socket as unknown as Record<symbol, boolean>)[kHttp] = true;
-    this.onConnection(socket);
-  };
 
   private readonly onConnection = (socket: net.Socket): void => {
     const id = this.pendingId;

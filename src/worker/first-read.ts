@@ -6,22 +6,20 @@
 //
 // A server whose client may wait for the server to speak (a plain net.Server) is given its
 // connections at once: the application may write first, and what it wrote is a start too.
-import http2 from 'node:http2';
 import type net from 'node:net';
 import tls from 'node:tls';
 import type { Peer } from '../internals/net-server.js';
 import { readRaw, type RawHandle } from '../internals/tcp-handle.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import { isHttp1 } from './drain.js';
+import { isHttp2 } from './http2-sessions.js';
 
 /** A client that says nothing for this long is given to the server anyway, whose own timeouts then apply. */
 export const FIRST_READ_WAIT_MS = 5000;
 
-const Http2Server = Object.getPrototypeOf(http2.createServer()).constructor as new () => net.Server;
-
 /** True for servers whose clients always send first: their connections are read here first. */
 export function clientSpeaksFirst(server: net.Server): boolean {
-  return isHttp1(server) || server instanceof tls.Server || server instanceof Http2Server;
+  return isHttp1(server) || server instanceof tls.Server || isHttp2(server);
 }
 
 /** What the first read leads to, told by id. */

@@ -41,6 +41,16 @@ export function ready(): void {
   installRuntime()?.ready();
 }
 
+/**
+ * Runs `hook` when this worker starts to drain (shutdown, reload, scale-down): its servers take
+ * no new connections, and HTTP connections end on their next request. Connections the
+ * application keeps itself (WebSockets, server-sent events) are its to end here, e.g. with
+ * close code 1001 (going away); what is still open at --grace is cut.
+ */
+export function onDrain(hook: () => void): void {
+  installRuntime()?.onDrain(hook);
+}
+
 /** Runs `hook` (may be async) on graceful shutdown, after servers have drained, before exit. */
 export function onShutdown(hook: () => unknown): void {
   installRuntime()?.onShutdown(hook);

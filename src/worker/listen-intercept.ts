@@ -26,6 +26,8 @@ export interface ServingEvents {
   unserved(l: number): void;
   /** A served server was ref()ed or unref()ed. */
   refChanged(): void;
+  /** `server` listens on a cluster port for the first time (before any connection). */
+  hooked(server: net.Server): void;
 }
 
 export class ListenIntercept implements HandleOwner {
@@ -101,6 +103,7 @@ export class ListenIntercept implements HandleOwner {
     // First listener, so the connection id and any pre-read bytes attach before the application reads.
     this.delivery.hook(server);
     watchSessions(server, listeners);
+    this.events.hooked(server);
     const handle = new ClusterHandle(listeners, this, clientSpeaksFirst(server));
     this.servers.set(handle, server);
     const first = listeners[0]!;

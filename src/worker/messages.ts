@@ -2,6 +2,7 @@
 import { CMD, type MessageTable, type ToWorker } from '../ipc/protocol.js';
 import type { ListenAnswer } from './listen-requests.js';
 import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
+import type { Usage } from './usage.js';
 import { flushAccepts, flushReports, sendToMaster } from './master-channel.js';
 
 /** What the handlers act on. */
@@ -15,6 +16,8 @@ export interface WorkerTargets {
   heldCount(): number;
   /** The max event-loop delay since the last call, ms (then reset). */
   loopDelay(): number;
+  /** Memory now, CPU since the last call. */
+  usage(): Usage;
   /** The master answered listen request `q`. */
   listenAnswer(q: number, answer: ListenAnswer): void;
 }
@@ -38,6 +41,9 @@ export function workerMessageTable(t: WorkerTargets): MessageTable<ToWorker, und
       );
     },
     // Answered at once: a late answer is itself the sign of a blocked loop.
-    ping: (_, m) => sendToMaster({ cmd: CMD, t: 'pong', s: m.s, d: t.loopDelay(), a: t.heldCount() }),
+    ping: (_, m) => {
+      const u = t.usage();
+      sendToMaster({ cmd: CMD, t: 'pong', s: m.s, d: t.loopDelay(), a: t.heldCount(), r: u.rss, h: u.heapUsed, u: u.cpu });
+    },
   };
 }

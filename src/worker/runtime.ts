@@ -6,7 +6,7 @@
 //   delivery.ts          the step both share: into the server, with the bytes read; closes reported
 //   dgram-intercept.ts   UDP: bind() on a cluster port, datagrams through the master
 //   messages.ts          the master's messages; master-channel.ts what we send back
-//   drain.ts             stop: finish what is open, lose nothing
+//   drain.ts             stop: finish what is open, lose nothing (http2-sessions.ts: HTTP/2's part)
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
@@ -19,10 +19,12 @@ import { Delivery, type ArrivedHandle } from './delivery.js';
 import { DgramIntercept } from './dgram-intercept.js';
 import { DirectAccept } from './direct-accept.js';
 import { drainServers } from './drain.js';
+import { Http2Sessions } from './http2-sessions.js';
 import { ListenIntercept } from './listen-intercept.js';
 import { ListenRequests } from './listen-requests.js';
 import { flushReports, sendToMaster, setAckBatch, setSocketLookup, useFrames } from './master-channel.js';
 import { workerMessageTable } from './messages.js';
+import { UsageMeter } from './usage.js';
 import { newRuntimeStats, type RuntimeStats } from './stats.js';
 
 export type { RuntimeStats } from './stats.js';
@@ -34,15 +36,18 @@ export class WorkerRuntime {
   readonly dgram: DgramIntercept;
   private readonly delivery = new Delivery();
   private readonly requests = new ListenRequests();
+  private readonly sessions = new Http2Sessions();
   private readonly serving: ListenIntercept;
   private readonly adoption: Adoption;
   private readonly direct: DirectAccept;
   private readonly messages: ReturnType<typeof workerMessageTable>;
   private readonly shutdownHooks: Array<() => unknown> = [];
+  private readonly drainHooks: Array<() => void> = [];
   private stopping = false;
   private watchingMaster = false;
   // Event-loop delay since the last heartbeat, sampled every 20 ms by libuv, not by JS timers.
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  private readonly usage = new UsageMeter();
 
   constructor(
     readonly workerId: number,
@@ -63,6 +68,7 @@ export class WorkerRuntime {
       served: (l) => this.direct.start(l),
       unserved: (l) => this.direct.close(l),
       refChanged: () => this.refChanged(),
+      hooked: (server) => this.sessions.watch(server),
     }, this.requests, ownPorts);
     this.adoption = new Adoption(this.delivery, this.serving, this.stats, staleAfter, isStopping);
     this.direct = new DirectAccept(listeners, group, this.delivery, this.serving, this.stats, isStopping);
@@ -82,6 +88,7 @@ export class WorkerRuntime {
         this.loopDelay.reset();
         return d;
       },
+      usage: () => this.usage.sample(),
     });
     process.on('internalMessage', this.onMessage);
     // Connections and shared sockets arrive as frames (ipc/frames.ts), beside Node's messages.
@@ -113,6 +120,11 @@ export class WorkerRuntime {
   /** The application sets its own weight (a number) or asks for its configured one back. */
   agent(weight: number | 'undrain'): void {
     sendToMaster({ cmd: CMD, t: 'agent', w: weight });
+  }
+
+  /** Registers what to do when the worker starts to drain (close WebSockets, end long polls). */
+  onDrain(hook: () => void): void {
+    this.drainHooks.push(hook);
   }
 
   /** Registers work to finish before the worker exits on shutdown. */
@@ -162,13 +174,21 @@ export class WorkerRuntime {
     // UDP sockets close with the listeners: no more datagrams in, replies no longer leave.
     this.dgram.closeAll();
     this.adoption.giveAllOn();
-    drainServers(this.serving.allServers(), () => this.delivery.httpSockets(), () => {
+    drainServers(this.serving.allServers(), this.sessions, this.grace, () => {
       flushReports();
       void Promise.allSettled(this.shutdownHooks.map((h) => h())).then(() => {
         // Give the last IPC writes a turn of the loop before leaving.
         setImmediate(() => process.exit(0));
       });
     });
+    // The application's own long-lived connections (WebSockets) are its to end, with its protocol's goodbye.
+    for (const h of this.drainHooks) {
+      try {
+        h();
+      } catch (err) {
+        process.emitWarning(`portplex onDrain(): ${(err as Error).message}`);
+      }
+    }
   }
 
   private readonly onMasterGone = (): void => {

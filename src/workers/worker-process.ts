@@ -57,6 +57,8 @@ export class WorkerProcess {
   /** Being killed (silent too long, or its channel broke); its exit frees what it was sent. */
   private condemned = false;
   private exitStatus: ExitStatus | undefined;
+  /** Connections it acknowledged (dispatch mode); its direct accepts are counted in `direct`. */
+  private handedOverCount = 0;
   /** The process has exited; its last messages may still be on their way (it is gone after them). */
   private dead = false;
   private idleWaiters: Array<() => void> = [];
@@ -89,6 +91,16 @@ export class WorkerProcess {
   /** How it ended, once it has. */
   get exit(): ExitStatus | undefined {
     return this.exitStatus;
+  }
+
+  /** Connections this process has been given or accepted itself, in its life. */
+  get served(): number {
+    return this.handedOverCount + this.direct.accepted;
+  }
+
+  /** It acknowledged one more connection. */
+  countHandedOver(): void {
+    this.handedOverCount++;
   }
 
   /** Connections sent and not yet answered. */

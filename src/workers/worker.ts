@@ -3,6 +3,11 @@
 import type { GroupConfig } from '../config/types.js';
 import type { WorkerProcess } from './worker-process.js';
 
+/** Why a worker's process was replaced while healthy: over its memory limit, or its connections served. */
+export type RecycleReason = 'memory' | 'connections';
+
+export const RECYCLE_REASONS: readonly RecycleReason[] = ['memory', 'connections'];
+
 export class Worker {
   private currentWeight: number;
   private proc: WorkerProcess | undefined;
@@ -13,6 +18,11 @@ export class Worker {
   /** Direct accepts of the processes that ran for it before the current one. */
   private pastAccepted = 0;
   private unstable = 0;
+  private readonly recycleCounts: Record<RecycleReason, number> = { memory: 0, connections: 0 };
+  /** The last connection-rate sample: when, and the total then. */
+  private rateAt = 0;
+  private rateTotal = 0;
+  private perSecond = 0;
 
   constructor(
     readonly id: number,
@@ -96,6 +106,28 @@ export class Worker {
   /** Connections its processes accepted themselves (direct mode). */
   get directAccepted(): number {
     return this.pastAccepted + (this.proc?.direct.accepted ?? 0);
+  }
+
+  /** Times its process was replaced for `reason` (a recycle, not a crash). */
+  recycles(reason: RecycleReason): number {
+    return this.recycleCounts[reason];
+  }
+
+  countRecycle(reason: RecycleReason): void {
+    this.recycleCounts[reason]++;
+  }
+
+  /** New connections per second between the last two samples. */
+  get connectionRate(): number {
+    return this.perSecond;
+  }
+
+  /** Samples its connection total at `now` (ms); the rate is over the time since the previous sample. */
+  sampleRate(now: number): void {
+    const total = this.handedOverCount + this.directAccepted;
+    if (this.rateAt > 0 && now > this.rateAt) this.perSecond = ((total - this.rateTotal) * 1000) / (now - this.rateAt);
+    this.rateAt = now;
+    this.rateTotal = total;
   }
 
   /** Consecutive starts that died before they had been up long enough. */

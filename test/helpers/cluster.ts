@@ -1,5 +1,6 @@
 // Starts real masters and workers for integration tests, and talks to them with real clients.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createMaster, type Master } from '../../src/index.js';
@@ -41,16 +42,22 @@ export function firstLine(port: number, socket = new net.Socket()): Promise<{ li
   });
 }
 
-/** GET over HTTP/1.1 without keep-alive; resolves with status and body. */
-export async function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
-  let res: Response;
-  try {
-    res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { connection: 'close' } });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`GET ${path}: ${cause?.code ?? cause?.message ?? String(err)}`);
-  }
-  return { status: res.status, body: await res.text() };
+/**
+ * GET over HTTP/1.1 on a connection of its own that ends with the answer (no agent: fetch on
+ * newer Nodes keeps connections alive whatever the header says, and a draining worker waits
+ * for an idle kept-alive connection's next request); resolves with status and body.
+ */
+export function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false, headers: { connection: 'close' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', (err: NodeJS.ErrnoException) => reject(new Error(`GET ${path}: ${err.code ?? err.message}`)));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => reject(new Error(`GET ${path}: ${err.code ?? err.message}`)));
+  });
 }
 
 /** Polls `predicate` every 20 ms until true, or fails after `ms`. */

@@ -10,6 +10,8 @@ const cases: Array<{ args: string[]; code: number; output: RegExp }> = [
   { args: ['-a', 'fastest', app], code: 2, output: /option '-a, --algorithm <name>' argument 'fastest' is invalid\. Allowed choices are round-robin, / },
   { args: ['-w', 'two', app], code: 2, output: /option '-w, --workers <n>' argument 'two' is invalid\. expected a whole number >= 1/ },
   { args: ['-w', '3', '--weights', '5,1', '-l', '0', app], code: 2, output: /weights: 2 weights given for 3 workers \(\[5,1\]\); give one weight per worker \[PORTPLEX_WEIGHTS_MISMATCH\]/ },
+  { args: ['--max-memory', '1 gig', app], code: 2, output: /option '--max-memory <size>' argument '1 gig' is invalid\. expected a size such as 512M or 1G .*, got "1 gig"\./ },
+  { args: ['--max-memory', '512', app], code: 2, output: /argument '512' is invalid\. expected at least 1M \(a bare number is bytes: did you mean "512M"\?\)/ },
   { args: ['-l', '70000', app], code: 2, output: /listen\[0\]: expected a port number 0-65535, got "70000" \[PORTPLEX_INVALID_PORT\]/ },
   { args: ['-l', '0', 'no-such-app.js'], code: 2, output: /script: no such file: .*no-such-app\.js/ },
   { args: ['-c', 'no-such-config.json'], code: 2, output: /--config: cannot read .*no-such-config\.json/ },

@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import { fixture } from '../helpers/cluster.js';
 import { assertSupportedNode, INTERNALS, missingInternals } from '../../src/internals/check.js';
 import { listeningHandle, probeTcpRead } from '../../src/internals/tcp-handle.js';
-import { responding } from '../../src/internals/net-server.js';
 import { CODES, PortplexError } from '../../src/errors.js';
 
 type Internal = Record<string, any>;
@@ -244,26 +243,6 @@ for (const f of fakes) {
     assert.deepEqual(missingInternals(), [], 'restored');
   });
 }
-
-test("an http server's socket carries the response in progress as _httpMessage, until it finishes", async () => {
-  let release!: () => void;
-  const sockets: net.Socket[] = [];
-  const server = http.createServer((req, res) => {
-    sockets.push(req.socket);
-    assert.equal(responding(req.socket), true, 'while the response is being written');
-    release = () => res.end('done');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  const agent = new http.Agent({ keepAlive: true });
-  const answered = new Promise<void>((resolve) => http.get({ port, host: '127.0.0.1', agent }, (res) => { res.resume(); res.on('end', resolve); }));
-  while (sockets.length === 0) await new Promise((r) => setTimeout(r, 5));
-  release();
-  await answered;
-  assert.equal(responding(sockets[0]), false, 'kept alive and idle');
-  agent.destroy();
-  server.close();
-});
 
 test("a listening server's _handle goes to another process as it is: net.Server.listen(handle) accepts there, and the sender's copy serves until it closes", async () => {
   const server = net.createServer((s) => s.end('parent\n'));

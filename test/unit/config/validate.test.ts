@@ -46,6 +46,12 @@ const bad: Array<{ name: string; config: unknown; code: string; message: RegExp 
   { name: 'fractional timeout', config: { script, listen: 8080, queueTimeout: 1.5 }, code: CODES.INVALID_OPTION, message: /^queueTimeout: expected an integer >= 1, got 1\.5/ },
   { name: 'unknown group', config: { script, groups: { web: {} }, listeners: [{ listen: 8080, group: 'api' }] }, code: CODES.UNKNOWN_GROUP, message: /^listeners\[0\]\.group: unknown group "api"; groups are web/ },
   { name: 'bad group key', config: { script, groups: { web: { wrkers: 1 } }, listen: 8080 }, code: CODES.UNKNOWN_OPTION, message: /^groups\.web\.wrkers: unknown option/ },
+  { name: 'bad maxMemory', config: { script, listen: 8080, maxMemory: '1 gig' }, code: CODES.INVALID_OPTION, message: /^maxMemory: expected a size such as 512M or 1G .*, got "1 gig"/ },
+  { name: 'group maxMemory without unit', config: { script, listen: 8080, groups: { api: { maxMemory: 512 } } }, code: CODES.INVALID_OPTION, message: /^groups\.api\.maxMemory: expected at least 1M .*did you mean "512M"/ },
+  { name: 'negative maxConnectionsServed', config: { script, listen: 8080, maxConnectionsServed: -1 }, code: CODES.INVALID_OPTION, message: /^maxConnectionsServed: expected an integer >= 0, got -1/ },
+  { name: 'bad logFormat', config: { script, listen: 8080, logFormat: 'xml' }, code: CODES.INVALID_OPTION, message: /^logFormat: expected "text" or "json", got "xml"/ },
+  { name: 'logPrefix not a boolean', config: { script, listen: 8080, logPrefix: 'yes' }, code: CODES.INVALID_OPTION, message: /^logPrefix: expected true or false, got "yes"/ },
+  { name: 'logMaxLine too small', config: { script, listen: 8080, logMaxLine: 10 }, code: CODES.INVALID_OPTION, message: /^logMaxLine: expected an integer 256-1048576, got 10/ },
   { name: 'env not strings', config: { script, listen: 8080, env: { A: 1 } }, code: CODES.INVALID_OPTION, message: /^env\.A: expected a string, got 1/ },
 ];
 
@@ -72,6 +78,16 @@ test('defaults fill a minimal config, and the result is deeply frozen', () => {
   assert.equal(config.queueSize, 1024);
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.groups[0]) && Object.isFrozen(config.groups[0].weights));
   assert.throws(() => { (config.groups[0].weights as number[])[0] = 9; }, TypeError);
+});
+
+test('maxMemory and maxConnectionsServed: off by default, per group, inherited from the top level', () => {
+  const config = validateConfig({
+    script, listen: 8080, maxMemory: '1G', maxConnectionsServed: 1000,
+    groups: { api: { maxMemory: '256M' }, web: { maxConnectionsServed: 0 } },
+  });
+  assert.deepEqual(config.groups.map((g) => [g.name, g.maxMemory, g.maxConnectionsServed]), [['api', 256 * 1024 ** 2, 1000], ['web', 1024 ** 3, 0]]);
+  const plain = validateConfig({ script, listen: 8080 });
+  assert.deepEqual([plain.groups[0].maxMemory, plain.groups[0].maxConnectionsServed], [0, 0]);
 });
 
 test('named groups inherit top-level fields and listeners name their group', () => {

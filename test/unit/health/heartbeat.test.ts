@@ -39,3 +39,14 @@ test('a new ping makes the last answer stale until it is answered', () => {
   assert.equal(h.answered, false);
   assert.deepEqual([h.loopDelayMs, h.rttMs], [1, 4], 'the last answer stays readable');
 });
+
+test('an answer carries the process\'s resources; a late one does not overwrite them', () => {
+  const h = new Heartbeat();
+  assert.deepEqual(h.usage, { rss: -1, heapUsed: -1, cpu: -1 }, 'unknown before any answer');
+  h.sent(1, 0);
+  assert.equal(h.answer(1, 2, 3, { rss: 50e6, heapUsed: 9e6, cpu: 0.25 }), true);
+  assert.deepEqual(h.usage, { rss: 50e6, heapUsed: 9e6, cpu: 0.25 });
+  h.sent(2, 100);
+  assert.equal(h.answer(1, 2, 101, { rss: 1, heapUsed: 1, cpu: 1 }), false);
+  assert.deepEqual(h.usage, { rss: 50e6, heapUsed: 9e6, cpu: 0.25 });
+});

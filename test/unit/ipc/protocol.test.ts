@@ -26,7 +26,8 @@ describe('parseToMaster', () => {
     m('r', { i: -3, why: '' }),
     m('held', { c: [] }),
     m('held', { c: [1, 2.5, -1] }),
-    m('pong', { s: 1, d: 0.25, a: 0 }),
+    m('pong', { s: 1, d: 0.25, a: 0, r: 52428800, h: 8388608, u: 0.125 }),
+    m('pong', { s: 1, d: 0.25, a: 0, r: -1, h: -1, u: -1 }),
     m('metrics', { r: 1, m: [] }),
     m('metrics', { r: 1, m: null }),
     m('metrics', { r: 1, m: [{ name: 'x' }], e: 'collect failed' }),
@@ -53,8 +54,12 @@ describe('parseToMaster', () => {
     assert.deepEqual(parseToMaster(m('r', { i: 1, why: 2 })), m('r', { i: 1, why: '' }));
     // Entries that name no listener are left out; the rest of the list counts.
     assert.deepEqual(parseToMaster(m('listening', { l: [0, 1.5, 2] })), m('listening', { l: [0, 2] }));
-    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0 })), m('pong', { s: 1, d: 0, a: 0 }));
-    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: '0' })), m('pong', { s: 1, d: 0, a: 0 }));
+    // Resources a worker does not give are unknown (-1), never taken as 0 bytes or 0 CPU.
+    const unknown = { r: -1, h: -1, u: -1 };
+    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0 })), m('pong', { s: 1, d: 0, a: 0, ...unknown }));
+    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: '0' })), m('pong', { s: 1, d: 0, a: 0, ...unknown }));
+    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: 0, r: '5', h: -7, u: Infinity })), m('pong', { s: 1, d: 0, a: 0, ...unknown }));
+    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: 0, r: 100, h: NaN, u: 2 })), m('pong', { s: 1, d: 0, a: 0, r: 100, h: -1, u: 2 }));
     // An answer without usable metrics still answers its request.
     assert.deepEqual(parseToMaster(m('metrics', { r: 1 })), m('metrics', { r: 1, m: null }));
     assert.deepEqual(parseToMaster(m('metrics', { r: 1, m: {} })), m('metrics', { r: 1, m: null }));

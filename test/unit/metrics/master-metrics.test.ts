@@ -87,7 +87,7 @@ test('after N requests a scrape reports exact totals, and scraping again does no
       const expected = name.endsWith('_total') ? 'counter' : name === 'portplex_handoff_duration_seconds' ? 'histogram' : 'gauge';
       assert.equal(type, expected, name);
     }
-    assert.equal(e.types.size, 37, '25 families, 3 of sticky sessions and 9 of UDP');
+    assert.equal(e.types.size, 43, '25 families, 3 of sticky sessions, 6 of worker resources and recycles, and 9 of UDP');
 
     // Totals are copied from the master at each scrape, never added to the previous scrape's.
     const again = await scrape(server);
@@ -95,6 +95,35 @@ test('after N requests a scrape reports exact totals, and scraping again does no
     assert.equal(value(again, 'portplex_connections_accepted_total', { listener: '0' }), N);
     assert.equal(value(again, 'portplex_handoff_duration_seconds_count'), N);
   });
+});
+
+test('worker resources: memory, heap, CPU and uptime per worker once it has answered a heartbeat; recycles start at 0', async () => {
+  const { master, port } = await startMaster({ script: fixture('http-app.js'), workers: 2, healthInterval: 50 });
+  const metrics = createMasterMetrics(master);
+  const server = await startMetricsServer(master, metrics.registry, { port: 0, workerMetrics: 'off' });
+  try {
+    for (let i = 0; i < 4; i++) assert.equal((await get(port)).status, 200);
+    // Two answers after the requests: the rate is between samples, the second one sees them.
+    await waitFor(() => master.workers().every((w) => w.rssBytes !== null && w.cpuPercent !== null), 5000, 'a heartbeat answer from each worker');
+    const e = await scrape(server);
+    for (const w of master.workers()) {
+      const labels = { worker: String(w.id), group: 'default' };
+      const rss = value(e, 'portplex_worker_resident_memory_bytes', labels);
+      const heap = value(e, 'portplex_worker_heap_used_bytes', labels);
+      // A Node process is some megabytes resident, and its heap is part of that.
+      assert.ok(rss > 8 * 1024 * 1024 && rss < 4 * 1024 ** 3, `rss ${rss}`);
+      assert.ok(heap > 0 && heap < rss, `heap ${heap} of rss ${rss}`);
+      const cpu = value(e, 'portplex_worker_cpu_ratio', labels);
+      assert.ok(cpu >= 0 && cpu <= 64, `cpu ${cpu}`);
+      assert.ok(value(e, 'portplex_worker_uptime_seconds', labels) > 0);
+      assert.ok(value(e, 'portplex_worker_connections_per_second', labels) >= 0);
+      for (const reason of ['memory', 'connections']) assert.equal(value(e, 'portplex_worker_recycles_total', { worker: String(w.id), reason }), 0, reason);
+    }
+  } finally {
+    await master.stop();
+    await server.close();
+    metrics.close();
+  }
 });
 
 test('active connections show per worker while clients hold them', async () => {

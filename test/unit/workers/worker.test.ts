@@ -14,6 +14,21 @@ describe('Worker', () => {
     assert.equal(worker(1, 5).configuredWeight, 5);
   });
 
+  it('connection rate between samples, and recycles by reason', () => {
+    const w = worker();
+    w.sampleRate(1000);
+    assert.equal(w.connectionRate, 0, 'one sample is no rate');
+    for (let i = 0; i < 30; i++) w.countHandedOver();
+    w.sampleRate(3000);
+    assert.equal(w.connectionRate, 15);
+    w.sampleRate(4000);
+    assert.equal(w.connectionRate, 0);
+    w.countRecycle('memory');
+    w.countRecycle('memory');
+    w.countRecycle('connections');
+    assert.deepEqual([w.recycles('memory'), w.recycles('connections')], [2, 1]);
+  });
+
   it('pid: 0 before any process, the current one, then the last one while none runs', () => {
     const w = worker();
     assert.equal(w.pid, 0);
