@@ -55,6 +55,7 @@ export const CODES = Object.freeze({
   CRASH_LOOP: 'PORTPLEX_CRASH_LOOP',
   NOT_RUNNING: 'PORTPLEX_NOT_RUNNING',
   UNSUPPORTED_NODE: 'PORTPLEX_UNSUPPORTED_NODE',
+  UPGRADE_FAILED: 'PORTPLEX_UPGRADE_FAILED',
 });
 
 /** Shorthand for the common case: option + value + what was expected. */

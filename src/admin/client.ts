@@ -21,6 +21,10 @@ export function adminRequest(path: string, request: AdminRequest, timeoutMs = 10
     });
     socket.on('end', () => {
       let response: AdminResponse;
+      if (buf === '') {
+        reject(new PortplexError(CODES.NOT_RUNNING, `the master on ${path} closed the connection without answering (did it exit?)`));
+        return;
+      }
       try {
         response = JSON.parse(buf) as AdminResponse;
       } catch {

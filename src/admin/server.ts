@@ -7,7 +7,13 @@ import { AdminError, connections, status, weight } from './commands.js';
 import { MAX_REQUEST_BYTES, REQUEST_TIMEOUT, type AdminResponse } from './protocol.js';
 import { ensureAdminDir } from './socket-path.js';
 
-type Handler = (master: Master, request: Record<string, unknown>) => unknown;
+type Handler = (master: Master, request: Record<string, unknown>, hooks: AdminHooks) => unknown;
+
+/** What the process that runs the master does for commands beyond the master itself. */
+export interface AdminHooks {
+  /** `portplex upgrade`: a new master takes over this one's sockets; throws AdminError when it cannot. */
+  upgrade?: () => Promise<unknown>;
+}
 
 const HANDLERS: Record<string, Handler> = {
   status: (m) => status(m),
@@ -23,6 +29,10 @@ const HANDLERS: Record<string, Handler> = {
   drain: weight,
   undrain: weight,
   weight,
+  upgrade: (_m, _r, hooks) => {
+    if (!hooks.upgrade) throw new AdminError('UNSUPPORTED', 'this master was not started by the portplex command: it cannot start its successor');
+    return hooks.upgrade();
+  },
 };
 
 /** A running admin endpoint. */
@@ -32,10 +42,10 @@ export interface AdminServer {
 }
 
 /** Listens on `path` (its directory made 0700, the socket 0600); refuses if another master owns it. */
-export async function startAdminServer(master: Master, path: string): Promise<AdminServer> {
+export async function startAdminServer(master: Master, path: string, hooks: AdminHooks = {}): Promise<AdminServer> {
   ensureAdminDir(dirname(path));
   await removeStaleSocket(path);
-  const server = net.createServer((socket) => serve(master, socket));
+  const server = net.createServer((socket) => serve(master, socket, hooks));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(path, () => {
@@ -51,7 +61,7 @@ export async function startAdminServer(master: Master, path: string): Promise<Ad
   };
 }
 
-function serve(master: Master, socket: net.Socket): void {
+function serve(master: Master, socket: net.Socket, hooks: AdminHooks): void {
   let buf = '';
   socket.setEncoding('utf8');
   socket.setTimeout(REQUEST_TIMEOUT, () => socket.destroy());
@@ -66,12 +76,12 @@ function serve(master: Master, socket: net.Socket): void {
     socket.off('data', onData);
     // A reload takes as long as the workers need to start: no idle timeout while it runs.
     socket.setTimeout(0);
-    void handle(master, buf.slice(0, nl)).then((response) => reply(socket, response));
+    void handle(master, buf.slice(0, nl), hooks).then((response) => reply(socket, response));
   };
   socket.on('data', onData);
 }
 
-async function handle(master: Master, line: string): Promise<AdminResponse> {
+async function handle(master: Master, line: string, hooks: AdminHooks): Promise<AdminResponse> {
   let request: unknown;
   try {
     request = JSON.parse(line);
@@ -85,7 +95,7 @@ async function handle(master: Master, line: string): Promise<AdminResponse> {
   const handler = Object.hasOwn(HANDLERS, r.cmd as string) ? HANDLERS[r.cmd as string] : undefined;
   if (!handler) return { ok: false, code: 'UNKNOWN_COMMAND', error: `unknown command ${JSON.stringify(r.cmd)}; known: ${Object.keys(HANDLERS).join(', ')}` };
   try {
-    return { ok: true, result: await handler(master, r) };
+    return { ok: true, result: await handler(master, r, hooks) };
   } catch (err) {
     if (err instanceof AdminError) return { ok: false, code: err.code, error: err.message };
     return { ok: false, code: 'INTERNAL', error: (err as Error).message };

@@ -58,6 +58,19 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action((opts: { admin: string; json?: boolean }) => run(reloadCommand(opts)));
+  program
+    .command('upgrade')
+    .description('a new master (same command line: new portplex code, config file read again) takes over the listening sockets; the old one drains (same as SIGUSR2 to the master)')
+    .option('--admin <path>', 'admin socket of the master', defaultAdminPath())
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .action((opts: { admin: string; json?: boolean }) => run(upgradeCommand(opts)));
+}
+
+async function upgradeCommand(opts: { admin: string; json?: boolean }): Promise<void> {
+  const r = (await adminRequest(opts.admin, { cmd: 'upgrade' }, 24 * 3600 * 1000)) as { pid: number; previous: number };
+  if (opts.json) print(JSON.stringify(r, null, 2));
+  else print(`upgraded: master pid ${r.pid} serves now; the old master (pid ${r.previous}) drains its workers and exits`);
 }
 
 async function scaleCommand(opts: { admin: string; group?: string; json?: boolean }, workers: number): Promise<void> {

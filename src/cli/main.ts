@@ -24,6 +24,7 @@ Examples:
   $ portplex status                               workers of the running master
   $ portplex connections --worker 2               its connection record table
   $ portplex reload                               rolling restart (or: kill -HUP <master pid>)
+  $ portplex upgrade                              a new master takes the sockets over (or: kill -USR2 <master pid>)
 
 The application is unmodified: in each worker, listen() does not bind; the master binds the
 address (-l's, else the app's own host and port) and hands its connections to the workers, as

@@ -13,9 +13,27 @@ import { masterLine } from '../logs/format.js';
 import { Master, type ListenerInfo } from '../master/master.js';
 import { mergeFlags, type Flags } from './options.js';
 import { VERSION } from '../version.js';
+import { AdminError } from '../admin/commands.js';
+import type { InheritedSockets } from '../master/inherited.js';
+import { startSuccessor } from '../upgrade/successor.js';
+import { announceReady, receiveSockets, reportFailure, takingOver } from '../upgrade/take-over.js';
 
 /** Runs until stopped; resolves with the process exit status. */
 export async function run(script: string | undefined, args: string[], flags: Flags): Promise<number> {
+  if (!takingOver()) return serve(script, args, flags, undefined);
+  // Started by `portplex upgrade`: whatever stops this master before it is ready, the old master
+  // hears why and goes on serving.
+  try {
+    const code = await serve(script, args, flags, await receiveSockets());
+    if (code !== EXIT.ok) reportFailure(new PortplexError(CODES.UPGRADE_FAILED, `it stopped with exit status ${code} before it was ready`));
+    return code;
+  } catch (err) {
+    reportFailure(err);
+    throw err;
+  }
+}
+
+async function serve(script: string | undefined, args: string[], flags: Flags, inherited: InheritedSockets | undefined): Promise<number> {
   let file: UserConfig = {};
   let baseDir = process.cwd();
   if (flags.config) ({ config: file, baseDir } = loadConfigFile(flags.config));
@@ -30,7 +48,7 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   const warn = (msg: string): void => { process.stderr.write(masterLine(config.logFormat, 'warn', msg)); };
   // Checked before anything starts: a bad --metrics is a usage error, like any other flag.
   const metricsAt = flags.metrics === undefined ? undefined : parseListen(flags.metrics, '--metrics');
-  const master = new Master(config);
+  const master = new Master(config, inherited);
   const started = Date.now();
   master.on('log', (line: string) => warn(line));
   master.on('worker-exit', (w: { id: number; pid: number }) => {
@@ -66,12 +84,62 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   process.on('SIGHUP', onHangup);
   master.on('error', (err: PortplexError) => {
     stopping = true;
+    if (inherited) reportFailure(err);
     error(`${err.message} [${err.code}]`);
   });
 
   const listeners = await master.start();
   let metrics: { server: MetricsServer; close(): void } | undefined;
-  if (metricsAt) {
+  let admin: AdminServer | undefined;
+  let upgrading = false;
+  /** Started by an upgrade and not yet serving alone. */
+  let takingOverNow = inherited !== undefined;
+  // `portplex upgrade` (or SIGUSR2, as nginx's binary upgrade): the same command line runs again
+  // as a new master that takes this one's sockets; this one stops once that one is ready.
+  const upgrade = async (): Promise<{ pid: number; previous: number }> => {
+    if (stopping || upgrading || takingOverNow) throw new AdminError('BUSY', stopping ? 'this master is stopping' : takingOverNow ? 'this master is still taking over from the old one' : 'an upgrade is already under way');
+    upgrading = true;
+    let next;
+    try {
+      next = await startSuccessor(master, {
+        execPath: process.execPath,
+        args: [...process.execArgv, process.argv[1]!, ...process.argv.slice(2)],
+        cwd: process.cwd(),
+        env: process.env,
+        timeoutMs: config.readyTimeout + 10000,
+      });
+    } catch (err) {
+      upgrading = false;
+      error(`upgrade failed, this master goes on serving: ${(err as Error).message}`);
+      throw new AdminError('UPGRADE_FAILED', `${(err as Error).message}; the master (pid ${process.pid}) goes on serving`);
+    }
+    stopping = true;
+    // Both free their address at once (the listening descriptor closes in close()).
+    void admin?.close();
+    void metrics?.server.close();
+    next.release();
+    info(`upgrade: master pid ${next.pid} serves now; this one (pid ${process.pid}) drains its workers`);
+    void master.retire();
+    return { pid: next.pid, previous: process.pid };
+  };
+  const onUpgradeSignal = (): void => {
+    info('SIGUSR2, upgrade');
+    upgrade().catch(() => {});
+  };
+  process.on('SIGUSR2', onUpgradeSignal);
+  if (inherited) {
+    // The old master holds the admin socket and the metrics port until this one is ready.
+    const ready = new Promise<boolean>((resolve) => {
+      master.once('ready', () => resolve(true));
+      void master.closed.then(() => resolve(false));
+    });
+    if (await ready) {
+      await announceReady();
+      takingOverNow = false;
+      info(`took over ${inherited.taken} listening socket(s) from the old master`);
+    }
+  }
+  if (metricsAt && !stopping) {
     const m = createMasterMetrics(master);
     try {
       // Loopback unless a host is given: metrics describe the fleet and should not be public by accident.
@@ -87,9 +155,8 @@ export async function run(script: string | undefined, args: string[], flags: Fla
       throw new PortplexError(CODES.LISTEN_FAILED, `cannot serve metrics on ${flags.metrics}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.listen);
     }
   }
-  let admin: AdminServer | undefined;
   try {
-    admin = await startAdminServer(master, flags.admin ?? defaultAdminPath());
+    if (!stopping) admin = await startAdminServer(master, flags.admin ?? defaultAdminPath(), { upgrade });
   } catch (err) {
     error(`admin socket disabled: ${(err as Error).message}`);
   }
@@ -108,7 +175,9 @@ export async function run(script: string | undefined, args: string[], flags: Fla
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onHangup);
-  if (code === EXIT.ok) info('stopped cleanly');
+  process.off('SIGUSR2', onUpgradeSignal);
+  if (upgrading) info('drained after the upgrade');
+  else if (code === EXIT.ok) info('stopped cleanly');
   else if (code === EXIT.forcedStop) error('stopped; some workers had to be killed after the grace time');
   return code;
 }

@@ -84,6 +84,16 @@ export function takeAccepts(server: net.Server, onConnection: ConnectionCallback
   handle.onconnection = onConnection;
 }
 
+/**
+ * The raw handle (a TCP wrap) of a listening net.Server, to pass to another process over an IPC
+ * channel (child.send sends it as 'net.Native'): the receiver can listen on it with
+ * net.Server.listen(handle) while the sender goes on accepting on its own copy.
+ */
+export function listeningHandle(server: net.Server): object | undefined {
+  const handle = (server as unknown as { _handle?: object | null })._handle;
+  return handle ?? undefined;
+}
+
 /** libuv's end-of-stream status (UV_EOF), the same on every platform. */
 const UV_EOF = -4095;
 

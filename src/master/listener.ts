@@ -7,7 +7,10 @@ import net from 'node:net';
 import util from 'node:util';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import type { ListenerConfig } from '../config/types.js';
-import { createBoundHandle, takeAccepts, type BoundHandle, type RawHandle } from '../internals/tcp-handle.js';
+import { createBoundHandle, listeningHandle, takeAccepts, type BoundHandle, type RawHandle } from '../internals/tcp-handle.js';
+import type { InheritedSocket } from './inherited.js';
+
+type InheritedHandle = InheritedSocket['handle'];
 
 /** What the supervisor and status need of any bound listener, TCP or UDP. */
 export interface BoundAddress {
@@ -33,11 +36,15 @@ export class Listener {
   /** Direct mode: the bound socket workers accept on; the master never listens on it itself. */
   shared: SharedHandle | undefined;
   private listening = false;
+  /** A dispatch listener on an inherited socket: it accepts once resume() is called. */
+  private held: { backlog: number; onAccept: AcceptCallback } | undefined;
 
-  constructor(readonly config: ListenerConfig) {}
+  /** `inherited`: the socket a replaced master passed (see inherited.ts), used instead of binding. */
+  constructor(readonly config: ListenerConfig, private inherited?: InheritedHandle) {}
 
   /** Binds the address; rejects with a PortplexError naming the listener on failure. */
   bind(backlog: number, onAccept: AcceptCallback): Promise<void> {
+    if (this.inherited) return this.adopt(backlog, onAccept);
     if (this.config.mode === 'direct') return this.bindShared();
     const server = net.createServer();
     this.server = server;
@@ -89,6 +96,54 @@ export class Listener {
     return Promise.resolve();
   }
 
+  /**
+   * An inherited socket: its address is the old master's. In direct mode it is shared as it is;
+   * in dispatch mode this master accepts on it only from resume(), once its workers are ready,
+   * and the old master goes on accepting until then.
+   */
+  private adopt(backlog: number, onAccept: AcceptCallback): Promise<void> {
+    const handle = this.inherited as unknown as BoundHandle;
+    const out: Record<string, unknown> = {};
+    handle.getsockname(out);
+    this.address = String(out.address);
+    this.port = Number(out.port);
+    this.family = out.family === 'IPv6' ? 'IPv6' : 'IPv4';
+    if (this.config.mode === 'direct') {
+      this.shared = handle;
+      this.inherited = undefined;
+    } else {
+      this.held = { backlog, onAccept };
+    }
+    return Promise.resolve();
+  }
+
+  /** An inherited dispatch socket starts accepting here (a no-op for any other listener). */
+  resume(): Promise<void> {
+    const held = this.held;
+    const handle = this.inherited;
+    if (!held || !handle || this.closing) return Promise.resolve();
+    this.held = undefined;
+    this.inherited = undefined;
+    const server = net.createServer();
+    this.server = server;
+    return new Promise((resolve) => {
+      server.once('error', () => resolve());
+      // listen(handle) keeps the socket as it is (no bind): Node's setupListenHandle on a handle given.
+      server.listen(handle, held.backlog, () => {
+        takeAccepts(server, (err, h) => held.onAccept(this.config.index, err, h));
+        if (this.closing) server.close();
+        resolve();
+      });
+    });
+  }
+
+  /** The socket to pass to a master that replaces this one: undefined when there is none (yet). */
+  transferable(): object | undefined {
+    if (this.shared) return this.shared;
+    if (this.inherited) return this.inherited;
+    return this.server ? listeningHandle(this.server) : undefined;
+  }
+
   /** Direct mode: a worker has put the socket in the listening state (connections queue from then on). */
   get accepting(): boolean {
     return this.listening;
@@ -104,6 +159,11 @@ export class Listener {
   /** Stops accepting; connections already accepted are not affected. */
   close(): Promise<void> {
     this.closing = true;
+    if (this.inherited) {
+      const handle = this.inherited;
+      this.inherited = undefined;
+      return new Promise((resolve) => handle.close(() => resolve()));
+    }
     if (this.shared) {
       const shared = this.shared;
       this.shared = undefined;

@@ -30,6 +30,7 @@ import { DirectListener } from './direct-listener.js';
 import { DispatchListener } from './dispatch-listener.js';
 import { connectionBudget } from './fd-budget.js';
 import { Handoffs } from './handoffs.js';
+import type { InheritedSockets } from './inherited.js';
 import { Listener } from './listener.js';
 import { OnDemandListeners } from './on-demand.js';
 import { PendingQueue } from './pending-queue.js';
@@ -110,13 +111,17 @@ export class Master extends EventEmitter {
   /** Resolves with the exit status once the master has stopped (for any reason). */
   readonly closed: Promise<number>;
   private readyEmitted = false;
+  /** Sockets passed by the master this one replaces (`portplex upgrade`), until ready. */
+  private readonly inherited: InheritedSockets | undefined;
 
-  constructor(config: Config) {
+  /** `inherited`: the listening sockets of the master this one replaces, taken by address. */
+  constructor(config: Config, inherited?: InheritedSockets) {
     super();
     this.config = config;
+    this.inherited = inherited;
     this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
     this.stats = new MasterStats(config.listeners.length);
-    this.bound = config.listeners.map((l) => (l.protocol === 'udp' ? new UdpListener(l) : new Listener(l)));
+    this.bound = config.listeners.map((l) => (l.protocol === 'udp' ? new UdpListener(l) : new Listener(l, inherited?.take('tcp', l.host, l.port))));
     this.listenerConfigs = [...config.listeners];
     this.onDemand = new OnDemandListeners((group, host, port) => this.bindOnDemand(group, host, port));
     let id = 1;
@@ -309,8 +314,9 @@ export class Master extends EventEmitter {
       index, protocol: 'tcp', host, port, group, groups: Object.freeze([group]), content: undefined,
       mode: 'dispatch', udpTimeout: 0, v6only: false, onDemand: true,
     });
-    const listener = new Listener(config);
+    const listener = new Listener(config, this.inherited?.take('tcp', host, port));
     await listener.bind(this.config.backlog, this.dispatchListener.onAccept);
+    if (this.readyEmitted) void listener.resume();
     // Every per-listener piece grows before the first connection can be accepted (a later turn).
     this.listenerConfigs.push(config);
     this.bound.push(listener);
@@ -413,6 +419,10 @@ export class Master extends EventEmitter {
     if (this.readyEmitted || !this.registry.workers.every((w) => (w.process?.readyAt ?? 0) > 0)) return;
     if (this.bound.some((l) => l instanceof Listener && l.shared !== undefined && !l.accepting)) return;
     this.readyEmitted = true;
+    // Inherited sockets: this master accepts from now on (listen is synchronous), and what it
+    // did not take closes with the old master.
+    for (const l of this.bound) if (l instanceof Listener) void l.resume();
+    this.inherited?.closeRest();
     this.emit('ready');
   }
 
@@ -435,6 +445,7 @@ export class Master extends EventEmitter {
     if (this.stopPromise) return this.stopPromise;
     this.stopPromise = (async () => {
       this.udp.stop();
+      this.inherited?.closeRest();
       await Promise.all(this.bound.map((l) => l.close()));
       this.handoffs.beginStop();
       this.health.stop();
@@ -449,9 +460,40 @@ export class Master extends EventEmitter {
     return this.stopPromise;
   }
 
+  /**
+   * Stops as after an upgrade, when another master accepts on the same sockets: stops accepting,
+   * lets every connection this master accepted reach a worker and be read there (each then gets
+   * its answer in the drain), and only then stops as stop() does. Waits at most `maxWaitMs`.
+   */
+  async retire(maxWaitMs = this.config.queueTimeout + this.config.handoffTimeout * this.config.maxHandoffs): Promise<number> {
+    if (this.stopPromise) return this.stopPromise;
+    await Promise.all(this.bound.filter((l): l is Listener => l instanceof Listener).map((l) => l.close()));
+    const end = Date.now() + maxWaitMs;
+    while (this.handoffs.held > 0 && Date.now() < end && !this.stopPromise) await new Promise((r) => setTimeout(r, 10));
+    return this.stop();
+  }
+
   /** Stops forcefully at once (a second Ctrl-C). */
   kill(): void {
     this.supervisor.killAll('SIGKILL');
+  }
+
+  /**
+   * The listening sockets a master that replaces this one takes over (`portplex upgrade`), each
+   * with its configured and bound address. TCP only: a UDP listener is named in `udp`.
+   */
+  transferable(): { sockets: Array<{ protocol: 'tcp'; host: string | undefined; port: number; boundPort: number; handle: object }>; udp: string[] } {
+    const sockets: Array<{ protocol: 'tcp'; host: string | undefined; port: number; boundPort: number; handle: object }> = [];
+    const udp: string[] = [];
+    for (const l of this.bound) {
+      if (l instanceof UdpListener) {
+        udp.push(l.toString());
+        continue;
+      }
+      const handle = l.transferable();
+      if (handle) sockets.push({ protocol: 'tcp', host: l.config.host, port: l.config.port, boundPort: l.port, handle });
+    }
+    return { sockets, udp };
   }
 
   listenerInfo(): ListenerInfo[] {

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { test } from 'node:test';
 import { fixture } from '../helpers/cluster.js';
 import { assertSupportedNode, INTERNALS, missingInternals } from '../../src/internals/check.js';
-import { probeTcpRead } from '../../src/internals/tcp-handle.js';
+import { listeningHandle, probeTcpRead } from '../../src/internals/tcp-handle.js';
 import { CODES, PortplexError } from '../../src/errors.js';
 
 type Internal = Record<string, any>;
@@ -243,3 +243,32 @@ for (const f of fakes) {
     assert.deepEqual(missingInternals(), [], 'restored');
   });
 }
+
+test("a listening server's _handle goes to another process as it is: net.Server.listen(handle) accepts there, and the sender's copy serves until it closes", async () => {
+  const server = net.createServer((s) => s.end('parent\n'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  const handle = listeningHandle(server);
+  assert.equal(handle?.constructor.name, 'TCP');
+  const child = fork(fixture('listen-handle-child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const replies: Internal[] = [];
+  child.on('message', (m: Internal) => replies.push(m));
+  while (!replies.some((m) => m.t === 'ready')) await new Promise((r) => setTimeout(r, 10));
+  child.send({ t: 'listener' }, handle as never);
+  while (!replies.some((m) => m.t === 'listening')) await new Promise((r) => setTimeout(r, 10));
+  const got = replies.find((m) => m.t === 'listening')!;
+  assert.equal(got.raw, 'TCP', 'a raw handle arrives as net.Native');
+  assert.equal(got.port, port, 'getsockname on the received handle names the same port');
+  assert.equal(got.address.port, port);
+  const line = (): Promise<string> => new Promise((resolve, reject) => {
+    const c = net.connect(port, '127.0.0.1');
+    let buf = '';
+    c.setEncoding('utf8').on('data', (d) => { buf += d; }).on('end', () => resolve(buf)).on('error', reject);
+  });
+  // Both accept now; once the sender closes its copy, every connection goes to the child.
+  assert.equal(server.listening, true);
+  await new Promise<void>((r) => server.close(() => r()));
+  for (let i = 0; i < 5; i++) assert.equal(await line(), 'child\n');
+  child.kill();
+  await once(child, 'exit');
+});

@@ -1,0 +1,79 @@
+// `portplex upgrade` three times while wrk makes a new connection per request: every new master
+// takes the listening socket over from the old one, so no connection is refused or fails, and
+// the old masters drain their workers and exit cleanly.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseWrk, wrkArgs } from '../../bench/wrk.js';
+import { cliPort, fixture, handedOver, portplex, runCli, waitFor } from '../helpers/cluster.js';
+
+const UPGRADES = 3;
+const CLIENTS = 32;
+/** Requests the new master serves before the next upgrade. */
+const BETWEEN = 300;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test(`${UPGRADES} upgrades under new-connection load: 0 failed requests, each old master drains and exits`, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'portplex-upgrade-'));
+  const sock = join(dir, 'admin.sock');
+  const cli = runCli(['-w', '2', '-l', '127.0.0.1:0', '--admin', sock, fixture('http-app.js')]);
+  let current = cli.child.pid!;
+  let wrk: ReturnType<typeof spawn> | undefined;
+  let ended: Promise<void> = Promise.resolve();
+  try {
+    const port = await cliPort(cli.output);
+    wrk = spawn('wrk', wrkArgs({ url: `http://127.0.0.1:${port}/`, threads: 1, connections: CLIENTS, seconds: 600, headers: ['Connection: close'] }), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    wrk.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const w = wrk;
+    ended = new Promise<void>((resolve, reject) => {
+      w.on('error', (err) => reject(new Error(`wrk: ${err.message} (install it: apt-get install -y wrk)`)));
+      w.on('close', () => resolve());
+    });
+    await handedOver(sock, BETWEEN, 20000);
+    const pids = [current];
+    for (let u = 0; u < UPGRADES; u++) {
+      const r = await portplex('upgrade', '--json', '--admin', sock);
+      assert.equal(r.code, 0, `upgrade ${u + 1}: ${r.stderr}`);
+      const answer = JSON.parse(r.stdout) as { pid: number; previous: number };
+      assert.equal(answer.previous, current);
+      assert.ok(!pids.includes(answer.pid), 'a new master process');
+      // The new master's own counters start at zero: it serves these.
+      await handedOver(sock, BETWEEN, 20000);
+      const old = current;
+      await waitFor(() => !alive(old), 20000, `the old master ${old} to exit`);
+      current = answer.pid;
+      pids.push(current);
+    }
+    const status = JSON.parse((await portplex('status', '--json', '--admin', sock)).stdout) as { pid: number };
+    assert.equal(status.pid, current);
+    wrk.kill('SIGINT');
+    await ended;
+    const r = parseWrk(out);
+    const failed = r.errors.connect + r.errors.read + r.errors.write + r.errors.timeout + r.errors.status;
+    t.diagnostic(`${r.requests} requests, ${failed} failed across ${UPGRADES} upgrades (masters ${pids.join(' -> ')})`);
+    assert.equal(failed, 0, `wrk errors: ${JSON.stringify(r.errors)}`);
+    assert.ok(r.requests >= BETWEEN * (UPGRADES + 1));
+    const first = await cli.exited;
+    assert.equal(first.code, 0, `the first master's exit:\n${cli.output()}`);
+    assert.equal((cli.output().match(/drained after the upgrade/g) ?? []).length, UPGRADES);
+  } finally {
+    wrk?.kill('SIGINT');
+    await ended.catch(() => {});
+    if (alive(current)) process.kill(current, 'SIGTERM');
+    await waitFor(() => !alive(current), 20000, 'the last master to exit').catch(() => {});
+    cli.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

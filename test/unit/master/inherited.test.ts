@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InheritedSockets } from '../../../src/master/inherited.js';
+
+function handle(name: string, closed: string[]): { name: string; close(): void } {
+  return { name, close: () => closed.push(name) };
+}
+
+test('a listener takes the socket of its host and bound port; port 0 takes the port-0 sockets of its host in order; the rest is closed', () => {
+  const closed: string[] = [];
+  const s = new InheritedSockets();
+  s.add({ protocol: 'tcp', host: '127.0.0.1', port: 8080, boundPort: 8080, handle: handle('a', closed) });
+  s.add({ protocol: 'tcp', host: undefined, port: 8080, boundPort: 8080, handle: handle('all', closed) });
+  s.add({ protocol: 'tcp', host: '127.0.0.1', port: 0, boundPort: 40001, handle: handle('z1', closed) });
+  s.add({ protocol: 'tcp', host: '127.0.0.1', port: 0, boundPort: 40002, handle: handle('z2', closed) });
+  s.add({ protocol: 'tcp', host: '::1', port: 9090, boundPort: 9090, handle: handle('gone', closed) });
+  const name = (h: unknown): string | undefined => (h as { name?: string } | undefined)?.name;
+  assert.equal(name(s.take('tcp', '127.0.0.1', 8080)), 'a');
+  assert.equal(s.take('tcp', '127.0.0.1', 8080), undefined, 'taken once');
+  assert.equal(name(s.take('tcp', undefined, 8080)), 'all', 'every address is its own socket');
+  assert.equal(s.take('tcp', '0.0.0.0', 8080), undefined, 'another host spelling is another address');
+  assert.equal(name(s.take('tcp', '127.0.0.1', 0)), 'z1');
+  // A fixed port that the old master got from port 0 is the same address.
+  assert.equal(name(s.take('tcp', '127.0.0.1', 40002)), 'z2');
+  assert.equal(s.take('tcp', '127.0.0.1', 0), undefined);
+  assert.equal(s.size, 1);
+  assert.equal(s.taken, 4);
+  s.closeRest();
+  assert.deepEqual(closed, ['gone']);
+  assert.equal(s.size, 0);
+});
