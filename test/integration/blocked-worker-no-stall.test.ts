@@ -1,6 +1,7 @@
 // One worker's event loop blocks (a long synchronous handler) while many clients make new
-// connections: the others serve them at full speed, and at most a connection or two wait for
-// the blocked process, as under Node's cluster (which lets one wait: its free list).
+// connections: the others serve them at full speed, and only the few connections sent to the
+// blocked process in the 2 ms before it was seen to stop answering wait for it (Node's cluster
+// lets one wait: its free list; the old pick rule let every client loop wait, 16 of 16).
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +12,16 @@ import { fixture, get, startMaster, waitFor } from '../helpers/cluster.js';
 /** Requests the clients must get answered while one worker stays blocked. */
 const WANTED = 400;
 const CLIENTS = 16;
+/** Requests that may be left waiting on the blocked worker (a busy machine stretches the 2 ms it takes to see it). */
+const MAX_WAITING = 6;
 
 for (const algorithm of ['round-robin', 'power-of-two']) {
-  test(`${algorithm}, 3 workers: ${WANTED} new-connection requests answered while one worker is blocked, at most 3 wait for it`, async () => {
-    const { master, port } = await startMaster({ script: fixture('http-app.js'), workers: 3, algorithm });
+  test(`${algorithm}, 3 workers: ${WANTED} new-connection requests answered while one worker is blocked, at most ${MAX_WAITING} wait for it`, async () => {
+    const { master, port } = await startMaster({
+      script: fixture('http-app.js'), workers: 3, algorithm,
+      // The block lasts as long as the test needs: no hand-over deadline may end it.
+      handoffTimeout: 30000,
+    });
     const dir = mkdtempSync(join(tmpdir(), 'portplex-blocked-'));
     const started = join(dir, 'started');
     const release = join(dir, 'release');
@@ -44,7 +51,7 @@ for (const algorithm of ['round-robin', 'power-of-two']) {
       // The blocked worker is still blocked: every answer so far came from the other two.
       await waitFor(() => answered >= WANTED, 30000, `${WANTED} answers while one worker is blocked (got ${answered})`);
       // The clients stop; what the other workers serve ends at once, what waits on the blocked one stays.
-      await waitFor(() => waiting.size <= 3, 10000, `at most 3 requests left waiting for the blocked worker (${waiting.size} are)`);
+      await waitFor(() => waiting.size <= MAX_WAITING, 10000, `at most ${MAX_WAITING} requests left waiting for the blocked worker (${waiting.size} are)`);
       assert.equal(failed, 0);
       writeFileSync(release, '');
       await Promise.all(clients);
