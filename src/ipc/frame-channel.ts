@@ -255,7 +255,12 @@ export class FrameChannel {
   }
 }
 
-/** Throws `err` on the next tick: uncaught, as it would have been, but outside the read loop. */
+/**
+ * Throws `err` once this turn's I/O is done (setImmediate): uncaught, as it would have been, but
+ * outside the read loop. Not on nextTick: a throw there stops the tick queue, and Node's JSON
+ * messages and our deferred frames still queued behind it would then run after the frames of the
+ * next read, out of order.
+ */
 function rethrow(err: unknown): void {
-  process.nextTick(() => { throw err; });
+  setImmediate(() => { throw err; });
 }
