@@ -214,18 +214,25 @@ export class FrameChannel {
       handle = undefined;
     }
     if (deferred) {
-      process.nextTick(this.onFrame, type, b, start, end, handle);
+      process.nextTick(this.guarded, type, b, start, end, handle);
       return;
     }
+    this.guarded(type, b, start, end, handle);
+  }
+
+  /**
+   * onFrame, with what an application's handler throws (a 'connection' or 'message' listener)
+   * held back: the rest of the chunk must still be read, or the stream loses its framing, and a
+   * throw inside a deferred delivery would stop the tick queue with Node's messages and our
+   * frames still in it. The error surfaces as it would have, uncaught, once the turn's I/O is done.
+   */
+  private readonly guarded: FrameHandler = (type, b, start, end, handle) => {
     try {
       this.onFrame(type, b, start, end, handle);
     } catch (err) {
-      // An application's handler threw (a 'connection' or 'message' listener): the rest of the
-      // chunk must still be read, or the stream loses its framing. The error surfaces as it
-      // would have, uncaught, once the chunk is done.
       rethrow(err);
     }
-  }
+  };
 
   /** Passes chunk bytes [start, end) to Node's own reader, with the descriptor if it is theirs. */
   private toNode(arrayBuffer: ArrayBuffer, base: number, start: number, end: number, handle: ReceivedHandle | undefined): void {
