@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { childPids } from './cpu.js';
-import { allSetups, type Setup, type SetupContext } from './setups.js';
+import { allSetups, type Running, type Setup, type SetupContext } from './setups.js';
 import { median } from './stats.js';
 import { runWrk } from './wrk.js';
 
@@ -33,13 +33,21 @@ export interface KillRound {
 
 export const KILL_SETUPS = ['cluster-rr', 'portplex-round-robin'];
 
-/** Kills a random serving process of `running` every `everyMs` while wrk runs; one round. */
-export async function runKillRound(setup: Setup, ctx: SetupContext, o: KillOptions = KILL_DEFAULTS): Promise<KillRound> {
+/** Starts `setup` with BENCH_REFORK=1: a Node cluster primary forks a dead worker again, as an operator's does. */
+export async function startReforking(setup: Setup, ctx: SetupContext): Promise<Running> {
   const prev = process.env.BENCH_REFORK;
   process.env.BENCH_REFORK = '1';
-  const running = await setup.start({ ...ctx, workers: o.workers });
-  if (prev === undefined) delete process.env.BENCH_REFORK;
-  else process.env.BENCH_REFORK = prev;
+  try {
+    return await setup.start(ctx);
+  } finally {
+    if (prev === undefined) delete process.env.BENCH_REFORK;
+    else process.env.BENCH_REFORK = prev;
+  }
+}
+
+/** Kills a random serving process of `running` every `everyMs` while wrk runs; one round. */
+export async function runKillRound(setup: Setup, ctx: SetupContext, o: KillOptions = KILL_DEFAULTS): Promise<KillRound> {
+  const running = await startReforking(setup, { ...ctx, workers: o.workers });
   let kills = 0;
   try {
     const wrk = runWrk({ url: `http://127.0.0.1:${running.port}/`, threads: 1, connections: o.connections, seconds: o.seconds, headers: ['Connection: close'] });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startReforking } from './kills.js';
 import { allSetups } from './setups.js';
 import { runWrk } from './wrk.js';
 
@@ -26,11 +27,7 @@ export async function runCloseRound(name: string, tmp: string, workers = 4, seco
   const setup = allSetups().find((s) => s.name === name)!;
   const ctx = { workers, tmp };
   if (setup.unavailable(ctx)) return null;
-  const prev = process.env.BENCH_REFORK;
-  process.env.BENCH_REFORK = '1';
-  const running = await setup.start(ctx);
-  if (prev === undefined) delete process.env.BENCH_REFORK;
-  else process.env.BENCH_REFORK = prev;
+  const running = await startReforking(setup, ctx);
   try {
     const wrk = runWrk({ url: `http://127.0.0.1:${running.port}/`, threads: 1, connections: 32, seconds, headers: ['Connection: close'] });
     await new Promise((r) => setTimeout(r, (seconds * 1000) / 2));

@@ -141,17 +141,6 @@ export function reportBegun(id: number): void {
   soon();
 }
 
-/**
- * Word that connection `id` has been read from for the first time, sent before the
- * application sees the bytes: were we to die after this point without the master knowing,
- * it would give another worker a connection whose first bytes are gone. Whatever else waits
- * leaves with it, so under load this costs no write of its own.
- */
-export function reportFirstRead(id: number): void {
-  begun.push(id);
-  flushReports();
-}
-
 function soon(): void {
   ackFlush ??= setImmediate(flushReports);
 }

@@ -2,13 +2,12 @@
 // takes the listening socket over from the old one, so no connection is refused or fails, and
 // the old masters drain their workers and exit cleanly.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseWrk, wrkArgs } from '../../bench/wrk.js';
 import { cliPort, fixture, handedOver, portplex, runCli, waitFor } from '../helpers/cluster.js';
+import { failedRequests, startWrk, type RunningWrk } from '../helpers/wrk-run.js';
 
 const UPGRADES = 3;
 const CLIENTS = 32;
@@ -29,18 +28,10 @@ test(`${UPGRADES} upgrades under new-connection load: 0 failed requests, each ol
   const sock = join(dir, 'admin.sock');
   const cli = runCli(['-w', '2', '-l', '127.0.0.1:0', '--admin', sock, fixture('http-app.js')]);
   let current = cli.child.pid!;
-  let wrk: ReturnType<typeof spawn> | undefined;
-  let ended: Promise<void> = Promise.resolve();
+  let wrk: RunningWrk | undefined;
   try {
     const port = await cliPort(cli.output);
-    wrk = spawn('wrk', wrkArgs({ url: `http://127.0.0.1:${port}/`, threads: 1, connections: CLIENTS, seconds: 600, headers: ['Connection: close'] }), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    wrk.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const w = wrk;
-    ended = new Promise<void>((resolve, reject) => {
-      w.on('error', (err) => reject(new Error(`wrk: ${err.message} (install it: apt-get install -y wrk)`)));
-      w.on('close', () => resolve());
-    });
+    wrk = startWrk({ url: `http://127.0.0.1:${port}/`, threads: 1, connections: CLIENTS, headers: ['Connection: close'] });
     await handedOver(sock, BETWEEN, 20000);
     const pids = [current];
     for (let u = 0; u < UPGRADES; u++) {
@@ -58,10 +49,8 @@ test(`${UPGRADES} upgrades under new-connection load: 0 failed requests, each ol
     }
     const status = JSON.parse((await portplex('status', '--json', '--admin', sock)).stdout) as { pid: number };
     assert.equal(status.pid, current);
-    wrk.kill('SIGINT');
-    await ended;
-    const r = parseWrk(out);
-    const failed = r.errors.connect + r.errors.read + r.errors.write + r.errors.timeout + r.errors.status;
+    const r = await wrk.stop();
+    const failed = r.errors.connect + failedRequests(r);
     t.diagnostic(`${r.requests} requests, ${failed} failed across ${UPGRADES} upgrades (masters ${pids.join(' -> ')})`);
     assert.equal(failed, 0, `wrk errors: ${JSON.stringify(r.errors)}`);
     assert.ok(r.requests >= BETWEEN * (UPGRADES + 1));
@@ -69,8 +58,7 @@ test(`${UPGRADES} upgrades under new-connection load: 0 failed requests, each ol
     assert.equal(first.code, 0, `the first master's exit:\n${cli.output()}`);
     assert.equal((cli.output().match(/drained after the upgrade/g) ?? []).length, UPGRADES);
   } finally {
-    wrk?.kill('SIGINT');
-    await ended.catch(() => {});
+    await wrk?.stop().catch(() => {});
     if (alive(current)) process.kill(current, 'SIGTERM');
     await waitFor(() => !alive(current), 20000, 'the last master to exit').catch(() => {});
     cli.child.kill('SIGKILL');

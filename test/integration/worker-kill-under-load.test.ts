@@ -3,10 +3,9 @@
 // goes to another worker whole, so fewer requests fail per kill than under Node's cluster on
 // this machine (0.1 to 0.9 per kill with the same load), and every failure is counted.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
-import { parseWrk, wrkArgs } from '../../bench/wrk.js';
 import { fixture, startMaster, waitFor } from '../helpers/cluster.js';
+import { failedRequests, startWrk } from '../helpers/wrk-run.js';
 
 const WORKERS = 4;
 const CLIENTS = 64;
@@ -23,13 +22,7 @@ function served(master: { stats: { handedOver: number } }): number {
 test(`${KILLS} workers SIGKILLed under new-connection load: at most one failed request per kill (the one being served), each counted`, async (t) => {
   const { master, port } = await startMaster({ script: fixture('http-app.js'), workers: WORKERS, restartDelay: 50 });
   // wrk runs until the kills are done, then stops on SIGINT and prints its report.
-  const wrk = spawn('wrk', wrkArgs({ url: `http://127.0.0.1:${port}/block?ms=1`, threads: 1, connections: CLIENTS, seconds: 600, headers: ['Connection: close'] }), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  wrk.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const ended = new Promise<void>((resolve, reject) => {
-    wrk.on('error', (err) => reject(new Error(`wrk: ${err.message} (install it: apt-get install -y wrk)`)));
-    wrk.on('close', () => resolve());
-  });
+  const wrk = startWrk({ url: `http://127.0.0.1:${port}/block?ms=1`, threads: 1, connections: CLIENTS, headers: ['Connection: close'] });
   try {
     for (let k = 0; k < KILLS; k++) {
       const from = served(master);
@@ -44,10 +37,8 @@ test(`${KILLS} workers SIGKILLed under new-connection load: at most one failed r
     }
     const from = served(master);
     await waitFor(() => served(master) >= from + BETWEEN, 20000, 'answers after the last kill');
-    wrk.kill('SIGINT');
-    await ended;
-    const r = parseWrk(out);
-    const failed = r.errors.read + r.errors.write + r.errors.timeout + r.errors.status;
+    const r = await wrk.stop();
+    const failed = failedRequests(r);
     const answered = r.requests;
     const s = master.stats;
     t.diagnostic(`${answered} answered, ${failed} failed in ${KILLS} kills; rescued ${s.rescued}, cut ${s.cut}, re-dispatched in flight ${s.retries.worker_exit}`);
@@ -55,8 +46,7 @@ test(`${KILLS} workers SIGKILLed under new-connection load: at most one failed r
     // A client sees a failure only where the master counted a connection cut (or dropped).
     assert.ok(failed <= s.cut + s.droppedTotal, `${failed} failed, ${s.cut} counted cut, ${s.droppedTotal} dropped`);
   } finally {
-    wrk.kill('SIGINT');
-    await ended.catch(() => {});
+    await wrk.stop().catch(() => {});
     await master.stop();
   }
 });
