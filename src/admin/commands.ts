@@ -1,4 +1,5 @@
 // What each admin command does with the master; one function per command, plain data out.
+import { hostPort } from '../address.js';
 import type { Master } from '../master/master.js';
 import type { RecordFilter } from '../table/types.js';
 import { VERSION } from '../version.js';
@@ -71,7 +72,7 @@ export async function connections(master: Master, request: Record<string, unknow
     total: master.table.size,
     records: master.connections(filter, limit as number).map((r) => {
       const l = listeners[r.listener];
-      return { ...r, cluster: l ? `${l.family === 'IPv6' ? `[${l.address}]` : l.address}:${l.port}` : '', ageMs: now - r.acceptedAt, idleMs: now - r.lastActiveAt };
+      return { ...r, cluster: l ? hostPort(l.address, l.port, l.family) : '', ageMs: now - r.acceptedAt, idleMs: now - r.lastActiveAt };
     }),
   };
 }

@@ -1,4 +1,5 @@
 // `portplex status` and `portplex connections`: ask a running master over its admin socket.
+import { hostPort } from '../address.js';
 import { Command } from 'commander';
 import { adminRequest } from '../admin/client.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
@@ -150,10 +151,6 @@ async function connectionsCommand(opts: ConnectionsOptions): Promise<void> {
 
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
-}
-
-function hostPort(address: string, port: number, family?: string): string {
-  return family === 'IPv6' || address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 /** Bytes as pm2 ls shows memory: 52.3M. */

@@ -1,4 +1,5 @@
 // `portplex <script>`: starts a master in the foreground and drains it on SIGINT/SIGTERM.
+import { hostPort } from '../address.js';
 import { relative, resolve } from 'node:path';
 import { startAdminServer, type AdminServer } from '../admin/server.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
@@ -184,8 +185,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
 
 /** "listening on 127.0.0.1:8080 (tcp) -> group default, round-robin". */
 function listeningLine(l: ListenerInfo): string {
-  const host = l.family === 'IPv6' ? `[${l.address}]` : l.address;
   const routed = l.groups.length > 1 ? ` (default; by content also ${l.groups.slice(1).join(', ')})` : '';
   const how = l.mode === 'direct' ? 'direct (workers accept)' : l.algorithm;
-  return `listening on ${host}:${l.port} (${l.protocol}) -> group ${l.group}${routed}, ${how}`;
+  return `listening on ${hostPort(l.address, l.port, l.family)} (${l.family === 'unix' ? 'unix' : l.protocol}) -> group ${l.group}${routed}, ${how}`;
 }

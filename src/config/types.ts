@@ -161,6 +161,8 @@ export interface ListenerConfig {
   readonly v6only: boolean;
   /** Bound because a worker's listen() asked for it, not configured. */
   readonly onDemand: boolean;
+  /** A Unix socket path, bound on a worker's listen(path) (host and port are unused then). */
+  readonly path?: string;
 }
 
 /** A validated content step. */

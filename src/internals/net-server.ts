@@ -37,6 +37,24 @@ export function listenOn(server: net.Server, handle: object, address: string, po
   s._listen2(address, port, family === 'IPv6' ? 6 : 4, backlog);
 }
 
+/** Name, for PORTPLEX_UNSUPPORTED_NODE. */
+export const PIPE_NAME = "net.Server's _pipeName (server.address() of a Unix socket)";
+
+/**
+ * The same for a Unix socket path, as cluster's child does for a round-robin pipe: Node's
+ * listen() would have set _pipeName before binding, and server.address() returns it when the
+ * handle has no getsockname (so the stand-in loses its own). addressType -1 and port -1 are
+ * what listen() passes _listen2 for a pipe.
+ */
+export function listenOnPipe(server: net.Server, handle: object, path: string, backlog: number): void {
+  const s = server as unknown as InternalServer & { _pipeName?: string };
+  if (typeof s._listen2 !== 'function') throw unsupported(LISTEN2);
+  (handle as { getsockname?: unknown }).getsockname = undefined;
+  s._pipeName = path;
+  s._handle = handle;
+  s._listen2(path, -1, -1, backlog);
+}
+
 /** A client as net.Socket caches it: remoteAddress, remotePort and remoteFamily read it. */
 export interface Peer {
   address: string;

@@ -66,7 +66,7 @@ export type ToMaster =
    * (an IP address; null: every address) and port `p` (0: any), its `x`-th open listen() of
    * that address. The master binds it once and serves it to every worker that asks.
    */
-  | { cmd: typeof CMD; t: 'lq'; q: number; h: string | null; p: number; x: number };
+  | { cmd: typeof CMD; t: 'lq'; q: number; h: string | null; p: number; x: number; u?: string };
 
 export type ToWorkerType = ToWorker['t'];
 export type ToMasterType = ToMaster['t'];
@@ -81,6 +81,8 @@ export function isOurs(message: unknown): message is { cmd: typeof CMD; t: unkno
 
 /** Ids a worker may list at most in one answer. */
 const MAX_IDS = 1 << 20;
+/** A Unix socket path's length at most, in a listen request. */
+const MAX_PATH = 4096;
 
 const int = (v: unknown): v is number => Number.isInteger(v);
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -113,7 +115,10 @@ export function parseToMaster(message: unknown): ToMaster | undefined {
     case 'lq': {
       const host = m.h === null ? null : typeof m.h === 'string' && isIP(m.h) !== 0 ? m.h : undefined;
       if (!int(m.q) || host === undefined || !int(m.p) || m.p < 0 || m.p > 65535 || !int(m.x) || m.x < 0 || m.x > 65535) return undefined;
-      return { cmd: CMD, t: 'lq', q: m.q, h: host, p: m.p, x: m.x };
+      if (m.u === undefined) return { cmd: CMD, t: 'lq', q: m.q, h: host, p: m.p, x: m.x };
+      // A Unix socket path: bounded (sun_path is 108 bytes; longer ones fail in the bind, named).
+      if (typeof m.u !== 'string' || m.u === '' || m.u.length > MAX_PATH) return undefined;
+      return { cmd: CMD, t: 'lq', q: m.q, h: null, p: 0, x: m.x, u: m.u };
     }
     default: return undefined;
   }
@@ -135,7 +140,9 @@ export function parseToWorker(message: unknown): ToWorker | undefined {
       if (m.l === null) return typeof m.e === 'string' && int(m.n) ? { cmd: CMD, t: 'lr', q: m.q, l: null, e: m.e, n: m.n } : undefined;
       const l = m.l as Record<string, unknown> | undefined;
       if (l === undefined || typeof l !== 'object' || !int(l.i) || typeof l.address !== 'string' || !int(l.port) || (l.family !== 'IPv4' && l.family !== 'IPv6')) return undefined;
-      return { cmd: CMD, t: 'lr', q: m.q, l: { i: l.i, protocol: 'tcp', address: l.address, port: l.port, family: l.family } };
+      const listener: WorkerListener = { i: l.i, protocol: 'tcp', address: l.address, port: l.port, family: l.family };
+      if (l.u === 1) listener.u = 1;
+      return { cmd: CMD, t: 'lr', q: m.q, l: listener };
     }
     default: return undefined;
   }
@@ -171,6 +178,8 @@ export interface WorkerListener {
   address: string;
   port: number;
   family: 'IPv4' | 'IPv6';
+  /** 1: a Unix socket; `address` is its path (port 0). */
+  u?: 1;
   /** 1: direct mode, the worker accepts on the shared socket the master gives it. */
   d?: 1;
   /** Direct mode: the listen(2) backlog. */

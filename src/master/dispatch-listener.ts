@@ -24,11 +24,7 @@ export class DispatchListener {
 
   /** The listener's accept callback: the start of a connection's way through the master. */
   readonly onAccept = (listener: number, err: number, handle: RawHandle | undefined): void => {
-    if (err !== 0 || handle === undefined) {
-      this.stats.acceptErrors++;
-      if (channels.acceptError.hasSubscribers) channels.acceptError.publish({ listener, code: err });
-      return;
-    }
+    if (err !== 0 || handle === undefined) return this.acceptFailed(listener, err);
     this.stats.accepted[listener]!++;
     const peer = this.peer;
     peer.address = undefined;
@@ -43,6 +39,17 @@ export class DispatchListener {
     const content = this.listeners[listener]!.content;
     if (content === undefined) this.handoffs.dispatch(h);
     else this.preread.read(h, content, (o) => this.after(h, o));
+  };
+
+  /**
+   * The accept callback of a Unix socket listener: the client has no address (a pipe handle has
+   * no getpeername), so none is recorded or sent; the application's socket says the same.
+   */
+  readonly onAcceptLocal = (listener: number, err: number, handle: RawHandle | undefined): void => {
+    if (err !== 0 || handle === undefined) return this.acceptFailed(listener, err);
+    this.stats.accepted[listener]!++;
+    const h = this.handoffs.hold(handle, listener, '', 0, '', Date.now());
+    if (h !== undefined) this.handoffs.dispatch(h);
   };
 
   /**
@@ -66,6 +73,11 @@ export class DispatchListener {
     if (h === undefined) return;
     // A copy: the frame's bytes live in the read buffer only until we return.
     this.after(h, this.preread.judgeForwarded(h, content, Buffer.from(f.data), f.eof));
+  }
+
+  private acceptFailed(listener: number, err: number): void {
+    this.stats.acceptErrors++;
+    if (channels.acceptError.hasSubscribers) channels.acceptError.publish({ listener, code: err });
   }
 
   private after(h: Handoff, o: PrereadOutcome): void {

@@ -48,17 +48,22 @@ export class Listener {
     if (this.config.mode === 'direct') return this.bindShared();
     const server = net.createServer();
     this.server = server;
-    const { host, port, index } = this.config;
+    const { host, port, index, path } = this.config;
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         // The system error stays as the cause: a worker that asked for this address emits it.
-        reject(Object.assign(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${describe(host, port)}: ${err.code ?? err.message}`, EXIT.listen), { cause: err }));
+        reject(Object.assign(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${path ?? describe(host, port)}: ${err.code ?? err.message}`, EXIT.listen), { cause: err }));
       });
-      server.listen({ port, host, backlog, exclusive: true, ipv6Only: this.config.v6only }, () => {
-        const a = server.address() as net.AddressInfo;
-        this.address = a.address;
-        this.port = a.port;
-        this.family = a.family === 'IPv6' ? 'IPv6' : 'IPv4';
+      const options = path !== undefined ? { path, backlog, exclusive: true } : { port, host, backlog, exclusive: true, ipv6Only: this.config.v6only };
+      server.listen(options, () => {
+        if (path !== undefined) {
+          this.address = path;
+        } else {
+          const a = server.address() as net.AddressInfo;
+          this.address = a.address;
+          this.port = a.port;
+          this.family = a.family === 'IPv6' ? 'IPv6' : 'IPv4';
+        }
         try {
           takeAccepts(server, (err, handle) => onAccept(index, err, handle));
         } catch (err) {
@@ -175,8 +180,9 @@ export class Listener {
     return new Promise((resolve) => server.close(() => resolve()));
   }
 
-  /** "host:port" as bound, e.g. "127.0.0.1:8080" or "[::]:8080". */
+  /** "host:port" as bound, e.g. "127.0.0.1:8080" or "[::]:8080"; a Unix socket's path. */
   toString(): string {
+    if (this.config.path !== undefined) return this.address;
     return describe(this.address, this.port);
   }
 }

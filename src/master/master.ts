@@ -123,7 +123,7 @@ export class Master extends EventEmitter {
     this.stats = new MasterStats(config.listeners.length);
     this.bound = config.listeners.map((l) => (l.protocol === 'udp' ? new UdpListener(l) : new Listener(l, inherited?.take('tcp', l.host, l.port))));
     this.listenerConfigs = [...config.listeners];
-    this.onDemand = new OnDemandListeners((group, host, port) => this.bindOnDemand(group, host, port));
+    this.onDemand = new OnDemandListeners((group, host, port, path) => this.bindOnDemand(group, host, port, path));
     let id = 1;
     const workers: Worker[] = [];
     for (const group of config.groups) {
@@ -197,7 +197,7 @@ export class Master extends EventEmitter {
         if (listener instanceof Listener && listener.markAccepting()) this.checkReady();
       },
       directDropped: (reason) => this.direct.onDropped(reason),
-      listenRequest: (from, q, host, port, x) => this.onListenRequest(from, q, host, port, x),
+      listenRequest: (from, q, host, port, x, path) => this.onListenRequest(from, q, host, port, x, path),
       malformed: () => this.stats.malformed++,
     });
     this.frames = frameTable({ table: this.table, handoffs: this.handoffs, dispatch: this.dispatchListener, direct: this.direct, udp: this.udp, stats: this.stats, sessions: this.sessions });
@@ -294,12 +294,14 @@ export class Master extends EventEmitter {
   }
 
   /** A worker's listen() of an address no configured listener serves: bound once, then shared. */
-  private onListenRequest(from: Sender, q: number, host: string | null, port: number, x: number): void {
+  private onListenRequest(from: Sender, q: number, host: string | null, port: number, x: number, path: string | undefined): void {
     const p = from.p;
-    void this.onDemand.request(p.group, host, port, x).then((o) => {
+    void this.onDemand.request(p.group, host, port, x, path).then((o) => {
       if ('listener' in o) {
         const l = this.bound[o.listener]!;
-        p.send({ cmd: CMD, t: 'lr', q, l: { i: o.listener, protocol: 'tcp', address: l.address, port: l.port, family: l.family } });
+        const answer: WorkerListener = { i: o.listener, protocol: 'tcp', address: l.address, port: l.port, family: l.family };
+        if (l.config.path !== undefined) answer.u = 1;
+        p.send({ cmd: CMD, t: 'lr', q, l: answer });
       } else {
         p.send({ cmd: CMD, t: 'lr', q, l: null, e: o.code, n: o.errno });
       }
@@ -307,15 +309,16 @@ export class Master extends EventEmitter {
   }
 
   /** Binds a listener a worker of `group` asked for, served with the group's algorithm; resolves with its index. */
-  private async bindOnDemand(group: string, host: string | undefined, port: number): Promise<number> {
+  private async bindOnDemand(group: string, host: string | undefined, port: number, path: string | undefined): Promise<number> {
     if (this.stopPromise) throw Object.assign(new Error('stopping'), { cause: { code: 'ECANCELED', errno: -125 } });
     const index = this.bound.length;
     const config: ListenerConfig = Object.freeze({
       index, protocol: 'tcp', host, port, group, groups: Object.freeze([group]), content: undefined,
-      mode: 'dispatch', udpTimeout: 0, v6only: false, onDemand: true,
+      mode: 'dispatch', udpTimeout: 0, v6only: false, onDemand: true, ...(path !== undefined ? { path } : {}),
     });
-    const listener = new Listener(config, this.inherited?.take('tcp', host, port));
-    await listener.bind(this.config.backlog, this.dispatchListener.onAccept);
+    // A Unix socket is never inherited: an upgrade refuses a master that serves one.
+    const listener = new Listener(config, path === undefined ? this.inherited?.take('tcp', host, port) : undefined);
+    await listener.bind(this.config.backlog, path === undefined ? this.dispatchListener.onAccept : this.dispatchListener.onAcceptLocal);
     if (this.readyEmitted) void listener.resume();
     // Every per-listener piece grows before the first connection can be accepted (a later turn).
     this.listenerConfigs.push(config);
@@ -480,20 +483,21 @@ export class Master extends EventEmitter {
 
   /**
    * The listening sockets a master that replaces this one takes over (`portplex upgrade`), each
-   * with its configured and bound address. TCP only: a UDP listener is named in `udp`.
+   * with its configured and bound address. TCP ports only: a UDP listener or a Unix socket is
+   * named in `kept` (closing a Unix socket's listener in the old master would unlink its path).
    */
-  transferable(): { sockets: Array<{ protocol: 'tcp'; host: string | undefined; port: number; boundPort: number; handle: object }>; udp: string[] } {
+  transferable(): { sockets: Array<{ protocol: 'tcp'; host: string | undefined; port: number; boundPort: number; handle: object }>; kept: string[] } {
     const sockets: Array<{ protocol: 'tcp'; host: string | undefined; port: number; boundPort: number; handle: object }> = [];
-    const udp: string[] = [];
+    const kept: string[] = [];
     for (const l of this.bound) {
-      if (l instanceof UdpListener) {
-        udp.push(l.toString());
+      if (l instanceof UdpListener || l.config.path !== undefined) {
+        kept.push(l instanceof UdpListener ? l.toString() : `unix ${l.toString()}`);
         continue;
       }
       const handle = l.transferable();
       if (handle) sockets.push({ protocol: 'tcp', host: l.config.host, port: l.config.port, boundPort: l.port, handle });
     }
-    return { sockets, udp };
+    return { sockets, kept };
   }
 
   listenerInfo(): ListenerInfo[] {
@@ -504,7 +508,7 @@ export class Master extends EventEmitter {
         protocol: l.config.protocol,
         address: l.address,
         port: l.port,
-        family: l.family,
+        family: l.config.path !== undefined ? 'unix' : l.family,
         group: group.name,
         groups: [...l.config.groups],
         mode: l.config.mode,

@@ -3,13 +3,14 @@
 // master bind it and serve it with the asking worker's group and algorithm; every later listen()
 // of the same address, by any worker of that group, joins it. A bind that fails is answered with
 // its error and forgotten, so a later listen() tries again (Node's cluster does the same).
+// A Unix socket path is bound the same way, in the master (as Node's cluster primary binds it).
 // The listener stays bound until the master stops, so a restarted worker finds it waiting.
 
 /** What a worker is answered: the listener index to serve, or the bind's error. */
 export type ListenOutcome = { readonly listener: number } | { readonly code: string; readonly errno: number };
 
-/** Binds a new listener for `group` and returns its index; rejects with the bind's error. */
-export type BindListener = (group: string, host: string | undefined, port: number) => Promise<number>;
+/** Binds a new listener for `group` (`path`: a Unix socket) and returns its index; rejects with the bind's error. */
+export type BindListener = (group: string, host: string | undefined, port: number, path: string | undefined) => Promise<number>;
 
 /** Addresses bound on request at most (a bound on what a runaway application costs the master). */
 export const MAX_ON_DEMAND = 256;
@@ -29,15 +30,15 @@ export class OnDemandListeners {
     return this.byKey.size;
   }
 
-  /** A worker of `group` listens on `host` (null: every address) and `port`, its `x`-th open listen() of it. */
-  request(group: string, host: string | null, port: number, x: number): Promise<ListenOutcome> {
-    const key = `${host ?? '*'}|${port}|${x}`;
+  /** A worker of `group` listens on `host` (null: every address) and `port`, or on Unix socket `path`, its `x`-th open listen() of it. */
+  request(group: string, host: string | null, port: number, x: number, path?: string): Promise<ListenOutcome> {
+    const key = path !== undefined ? `unix|${path}|${x}` : `${host ?? '*'}|${port}|${x}`;
     let entry = this.byKey.get(key);
     // One address is one socket: another group's worker cannot bind it, as in any one process.
     if (entry !== undefined && entry.group !== group) return Promise.resolve(EADDRINUSE);
     if (entry === undefined) {
       if (this.byKey.size >= MAX_ON_DEMAND) return Promise.resolve(EMFILE);
-      const index = this.queue.then(() => this.bind(group, host ?? undefined, port));
+      const index = this.queue.then(() => this.bind(group, host ?? undefined, port, path));
       this.queue = index.catch(() => {});
       entry = { group, index };
       this.byKey.set(key, entry);

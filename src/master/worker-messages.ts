@@ -28,8 +28,8 @@ export interface MessageTargets {
   agent(worker: Worker, weight: number | 'undrain'): void;
   sharedListening(listener: number): void;
   directDropped(reason: string): void;
-  /** `from`'s application listens on an address no configured listener serves (request `q`). */
-  listenRequest(from: Sender, q: number, host: string | null, port: number, x: number): void;
+  /** `from`'s application listens on an address (or Unix socket `path`) no configured listener serves (request `q`). */
+  listenRequest(from: Sender, q: number, host: string | null, port: number, x: number, path: string | undefined): void;
   malformed(): void;
 }
 
@@ -50,7 +50,7 @@ export function messageTable(t: MessageTargets): MessageTable<ToMaster, Sender> 
     agent: (from, m) => t.agent(from.worker!, m.w),
     la: (_from, m) => t.sharedListening(m.l),
     dd: (_from, m) => t.directDropped(m.r),
-    lq: (from, m) => t.listenRequest(from, m.q, m.h, m.p, m.x),
+    lq: (from, m) => t.listenRequest(from, m.q, m.h, m.p, m.x, m.u),
   };
 }
 

@@ -1,6 +1,7 @@
 // A small HTTP endpoint for scrapers and orchestrators: /metrics, /healthz, /readyz.
 // It runs in the master process, so it is kept bounded: no request bodies, short timeouts,
 // few connections.
+import { hostPort } from '../address.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry, RegistryContentType } from 'prom-client';
@@ -122,7 +123,7 @@ export function unready(master: Master): string[] {
   const workers = master.workers();
   return master.listenerInfo()
     .filter((l) => !workers.some((w) => w.state === 'ready' && w.listening.includes(l.index)))
-    .map((l) => `listener ${l.index} (${l.family === 'IPv6' ? `[${l.address}]` : l.address}:${l.port}) has no ready worker`);
+    .map((l) => `listener ${l.index} (${hostPort(l.address, l.port, l.family)}) has no ready worker`);
 }
 
 function reply(res: http.ServerResponse, status: number, body: string, headers: http.OutgoingHttpHeaders = {}): void {

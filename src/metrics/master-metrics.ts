@@ -2,6 +2,7 @@
 // asks (collect callbacks), so accepting and handing over a connection never calls prom-client;
 // the one per-connection observation, the hand-over histogram, rides the diagnostics channel,
 // which the dispatcher publishes to only while someone subscribes.
+import { hostPort } from '../address.js';
 import diagnostics from 'node:diagnostics_channel';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { channels } from '../diagnostics.js';
@@ -216,8 +217,4 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
 export function exitReason(code: number | null, signal: string | null): ExitReason {
   if (signal) return 'signal';
   return code === 0 ? 'clean' : 'error';
-}
-
-function hostPort(address: string, port: number, family: string): string {
-  return family === 'IPv6' || address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }

@@ -30,9 +30,9 @@ function failed(message: string): PortplexError {
 
 /** Starts the new master; rejects with PORTPLEX_UPGRADE_FAILED naming the cause (it is stopped then). */
 export function startSuccessor(master: Master, opts: SuccessorOptions): Promise<Successor> {
-  const { sockets, udp } = master.transferable();
-  if (udp.length > 0) {
-    return Promise.reject(failed(`an upgrade passes TCP listeners only, and this master serves ${udp.join(', ')}: restart it instead`));
+  const { sockets, kept } = master.transferable();
+  if (kept.length > 0) {
+    return Promise.reject(failed(`an upgrade passes TCP port listeners only, and this master serves ${kept.join(', ')}: restart it instead`));
   }
   let child: ChildProcess;
   try {

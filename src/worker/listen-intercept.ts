@@ -7,7 +7,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { getSystemErrorMap } from 'node:util';
-import { hasHandle, listenOn } from '../internals/net-server.js';
+import { hasHandle, listenOn, listenOnPipe } from '../internals/net-server.js';
 import type { WorkerListener } from '../ipc/protocol.js';
 import { ClusterHandle, type HandleOwner } from './cluster-handle.js';
 import type { Delivery } from './delivery.js';
@@ -84,8 +84,15 @@ export class ListenIntercept implements HandleOwner {
   intercept(server: net.Server, args: unknown[]): boolean {
     const target = parseListenArgs(args);
     if (!target) return false;
-    const listeners = this.byPort.get(target.port);
     if (hasHandle(server)) return false; // let Node throw ERR_SERVER_ALREADY_LISTEN as usual
+    if (target.path !== undefined) {
+      // A Unix socket: the master binds the path and hands its connections round, as Node's
+      // cluster primary does; listen({ path, exclusive: true }) binds in the worker as usual.
+      if (target.exclusive) return false;
+      this.request(server, target);
+      return true;
+    }
+    const listeners = this.byPort.get(target.port);
     if (!listeners) {
       if (target.exclusive || this.ownPorts.has(target.port)) return false;
       this.request(server, target);
@@ -119,7 +126,7 @@ export class ListenIntercept implements HandleOwner {
   private request(server: net.Server, target: ListenTarget): void {
     if (target.callback) server.once('listening', target.callback);
     const host = target.host === undefined || target.host === '' ? undefined : target.host;
-    if (host === undefined || net.isIP(host) !== 0) {
+    if (host === undefined || target.path !== undefined || net.isIP(host) !== 0) {
       this.ask(server, target, host ?? null);
       return;
     }
@@ -130,10 +137,10 @@ export class ListenIntercept implements HandleOwner {
   }
 
   private ask(server: net.Server, target: ListenTarget, host: string | null): void {
-    this.requests.ask(host, target.port, (answer, slot) => {
+    this.requests.ask(host, target.port, target.path, (answer, slot) => {
       if (!('listener' in answer)) {
         this.requests.release(slot);
-        server.emit('error', bindError(answer.code, answer.errno, host ?? '::', target.port));
+        server.emit('error', target.path !== undefined ? pipeError(answer.code, answer.errno, target.path) : bindError(answer.code, answer.errno, host ?? '::', target.port));
         return;
       }
       if (hasHandle(server)) {
@@ -146,7 +153,8 @@ export class ListenIntercept implements HandleOwner {
       const handle = new ClusterHandle([l], this, clientSpeaksFirst(server));
       this.servers.set(handle, server);
       this.slots.set(handle, slot);
-      listenOn(server, handle, l.address, l.port, l.family, target.backlog ?? 511);
+      if (l.u === 1) listenOnPipe(server, handle, l.address, target.backlog ?? 511);
+      else listenOn(server, handle, l.address, l.port, l.family, target.backlog ?? 511);
       if (target.signal) {
         if (target.signal.aborted) server.close();
         else target.signal.addEventListener('abort', () => server.close(), { once: true });
@@ -179,6 +187,12 @@ export class ListenIntercept implements HandleOwner {
   refChanged(): void {
     this.events.refChanged();
   }
+}
+
+/** The error a real bind of a Unix socket would give (Node's message: "listen EADDRINUSE: address already in use /path"). */
+function pipeError(code: string, errno: number, path: string): NodeJS.ErrnoException {
+  const what = getSystemErrorMap().get(errno)?.[1] ?? code;
+  return Object.assign(new Error(`listen ${code}: ${what} ${path}`), { code, errno, syscall: 'listen', address: path, port: -1 });
 }
 
 /** The error a real bind would give: the same code, errno, syscall, address, port and message. */

@@ -30,9 +30,9 @@ export class ListenRequests {
    */
   private keepAlive: NodeJS.Timeout | undefined;
 
-  /** Asks the master for `host` (null: every address) and `port`; `answered` runs once. */
-  ask(host: string | null, port: number, answered: (a: ListenAnswer, slot: ListenSlot) => void): void {
-    const slot = this.take(`${host ?? '*'}:${port}`);
+  /** Asks the master for `host` (null: every address) and `port`, or Unix socket `path`; `answered` runs once. */
+  ask(host: string | null, port: number, path: string | undefined, answered: (a: ListenAnswer, slot: ListenSlot) => void): void {
+    const slot = this.take(path !== undefined ? `unix:${path}` : `${host ?? '*'}:${port}`);
     if (this.pending.size >= MAX_PENDING) {
       process.nextTick(() => answered({ code: 'EMFILE', errno: -24 }, slot));
       return;
@@ -40,7 +40,7 @@ export class ListenRequests {
     const q = this.nextQuestion++;
     this.pending.set(q, (a) => answered(a, slot));
     this.keepAlive ??= setInterval(() => {}, 0x7fffffff);
-    sendToMaster({ cmd: CMD, t: 'lq', q, h: host, p: port, x: slot.index });
+    sendToMaster(path !== undefined ? { cmd: CMD, t: 'lq', q, h: null, p: 0, x: slot.index, u: path } : { cmd: CMD, t: 'lq', q, h: host, p: port, x: slot.index });
   }
 
   /** The master answered question `q`; an answer to no question is ignored. */

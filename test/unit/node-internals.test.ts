@@ -3,10 +3,14 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fixture } from '../helpers/cluster.js';
 import { assertSupportedNode, INTERNALS, missingInternals } from '../../src/internals/check.js';
+import { listenOnPipe } from '../../src/internals/net-server.js';
 import { listeningHandle, probeTcpRead } from '../../src/internals/tcp-handle.js';
 import { CODES, PortplexError } from '../../src/errors.js';
 
@@ -103,6 +107,37 @@ test('net.Server._listen2 accepts a pre-set handle: listening fires, address() a
   client.destroy();
   other.close();
   server.close();
+});
+
+test('a Unix socket server: listenOnPipe gives address() the path, and a pipe connection handed to onconnection is a socket', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'portplex-pipe-'));
+  const path = join(dir, 's.sock');
+  // What listen(path) itself sets: the field server.address() returns for a pipe.
+  const real = net.createServer();
+  await new Promise<void>((r) => real.listen(path, r));
+  assert.equal((real as unknown as { _pipeName?: string })._pipeName, path, "listen(path) keeps the path as _pipeName");
+  const raw = new Promise<unknown>((resolve) => { (real as unknown as Internal)._handle.onconnection = (_e: number, h: unknown) => resolve(h); });
+  const client = net.connect(path);
+
+  const server = new net.Server();
+  const fake = { onconnection: null as unknown, listen: () => 0, getsockname: () => 0, close: () => {}, ref: () => {}, unref: () => {} };
+  const got: net.Socket[] = [];
+  server.on('connection', (s: net.Socket) => got.push(s));
+  listenOnPipe(server, fake, '/run/app.sock', 511);
+  await once(server, 'listening');
+  assert.equal(server.address(), '/run/app.sock');
+  const h = await raw;
+  (fake.onconnection as (e: number, h: unknown) => void).call(fake, 0, h);
+  assert.equal(got.length, 1);
+  const echoed = once(client, 'data');
+  got[0]!.write('over the pipe');
+  assert.equal(String((await echoed)[0]), 'over the pipe');
+  got[0]!.destroy();
+  client.destroy();
+  server.close();
+  await new Promise<void>((r) => real.close(() => r()));
+  assert.equal(existsSync(path), false, 'closing a pipe server unlinks its path (libuv)');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('socket._handle.readStop() stops reading: later bytes stay in the kernel for the next owner of the handle', async () => {

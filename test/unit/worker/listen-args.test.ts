@@ -4,7 +4,7 @@ import { parseListenArgs } from '../../../src/worker/listen-args.js';
 
 const cb = (): void => {};
 
-test('port forms are read; non-port forms are left alone', () => {
+test('port and Unix socket forms are read; handle and fd forms are left alone', () => {
   const cases: Array<[unknown[], Partial<ReturnType<typeof parseListenArgs>> | undefined]> = [
     [[8080], { port: 8080, host: undefined, backlog: undefined, callback: undefined }],
     [['8080', cb], { port: 8080, callback: cb }],
@@ -13,8 +13,15 @@ test('port forms are read; non-port forms are left alone', () => {
     [[8080, 100], { port: 8080, backlog: 100 }],
     [[{ port: 8080, host: 'localhost', backlog: 5 }, cb], { port: 8080, host: 'localhost', backlog: 5, callback: cb }],
     [[{ port: '9000' }], { port: 9000 }],
-    [['/tmp/sock'], undefined],
-    [[{ path: '/tmp/sock' }], undefined],
+    // Unix sockets, as Node's listen() reads a string that is not a number >= 0.
+    [['/tmp/sock'], { path: '/tmp/sock', port: 0 }],
+    [['/tmp/sock', 50, cb], { path: '/tmp/sock', backlog: 50, callback: cb }],
+    [['-1'], { path: '-1' }],
+    [['\0abstract'], { path: '\0abstract' }],
+    [[{ path: '/tmp/sock', port: 8080 }], { path: '/tmp/sock', port: 0 }],
+    [[{ path: '/tmp/sock', exclusive: true }], { path: '/tmp/sock', exclusive: true }],
+    [['8080'], { path: undefined, port: 8080 }],
+    [[{ path: '' }], undefined],
     [[{ fd: 3 }], undefined],
     // Any port, as Node's listen() takes it: shared through the master like any other.
     [[0], { port: 0 }],

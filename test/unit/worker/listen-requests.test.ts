@@ -6,27 +6,28 @@ import { ListenRequests, type ListenSlot } from '../../../src/worker/listen-requ
 test('open listen() calls of one address count 0, 1, ...; counting restarts once none is open (as Node\'s cluster child)', () => {
   const r = new ListenRequests();
   const slots: ListenSlot[] = [];
-  const ask = (host: string | null, port: number): void => r.ask(host, port, (_a, slot) => slots.push(slot));
+  const ask = (host: string | null, port: number, path?: string): void => r.ask(host, port, path, (_a, slot) => slots.push(slot));
   ask(null, 0);
   ask(null, 0);
   ask('127.0.0.1', 0);
-  for (let q = 1; q <= 3; q++) r.answer(q, { code: 'EACCES', errno: -13 });
-  assert.deepEqual(slots.map((s) => [s.key, s.index]), [['*:0', 0], ['*:0', 1], ['127.0.0.1:0', 0]]);
+  ask(null, 0, '/tmp/a.sock');
+  for (let q = 1; q <= 4; q++) r.answer(q, { code: 'EACCES', errno: -13 });
+  assert.deepEqual(slots.map((s) => [s.key, s.index]), [['*:0', 0], ['*:0', 1], ['127.0.0.1:0', 0], ['unix:/tmp/a.sock', 0]]);
   r.release(slots[0]!);
   ask(null, 0);
-  r.answer(4, { code: 'EACCES', errno: -13 });
-  assert.equal(slots[3]!.index, 2, 'index 1 is still open: the next is 2');
-  r.release(slots[1]!);
-  r.release(slots[3]!);
-  ask(null, 0);
   r.answer(5, { code: 'EACCES', errno: -13 });
-  assert.equal(slots[4]!.index, 0, 'none open: from 0 again');
+  assert.equal(slots[4]!.index, 2, 'index 1 is still open: the next is 2');
+  r.release(slots[1]!);
+  r.release(slots[4]!);
+  ask(null, 0);
+  r.answer(6, { code: 'EACCES', errno: -13 });
+  assert.equal(slots[5]!.index, 0, 'none open: from 0 again');
 });
 
 test('an answer to no question, or a second answer, is ignored', () => {
   const r = new ListenRequests();
   let calls = 0;
-  r.ask(null, 8080, () => calls++);
+  r.ask(null, 8080, undefined, () => calls++);
   r.answer(99, { code: 'EACCES', errno: -13 });
   r.answer(1, { listener: { i: 0, protocol: 'tcp', address: '::', port: 8080, family: 'IPv6' } });
   r.answer(1, { code: 'EACCES', errno: -13 });
