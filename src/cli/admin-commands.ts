@@ -119,7 +119,7 @@ async function statusCommand(opts: { admin: string; json?: boolean }): Promise<v
   const s = (await adminRequest(opts.admin, { cmd: 'status' })) as StatusResult;
   if (opts.json) return print(JSON.stringify(s, null, 2));
   const lines = [`portplex ${s.version}, master pid ${s.pid}, up ${duration(s.uptimeMs)}, ${s.table.records} connection records`];
-  for (const l of s.listeners) lines.push(`listener ${l.index}  ${l.protocol ?? 'tcp'} ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.mode === 'direct' ? 'direct' : l.algorithm}${l.onDemand ? '  (asked by the app)' : ''}`);
+  for (const l of s.listeners) lines.push(`listener ${l.index}  ${l.protocol ?? 'tcp'} ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.mode === 'direct' ? 'direct' : l.algorithm}${l.onDemand ? '  (asked by the app)' : ''}${l.closed ? '  closed' : ''}`);
   // Recycles are shown once there are any: most masters never set a limit.
   const recycled = s.workers.some((w) => w.recycles !== undefined && w.recycles.memory + w.recycles.connections > 0);
   lines.push(table(

@@ -161,6 +161,11 @@ export class Listener {
     return true;
   }
 
+  /** close() was called. */
+  get closed(): boolean {
+    return this.closing;
+  }
+
   /** Stops accepting; connections already accepted are not affected. */
   close(): Promise<void> {
     this.closing = true;

@@ -59,6 +59,8 @@ export interface ListenerInfo {
   mode: 'dispatch' | 'direct';
   /** Bound because a worker's listen() asked for it (not configured). */
   onDemand: boolean;
+  /** Closed: asked for by the app, whose servers there have all closed (bound again on its next listen()). */
+  closed: boolean;
 }
 
 /**
@@ -123,7 +125,7 @@ export class Master extends EventEmitter {
     this.stats = new MasterStats(config.listeners.length);
     this.bound = config.listeners.map((l) => (l.protocol === 'udp' ? new UdpListener(l) : new Listener(l, inherited?.take('tcp', l.host, l.port))));
     this.listenerConfigs = [...config.listeners];
-    this.onDemand = new OnDemandListeners((group, host, port, path) => this.bindOnDemand(group, host, port, path));
+    this.onDemand = new OnDemandListeners((group, host, port, path, again) => this.bindOnDemand(group, host, port, path, again));
     let id = 1;
     const workers: Worker[] = [];
     for (const group of config.groups) {
@@ -308,11 +310,15 @@ export class Master extends EventEmitter {
     });
   }
 
-  /** Binds a listener a worker of `group` asked for, served with the group's algorithm; resolves with its index. */
-  private async bindOnDemand(group: string, host: string | undefined, port: number, path: string | undefined): Promise<number> {
+  /**
+   * Binds a listener a worker of `group` asked for, served with the group's algorithm; resolves
+   * with its index. `again`: the index it had before the application closed it everywhere, whose
+   * per-listener pieces (stats, pool, queue lane) are still in place.
+   */
+  private async bindOnDemand(group: string, host: string | undefined, port: number, path: string | undefined, again: number | undefined): Promise<number> {
     if (this.stopPromise) throw Object.assign(new Error('stopping'), { cause: { code: 'ECANCELED', errno: -125 } });
-    const index = this.bound.length;
-    const config: ListenerConfig = Object.freeze({
+    const index = again ?? this.bound.length;
+    const config: ListenerConfig = again !== undefined ? this.listenerConfigs[again]! : Object.freeze({
       index, protocol: 'tcp', host, port, group, groups: Object.freeze([group]), content: undefined,
       mode: 'dispatch', udpTimeout: 0, v6only: false, onDemand: true, ...(path !== undefined ? { path } : {}),
     });
@@ -320,12 +326,16 @@ export class Master extends EventEmitter {
     const listener = new Listener(config, path === undefined ? this.inherited?.take('tcp', host, port) : undefined);
     await listener.bind(this.config.backlog, path === undefined ? this.dispatchListener.onAccept : this.dispatchListener.onAcceptLocal);
     if (this.readyEmitted) void listener.resume();
-    // Every per-listener piece grows before the first connection can be accepted (a later turn).
-    this.listenerConfigs.push(config);
-    this.bound.push(listener);
-    this.stats.addListener();
-    this.pools.addListener(config);
-    this.queue.addLane();
+    if (again !== undefined) {
+      this.bound[index] = listener;
+    } else {
+      // Every per-listener piece grows before the first connection can be accepted (a later turn).
+      this.listenerConfigs.push(config);
+      this.bound.push(listener);
+      this.stats.addListener();
+      this.pools.addListener(config);
+      this.queue.addLane();
+    }
     if (this.stopPromise) void listener.close();
     const info = this.listenerInfo()[index]!;
     this.emit('listener', info);
@@ -368,13 +378,27 @@ export class Master extends EventEmitter {
   }
 
   private onListening(from: Sender, listeners: number[]): void {
+    const before = from.worker !== undefined ? from.p.listeningList() : [];
     from.p.setListening(listeners);
+    for (const l of before) if (!from.p.listening(l)) this.unservedBy(l);
     if (listeners.length > 0) this.markReady(from);
     const worker = from.worker;
     if (worker === undefined) return;
     this.udp.listenersChanged(worker);
     this.handoffs.drainQueue();
     this.direct.update();
+  }
+
+  /**
+   * The current process that served listener `l` closed its server there: an on-demand listener
+   * that no current process serves any more closes, as Node's cluster closes a handle no worker
+   * holds (a process that died is not one that closed: its replacement is on its way).
+   */
+  private unservedBy(l: number): void {
+    const listener = this.bound[l];
+    if (!(listener instanceof Listener) || !listener.config.onDemand || this.stopPromise) return;
+    for (const w of this.registry.workers) if (w.process?.listening(l) === true) return;
+    this.onDemand.closed(l, () => listener.close());
   }
 
   private markReady(from: Sender): void {
@@ -490,6 +514,8 @@ export class Master extends EventEmitter {
     const sockets: Array<{ protocol: 'tcp'; host: string | undefined; port: number; boundPort: number; handle: object }> = [];
     const kept: string[] = [];
     for (const l of this.bound) {
+      // Closed since the app asked for it: nothing to pass (the new master binds it when asked).
+      if (l instanceof Listener && l.closed) continue;
       if (l instanceof UdpListener || l.config.path !== undefined) {
         kept.push(l instanceof UdpListener ? l.toString() : `unix ${l.toString()}`);
         continue;
@@ -513,6 +539,7 @@ export class Master extends EventEmitter {
         groups: [...l.config.groups],
         mode: l.config.mode,
         onDemand: l.config.onDemand,
+        closed: l instanceof Listener && l.closed,
         algorithm: typeof group.algorithm === 'function' ? 'custom' : group.algorithm,
       };
     });

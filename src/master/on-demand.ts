@@ -4,13 +4,16 @@
 // of the same address, by any worker of that group, joins it. A bind that fails is answered with
 // its error and forgotten, so a later listen() tries again (Node's cluster does the same).
 // A Unix socket path is bound the same way, in the master (as Node's cluster primary binds it).
-// The listener stays bound until the master stops, so a restarted worker finds it waiting.
+// The listener closes once the application has closed its server in every worker, as Node's
+// closes a handle no worker holds; a process that dies does not close it, so its replacement
+// finds it waiting and no connection is refused meanwhile. A later listen() of the address
+// binds it again, under the same listener index.
 
 /** What a worker is answered: the listener index to serve, or the bind's error. */
 export type ListenOutcome = { readonly listener: number } | { readonly code: string; readonly errno: number };
 
-/** Binds a new listener for `group` (`path`: a Unix socket) and returns its index; rejects with the bind's error. */
-export type BindListener = (group: string, host: string | undefined, port: number, path: string | undefined) => Promise<number>;
+/** Binds a listener for `group` (`path`: a Unix socket), at index `again` if it was bound before; resolves with its index. */
+export type BindListener = (group: string, host: string | undefined, port: number, path: string | undefined, again: number | undefined) => Promise<number>;
 
 /** Addresses bound on request at most (a bound on what a runaway application costs the master). */
 export const MAX_ON_DEMAND = 256;
@@ -20,7 +23,10 @@ const EMFILE = { code: 'EMFILE', errno: -24 } as const;
 
 export class OnDemandListeners {
   private readonly byKey = new Map<string, { readonly group: string; readonly index: Promise<number> }>();
-  /** Binds run one at a time, so that listener indexes are given in order. */
+  /** Addresses bound before and closed since: their listener index, for the next bind of the same address. */
+  private readonly closedAt = new Map<string, { readonly group: string; readonly index: number }>();
+  private readonly keyOf = new Map<number, string>();
+  /** Binds and closes run one at a time, so that indexes are given in order and a close is done before its address is bound again. */
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly bind: BindListener) {}
@@ -38,16 +44,36 @@ export class OnDemandListeners {
     if (entry !== undefined && entry.group !== group) return Promise.resolve(EADDRINUSE);
     if (entry === undefined) {
       if (this.byKey.size >= MAX_ON_DEMAND) return Promise.resolve(EMFILE);
-      const index = this.queue.then(() => this.bind(group, host ?? undefined, port, path));
+      const before = this.closedAt.get(key);
+      const again = before !== undefined && before.group === group ? before.index : undefined;
+      const index = this.queue.then(() => this.bind(group, host ?? undefined, port, path, again));
       this.queue = index.catch(() => {});
       entry = { group, index };
       this.byKey.set(key, entry);
       const mine = entry;
-      index.catch(() => {
+      index.then((i) => {
+        this.keyOf.set(i, key);
+        this.closedAt.delete(key);
+      }, () => {
         if (this.byKey.get(key) === mine) this.byKey.delete(key);
       });
     }
     return entry.index.then((listener) => ({ listener }), (err: unknown) => errnoOf(err));
+  }
+
+  /**
+   * Listener `index` is no longer served by any worker: `close` closes it, and the next request
+   * of its address waits for that, then binds it again.
+   */
+  closed(index: number, close: () => Promise<void>): void {
+    const key = this.keyOf.get(index);
+    const entry = key === undefined ? undefined : this.byKey.get(key);
+    if (key === undefined || entry === undefined) return;
+    this.byKey.delete(key);
+    this.keyOf.delete(index);
+    this.closedAt.set(key, { group: entry.group, index });
+    const done = this.queue.then(close);
+    this.queue = done.catch(() => {});
   }
 }
 

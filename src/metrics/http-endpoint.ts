@@ -122,7 +122,7 @@ export async function startMetricsServer(master: Master, registry: Registry, opt
 export function unready(master: Master): string[] {
   const workers = master.workers();
   return master.listenerInfo()
-    .filter((l) => !workers.some((w) => w.state === 'ready' && w.listening.includes(l.index)))
+    .filter((l) => !l.closed && !workers.some((w) => w.state === 'ready' && w.listening.includes(l.index)))
     .map((l) => `listener ${l.index} (${hostPort(l.address, l.port, l.family)}) has no ready worker`);
 }
 

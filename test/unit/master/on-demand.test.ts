@@ -59,3 +59,38 @@ test(`at most ${MAX_ON_DEMAND} addresses: past it a listen() gets EMFILE`, async
   assert.deepEqual(await od.request('web', null, 60000, 0), { code: 'EMFILE', errno: -24 });
   assert.deepEqual(await od.request('web', null, 1, 0), { listener: 0 }, 'a bound address is still joined');
 });
+
+test('closed everywhere: the next listen() of the address waits for the close, then binds it again under the same index', async () => {
+  const order: string[] = [];
+  const binds: Array<number | undefined> = [];
+  let next = 0;
+  const od = new OnDemandListeners(async (_g, _h, port, _path, again) => {
+    order.push(`bind ${port}`);
+    binds.push(again);
+    return again ?? next++;
+  });
+  assert.deepEqual(await od.request('web', null, 9464, 0), { listener: 0 });
+  assert.deepEqual(await od.request('web', null, 3000, 0), { listener: 1 });
+  let finishClose!: () => void;
+  od.closed(0, () => new Promise<void>((r) => { order.push('close 9464'); finishClose = () => { order.push('closed 9464'); r(); }; }));
+  assert.equal(od.size, 1);
+  const again = od.request('web', null, 9464, 0);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(order, ['bind 9464', 'bind 3000', 'close 9464'], 'no bind while the close is under way');
+  finishClose();
+  assert.deepEqual(await again, { listener: 0 });
+  assert.deepEqual(order, ['bind 9464', 'bind 3000', 'close 9464', 'closed 9464', 'bind 9464']);
+  assert.deepEqual(binds, [undefined, undefined, 0], 'bound again at its old index');
+  od.closed(7, () => Promise.reject(new Error('never called for an index it did not bind')));
+});
+
+test('a Unix socket path is its own key, beside any port', async () => {
+  const calls: Array<[number, string | undefined]> = [];
+  const od = new OnDemandListeners(async (_g, _h, port, path) => calls.push([port, path]) - 1);
+  const answers = await Promise.all([
+    od.request('web', null, 0, 0, '/run/a.sock'), od.request('web', null, 0, 0, '/run/a.sock'),
+    od.request('web', null, 0, 0, '/run/b.sock'), od.request('web', null, 0, 0),
+  ]);
+  assert.deepEqual(answers, [{ listener: 0 }, { listener: 0 }, { listener: 1 }, { listener: 2 }]);
+  assert.deepEqual(calls, [[0, '/run/a.sock'], [0, '/run/b.sock'], [0, undefined]]);
+});
