@@ -1,12 +1,13 @@
 // What each admin command does with the master; one function per command, plain data out.
 import { hostPort } from '../address.js';
 import type { Master } from '../master/master.js';
+import type { AdminCode } from './protocol.js';
 import type { RecordFilter } from '../table/types.js';
 import { VERSION } from '../version.js';
 
 /** Thrown for a bad request: becomes { ok: false } with this code. */
 export class AdminError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: AdminCode, message: string) {
     super(message);
   }
 }

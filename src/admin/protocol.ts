@@ -10,4 +10,11 @@ export interface AdminRequest {
   [key: string]: unknown;
 }
 
-export type AdminResponse = { ok: true; result: unknown } | { ok: false; error: string; code: string };
+/**
+ * Why a master refused a request: the only codes a response carries (the type holds every
+ * response to them). The CLI reports one as PORTPLEX_ADMIN_<code> and exits 2.
+ */
+export const ADMIN_CODES = Object.freeze(['BAD_REQUEST', 'UNKNOWN_COMMAND', 'TOO_LARGE', 'UNSUPPORTED', 'BUSY', 'UPGRADE_FAILED', 'INTERNAL'] as const);
+export type AdminCode = (typeof ADMIN_CODES)[number];
+
+export type AdminResponse = { ok: true; result: unknown } | { ok: false; error: string; code: AdminCode };

@@ -1,79 +1,11 @@
 #!/usr/bin/env node
 // The `portplex` command.
-import { Command, CommanderError, Option } from 'commander';
-import { ALGORITHMS } from '../balancers/index.js';
-import { defaultAdminPath } from '../admin/socket-path.js';
-import { DEFAULTS } from '../config/defaults.js';
+import { CommanderError } from 'commander';
 import { EXIT, PortplexError } from '../errors.js';
-import { collect, collectPort, sizeFlag, weightList, wholeNumber, type Flags } from './options.js';
-import { groupFlag, routeFlag, stickyFlag } from './content-flags.js';
+import type { Flags } from './options.js';
 import { addAdminCommands } from './admin-commands.js';
+import { program } from './program.js';
 import { run } from './run.js';
-import { VERSION } from '../version.js';
-
-const EXAMPLES = `
-Examples:
-  $ portplex -w 4 app.js                          4 workers of app.js, every port it listens on shared
-  $ portplex -w 4 -l 8080 -a least-connections app.js -- --app-flag
-  $ portplex -l 127.0.0.1:8080 -l [::1]:8080 -w 2 --weights 3,1 app.js
-                                                  3 of every 4 connections to worker 1
-  $ portplex -w 2 --group api=api.js --route api=path:/api/ --sticky cookie:sid web.js
-                                                  /api/ to api.js, the rest to web.js, by session
-  $ portplex -w 2 -l 5353 -l udp:5353 dns.js       TCP and UDP on one port (dgram apps unmodified)
-  $ portplex -c portplex.json                     everything from a config file
-  $ portplex status                               workers of the running master
-  $ portplex connections --worker 2               its connection record table
-  $ portplex reload                               rolling restart (or: kill -HUP <master pid>)
-  $ portplex upgrade                              a new master takes the sockets over (or: kill -USR2 <master pid>)
-
-The application is unmodified: in each worker, listen() does not bind; the master binds the
-address (-l's, else the app's own host and port) and hands its connections to the workers, as
-Node's cluster does. Workers get PORTPLEX_WORKER_ID, and PORT (-l's first port, else $PORT or 8080).
-
-Exit status: 0 clean stop, 1 internal error, 2 bad option or config, 3 cannot listen,
-4 crash loop (workers died at start ${DEFAULTS.maxRestarts + 1} times in a row), 5 workers killed after --grace.`;
-
-export function program(): Command {
-  return new Command('portplex')
-    .description('Many Node.js worker processes behind one address and port, balanced by a master.')
-    .version(VERSION, '-v, --version')
-    .enablePositionalOptions()
-    .argument('[script]', 'the application to run in each worker')
-    .argument('[args...]', 'arguments for the application (after --)')
-    .passThroughOptions()
-    .option('-w, --workers <n>', `workers to fork (default: ${DEFAULTS.workers}, the CPU count)`, wholeNumber(1))
-    .option('-l, --listen <[udp:][host:]port>', 'cluster address to serve, repeatable; udp: for datagrams (default: whatever the workers listen on)', collect)
-    .option('--own-port <port>', 'a port each worker binds itself, not shared (e.g. a per-process debug port); repeatable', collectPort)
-    .addOption(new Option('--mode <mode>', 'dispatch: the master hands each connection over; direct: workers accept on the shared socket and report (default: dispatch)').choices(['dispatch', 'direct']))
-    .addOption(new Option('-a, --algorithm <name>', `balancing algorithm (default: ${DEFAULTS.algorithm})`).choices([...ALGORITHMS]))
-    .option('--weights <list>', 'one weight per worker, e.g. 3,1 (every algorithm but first obeys them; 0 drains)', weightList)
-    .option('--max-connections <n>', 'concurrent connections per worker, 0 = unlimited (default: 0)', wholeNumber(0))
-    .option('--max-memory <size>', 'replace a worker whose resident memory goes above this, e.g. 512M or 1G: the new process first, then the old one drains (default: no limit)', sizeFlag)
-    .option('--max-connections-served <n>', 'replace a worker after it has served this many connections, the same way, 0 = never (default: 0)', wholeNumber(0))
-    .option('--queue-size <n>', `connections that may wait for a free worker (default: ${DEFAULTS.queueSize})`, wholeNumber(0))
-    .option('--queue-timeout <ms>', `how long one may wait (default: ${DEFAULTS.queueTimeout})`, wholeNumber(1))
-    .option('--handoff-timeout <ms>', `a worker's deadline to take a connection (default: ${DEFAULTS.handoffTimeout})`, wholeNumber(10))
-    .option('--grace <ms>', `time workers get to finish on shutdown (default: ${DEFAULTS.grace})`, wholeNumber(0))
-    .option('--udp-timeout <ms>', `forget a UDP flow idle this long (default: ${DEFAULTS.udpTimeout})`, wholeNumber(1))
-    .option('--ready-timeout <ms>', `time a worker gets to start listening (default: ${DEFAULTS.readyTimeout})`, wholeNumber(1))
-    .option('--max-restarts <n>', `consecutive failed starts before giving up (default: ${DEFAULTS.maxRestarts})`, wholeNumber(0))
-    .addOption(new Option('--preread <protocol>', 'read each connection\'s first bytes in the master before handing it over').choices(['http', 'tls']))
-    .option('--group <name=script>', 'another worker group running its own script, repeatable (the main script is group "default")', groupFlag)
-    .option('--route <group=condition>', 'send matching connections to a group, repeatable, first match wins: host:NAME, path:/PREFIX, path~:REGEX, header:NAME=VALUE, sni:NAME, alpn:PROTO', routeFlag)
-    .option('--sticky <from:name>', 'keep one key\'s connections on one worker: cookie:NAME, header:NAME or query:NAME', stickyFlag)
-    .addOption(new Option('--proxy-protocol <version>', 'expect a PROXY protocol header on every connection').choices(['v1', 'v2', 'any']))
-    .addOption(new Option('--on-invalid <action>', 'an unparseable request head or ClientHello: serve it from the default group, or close it (default: default)').choices(['default', 'close']))
-    .option('--log-prefix', 'pass workers\' stdout and stderr through the master line by line, the worker id in front (default: on when stdout is a terminal)')
-    .option('--no-log-prefix', 'workers write to the master\'s stdout and stderr themselves')
-    .addOption(new Option('--log-format <format>', 'the master\'s messages (and worker lines passed through it) as text or JSON lines (default: text)').choices(['text', 'json']))
-    .option('-c, --config <file>', 'JSON config file (flags override it)')
-    .option('--admin <path>', `admin socket, mode 0600 (default: ${defaultAdminPath()})`)
-    .option('--metrics <[host:]port>', 'serve /metrics, /healthz, /readyz (host defaults to 127.0.0.1)')
-    .addOption(new Option('--worker-metrics <mode>', 'workers\' own metrics on /metrics (default: aggregate)').choices(['aggregate', 'per-worker', 'both', 'off']))
-    .option('--worker-metrics-timeout <ms>', 'how long a scrape waits for workers (default: 1000)', wholeNumber(1))
-    .addHelpText('after', EXAMPLES)
-    .exitOverride();
-}
 
 async function main(argv: string[]): Promise<number> {
   const cmd = program();

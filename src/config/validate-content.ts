@@ -1,10 +1,9 @@
 // Validates a listener's content step: what to parse, the routing rules, the sticky key.
 import { CODES, ConfigError, invalid, show } from '../errors.js';
 import { checkKeys, int } from './checks.js';
+import { CONFIG_KEYS } from './keys.js';
 import type { ContentConfig, RuleConfig, StickyConfig } from './types.js';
 
-const CONTENT_KEYS = ['protocol', 'proxy', 'maxBytes', 'timeout', 'rules', 'sticky', 'onInvalid'];
-const RULE_KEYS = ['group', 'host', 'path', 'pathRegex', 'header', 'sni', 'alpn'];
 const HTTP_CONDITIONS = ['host', 'path', 'pathRegex', 'header'] as const;
 const TLS_CONDITIONS = ['sni', 'alpn'] as const;
 /** A regular expression runs on every routed request: keep it short enough to read. */
@@ -17,7 +16,7 @@ const HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]
 /** Validates `value` (a listener's `content`); `groups` are the names rules may route to. */
 export function resolveContent(value: unknown, option: string, groups: readonly string[]): ContentConfig {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(option, value, 'an object { protocol, rules, sticky, ... }');
-  checkKeys(value, CONTENT_KEYS, `${option}.`);
+  checkKeys(value, CONFIG_KEYS.content, `${option}.`);
   const c = value as Record<string, unknown>;
   if (c.protocol !== undefined && c.protocol !== 'http' && c.protocol !== 'tls') throw invalid(`${option}.protocol`, c.protocol, '"http" or "tls"');
   if (c.proxy !== undefined && c.proxy !== 'v1' && c.proxy !== 'v2' && c.proxy !== 'any') throw invalid(`${option}.proxy`, c.proxy, '"v1", "v2" or "any"');
@@ -43,12 +42,12 @@ function resolveRules(value: unknown, option: string, protocol: 'http' | 'tls' |
 
 function resolveRule(value: unknown, option: string, protocol: 'http' | 'tls' | undefined, groups: readonly string[]): RuleConfig {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(option, value, 'a rule { group, host, path, pathRegex, header, sni, alpn }');
-  checkKeys(value, RULE_KEYS, `${option}.`);
+  checkKeys(value, CONFIG_KEYS.rule, `${option}.`);
   const r = value as Record<string, unknown>;
   if (typeof r.group !== 'string' || !groups.includes(r.group)) {
     throw new ConfigError(CODES.UNKNOWN_GROUP, `${option}.group`, `unknown group ${show(r.group)}; groups are ${groups.join(', ')}`);
   }
-  const given = RULE_KEYS.filter((k) => k !== 'group' && r[k] !== undefined);
+  const given = CONFIG_KEYS.rule.filter((k) => k !== 'group' && r[k] !== undefined);
   if (given.length === 0) throw invalid(option, value, 'at least one condition (host, path, pathRegex, header, sni, alpn)');
   // A condition the listener never parses could never match: say so now, not by silence later.
   for (const k of given) {
@@ -121,7 +120,7 @@ function alpnList(value: unknown, option: string): string[] | undefined {
 function resolveSticky(value: unknown, option: string, protocol: 'http' | 'tls' | undefined): StickyConfig | undefined {
   if (value === undefined) return undefined;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(option, value, 'one of { cookie }, { header } or { query } naming the key');
-  checkKeys(value, ['cookie', 'header', 'query'], `${option}.`);
+  checkKeys(value, CONFIG_KEYS.sticky, `${option}.`);
   const entries = Object.entries(value);
   if (entries.length !== 1) throw invalid(option, value, 'exactly one of cookie, header or query');
   const [from, name] = entries[0] as ['cookie' | 'header' | 'query', unknown];

@@ -6,18 +6,12 @@ import { ALGORITHMS } from '../balancers/index.js';
 import { CODES, ConfigError, invalid, show } from '../errors.js';
 import { checkKeys, env, int, str, strings } from './checks.js';
 import { DEFAULTS } from './defaults.js';
+import { CONFIG_KEYS } from './keys.js';
 import { listenKey, parseListen } from './listen-address.js';
 import { parseSize } from './size.js';
 import type { Config, GroupConfig, GroupInput, ListenerConfig, UserConfig } from './types.js';
 import { resolveContent } from './validate-content.js';
 
-const GROUP_KEYS = ['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections', 'maxMemory', 'maxConnectionsServed'];
-const TOP_KEYS = [
-  ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'mode', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
-  'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
-  'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue', 'ownPorts', 'stickySessions', 'stickyTimeout',
-  'logPrefix', 'logFormat', 'logMaxLine',
-];
 /** The largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP header bytes). */
 const MAX_UDP_PAYLOAD = 65507;
 const DEFAULT_GROUP = 'default';
@@ -25,7 +19,7 @@ const DEFAULT_GROUP = 'default';
 /** Validates `input` (config file merged with flags, or the API's object) into a frozen Config. */
 export function validateConfig(input: UserConfig, baseDir: string = process.cwd()): Config {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw invalid('config', input, 'an object');
-  checkKeys(input, TOP_KEYS, '');
+  checkKeys(input, CONFIG_KEYS.top, '');
 
   const groups = resolveGroups(input, baseDir);
   const udpTimeout = int(input.udpTimeout, 'udpTimeout', DEFAULTS.udpTimeout, 1, 24 * 3600 * 1000);
@@ -77,7 +71,7 @@ function resolveGroups(input: UserConfig, baseDir: string): GroupConfig[] {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw invalid(`groups.${name}`, name, 'a name of letters, digits, "-" or "_"');
     const own = input.groups![name];
     if (own === null || typeof own !== 'object' || Array.isArray(own)) throw invalid(`groups.${name}`, own, 'an object');
-    checkKeys(own, GROUP_KEYS, `groups.${name}.`);
+    checkKeys(own, CONFIG_KEYS.group, `groups.${name}.`);
     return resolveGroup(name, own, input, baseDir, `groups.${name}.`);
   });
 }
@@ -138,7 +132,7 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: 
     if (!Array.isArray(input.listeners)) throw invalid('listeners', input.listeners, 'a list of { listen, group }');
     input.listeners.forEach((l, i) => {
       if (l === null || typeof l !== 'object') throw invalid(`listeners[${i}]`, l, 'an object { listen, group }');
-      checkKeys(l, ['listen', 'group', 'content', 'mode', 'udpTimeout'], `listeners[${i}].`);
+      checkKeys(l, CONFIG_KEYS.listener, `listeners[${i}].`);
       entries.push({ listen: l.listen, group: l.group ?? groups[0].name, option: `listeners[${i}]`, content: l.content, mode: l.mode, udpTimeout: l.udpTimeout });
     });
   }
