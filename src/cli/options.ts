@@ -32,9 +32,11 @@ export interface Flags extends ContentFlags {
 }
 
 /** commander parser: a whole number >= min. */
-export function wholeNumber(min: number): (value: string) => number {
+export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`expected a whole number >= ${min}.`);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `expected a whole number >= ${min}.` : `expected a whole number from ${min} to ${max}.`);
+    }
     return Number(value);
   };
 }

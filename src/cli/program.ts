@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { ALGORITHMS } from '../balancers/index.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { MAX_WORKER_TIMEOUT_MS } from '../metrics/http-endpoint.js';
 import { collect, collectPort, sizeFlag, weightList, wholeNumber } from './options.js';
 import { groupFlag, routeFlag, stickyFlag } from './content-flags.js';
 import { VERSION } from '../version.js';
@@ -67,7 +68,7 @@ export function program(): Command {
     .option('--admin <path>', `admin socket, mode 0600 (default: ${defaultAdminPath()})`)
     .option('--metrics <[host:]port>', 'serve /metrics, /healthz, /readyz (host defaults to 127.0.0.1)')
     .addOption(new Option('--worker-metrics <mode>', 'workers\' own metrics on /metrics (default: aggregate)').choices(['aggregate', 'per-worker', 'both', 'off']))
-    .option('--worker-metrics-timeout <ms>', 'how long a scrape waits for workers (default: 1000)', wholeNumber(1))
+    .option('--worker-metrics-timeout <ms>', 'how long a scrape waits for workers, 1-9999 (default: 1000)', wholeNumber(1, MAX_WORKER_TIMEOUT_MS))
     .addHelpText('after', EXAMPLES)
     .exitOverride();
 }

@@ -14,6 +14,8 @@ const BODY_LIMIT = 1024;
 /** Seconds-scale deadlines: a scrape is one small request. */
 const HEADERS_TIMEOUT_MS = 5000;
 const REQUEST_TIMEOUT_MS = 10000;
+/** A scrape's wait for workers at most: it must end before the scrape's own deadline. */
+export const MAX_WORKER_TIMEOUT_MS = REQUEST_TIMEOUT_MS - 1;
 /** Scrapers keep one connection each; more than this is not a scraper. */
 const MAX_CONNECTIONS = 32;
 /** How long a scrape waits for workers' metrics by default. */
@@ -46,8 +48,8 @@ export async function startMetricsServer(master: Master, registry: Registry, opt
   if (!WORKER_METRICS_MODES.includes(mode)) throw new TypeError(`workerMetrics must be one of ${WORKER_METRICS_MODES.join(', ')}, not ${String(mode)}`);
   const timeoutMs = options.workerTimeoutMs ?? WORKER_TIMEOUT_MS;
   // Below the request timeout, so a scrape answers before its own connection gives up.
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs >= REQUEST_TIMEOUT_MS) {
-    throw new RangeError(`workerTimeoutMs must be an integer from 1 to ${REQUEST_TIMEOUT_MS - 1}, not ${String(timeoutMs)}`);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_WORKER_TIMEOUT_MS) {
+    throw new RangeError(`workerTimeoutMs must be an integer from 1 to ${MAX_WORKER_TIMEOUT_MS}, not ${String(timeoutMs)}`);
   }
   const workers = mode === 'off' ? undefined : createWorkerScrape(master, { mode, timeoutMs });
   let stopped = false;

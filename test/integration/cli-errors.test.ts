@@ -9,6 +9,7 @@ const app = fixture('http-app.js');
 const cases: Array<{ args: string[]; code: number; output: RegExp }> = [
   { args: ['-a', 'fastest', app], code: 2, output: /option '-a, --algorithm <name>' argument 'fastest' is invalid\. Allowed choices are round-robin, / },
   { args: ['-w', 'two', app], code: 2, output: /option '-w, --workers <n>' argument 'two' is invalid\. expected a whole number >= 1/ },
+  { args: ['--worker-metrics-timeout', '10000', app], code: 2, output: /option '--worker-metrics-timeout <ms>' argument '10000' is invalid\. expected a whole number from 1 to 9999/ },
   { args: ['-w', '3', '--weights', '5,1', '-l', '0', app], code: 2, output: /weights: 2 weights given for 3 workers \(\[5,1\]\); give one weight per worker \[PORTPLEX_WEIGHTS_MISMATCH\]/ },
   { args: ['--max-memory', '1 gig', app], code: 2, output: /option '--max-memory <size>' argument '1 gig' is invalid\. expected a size such as 512M or 1G .*, got "1 gig"\./ },
   { args: ['--max-memory', '512', app], code: 2, output: /argument '512' is invalid\. expected at least 1M \(a bare number is bytes: did you mean "512M"\?\)/ },
