@@ -6,7 +6,7 @@
 //   - a js or json block is written to its file= (json: portplex.json unless named);
 //   - a shell block runs line by line (only its `$ ` lines when it shows a transcript), each in
 //     bash in that directory:
-//       `portplex [options] SCRIPT`, `portplex -c FILE` and `node FILE` serve: they run in the
+//       `portplex [options] SCRIPT`, `portplex -c FILE` and `node FILE.js` serve: they run in the
 //       background until they print "workers ready", and until the scenario's next serving
 //       line or its end, when they get SIGTERM and must exit 0;
 //       `npm install A B` checks that A and B resolve from the directory (no registry here);
@@ -72,7 +72,7 @@ export async function runScenario(name: string, blocks: readonly DocBlock[]): Pr
         const words = cmd.split(/\s+/);
         if (words[0] === 'npm' && words[1] === 'install') {
           checkResolves(dir, words.slice(2).filter((w) => !w.startsWith('-') && w !== ''), at);
-        } else if ((words[0] === 'portplex' && !ADMIN_COMMANDS.has(words[1] ?? '') && !/^-(h|v|-help|-version)$/.test(words[1] ?? '')) || words[0] === 'node') {
+        } else if ((words[0] === 'portplex' && !ADMIN_COMMANDS.has(words[1] ?? '') && !/^-(h|v|-help|-version)$/.test(words[1] ?? '')) || (words[0] === 'node' && /\.js$/.test(words[1] ?? ''))) {
           if (server) await stop(server, dir, env);
           server = await serve(cmd, at, dir, env, words[0] === 'portplex');
         } else {
