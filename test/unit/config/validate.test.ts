@@ -131,9 +131,9 @@ test('no listener configured is valid: the workers\' listen() calls say what is 
   assert.deepEqual(validateConfig({ script, listen: 'udp:9229', ownPorts: [9229] }).ownPorts, [9229], 'a UDP listener does not take the TCP port');
 });
 
-test("the README's complete config file is valid, and its [::]:8080 beside 0.0.0.0:8080 binds IPv6-only", () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Config file'));
+test("docs/balancing.md's groups config is valid, and its [::]:8080 beside 0.0.0.0:8080 binds IPv6-only", () => {
+  const page = readFileSync(join(ROOT, 'docs/balancing.md'), 'utf8');
+  const section = page.slice(page.indexOf('<!-- example: groups file=portplex.json -->'));
   const json = /```json\n([\s\S]*?)```/.exec(section)![1]!;
   const dir = mkdtempSync(join(tmpdir(), 'portplex-readme-'));
   try {
