@@ -25,17 +25,17 @@ export interface DocBlock {
   marker: Marker | undefined;
 }
 
-/** Pages checked elsewhere (the reference test), or not part of the guide. */
-const REFERENCE_PAGES = new Set(['docs/cli.md', 'docs/configuration.md', 'docs/metrics.md', 'docs/errors.md']);
+/** Pages whose content is checked against the code by the reference tests. */
+export const REFERENCE_PAGES = new Set(['docs/cli.md', 'docs/configuration.md', 'docs/metrics.md', 'docs/errors.md']);
 
-/** The guide's pages, relative to `root`: README.md, bench/README.md and docs/ but the reference pages. */
-export function guidePages(root: string): string[] {
+/** The guide's pages, relative to `root`: README.md, bench/README.md and docs/ (the reference pages too with `withReference`). */
+export function guidePages(root: string, withReference = false): string[] {
   const pages = ['README.md', 'bench/README.md'];
   const walk = (dir: string): void => {
     for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
       const rel = `${dir}/${e.name}`;
       if (e.isDirectory()) walk(rel);
-      else if (e.name.endsWith('.md') && !REFERENCE_PAGES.has(rel)) pages.push(rel);
+      else if (e.name.endsWith('.md') && (withReference || !REFERENCE_PAGES.has(rel))) pages.push(rel);
     }
   };
   walk('docs');
