@@ -35,13 +35,21 @@ export interface TailOptions {
 
 export const TAIL_DEFAULTS: TailOptions = { share: 0.02, costMs: 20, rate: 400, seconds: 6, workers: 4, keepAlive: false, connections: 16 };
 
+/**
+ * Not a setup: Node's cluster with SCHED_NONE serving the same load with no heavy request, in the
+ * same rounds. What is left of the tail there is the machine's (scheduling, the client on the same
+ * cores), not placement: no balancer can go below it, so it says how much of a tail is the
+ * balancer's to win at all.
+ */
+export const FLOOR = 'floor';
+
 /** The setups compared: Node's cluster both ways, HAProxy leastconn, each portplex balancer and direct mode. */
 export const TAIL_SETUPS = [
-  'cluster-rr', 'cluster-none', 'haproxy-leastconn',
+  FLOOR, 'cluster-rr', 'cluster-none', 'haproxy-leastconn',
   'portplex-round-robin', 'portplex-least-connections', 'portplex-power-of-two', 'portplex-least-response-time',
   'portplex-weighted-round-robin', 'portplex-random', 'portplex-direct',
 ];
-export const TAIL_QUICK_SETUPS = ['cluster-rr', 'cluster-none', 'portplex-least-connections', 'portplex-round-robin'];
+export const TAIL_QUICK_SETUPS = [FLOOR, 'cluster-rr', 'cluster-none', 'portplex-least-connections', 'portplex-round-robin'];
 export const TAIL_BASELINES = { rr: 'cluster-rr', none: 'cluster-none' } as const;
 
 export interface TailRound {
@@ -75,7 +83,7 @@ export function tailFigures(samples: readonly Sample[], seconds: number): Omit<T
   };
 }
 
-export async function runTailRound(setup: Setup, ctx: SetupContext, round: number, o: TailOptions = TAIL_DEFAULTS): Promise<TailRound> {
+export async function runTailRound(setup: Setup, ctx: SetupContext, round: number, o: TailOptions = TAIL_DEFAULTS, name = setup.name): Promise<TailRound> {
   const running = await setup.start({ ...ctx, workers: o.workers, app: UNEVEN_APP });
   try {
     const next = (i: number): { path: string; kind: string } =>
@@ -84,7 +92,7 @@ export async function runTailRound(setup: Setup, ctx: SetupContext, round: numbe
     // Warm-up: the same load, half a second, not counted.
     await runClient({ ...load, durationMs: 500 });
     const samples = await runClient({ ...load, durationMs: o.seconds * 1000 });
-    return { setup: setup.name, round, ...tailFigures(samples, o.seconds) };
+    return { setup: name, round, ...tailFigures(samples, o.seconds) };
   } finally {
     await running.stop();
   }
@@ -93,15 +101,20 @@ export async function runTailRound(setup: Setup, ctx: SetupContext, round: numbe
 export async function runTailBench(rounds: number, names: readonly string[], o: TailOptions = TAIL_DEFAULTS, log: (line: string) => void = () => {}): Promise<TailRound[]> {
   const tmp = mkdtempSync(join(tmpdir(), 'portplex-tail-'));
   try {
-    const setups = allSetups().filter((s) => names.includes(s.name));
+    const all = allSetups();
+    // The floor is SCHED_NONE run again with every request light.
+    const runs = names.flatMap((n) => {
+      const s = all.find((x) => x.name === (n === FLOOR ? TAIL_BASELINES.none : n));
+      return s === undefined ? [] : [{ name: n, setup: s, options: n === FLOOR ? { ...o, share: 0 } : o }];
+    });
     const out: TailRound[] = [];
     for (let r = 0; r < rounds; r++) {
       // Alternate the order, so no setup always runs on a machine warmed by the same neighbour.
-      for (const s of r % 2 === 0 ? setups : [...setups].reverse()) {
+      for (const { name, setup: s, options } of r % 2 === 0 ? runs : [...runs].reverse()) {
         const ctx = { workers: o.workers, tmp };
         if (s.unavailable(ctx)) continue;
-        const t = await runTailRound(s, ctx, r, o);
-        log(`tail${o.keepAlive ? ' keep-alive' : ''}, round ${r + 1}/${rounds}: ${s.name} p50 ${fmt(t.p50)} p99 ${fmt(t.p99)} p99.9 ${fmt(t.p999)} ms, ${t.throughput.toFixed(0)} req/s, ${t.failed} failed`);
+        const t = await runTailRound(s, ctx, r, options, name);
+        log(`tail${o.keepAlive ? ' keep-alive' : ''}, round ${r + 1}/${rounds}: ${name} p50 ${fmt(t.p50)} p99 ${fmt(t.p99)} p99.9 ${fmt(t.p999)} ms, ${t.throughput.toFixed(0)} req/s, ${t.failed} failed`);
         out.push(t);
       }
     }
@@ -163,6 +176,8 @@ export function tailMarkdown(rows: readonly TailSummary[], o: TailOptions = TAIL
     `${(o.share * 100).toFixed(0)}% of requests burn ${o.costMs} ms of CPU, the rest answer at once; ${o.rate} requests/s open loop, ` +
       `${o.keepAlive ? `over ${o.connections} kept-alive connections` : 'a new connection per request'}, ${o.workers} workers, ${o.seconds} s per round. ` +
       'Latency of the light requests, ms (medians over rounds); p99 ratios paired per round, median (95% interval).',
+    '',
+    `The ${FLOOR} row is cluster SCHED_NONE with no heavy request at all: the tail no balancer can go below on this machine.`,
     '',
     '| setup | p50 | p99 | p99.9 | req/s | failed | p99 / cluster RR | p99 / SCHED_NONE |',
     '|---|---|---|---|---|---|---|---|',
