@@ -8,6 +8,6 @@ process.on('internalMessage', (m, handle) => { if (handle) handle.close(); });
 process.on('message', () => {});
 const frames = FrameChannel.open(process, (type, b, start, end, handle) => {
   if (handle) handle.close();
-  if (type === FRAME.conn) frames.write(encodeAcks([decodeConn(b, start, end).id], []));
+  if (type === FRAME.conn) frames.write(encodeAcks([decodeConn(b, start, end).id], [], []));
 }, () => {});
 process.send('ready');
