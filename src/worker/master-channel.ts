@@ -82,10 +82,20 @@ export const ACCEPT_REPORT_DELAY = 10;
  */
 export function reportAccept(seq: number, listener: number): void {
   accepted.push({ seq, listener, address: '', port: 0 });
+  later();
+}
+
+/** Within ACCEPT_REPORT_DELAY: what direct mode reports, for the table only. */
+function later(): void {
   if (acceptFlush === undefined) {
-    acceptFlush = setTimeout(flushAccepts, ACCEPT_REPORT_DELAY);
+    acceptFlush = setTimeout(flushLater, ACCEPT_REPORT_DELAY);
     acceptFlush.unref();
   }
+}
+
+function flushLater(): void {
+  if (closed.length > 0) flushReports();
+  else flushAccepts();
 }
 
 /** Sends pending accept reports now; anything that reports a close must call this first. */
@@ -146,14 +156,18 @@ function sendDeferred(): void {
 }
 
 /**
- * Queues the close of connection `id`: it leaves at the end of this turn of the event loop, with
- * the turn's acks. Least-connections counts what is open from these reports, so a close reported
- * late makes an idle worker look busy (a 10 ms delay here made it send light requests to a worker
- * in the middle of a heavy one, for want of telling them apart).
+ * Queues the close of connection `id`: a handed-over one's leaves at the end of this turn of the
+ * event loop, with the turn's acks. Least-connections counts what is open from these reports, so
+ * a close reported late makes an idle worker look busy (a 10 ms delay here made it send light
+ * requests to a worker in the middle of a heavy one, for want of telling them apart). A
+ * connection accepted here (direct mode, negative numbers) was not picked by the master, whose
+ * table alone needs its close: that goes with the accept reports, within ACCEPT_REPORT_DELAY, one write for many (a write per turn
+ * cost direct mode a sixth of its new-connection rate and three times the master's CPU).
  */
 export function reportClose(id: number): void {
   closed.push(id);
-  soon();
+  if (id >= 0) soon();
+  else later();
 }
 
 /**
