@@ -177,8 +177,7 @@ export function tailMarkdown(rows: readonly TailSummary[], o: TailOptions = TAIL
       `${o.keepAlive ? `over ${o.connections} kept-alive connections` : 'a new connection per request'}, ${o.workers} workers, ${o.seconds} s per round. ` +
       'Latency of the light requests, ms (medians over rounds); p99 ratios paired per round, median (95% interval).',
     '',
-    `The ${FLOOR} row is cluster SCHED_NONE with no heavy request at all: the tail no balancer can go below on this machine.`,
-    '',
+    ...(rows.some((r) => r.setup === FLOOR) ? [`The ${FLOOR} row is cluster SCHED_NONE with no heavy request at all: the tail no balancer can go below on this machine.`, ''] : []),
     '| setup | p50 | p99 | p99.9 | req/s | failed | p99 / cluster RR | p99 / SCHED_NONE |',
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.setup} | ${fmt(r.p50, 2)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${fmt(r.throughput, 0)} | ${r.failed} | ${fmtRatio(r.vsRr)} | ${fmtRatio(r.vsNone)} |`),
