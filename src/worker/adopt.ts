@@ -7,7 +7,7 @@ import type { Peer } from '../internals/net-server.js';
 import type { RawHandle } from '../internals/tcp-handle.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import { FirstRead } from './first-read.js';
-import { ack, ackSoon, flushReports, refuse, reportBegun, reportClose } from './master-channel.js';
+import { ack, flushReports, refuse, reportBegun, reportClose } from './master-channel.js';
 import type { RuntimeStats } from './stats.js';
 
 export class Adoption {
@@ -44,13 +44,9 @@ export class Adoption {
     const data = f.data === undefined ? undefined : Buffer.from(f.data);
     if (data === undefined && !f.eof && target!.clientFirst) {
       // Taken; the master keeps its copy until we have read the client's first bytes.
-      this.stats.adopted++;
-      if (this.firstRead.wait(target!, handle as RawHandle, id, f.peer)) {
-        // Its first bytes are read in the next turn, nearly always: the ack waits to go with that word.
-        ackSoon(id);
-        return;
-      }
       ack(id);
+      this.stats.adopted++;
+      if (this.firstRead.wait(target!, handle as RawHandle, id, f.peer)) return;
       this.giveOn(target!, handle, id, false, f.peer);
       return;
     }
@@ -85,7 +81,6 @@ export class Adoption {
     read: (target, handle, id, data, peer) => {
       // The bytes wait until the word that we read them has left (flushRead): from then, a crash
       // of ours cuts this connection. What is read in one turn of the loop leaves in one write.
-      reportBegun(id);
       this.readNow.push({ target, handle, id, data, peer });
       this.readFlush ??= setImmediate(this.flushRead);
     },
@@ -100,6 +95,7 @@ export class Adoption {
     this.readFlush = undefined;
     const ready = this.readNow;
     this.readNow = [];
+    for (const r of ready) reportBegun(r.id);
     flushReports();
     for (const r of ready) this.give(r.target, r.handle, r.id, r.data, false, r.peer);
   };

@@ -131,38 +131,14 @@ export function ack(id: number): void {
 }
 
 /**
- * Acks that may wait for one more turn of the loop (connections being read first): any report
- * that leaves meanwhile takes them along, and the end of the next turn sends what is left. A
- * client's first bytes are nearly always in the kernel when its connection arrives and are read
- * in the next turn, so one write says "taken" and "begun" and the master wakes once, not twice.
- */
-let deferred: number[] = [];
-let deferTurn: NodeJS.Immediate | undefined;
-
-/** Acknowledges connection `id` with the next report, or at the end of the next turn of the loop. */
-export function ackSoon(id: number): void {
-  deferred.push(id);
-  deferTurn ??= setImmediate(oneMoreTurn);
-}
-
-function oneMoreTurn(): void {
-  // An immediate queued from an immediate runs in the next turn, after that turn's I/O.
-  deferTurn = setImmediate(sendDeferred);
-}
-
-function sendDeferred(): void {
-  deferTurn = undefined;
-  if (deferred.length > 0) flushReports();
-}
-
-/**
  * Queues the close of connection `id`: a handed-over one's leaves at the end of this turn of the
  * event loop, with the turn's acks. Least-connections counts what is open from these reports, so
  * a close reported late makes an idle worker look busy (a 10 ms delay here made it send light
  * requests to a worker in the middle of a heavy one, for want of telling them apart). A
  * connection accepted here (direct mode, negative numbers) was not picked by the master, whose
- * table alone needs its close: that goes with the accept reports, within ACCEPT_REPORT_DELAY, one write for many (a write per turn
- * cost direct mode a sixth of its new-connection rate and three times the master's CPU).
+ * table alone needs its close: that goes with the accept reports, within ACCEPT_REPORT_DELAY,
+ * one write for many (a write per turn cost direct mode a sixth of its new-connection rate and
+ * three times the master's CPU).
  */
 export function reportClose(id: number): void {
   closed.push(id);
@@ -189,11 +165,6 @@ export function flushReports(): void {
   if (ackFlush !== undefined) {
     clearImmediate(ackFlush);
     ackFlush = undefined;
-  }
-  if (deferred.length > 0) {
-    // Before anything begun or closed in this write: the master settles what it took first.
-    for (const id of deferred) taken.push(id);
-    deferred = [];
   }
   if (taken.length === 0 && begun.length === 0 && closed.length === 0) return;
   // A close must never reach the master before the accept it closes.
