@@ -2,7 +2,7 @@
 // (IPVS rr, HAProxy roundrobin). Like HAProxy's roundrobin it obeys weights: while the
 // candidates' weights above 0 differ, picks follow smooth weighted round-robin instead
 // (weighted-round-robin.ts), so --weights 3,1 gives 3 of every 4 connections to the first.
-import { type Balancer, type Candidate, isEligible } from './balancer.js';
+import { type Balancer, type Candidate, type ClientInfo, isEligible } from './balancer.js';
 import { createWeightedRoundRobin } from './weighted-round-robin.js';
 
 class RoundRobinBalancer implements Balancer {
@@ -14,7 +14,7 @@ class RoundRobinBalancer implements Balancer {
   /** Set while the weights differ: told by weightsChanged(), never worked out on a pick. */
   private weighted: Balancer | undefined;
 
-  pick(candidates: readonly Candidate[], client: Parameters<Balancer['pick']>[1]): number {
+  pick(candidates: readonly Candidate[], client: ClientInfo): number {
     if (this.weighted !== undefined) return this.weighted.pick(candidates, client);
     const n = candidates.length;
     // The list may have shrunk since the last pick: restart from the top then.

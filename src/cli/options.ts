@@ -1,5 +1,6 @@
 // Turns command-line flags into a UserConfig (flags override the config file).
 import { InvalidArgumentError } from 'commander';
+import { DEFAULTS } from '../config/defaults.js';
 import { parseSize } from '../config/size.js';
 import type { UserConfig } from '../config/types.js';
 import { applyContentFlags, type ContentFlags } from './content-flags.js';
@@ -73,7 +74,7 @@ export function weightList(value: string): number[] {
  * Without any listener, the workers' own listen() calls say what is served (content flags,
  * which need a listener of the master's, serve `defaultListen`: $PORT or 8080).
  */
-export function mergeFlags(file: UserConfig, flags: Flags, script: string | undefined, args: string[], defaultListen = process.env.PORT ?? '8080'): UserConfig {
+export function mergeFlags(file: UserConfig, flags: Flags, script: string | undefined, args: string[], defaultListen = process.env.PORT ?? String(DEFAULTS.port)): UserConfig {
   const out: UserConfig = { ...file };
   const group: Partial<UserConfig> = {};
   if (script !== undefined) group.script = script;

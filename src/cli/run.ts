@@ -104,7 +104,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
     try {
       next = await startSuccessor(master, {
         execPath: process.execPath,
-        args: [...process.execArgv, process.argv[1]!, ...process.argv.slice(2)],
+        args: [...process.execArgv, ...process.argv.slice(1)],
         cwd: process.cwd(),
         env: process.env,
         timeoutMs: config.readyTimeout + 10000,
@@ -168,7 +168,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   for (const l of listeners) info(listeningLine(l));
   if (listeners.length === 0) info('no listener configured: serving whatever the workers listen on');
   if (admin) info(`admin socket ${admin.path} (portplex status, portplex connections)`);
-  if (metrics) info(`metrics on http://${metrics.server.address.includes(':') ? `[${metrics.server.address}]` : metrics.server.address}:${metrics.server.port}/metrics`);
+  if (metrics) info(`metrics on http://${hostPort(metrics.server.address, metrics.server.port)}/metrics`);
   const code = await master.closed;
   await admin?.close();
   await metrics?.server.close();

@@ -39,3 +39,15 @@ export function env(value: unknown, option: string): Record<string, string> {
   }
   return out;
 }
+
+export function bool(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalid(option, value, 'true or false');
+  return value;
+}
+
+export function oneOf<T extends string>(value: unknown, option: string, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) throw invalid(option, value, allowed.map((a) => JSON.stringify(a)).join(' or '));
+  return value as T;
+}

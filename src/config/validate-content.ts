@@ -1,6 +1,6 @@
 // Validates a listener's content step: what to parse, the routing rules, the sticky key.
 import { CODES, ConfigError, invalid, show } from '../errors.js';
-import { checkKeys, int } from './checks.js';
+import { checkKeys, int, oneOf } from './checks.js';
 import { CONFIG_KEYS } from './keys.js';
 import type { ContentConfig, RuleConfig, StickyConfig } from './types.js';
 
@@ -21,7 +21,7 @@ export function resolveContent(value: unknown, option: string, groups: readonly 
   if (c.protocol !== undefined && c.protocol !== 'http' && c.protocol !== 'tls') throw invalid(`${option}.protocol`, c.protocol, '"http" or "tls"');
   if (c.proxy !== undefined && c.proxy !== 'v1' && c.proxy !== 'v2' && c.proxy !== 'any') throw invalid(`${option}.proxy`, c.proxy, '"v1", "v2" or "any"');
   if (c.protocol === undefined && c.proxy === undefined) throw invalid(option, value, 'a protocol to parse ("http" or "tls") or a PROXY header to expect');
-  if (c.onInvalid !== undefined && c.onInvalid !== 'default' && c.onInvalid !== 'close') throw invalid(`${option}.onInvalid`, c.onInvalid, '"default" or "close"');
+  const onInvalid = oneOf(c.onInvalid, `${option}.onInvalid`, ['default', 'close'] as const, 'default');
   const protocol = c.protocol as 'http' | 'tls' | undefined;
   return {
     protocol,
@@ -30,7 +30,7 @@ export function resolveContent(value: unknown, option: string, groups: readonly 
     timeout: int(c.timeout, `${option}.timeout`, 5000, 1, 600000),
     rules: resolveRules(c.rules, `${option}.rules`, protocol, groups),
     sticky: resolveSticky(c.sticky, `${option}.sticky`, protocol),
-    onInvalid: (c.onInvalid as 'default' | 'close' | undefined) ?? 'default',
+    onInvalid,
   };
 }
 

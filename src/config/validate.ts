@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ALGORITHMS } from '../balancers/index.js';
 import { CODES, ConfigError, invalid, show } from '../errors.js';
-import { checkKeys, env, int, str, strings } from './checks.js';
+import { bool, checkKeys, env, int, oneOf, str, strings } from './checks.js';
 import { DEFAULTS } from './defaults.js';
 import { CONFIG_KEYS } from './keys.js';
 import { listenKey, parseListen } from './listen-address.js';
@@ -102,7 +102,7 @@ function resolveGroup(name: string, own: GroupInput, inherited: GroupInput, base
     algorithm,
     weights,
     maxConnections: int(pick('maxConnections'), `${prefix}maxConnections`, DEFAULTS.maxConnections, 0),
-    maxMemory: pick('maxMemory') === undefined ? DEFAULTS.maxMemory : parseSize(pick('maxMemory'), `${prefix}maxMemory`),
+    maxMemory: parseSize(pick('maxMemory'), `${prefix}maxMemory`),
     maxConnectionsServed: int(pick('maxConnectionsServed'), `${prefix}maxConnectionsServed`, DEFAULTS.maxConnectionsServed, 0),
   };
 }
@@ -122,8 +122,7 @@ function resolveWeights(value: unknown, workers: number, option: string): number
 
 function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: number): ListenerConfig[] {
   const entries: Array<{ listen: unknown; group: unknown; option: string; content?: unknown; mode?: unknown; udpTimeout?: unknown }> = [];
-  const defaultMode = input.mode ?? 'dispatch';
-  if (defaultMode !== 'dispatch' && defaultMode !== 'direct') throw invalid('mode', input.mode, '"dispatch" or "direct"');
+  const defaultMode = oneOf(input.mode, 'mode', ['dispatch', 'direct'] as const, 'dispatch');
   if (input.listen !== undefined) {
     const list = Array.isArray(input.listen) ? input.listen : [input.listen];
     list.forEach((l, i) => entries.push({ listen: l, group: groups[0].name, option: Array.isArray(input.listen) ? `listen[${i}]` : 'listen' }));
@@ -178,18 +177,6 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: 
       addresses.some((a) => a.protocol === address.protocol && a.port === address.port && a.host !== undefined && isIP(a.host) === 4);
     return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode, udpTimeout: flowTimeout, v6only, onDemand: false };
   });
-}
-
-function bool(value: unknown, option: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalid(option, value, 'true or false');
-  return value;
-}
-
-function oneOf<T extends string>(value: unknown, option: string, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) throw invalid(option, value, allowed.map((a) => JSON.stringify(a)).join(' or '));
-  return value as T;
 }
 
 /** Ports each worker binds itself: whole ports 1-65535, once each, none of them a configured TCP listener's. */

@@ -37,9 +37,6 @@ export function listenOn(server: net.Server, handle: object, address: string, po
   s._listen2(address, port, family === 'IPv6' ? 6 : 4, backlog);
 }
 
-/** Name, for PORTPLEX_UNSUPPORTED_NODE. */
-export const PIPE_NAME = "net.Server's _pipeName (server.address() of a Unix socket)";
-
 /**
  * The same for a Unix socket path, as cluster's child does for a round-robin pipe: Node's
  * listen() would have set _pipeName before binding, and server.address() returns it when the

@@ -274,6 +274,9 @@ export function decodeDatagrams(b: Buffer, start: number, end: number, each: (li
   return n;
 }
 
+/** Session keys longer than this are neither reported nor remembered (a sticky key is an id, not a document). */
+export const MAX_SESSION_KEY = 512;
+
 /** The S frame: session keys created by the application, in order. Keys are latin1, as request heads are read. */
 export function encodeSessions(keys: readonly string[]): Buffer {
   let size = 0;

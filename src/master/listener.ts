@@ -5,6 +5,7 @@
 // one handle and no stream machinery until it is handed over.
 import net from 'node:net';
 import util from 'node:util';
+import { listenAddress } from '../address.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import type { ListenerConfig } from '../config/types.js';
 import { createBoundHandle, listeningHandle, takeAccepts, type BoundHandle, type RawHandle } from '../internals/tcp-handle.js';
@@ -52,7 +53,7 @@ export class Listener {
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         // The system error stays as the cause: a worker that asked for this address emits it.
-        reject(Object.assign(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${path ?? describe(host, port)}: ${err.code ?? err.message}`, EXIT.listen), { cause: err }));
+        reject(Object.assign(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${path ?? listenAddress(host, port)}: ${err.code ?? err.message}`, EXIT.listen), { cause: err }));
       });
       const options = path !== undefined ? { path, backlog, exclusive: true } : { port, host, backlog, exclusive: true, ipv6Only: this.config.v6only };
       server.listen(options, () => {
@@ -90,7 +91,7 @@ export class Listener {
     // No IPv6 on this machine: bind every IPv4 address instead, as Node's listen(port) does.
     if (typeof handle === 'number' && host === undefined) handle = createBoundHandle('0.0.0.0', port, 4);
     if (typeof handle === 'number') {
-      return Promise.reject(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${describe(host, port)}: ${errnoName(handle)}`, EXIT.listen));
+      return Promise.reject(new PortplexError(CODES.LISTEN_FAILED, `cannot listen on ${listenAddress(host, port)}: ${errnoName(handle)}`, EXIT.listen));
     }
     const out: Record<string, unknown> = {};
     handle.getsockname(out);
@@ -188,7 +189,7 @@ export class Listener {
   /** "host:port" as bound, e.g. "127.0.0.1:8080" or "[::]:8080"; a Unix socket's path. */
   toString(): string {
     if (this.config.path !== undefined) return this.address;
-    return describe(this.address, this.port);
+    return listenAddress(this.address, this.port);
   }
 }
 
@@ -200,7 +201,3 @@ function errnoName(errno: number): string {
   }
 }
 
-function describe(host: string | undefined, port: number): string {
-  if (host === undefined) return `*:${port}`;
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}

@@ -337,8 +337,7 @@ export class Master extends EventEmitter {
       this.queue.addLane();
     }
     if (this.stopPromise) void listener.close();
-    const info = this.listenerInfo()[index]!;
-    this.emit('listener', info);
+    this.emit('listener', this.infoOf(listener));
     return index;
   }
 
@@ -527,22 +526,24 @@ export class Master extends EventEmitter {
   }
 
   listenerInfo(): ListenerInfo[] {
-    return this.bound.map((l) => {
-      const group = this.config.groups.find((g) => g.name === l.config.group)!;
-      return {
-        index: l.config.index,
-        protocol: l.config.protocol,
-        address: l.address,
-        port: l.port,
-        family: l.config.path !== undefined ? 'unix' : l.family,
-        group: group.name,
-        groups: [...l.config.groups],
-        mode: l.config.mode,
-        onDemand: l.config.onDemand,
-        closed: l instanceof Listener && l.closed,
-        algorithm: typeof group.algorithm === 'function' ? 'custom' : group.algorithm,
-      };
-    });
+    return this.bound.map((l) => this.infoOf(l));
+  }
+
+  private infoOf(l: Listener | UdpListener): ListenerInfo {
+    const group = this.config.groups.find((g) => g.name === l.config.group)!;
+    return {
+      index: l.config.index,
+      protocol: l.config.protocol,
+      address: l.address,
+      port: l.port,
+      family: l.config.path !== undefined ? 'unix' : l.family,
+      group: group.name,
+      groups: [...l.config.groups],
+      mode: l.config.mode,
+      onDemand: l.config.onDemand,
+      closed: l instanceof Listener && l.closed,
+      algorithm: typeof group.algorithm === 'function' ? 'custom' : group.algorithm,
+    };
   }
 
   /** Connections content routing sent to each listener's groups (default group included). */

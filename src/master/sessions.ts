@@ -10,6 +10,7 @@
 // the front is always the longest-unused: eviction and expiry read only the front.
 
 /** One session's owner: its worker id and the process that created it. */
+import { MAX_SESSION_KEY } from '../ipc/frames.js';
 export interface SessionOwner {
   readonly worker: number;
   readonly pid: number;
@@ -17,8 +18,7 @@ export interface SessionOwner {
   seen: number;
 }
 
-/** Keys longer than this are not remembered (a sticky key is an id, not a document). */
-export const MAX_SESSION_KEY = 512;
+export { MAX_SESSION_KEY };
 
 /** A use moves its entry to the end at most this often (ms): expiry is that much coarser, lookups cheaper. */
 const REFRESH_MS = 1000;
@@ -64,11 +64,6 @@ export class SessionTable {
       this.map.set(key, e);
     }
     return e;
-  }
-
-  /** Forgets `key` (its owner is gone). */
-  forget(key: string): void {
-    this.map.delete(key);
   }
 
   /** Forgets every session of process `pid` (it is gone, and its sessions with it); returns how many. */

@@ -2,6 +2,7 @@
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns';
 import { isIP } from 'node:net';
+import { listenAddress } from '../address.js';
 import type { ListenerConfig } from '../config/types.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 
@@ -41,7 +42,7 @@ export class UdpListener {
     return new Promise((resolve, reject) => {
       const onBindError = (err: NodeJS.ErrnoException): void => {
         socket.close();
-        reject(new PortplexError(CODES.LISTEN_FAILED, `cannot bind udp ${describe(this.config.host, port)}: ${err.code ?? err.message}`, EXIT.listen));
+        reject(new PortplexError(CODES.LISTEN_FAILED, `cannot bind udp ${listenAddress(this.config.host, port)}: ${err.code ?? err.message}`, EXIT.listen));
       };
       socket.once('error', onBindError);
       socket.bind({ port, address: host, exclusive: true }, () => {
@@ -76,14 +77,10 @@ export class UdpListener {
   }
 
   toString(): string {
-    return `udp ${describe(this.address, this.port)}`;
+    return `udp ${listenAddress(this.address, this.port)}`;
   }
 }
 
-function describe(host: string | undefined, port: number): string {
-  if (host === undefined) return `*:${port}`;
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
 
 /**
  * dgram's lookup for the master's sockets. Replies always go to a client's address literal;

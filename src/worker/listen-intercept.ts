@@ -126,7 +126,7 @@ export class ListenIntercept implements HandleOwner {
   private request(server: net.Server, target: ListenTarget): void {
     if (target.callback) server.once('listening', target.callback);
     const host = target.host === undefined || target.host === '' ? undefined : target.host;
-    if (host === undefined || target.path !== undefined || net.isIP(host) !== 0) {
+    if (host === undefined || net.isIP(host) !== 0) {
       this.ask(server, target, host ?? null);
       return;
     }
@@ -140,7 +140,7 @@ export class ListenIntercept implements HandleOwner {
     this.requests.ask(host, target.port, target.path, (answer, slot) => {
       if (!('listener' in answer)) {
         this.requests.release(slot);
-        server.emit('error', target.path !== undefined ? pipeError(answer.code, answer.errno, target.path) : bindError(answer.code, answer.errno, host ?? '::', target.port));
+        server.emit('error', bindError(answer.code, answer.errno, target.path ?? host ?? '::', target.path !== undefined ? -1 : target.port));
         return;
       }
       if (hasHandle(server)) {
@@ -189,14 +189,12 @@ export class ListenIntercept implements HandleOwner {
   }
 }
 
-/** The error a real bind of a Unix socket would give (Node's message: "listen EADDRINUSE: address already in use /path"). */
-function pipeError(code: string, errno: number, path: string): NodeJS.ErrnoException {
-  const what = getSystemErrorMap().get(errno)?.[1] ?? code;
-  return Object.assign(new Error(`listen ${code}: ${what} ${path}`), { code, errno, syscall: 'listen', address: path, port: -1 });
-}
-
-/** The error a real bind would give: the same code, errno, syscall, address, port and message. */
+/**
+ * The error a real bind would give: the same code, errno, syscall, address, port and message
+ * ("listen EADDRINUSE: address already in use 127.0.0.1:8080"); a Unix socket (port -1) is
+ * named by its path alone, as Node names it.
+ */
 function bindError(code: string, errno: number, address: string, port: number): NodeJS.ErrnoException {
   const what = getSystemErrorMap().get(errno)?.[1] ?? code;
-  return Object.assign(new Error(`listen ${code}: ${what} ${address}:${port}`), { code, errno, syscall: 'listen', address, port });
+  return Object.assign(new Error(`listen ${code}: ${what} ${port < 0 ? address : `${address}:${port}`}`), { code, errno, syscall: 'listen', address, port });
 }

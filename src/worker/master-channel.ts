@@ -127,7 +127,7 @@ export function flushAccepts(): void {
 export function ack(id: number): void {
   taken.push(id);
   if (taken.length >= ackBatch) flushReports();
-  else if (ackFlush === undefined) ackFlush = setImmediate(flushReports);
+  else soon();
 }
 
 /**

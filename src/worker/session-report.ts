@@ -14,18 +14,16 @@
 // key unknown.)
 import type net from 'node:net';
 import type { StickyConfig } from '../config/types.js';
-import { encodeSessions } from '../ipc/frames.js';
+import { MAX_SESSION_KEY, encodeSessions } from '../ipc/frames.js';
 import type { WorkerListener } from '../ipc/protocol.js';
 import { trackEngineIo } from './engine-io-ids.js';
 import { sendFrame } from './master-channel.js';
 import { watchResponseKeys } from './response-keys.js';
 
-/** Longer keys are not reported (the master would not remember them: master/sessions.ts). */
-export const MAX_REPORTED_KEY = 512;
 
 /** Tells the master, now, that this process created session `key`. */
 export function reportSession(key: string): void {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_REPORTED_KEY) return;
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_SESSION_KEY) return;
   sendFrame(encodeSessions([key]));
 }
 

@@ -164,7 +164,6 @@ export class Pool {
    * the key is then hashed as if unknown.
    */
   pickOwner(id: number, pid: number, avoid = 0): Worker | undefined | null {
-    this.avoid = avoid;
     for (let i = 0; i < this.list.length; i++) {
       const w = this.list[i]!;
       if (w.id !== id) continue;

@@ -84,7 +84,7 @@ export class Worker {
 
   /** May be sent a new connection on listener `l`. */
   accepts(l: number): boolean {
-    return !this.isRemoved && this.currentWeight > 0 && this.proc !== undefined && this.proc.accepts(l);
+    return this.currentWeight > 0 && this.acceptsSession(l);
   }
 
   /**
