@@ -428,16 +428,24 @@ function parseCookies(values: readonly string[] | undefined): Map<string, string
       if (eq < 0) continue;
       const name = trimOws(pair.slice(0, eq));
       if (name === '' || cookies.has(name)) continue;
-      let v = trimOws(pair.slice(eq + 1));
-      if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
-      cookies.set(name, v);
+      cookies.set(name, cookieText(pair.slice(eq + 1)));
     }
   }
   return cookies;
 }
 
+/**
+ * A cookie's value as a sticky key: trimmed, without surrounding double quotes. The one reading
+ * of it for the client's Cookie header here and the worker's Set-Cookie (worker/response-keys.ts),
+ * so that the key a worker reports is the key the master looks up.
+ */
+export function cookieText(raw: string): string {
+  const v = trimOws(raw);
+  return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+}
+
 /** Trims SP and HTAB only: String#trim would also eat latin1 0xA0 (NBSP), which is field content. */
-function trimOws(s: string): string {
+export function trimOws(s: string): string {
   let from = 0;
   let to = s.length;
   while (from < to && isOws(s.charCodeAt(from))) from++;

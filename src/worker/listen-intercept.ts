@@ -107,19 +107,29 @@ export class ListenIntercept implements HandleOwner {
       return true;
     }
     if (target.callback) server.once('listening', target.callback);
-    // First listener, so the connection id and any pre-read bytes attach before the application reads.
+    this.serveOn(server, listeners, target);
+    return true;
+  }
+
+  /**
+   * `server` listens on a stand-in handle for `listeners`, whether configured or bound on its
+   * request: the same hooks either way (connection ids and pre-read bytes, sticky keys, HTTP/2
+   * sessions to end on a drain), all before its first connection.
+   */
+  private serveOn(server: net.Server, listeners: readonly WorkerListener[], target: ListenTarget, slot?: ListenSlot): void {
     this.delivery.hook(server);
     watchSessions(server, listeners);
     this.events.hooked(server);
     const handle = new ClusterHandle(listeners, this, clientSpeaksFirst(server));
     this.servers.set(handle, server);
+    if (slot !== undefined) this.slots.set(handle, slot);
     const first = listeners[0]!;
-    listenOn(server, handle, first.address, first.port, first.family, target.backlog ?? 511);
+    if (first.u === 1) listenOnPipe(server, handle, first.address, target.backlog ?? 511);
+    else listenOn(server, handle, first.address, first.port, first.family, target.backlog ?? 511);
     if (target.signal) {
       if (target.signal.aborted) server.close();
       else target.signal.addEventListener('abort', () => server.close(), { once: true });
     }
-    return true;
   }
 
   /** Asks the master for the address, after resolving a host name as Node's listen() does. */
@@ -148,17 +158,7 @@ export class ListenIntercept implements HandleOwner {
         this.requests.release(slot);
         return;
       }
-      this.delivery.hook(server);
-      const l = answer.listener;
-      const handle = new ClusterHandle([l], this, clientSpeaksFirst(server));
-      this.servers.set(handle, server);
-      this.slots.set(handle, slot);
-      if (l.u === 1) listenOnPipe(server, handle, l.address, target.backlog ?? 511);
-      else listenOn(server, handle, l.address, l.port, l.family, target.backlog ?? 511);
-      if (target.signal) {
-        if (target.signal.aborted) server.close();
-        else target.signal.addEventListener('abort', () => server.close(), { once: true });
-      }
+      this.serveOn(server, [answer.listener], target, slot);
     });
   }
 

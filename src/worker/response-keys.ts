@@ -5,6 +5,7 @@
 import type http from 'node:http';
 import type net from 'node:net';
 import type { StickyConfig } from '../config/types.js';
+import { cookieText, trimOws } from '../content/http-head.js';
 
 type WriteHead = (this: http.ServerResponse, ...args: unknown[]) => unknown;
 
@@ -41,9 +42,9 @@ function each(v: unknown, f: (s: string) => void): void {
 /** The value `name` gets in one Set-Cookie line, as the client will send it back; undefined if another cookie, or cleared. */
 export function cookieValue(setCookie: string, name: string): string | undefined {
   const eq = setCookie.indexOf('=');
-  if (eq < 0 || setCookie.slice(0, eq).trim() !== name) return undefined;
+  if (eq < 0 || trimOws(setCookie.slice(0, eq)) !== name) return undefined;
   let end = setCookie.indexOf(';', eq);
   if (end < 0) end = setCookie.length;
-  const value = setCookie.slice(eq + 1, end).trim();
+  const value = cookieText(setCookie.slice(eq + 1, end));
   return value === '' ? undefined : value;
 }

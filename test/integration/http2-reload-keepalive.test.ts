@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import { test } from 'node:test';
-import { fixture, startMaster, waitFor } from '../helpers/cluster.js';
+import { createMaster, type Master } from '../../src/index.js';
+import { fixture, freePort, startMaster, waitFor } from '../helpers/cluster.js';
 
 const CLIENTS = 8;
 const RELOADS = 5;
@@ -46,8 +47,20 @@ function h2Load(port: number): { answered: () => number; goaways: () => number; 
 
 const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
-test(`${RELOADS} reloads under HTTP/2 load: 0 failed requests, every old session ended by a GOAWAY`, { timeout: 60000 }, async (t) => {
-  const { master, port } = await startMaster({ script: fixture('h2c-app.js'), workers: 2, grace: 10000 });
+// The app's port configured with -l, and (no -l) bound by the master when the app asks for it.
+for (const how of ['configured', 'asked for by the app'] as const) test(`${RELOADS} reloads under HTTP/2 load, port ${how}: 0 failed requests, every old session ended by a GOAWAY`, { timeout: 60000 }, async (t) => {
+  let master: Master;
+  let port: number;
+  if (how === 'configured') {
+    ({ master, port } = await startMaster({ script: fixture('h2c-app.js'), workers: 2, grace: 10000 }));
+  } else {
+    port = await freePort();
+    master = createMaster({ script: fixture('h2c-app.js'), workers: 2, grace: 10000, env: { PORT: String(port) } });
+    master.on('error', () => {});
+    await master.start();
+    await master.whenReady();
+    await waitFor(() => master.listenerInfo().length === 1 && master.workers().every((w) => w.listening.length === 1), 10000, 'the app to ask for its port');
+  }
   const load = h2Load(port);
   try {
     const old: number[] = [];

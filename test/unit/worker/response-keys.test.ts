@@ -9,6 +9,8 @@ describe('cookieValue', () => {
     assert.equal(cookieValue('connect.sid=s%3Aabc.sig; Path=/; HttpOnly', 'connect.sid'), 's%3Aabc.sig');
     assert.equal(cookieValue('sid=42', 'sid'), '42');
     assert.equal(cookieValue(' sid = 42 ;Secure', 'sid'), '42');
+    // Quoted, as the master reads it back from the Cookie header (content/http-head.ts).
+    assert.equal(cookieValue('sid="abc"; Path=/', 'sid'), 'abc');
   });
   it('ignores other cookies, and a cookie being cleared', () => {
     assert.equal(cookieValue('other=1; Path=/', 'sid'), undefined);
