@@ -67,11 +67,18 @@ for (const workers of [2, 4]) {
 
       // The connection table names the metrics port as the cluster address of its records.
       const held = new net.Socket();
+      const heldT0 = Date.now();
+      let heldEnd = '';
+      held.on('end', () => (heldEnd += ` end at ${Date.now() - heldT0} ms`)).on('close', () => (heldEnd += ` close at ${Date.now() - heldT0} ms`));
       await new Promise<void>((resolve, reject) => held.once('error', reject).connect(metricsPort, '127.0.0.1', resolve));
       let table = '';
       for (let t = 0; t < 200 && !new RegExp(`127\\.0\\.0\\.1:${metricsPort}`).test(table); t++) {
         table = (await portplex('connections', '--admin', sock)).stdout;
         await new Promise((r) => setTimeout(r, 20));
+      }
+      if (!new RegExp(`127\\.0\\.0\\.1:${metricsPort}`).test(table)) {
+        const raw = (await portplex('status', '--json', '--admin', sock)).stdout;
+        assert.fail(`held ${held.localPort}:${heldEnd} at ${Date.now() - heldT0} ms\n${table}\n${raw}\n${cli.output()}`);
       }
       assert.match(table, new RegExp(`TCP\\s+\\S+\\s+127\\.0\\.0\\.1:\\d+\\s+127\\.0\\.0\\.1:${metricsPort}\\s`));
       held.destroy();
