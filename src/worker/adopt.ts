@@ -62,9 +62,14 @@ export class Adoption {
     }
   }
 
-  /** Connections read from and not yet given to their server. */
-  get reading(): number {
-    return this.firstRead.size;
+  /**
+   * Connections being read, and read in this turn, not yet given to their server: ours (acked)
+   * though no server holds them, so the master's sweep must hear of them with those that do.
+   */
+  readingIds(): number[] {
+    const out = [...this.firstRead.ids()];
+    for (const r of this.readNow) out.push(r.id);
+    return out;
   }
 
   /** We stop: what is still being read goes to its server now, which drains it. */

@@ -46,9 +46,9 @@ export class FirstRead {
 
   constructor(private readonly events: FirstReadEvents) {}
 
-  /** Connections read from, not yet given to their server. */
-  get size(): number {
-    return this.waiting.size;
+  /** Connections being read, not yet given to their server. */
+  ids(): IterableIterator<number> {
+    return this.waiting.keys();
   }
 
   /** Reads connection `id` before its server does; false when it cannot be read (the caller gives it on at once). */

@@ -80,7 +80,7 @@ export class WorkerRuntime {
       stop: () => this.stop(),
       releaseShared: (l) => this.direct.close(l),
       answerPeers: (r) => this.direct.answerPeers(r),
-      heldIds: () => [...this.delivery.held.keys()],
+      heldIds: () => [...this.delivery.held.keys(), ...this.adoption.readingIds()],
       heldCount: () => this.delivery.held.size,
       listenAnswer: (q, a) => this.requests.answer(q, a),
       loopDelay: () => {
