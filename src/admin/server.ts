@@ -44,16 +44,20 @@ export interface AdminServer {
 /** Listens on `path` (its directory made 0700, the socket 0600); refuses if another master owns it. */
 export async function startAdminServer(master: Master, path: string, hooks: AdminHooks = {}): Promise<AdminServer> {
   ensureAdminDir(dirname(path));
-  await removeStaleSocket(path);
   const server = net.createServer((socket) => serve(master, socket, hooks));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  chmodSync(path, 0o600);
+  try {
+    // Bind first: a file there is removed only after a bind failed on it and nobody answers
+    // there, so two masters starting at once never unlink each other's live socket.
+    if (!(await listenOn(server, path))) {
+      await removeStaleSocket(path);
+      if (!(await listenOn(server, path))) throw new Error(`the admin socket ${path} was taken while this master started`);
+    }
+    chmodSync(path, 0o600);
+  } catch (err) {
+    // A server left listening after a failed step would keep the process alive after its stop.
+    server.close();
+    throw err;
+  }
   server.unref();
   return {
     path,
@@ -104,6 +108,24 @@ async function handle(master: Master, line: string, hooks: AdminHooks): Promise<
 
 function reply(socket: net.Socket, response: AdminResponse): void {
   socket.end(`${JSON.stringify(response)}\n`);
+}
+
+/** Listens on `path`: true once listening, false when something is there already (EADDRINUSE). */
+function listenOn(server: net.Server, path: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') resolve(false);
+      else reject(err);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve(true);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(path);
+  });
 }
 
 async function removeStaleSocket(path: string): Promise<void> {
