@@ -31,8 +31,9 @@ if (files.length === 0) {
   process.exit(2);
 }
 // Two at a time: the machines this runs on have two cores, and the integration tests fork
-// several processes each.
-const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...options, ...files], { stdio: 'inherit' });
+// several processes each. A test still running after 5 minutes has hung (the longest take under
+// a minute on a loaded machine): it fails, named, instead of holding the whole run.
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...options, ...files], { stdio: 'inherit' });
 child.on('exit', (code, signal) => {
   process.exitCode = code ?? (signal ? 1 : 0);
 });
