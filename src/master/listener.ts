@@ -200,4 +200,3 @@ function errnoName(errno: number): string {
     return `errno ${errno}`;
   }
 }
-

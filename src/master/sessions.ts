@@ -8,17 +8,15 @@
 // Bounded: at most `max` entries (the longest-unused one is forgotten past it) and `timeoutMs`
 // without use. A Map keeps insertion order, and an entry moves to the end when it is used, so
 // the front is always the longest-unused: eviction and expiry read only the front.
+import { MAX_SESSION_KEY } from '../ipc/frames.js';
 
 /** One session's owner: its worker id and the process that created it. */
-import { MAX_SESSION_KEY } from '../ipc/frames.js';
 export interface SessionOwner {
   readonly worker: number;
   readonly pid: number;
   /** ms timestamp: learned, or last moved to the end on use. */
   seen: number;
 }
-
-export { MAX_SESSION_KEY };
 
 /** A use moves its entry to the end at most this often (ms): expiry is that much coarser, lookups cheaper. */
 const REFRESH_MS = 1000;

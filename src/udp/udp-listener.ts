@@ -81,7 +81,6 @@ export class UdpListener {
   }
 }
 
-
 /**
  * dgram's lookup for the master's sockets. Replies always go to a client's address literal;
  * dns.lookup() would answer those on the next tick, one deferred callback per datagram sent.

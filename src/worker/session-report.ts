@@ -20,7 +20,6 @@ import { trackEngineIo } from './engine-io-ids.js';
 import { sendFrame } from './master-channel.js';
 import { watchResponseKeys } from './response-keys.js';
 
-
 /** Tells the master, now, that this process created session `key`. */
 export function reportSession(key: string): void {
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_SESSION_KEY) return;

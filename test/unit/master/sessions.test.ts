@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_SESSION_KEY, SessionTable } from '../../../src/master/sessions.js';
+import { MAX_SESSION_KEY } from '../../../src/ipc/frames.js';
+import { SessionTable } from '../../../src/master/sessions.js';
 
 describe('SessionTable', () => {
   it('names the worker and process that created a key; unknown keys are undefined', () => {
