@@ -17,6 +17,7 @@ export function status(master: Master): unknown {
   return {
     version: VERSION,
     pid: process.pid,
+    state: master.lifecycle.state,
     uptimeMs: Math.round(process.uptime() * 1000),
     listeners: master.listenerInfo(),
     workers: master.workers(),

@@ -18,6 +18,8 @@ export interface Flags extends ContentFlags {
   queueTimeout?: number;
   handoffTimeout?: number;
   grace?: number;
+  shutdownDelay?: number;
+  waitReady?: boolean;
   readyTimeout?: number;
   maxRestarts?: number;
   udpTimeout?: number;
@@ -85,6 +87,7 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.maxConnections !== undefined) group.maxConnections = flags.maxConnections;
   if (flags.maxMemory !== undefined) group.maxMemory = flags.maxMemory;
   if (flags.maxConnectionsServed !== undefined) group.maxConnectionsServed = flags.maxConnectionsServed;
+  if (flags.waitReady !== undefined) group.waitReady = flags.waitReady;
   Object.assign(out, group);
   if (out.groups) {
     const groups: NonNullable<UserConfig['groups']> = {};
@@ -99,6 +102,7 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.queueTimeout !== undefined) out.queueTimeout = flags.queueTimeout;
   if (flags.handoffTimeout !== undefined) out.handoffTimeout = flags.handoffTimeout;
   if (flags.grace !== undefined) out.grace = flags.grace;
+  if (flags.shutdownDelay !== undefined) out.shutdownDelay = flags.shutdownDelay;
   if (flags.readyTimeout !== undefined) out.readyTimeout = flags.readyTimeout;
   if (flags.maxRestarts !== undefined) out.maxRestarts = flags.maxRestarts;
   if (flags.udpTimeout !== undefined) out.udpTimeout = flags.udpTimeout;

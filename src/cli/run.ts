@@ -52,8 +52,9 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   const master = new Master(config, inherited);
   const started = Date.now();
   master.on('log', (line: string) => warn(line));
+  const lifecycle = master.lifecycle;
   master.on('worker-exit', (w: { id: number; pid: number }) => {
-    if (!stopping) warn(`worker ${w.id} (pid ${w.pid}) exited`);
+    if (!lifecycle.ending) warn(`worker ${w.id} (pid ${w.pid}) exited`);
   });
   master.on('ready', () => {
     const n = config.groups.reduce((s, g) => s + g.workers, 0);
@@ -61,21 +62,23 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   });
   // A listener bound because the workers' listen() asked for it.
   master.on('listener', (l: ListenerInfo) => info(`${listeningLine(l)}, asked by the app`));
-  let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (lifecycle.ending) {
       error(`${signal} again, killing workers now`);
       master.kill();
       return;
     }
-    stopping = true;
-    info(`${signal}, draining (up to ${config.grace} ms)`);
+    if (config.shutdownDelay > 0) info(`${signal}: not ready any more; serving ${config.shutdownDelay} ms more, then draining (up to ${config.grace} ms)`);
+    else info(`${signal}, draining (up to ${config.grace} ms)`);
     void master.stop();
   };
+  master.on('draining', () => {
+    if (config.shutdownDelay > 0) info('shutdown delay over: no new connections, draining');
+  });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const onHangup = (): void => {
-    if (stopping) return;
+    if (lifecycle.ending) return;
     info('SIGHUP, rolling reload');
     void master.reload().then((r) => {
       if (r.failed) error(`reload stopped: worker ${r.failed.worker} kept its old process: ${r.failed.reason}`);
@@ -84,7 +87,6 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   };
   process.on('SIGHUP', onHangup);
   master.on('error', (err: PortplexError) => {
-    stopping = true;
     if (inherited) reportFailure(err);
     error(`${err.message} [${err.code}]`);
   });
@@ -92,14 +94,12 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   const listeners = await master.start();
   let metrics: { server: MetricsServer; close(): void } | undefined;
   let admin: AdminServer | undefined;
-  let upgrading = false;
-  /** Started by an upgrade and not yet serving alone. */
-  let takingOverNow = inherited !== undefined;
+  /** This master was replaced by a new one (`portplex upgrade`) and drains. */
+  let upgraded = false;
   // `portplex upgrade` (or SIGUSR2, as nginx's binary upgrade): the same command line runs again
   // as a new master that takes this one's sockets; this one stops once that one is ready.
   const upgrade = async (): Promise<{ pid: number; previous: number }> => {
-    if (stopping || upgrading || takingOverNow) throw new AdminError('BUSY', stopping ? 'this master is stopping' : takingOverNow ? 'this master is still taking over from the old one' : 'an upgrade is already under way');
-    upgrading = true;
+    if (!master.beginUpgrade()) throw new AdminError('BUSY', `${lifecycle.describe()}: no upgrade now`);
     let next;
     try {
       next = await startSuccessor(master, {
@@ -110,11 +110,11 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
         timeoutMs: config.readyTimeout + 10000,
       });
     } catch (err) {
-      upgrading = false;
+      master.upgradeFailed();
       error(`upgrade failed, this master goes on serving: ${(err as Error).message}`);
       throw new AdminError('UPGRADE_FAILED', `${(err as Error).message}; the master (pid ${process.pid}) goes on serving`);
     }
-    stopping = true;
+    upgraded = true;
     // Both free their address at once (the listening descriptor closes in close()).
     void admin?.close();
     void metrics?.server.close();
@@ -136,11 +136,10 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
     });
     if (await ready) {
       await announceReady();
-      takingOverNow = false;
       info(`took over ${inherited.taken} listening socket(s) from the old master`);
     }
   }
-  if (metricsAt && !stopping) {
+  if (metricsAt && !lifecycle.ending) {
     const m = createMasterMetrics(master);
     try {
       // Loopback unless a host is given: metrics describe the fleet and should not be public by accident.
@@ -157,7 +156,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
     }
   }
   try {
-    if (!stopping) admin = await startAdminServer(master, flags.admin ?? defaultAdminPath(), { upgrade });
+    if (!lifecycle.ending) admin = await startAdminServer(master, flags.admin ?? defaultAdminPath(), { upgrade });
   } catch (err) {
     error(`admin socket disabled: ${(err as Error).message}`);
   }
@@ -177,9 +176,9 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onHangup);
   process.off('SIGUSR2', onUpgradeSignal);
-  if (upgrading) info('drained after the upgrade');
+  if (upgraded) info('drained after the upgrade');
   else if (code === EXIT.ok) info('stopped cleanly');
-  else if (code === EXIT.forcedStop) error('stopped; some workers had to be killed after the grace time');
+  else if (code === EXIT.forcedStop) error('stopped; some workers had to be killed (a second signal, or --grace ran out)');
   return code;
 }
 

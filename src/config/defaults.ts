@@ -29,7 +29,14 @@ export const DEFAULTS = Object.freeze({
   maxHandoffs: 3,
   /** ms workers get to finish in-flight work on shutdown before they are killed. */
   grace: 10000,
-  /** ms a worker has to start listening (or call ready()) after it is forked. */
+  /**
+   * ms a stop (SIGTERM, SIGINT) goes on accepting and serving before the drain begins, so that
+   * a platform can take the endpoint away first (readiness answers 503 from the signal on).
+   */
+  shutdownDelay: 0,
+  /** A worker is ready at its first listen(); true: only when its application says so (ready(), process.send('ready')). */
+  waitReady: false,
+  /** ms a worker has to become ready (listen, or say it is ready with waitReady) after it is forked. */
   readyTimeout: 30000,
   /** ms before the first restart of a crashed worker; doubles per consecutive crash. */
   restartDelay: 100,

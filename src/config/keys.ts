@@ -3,13 +3,13 @@
 // documented keys and the accepted ones cannot differ.
 
 /** A daemon group's fields: in `groups.<name>`, and at the top level as every group's defaults. */
-export const GROUP_KEYS = Object.freeze(['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections', 'maxMemory', 'maxConnectionsServed'] as const);
+export const GROUP_KEYS = Object.freeze(['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections', 'maxMemory', 'maxConnectionsServed', 'waitReady'] as const);
 
 export const CONFIG_KEYS = Object.freeze({
   /** The top level: the group fields plus everything that is not per group. */
   top: Object.freeze([
     ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'mode', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
-    'grace', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
+    'grace', 'shutdownDelay', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
     'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue', 'ownPorts', 'stickySessions', 'stickyTimeout',
     'logPrefix', 'logFormat', 'logMaxLine',
   ] as const),

@@ -16,6 +16,8 @@ export interface GroupInput {
   maxMemory?: string | number;
   /** A process that has served this many connections is replaced gracefully (gunicorn's max_requests); 0 = no limit. */
   maxConnectionsServed?: number;
+  /** A process is ready only when its application says so (ready(), or process.send('ready') as under PM2), not at its first listen(). */
+  waitReady?: boolean;
 }
 
 /** Content-aware hand-over of one listener, as the user writes it. */
@@ -91,6 +93,8 @@ export interface UserConfig extends GroupInput {
   handoffWindow?: number;
   maxHandoffs?: number;
   grace?: number;
+  /** ms a stop keeps accepting and serving before the drain begins (readiness says 503 meanwhile). */
+  shutdownDelay?: number;
   readyTimeout?: number;
   restartDelay?: number;
   restartDelayMax?: number;
@@ -137,6 +141,8 @@ export interface GroupConfig {
   readonly maxMemory: number;
   /** Connections a process serves before it is replaced (new one first); 0 = no limit. */
   readonly maxConnectionsServed: number;
+  /** Ready only when the application says so (ready() or process.send('ready')), not at its first listen(). */
+  readonly waitReady: boolean;
 }
 
 /** A validated listener: a cluster address and port served by one group, or several with rules. */
@@ -204,6 +210,8 @@ export interface Config {
   readonly handoffWindow: number;
   readonly maxHandoffs: number;
   readonly grace: number;
+  /** ms a stop keeps accepting and serving before the drain begins. */
+  readonly shutdownDelay: number;
   readonly readyTimeout: number;
   readonly restartDelay: number;
   readonly restartDelayMax: number;

@@ -33,6 +33,7 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
     handoffWindow: int(input.handoffWindow, 'handoffWindow', DEFAULTS.handoffWindow, 1, 1024),
     maxHandoffs: int(input.maxHandoffs, 'maxHandoffs', DEFAULTS.maxHandoffs, 1),
     grace: int(input.grace, 'grace', DEFAULTS.grace, 0),
+    shutdownDelay: int(input.shutdownDelay, 'shutdownDelay', DEFAULTS.shutdownDelay, 0, 3600 * 1000),
     readyTimeout: int(input.readyTimeout, 'readyTimeout', DEFAULTS.readyTimeout, 1),
     restartDelay: int(input.restartDelay, 'restartDelay', DEFAULTS.restartDelay, 0),
     restartDelayMax: int(input.restartDelayMax, 'restartDelayMax', DEFAULTS.restartDelayMax, 0),
@@ -104,6 +105,7 @@ function resolveGroup(name: string, own: GroupInput, inherited: GroupInput, base
     maxConnections: int(pick('maxConnections'), `${prefix}maxConnections`, DEFAULTS.maxConnections, 0),
     maxMemory: parseSize(pick('maxMemory'), `${prefix}maxMemory`),
     maxConnectionsServed: int(pick('maxConnectionsServed'), `${prefix}maxConnectionsServed`, DEFAULTS.maxConnectionsServed, 0),
+    waitReady: bool(pick('waitReady'), `${prefix}waitReady`, DEFAULTS.waitReady),
   };
 }
 

@@ -72,6 +72,17 @@ export class Handoffs {
     return this.holding;
   }
 
+  /**
+   * Connections the master holds that no worker has taken yet: queued, being read, or in flight.
+   * (The rest of `held` are copies kept of connections workers took, in case they crash.)
+   */
+  get unsettled(): number {
+    let kept = 0;
+    for (const w of this.registry.workers) kept += w.process?.untouchedCount ?? 0;
+    for (const p of this.registry.retiredProcesses()) kept += p.untouchedCount;
+    return this.holding - kept;
+  }
+
   /** The most it may hold before descriptors run short (see fd-budget.ts). */
   get budget(): number {
     return this.limit;

@@ -31,6 +31,7 @@ import { DispatchListener } from './dispatch-listener.js';
 import { connectionBudget } from './fd-budget.js';
 import { Handoffs } from './handoffs.js';
 import type { InheritedSockets } from './inherited.js';
+import { Lifecycle } from './lifecycle.js';
 import { Listener } from './listener.js';
 import { OnDemandListeners } from './on-demand.js';
 import { PendingQueue } from './pending-queue.js';
@@ -43,6 +44,7 @@ import { workerInfo, type WorkerInfo } from './worker-info.js';
 import { allowedWhilePending, messageTable, type Sender } from './worker-messages.js';
 
 export type { WorkerInfo } from './worker-info.js';
+export type { MasterState } from './lifecycle.js';
 
 /** A bound listener as status queries see it. */
 export interface ListenerInfo {
@@ -75,11 +77,15 @@ export const HANDOFF_LIMITS = Object.freeze({ activeWithinMs: 2, slowAfterMs: 20
 /**
  * Events: 'listening' (ListenerInfo[]) once bound; 'listener' (ListenerInfo) for each listener
  * bound later because a worker's listen() asked for it; 'ready' once every worker is ready;
- * 'worker-ready' / 'worker-exit' (WorkerInfo); 'log' (string); 'error' (PortplexError: a crash
- * loop or an unsupported Node, after which the master stops itself).
+ * 'worker-ready' / 'worker-exit' (WorkerInfo); 'draining' when a stop has waited its
+ * shutdownDelay and stops accepting; 'log' (string); 'error' (PortplexError: a crash loop or an
+ * unsupported Node, after which the master stops itself). The master's own state, and its
+ * 'change' events, are `lifecycle`'s.
  */
 export class Master extends EventEmitter {
   readonly config: Config;
+  /** starting, serving, reloading, upgrading, stopping, stopped: changed by this master only. */
+  readonly lifecycle = new Lifecycle();
   readonly table = new ConnectionTable();
   readonly stats: MasterStats;
   /** Datagram counters of the UDP listeners. */
@@ -109,6 +115,10 @@ export class Master extends EventEmitter {
   private sweeper: NodeJS.Timeout | undefined;
   private expirer: NodeJS.Timeout | undefined;
   private stopPromise: Promise<number> | undefined;
+  /** A forced stop (kill()): the stop's waits end at once. */
+  private hurried = false;
+  /** Ends the stop's current wait early (kill()). */
+  private wake: (() => void) | undefined;
   private resolveClosed!: (code: number) => void;
   /** Resolves with the exit status once the master has stopped (for any reason). */
   readonly closed: Promise<number>;
@@ -237,6 +247,8 @@ export class Master extends EventEmitter {
       }
     } catch (err) {
       await Promise.all(this.bound.map((l) => l.close()));
+      this.lifecycle.to('stopping');
+      this.lifecycle.to('stopped');
       this.resolveClosed(err instanceof PortplexError ? err.exitCode : EXIT.internal);
       throw err;
     }
@@ -380,7 +392,8 @@ export class Master extends EventEmitter {
     const before = from.worker !== undefined ? from.p.listeningList() : [];
     from.p.setListening(listeners);
     for (const l of before) if (!from.p.listening(l)) this.unservedBy(l);
-    if (listeners.length > 0) this.markReady(from);
+    // With waitReady the application's word makes it ready, not its first listen().
+    if (listeners.length > 0 && !this.config.groups.find((g) => g.name === from.p.group)?.waitReady) this.markReady(from);
     const worker = from.worker;
     if (worker === undefined) return;
     this.udp.listenersChanged(worker);
@@ -449,6 +462,7 @@ export class Master extends EventEmitter {
     // did not take closes with the old master.
     for (const l of this.bound) if (l instanceof Listener) void l.resume();
     this.inherited?.closeRest();
+    this.lifecycle.to('serving');
     this.emit('ready');
   }
 
@@ -464,44 +478,91 @@ export class Master extends EventEmitter {
   }
 
   /**
-   * Graceful stop: stop accepting, let workers finish in-flight work within `config.grace`,
-   * kill what is left. Resolves with the exit status (0 clean, 5 forced, or `code` when given).
+   * Graceful stop, in the order a platform that routes to this process needs: the state is
+   * 'stopping' at once (readiness answers 503); the master goes on accepting and serving for
+   * `config.shutdownDelay` ms while the platform takes the endpoint away; then it stops
+   * accepting, taking first what the kernel has queued; what it holds reaches a worker; and the
+   * workers finish their connections within `config.grace`, after which what is left is killed.
+   * `code` (a fatal error) skips the delay. Resolves with the exit status (0 clean, 5 forced, or
+   * `code` when given).
    */
   stop(code?: number): Promise<number> {
     if (this.stopPromise) return this.stopPromise;
-    this.stopPromise = (async () => {
-      this.udp.stop();
-      this.inherited?.closeRest();
-      await Promise.all(this.bound.map((l) => l.close()));
-      this.handoffs.beginStop();
-      this.health.stop();
-      const clean = await this.supervisor.stop(this.config.grace);
-      clearInterval(this.ticker);
-      clearInterval(this.sweeper);
-      clearInterval(this.expirer);
-      const status = code ?? (clean ? EXIT.ok : EXIT.forcedStop);
-      this.resolveClosed(status);
-      return status;
-    })();
+    this.lifecycle.to('stopping');
+    this.stopPromise = this.stopInOrder(code === undefined ? this.config.shutdownDelay : 0, code);
     return this.stopPromise;
   }
 
-  /**
-   * Stops as after an upgrade, when another master accepts on the same sockets: stops accepting,
-   * lets every connection this master accepted reach a worker and be read there (each then gets
-   * its answer in the drain), and only then stops as stop() does. Waits at most `maxWaitMs`.
-   */
-  async retire(maxWaitMs = this.config.queueTimeout + this.config.handoffTimeout * this.config.maxHandoffs): Promise<number> {
-    if (this.stopPromise) return this.stopPromise;
-    await Promise.all(this.bound.filter((l): l is Listener => l instanceof Listener).map((l) => l.close()));
-    const end = Date.now() + maxWaitMs;
-    while (this.handoffs.held > 0 && Date.now() < end && !this.stopPromise) await new Promise((r) => setTimeout(r, 10));
-    return this.stop();
+  private async stopInOrder(delay: number, code: number | undefined): Promise<number> {
+    if (delay > 0) await this.pause(delay);
+    if (!this.hurried) this.emit('draining');
+    this.udp.stop();
+    this.inherited?.closeRest();
+    await Promise.all(this.bound.map((l) => (l instanceof Listener ? l.closeQuietly() : l.close())));
+    // The queue, the connections being read and those in flight go to workers that still serve,
+    // each within its own deadlines (a queued one times out, counted).
+    await this.pause(this.config.queueTimeout + this.config.handoffTimeout * this.config.maxHandoffs, () => this.handoffs.unsettled === 0);
+    this.handoffs.beginStop();
+    this.health.stop();
+    const clean = await this.supervisor.stop(this.config.grace);
+    clearInterval(this.ticker);
+    clearInterval(this.sweeper);
+    clearInterval(this.expirer);
+    const status = code ?? (clean && !this.hurried ? EXIT.ok : EXIT.forcedStop);
+    this.lifecycle.to('stopped');
+    this.resolveClosed(status);
+    return status;
   }
 
-  /** Stops forcefully at once (a second Ctrl-C). */
+  /** Waits `ms`, or until `done()` (checked every 10 ms), or until kill(). */
+  private pause(ms: number, done?: () => boolean): Promise<void> {
+    if (this.hurried || done?.() === true) return Promise.resolve();
+    return new Promise((resolve) => {
+      const end = Date.now() + ms;
+      let timer: NodeJS.Timeout;
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const check = (): void => {
+        if (done === undefined || done() || Date.now() >= end) finish();
+        else timer = setTimeout(check, Math.min(10, end - Date.now()));
+      };
+      this.wake = finish;
+      timer = setTimeout(check, done === undefined ? ms : Math.min(10, ms));
+    });
+  }
+
+  /**
+   * Stops as after an upgrade, when another master accepts on the same sockets: as stop() does,
+   * without the shutdown delay (the sockets stay open in the new master).
+   */
+  retire(): Promise<number> {
+    if (this.stopPromise) return this.stopPromise;
+    this.lifecycle.to('stopping');
+    this.stopPromise = this.stopInOrder(0, undefined);
+    return this.stopPromise;
+  }
+
+  /** Stops forcefully at once (a second Ctrl-C): no delay, no drain, every process killed. */
   kill(): void {
+    this.hurried = true;
+    // Nothing restarts what is killed here, whatever step the stop had reached.
+    this.supervisor.halt();
+    if (!this.stopPromise) void this.stop();
+    this.wake?.();
     this.supervisor.killAll('SIGKILL');
+  }
+
+  /** An upgrade may begin (the master is serving): the state is 'upgrading' until upgradeFailed() or retire(). */
+  beginUpgrade(): boolean {
+    return this.lifecycle.to('upgrading');
+  }
+
+  /** The new master did not take over: this one serves on as before. */
+  upgradeFailed(): void {
+    this.lifecycle.to('serving');
   }
 
   /**
@@ -584,8 +645,15 @@ export class Master extends EventEmitter {
    * Zero-downtime rolling restart, one worker at a time (SIGHUP in the CLI). A new process that
    * never becomes ready is killed and the old one kept: the result says which and why.
    */
-  reload(): Promise<ReloadResult> {
-    return this.supervisor.reload();
+  async reload(): Promise<ReloadResult> {
+    if (this.lifecycle.ending) return { replaced: [], failed: { worker: 0, reason: this.lifecycle.describe() } };
+    // From 'serving' only: a reload while starting or upgrading leaves that state as it is.
+    const moved = this.lifecycle.to('reloading');
+    try {
+      return await this.supervisor.reload();
+    } finally {
+      if (moved && this.lifecycle.state === 'reloading') this.lifecycle.to('serving');
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
-// A small HTTP endpoint for scrapers and orchestrators: /metrics, /healthz, /readyz.
+// A small HTTP endpoint for scrapers and orchestrators: /metrics, /healthz (200 until the master
+// is gone), /readyz (200 while every listener has a ready worker, 503 from a stop's first moment).
 // It runs in the master process, so it is kept bounded: no request bodies, short timeouts,
 // few connections.
 import { hostPort } from '../address.js';
@@ -82,7 +83,8 @@ export async function startMetricsServer(master: Master, registry: Registry, opt
     if (req.method !== 'GET') return reply(res, 405, 'method not allowed\n', { allow: 'GET' });
     if (path === '/healthz') return stopped ? reply(res, 503, 'stopped\n') : reply(res, 200, 'ok\n');
     if (path === '/readyz') {
-      const missing = stopped ? ['the master has stopped'] : unready(master);
+      // From the stop's first moment: the platform must send nothing new (the shutdown delay).
+      const missing = master.lifecycle.ending ? [master.lifecycle.describe()] : unready(master);
       return missing.length === 0 ? reply(res, 200, 'ready\n') : reply(res, 503, `not ready: ${missing.join('; ')}\n`);
     }
     let body: string;

@@ -3,7 +3,7 @@
 // new one, then let the old one finish its connections (stop, as on shutdown; killed after the
 // grace time). A new process that never becomes ready is killed and the old one kept; the
 // reload stops there and says why. PM2 kills the old one anyway.
-import type { Config } from '../config/types.js';
+import type { Config, GroupConfig } from '../config/types.js';
 import type { Registry } from '../workers/registry.js';
 import type { Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
@@ -22,6 +22,12 @@ export interface ReloadSteps {
   /** `p` is now `worker`'s process; `old` (if it was still running) finishes under table key `key` (else -1). */
   switched(worker: Worker, p: WorkerProcess, old: WorkerProcess | undefined, key: number): void;
   log(line: string): void;
+}
+
+/** Why a process of `group` is not ready after `ms`, for the log ("did not listen on 8080 within 30000 ms"). */
+export function notReady(group: GroupConfig, ports: string | undefined, ms: number): string {
+  if (group.waitReady) return `did not say it was ready (ready() or process.send('ready')) within ${ms} ms`;
+  return `did not listen${ports === undefined ? '' : ` on ${ports}`} within ${ms} ms`;
 }
 
 export async function rollingReload(registry: Registry, config: Config, steps: ReloadSteps): Promise<ReloadResult> {
@@ -56,7 +62,7 @@ export async function replaceProcess(worker: Worker, registry: Registry, config:
     return `the new process ${why}`;
   };
   if (!ready) {
-    return abandon(p.pid === 0 ? 'could not be started' : p.exit ? `exited (${p.exit.signal ?? `code ${p.exit.code}`})` : `did not listen within ${config.readyTimeout} ms`);
+    return abandon(p.pid === 0 ? 'could not be started' : p.exit ? `exited (${p.exit.signal ?? `code ${p.exit.code}`})` : notReady(worker.group, undefined, config.readyTimeout));
   }
   for (;;) {
     if (steps.stopping()) return abandon('was not needed: the master is stopping');

@@ -4,7 +4,7 @@ import { fork } from 'node:child_process';
 import { DEFAULTS } from '../config/defaults.js';
 import type { Config } from '../config/types.js';
 import { FrameChannel } from '../ipc/frame-channel.js';
-import { ENV, isOurs, parseToMaster, type ToMaster, type WorkerListener } from '../ipc/protocol.js';
+import { CMD, ENV, isOurs, parseToMaster, type ToMaster, type WorkerListener } from '../ipc/protocol.js';
 import type { ReceivedHandle } from '../ipc/frame-channel.js';
 import type { WorkerOutput } from '../logs/worker-output.js';
 import type { Worker } from '../workers/worker.js';
@@ -12,6 +12,9 @@ import { WorkerProcess } from '../workers/worker-process.js';
 import { ChildChannel } from './child-channel.js';
 
 const PRELOAD = new URL('../worker/preload.js', import.meta.url);
+
+/** What `process.send('ready')` (PM2's wait_ready) means to the master. */
+const APP_READY: ToMaster = { cmd: CMD, t: 'ready' };
 
 /** ms after a process's exit by which its channel must have ended: its last messages are read long before. */
 const CHANNEL_DRAIN_MS = 1000;
@@ -86,6 +89,12 @@ export function spawnProcess(worker: Worker, config: Config, listeners: readonly
     if (m) events.message(p, m);
     else events.malformed(p);
   });
+  if (group.waitReady) {
+    // The application's own messages: 'ready' is PM2's wait_ready signal; the rest are not ours.
+    child.on('message', (message: unknown) => {
+      if (message === 'ready') events.message(p, APP_READY);
+    });
+  }
   child.on('error', (err) => {
     events.log(`worker ${worker.id}: ${err.message}`);
     if (child.pid === undefined && !exited) {

@@ -13,7 +13,7 @@ import type { Registry } from '../workers/registry.js';
 import type { RecycleReason, Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
 import { isCrashLoop, nextUnstableCount, restartDelay } from './backoff.js';
-import { replaceProcess, rollingReload, type ReloadResult, type ReloadSteps } from './reload.js';
+import { notReady, replaceProcess, rollingReload, type ReloadResult, type ReloadSteps } from './reload.js';
 import { spawnProcess, type ProcessEvents } from './spawn.js';
 
 export type { ReloadResult } from './reload.js';
@@ -93,7 +93,7 @@ export class Supervisor {
     worker.attach(p);
     const timer = setTimeout(() => {
       if (worker.process === p && p.state === 'starting' && p.condemn()) {
-        this.events.log(`worker ${worker.id} (pid ${p.pid}) did not listen on ${this.portsOf(worker)} within ${this.config.readyTimeout} ms; killing it`);
+        this.events.log(`worker ${worker.id} (pid ${p.pid}) ${notReady(worker.group, this.portsOf(worker), this.config.readyTimeout)}; killing it`);
         p.kill('SIGKILL');
       }
     }, this.config.readyTimeout);
@@ -230,6 +230,13 @@ export class Supervisor {
     };
   }
 
+  /** No process is started or restarted from now on (a forced stop, before its signals go out). */
+  halt(): void {
+    this.stopping = true;
+    for (const t of this.restartTimers.values()) clearTimeout(t);
+    this.restartTimers.clear();
+  }
+
   /** Signals every process now (a second Ctrl-C). */
   killAll(signal: NodeJS.Signals): void {
     for (const w of this.registry.workers) w.process?.kill(signal);
@@ -239,9 +246,7 @@ export class Supervisor {
 
   /** Graceful stop: processes finish in-flight work up to `grace` ms, then are killed. Resolves true when none had to be. */
   async stop(grace: number): Promise<boolean> {
-    this.stopping = true;
-    for (const t of this.restartTimers.values()) clearTimeout(t);
-    this.restartTimers.clear();
+    this.halt();
     const running = [
       ...this.registry.workers.map((w) => w.process).filter((p): p is WorkerProcess => p !== undefined),
       ...this.registry.retiredProcesses(),

@@ -17,6 +17,8 @@ export class DirectAccept {
   private readonly rare: Array<RareHandoff | undefined> = [];
   /** The next connection's number, counting down from -1 (the master's ids are >= 0). */
   private nextSeq = -1;
+  /** Accepts so far, on every shared socket: closeAllQuietly() waits for a turn that adds none. */
+  private accepts = 0;
 
   constructor(
     private readonly listeners: readonly WorkerListener[],
@@ -76,6 +78,36 @@ export class DirectAccept {
   }
 
   /**
+   * Closes our copies once a turn of the event loop has accepted nothing on them, then calls
+   * `done` (at once when we hold none). The last holder's close would reset what the kernel has
+   * queued; libuv accepts until the queue is empty whenever it polls a readable socket, so
+   * closing right after a poll that took nothing loses nothing queued before it. Under a flood
+   * that never comes: closed after `maxMs`.
+   */
+  closeAllQuietly(maxMs: number, done: () => void): void {
+    if (!this.shared.some((h) => h?.onconnection)) {
+      this.closeAll();
+      return done();
+    }
+    const end = Date.now() + maxMs;
+    let seen = 0;
+    const check = (): void => {
+      if (this.accepts !== seen && Date.now() < end) {
+        seen = this.accepts;
+        setImmediate(check);
+        return;
+      }
+      this.closeAll();
+      done();
+    };
+    // From a check phase on, so that a whole poll phase lies between two looks.
+    setImmediate(() => {
+      seen = this.accepts;
+      setImmediate(check);
+    });
+  }
+
+  /**
    * Names the clients of the connections we accepted ourselves, which our accept reports left
    * out: the master is reading its table. remoteAddress asks the socket once and caches the
    * answer, so a client the application already looked up costs nothing here.
@@ -94,6 +126,7 @@ export class DirectAccept {
   }
 
   private accept(l: number, err: number, client: RawHandle | undefined): void {
+    this.accepts++;
     if (err !== 0 || !client) {
       this.stats.acceptErrors++;
       return;

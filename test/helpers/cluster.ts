@@ -144,3 +144,36 @@ export function tryConnect(host: string, port: number): Promise<string> {
     s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
   });
 }
+
+/** True while process `pid` exists (signal 0 checks without signalling). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for the CLI's "metrics on http://127.0.0.1:PORT/metrics" line; returns the port. */
+export async function cliMetricsPort(output: () => string, ms = 10000): Promise<number> {
+  let port = 0;
+  await waitFor(() => {
+    port = Number(/metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(output())?.[1] ?? 0);
+    return port > 0;
+  }, ms, `the metrics line in:\n${output()}`);
+  return port;
+}
+
+/**
+ * Sends SIGTERM to `child`, then probes `/readyz` on `metricsPort` one request after another
+ * until it answers 503 (three probes at most); returns the statuses and the ms it took. Only a
+ * probe read in the same turn as the signal, before the master handled it, may still be 200.
+ */
+export async function readyzAfterSigterm(child: ChildProcess, metricsPort: number): Promise<{ probes: number[]; ms: number }> {
+  child.kill('SIGTERM');
+  const sent = Date.now();
+  const probes: number[] = [];
+  while (probes.at(-1) !== 503 && probes.length < 3) probes.push((await get(metricsPort, '/readyz')).status);
+  return { probes, ms: Date.now() - sent };
+}

@@ -23,7 +23,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import test from 'node:test';
 import { dirname, join } from 'node:path';
-import { CLI, ROOT, freePort, waitFor } from './cluster.js';
+import { CLI, ROOT, alive, freePort, waitFor } from './cluster.js';
 import { markerProblems, pageBlocks, scenarios, SHELL_LANGS, type DocBlock } from './doc-blocks.js';
 
 const DOC_PORTS = ['3000', '5353', '8080', '8443', '9000', '9100'];
@@ -182,21 +182,13 @@ function masterPid(dir: string, env: NodeJS.ProcessEnv): Promise<number | undefi
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Which integration test file runs the examples of which pages (the unit test checks that every page with examples is listed). */
 export const EXAMPLE_PAGES: Readonly<Record<string, readonly string[]>> = {
   readme: ['README.md'],
   operations: ['docs/operations.md'],
   routing: ['docs/balancing.md', 'docs/content-routing.md'],
   modes: ['docs/direct-mode.md', 'docs/udp.md', 'docs/api.md'],
+  deploy: ['docs/deploy.md'],
 };
 
 /** Registers one test per example scenario of the pages `EXAMPLE_PAGES[key]` lists. */

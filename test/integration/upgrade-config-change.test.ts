@@ -7,16 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { clientLoop } from '../helpers/client-loop.js';
-import { cliPort, fixture, freePort, get, portplex, runCli, tryConnect, waitFor } from '../helpers/cluster.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive, cliPort, fixture, freePort, get, portplex, runCli, tryConnect, waitFor } from '../helpers/cluster.js';
 
 test('upgrade to a new config: a kept address serves throughout, a dropped one closes, a new one is bound', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portplex-upgrade-config-'));

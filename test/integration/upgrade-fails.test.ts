@@ -7,16 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { clientLoop } from '../helpers/client-loop.js';
-import { cliPort, fixture, portplex, runCli, waitFor } from '../helpers/cluster.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive, cliPort, fixture, portplex, runCli, waitFor } from '../helpers/cluster.js';
 
 test('a failed upgrade names its cause, exits nonzero, and leaves the old master serving', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portplex-upgrade-fails-'));

@@ -7,16 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { clientLoop } from '../helpers/client-loop.js';
-import { cliPort, fixture, freePort, portplex, runCli, waitFor } from '../helpers/cluster.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive, cliPort, fixture, freePort, portplex, runCli, waitFor } from '../helpers/cluster.js';
 
 test("upgrade with a listener bound on the app's request: the new master takes it over, 0 failed requests", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portplex-upgrade-on-demand-'));

@@ -6,22 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliPort, fixture, handedOver, portplex, runCli, waitFor } from '../helpers/cluster.js';
+import { alive, cliPort, fixture, handedOver, portplex, runCli, waitFor } from '../helpers/cluster.js';
 import { failedRequests, startWrk, type RunningWrk } from '../helpers/wrk-run.js';
 
 const UPGRADES = 3;
 const CLIENTS = 32;
 /** Requests the new master serves before the next upgrade. */
 const BETWEEN = 300;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test(`${UPGRADES} upgrades under new-connection load: 0 failed requests, each old master drains and exits`, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'portplex-upgrade-'));

@@ -458,6 +458,25 @@ describe('Handoffs: queue', () => {
   });
 });
 
+describe('Handoffs: unsettled', () => {
+  it('counts what no worker has taken (queued, held, in flight), not the copies kept of taken ones', () => {
+    const x = new Harness({ workers: 1 }, {}, { ready: false });
+    const queued = x.connect();
+    const read = x.hold()!;
+    assert.deepEqual([x.handoffs.held, x.handoffs.unsettled], [2, 2]);
+    x.ready(x.p(1));
+    x.handoffs.drainQueue();
+    assert.deepEqual([x.sent(1), x.handoffs.unsettled], [[queued.h.id], 2], 'in flight is unsettled');
+    x.handoffs.onAck(x.p(1), queued.h.id);
+    assert.deepEqual([x.handoffs.held, x.handoffs.unsettled], [2, 1], 'taken: its kept copy is not unsettled');
+    x.handoffs.dispatch(read.h);
+    x.handoffs.onAck(x.p(1), read.h.id);
+    assert.deepEqual([x.handoffs.held, x.handoffs.unsettled], [2, 0]);
+    x.gone(x.p(1));
+    assert.deepEqual([x.handoffs.held, x.handoffs.unsettled, x.queue.size], [2, 2, 2], 'a crash before they were begun on: whole, unsettled again');
+  });
+});
+
 describe('Handoffs: beginStop', () => {
   it('queued connections no worker can take are dropped as shutdown; later ones too', () => {
     const x = new Harness({ workers: 1 }, {}, { ready: false });
