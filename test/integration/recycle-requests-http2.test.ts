@@ -63,7 +63,7 @@ test(`HTTP/2 streams counted: each worker of a streams-only app replaced after $
     for (const a of load.answers) byPid.set(a.pid, [...(byPid.get(a.pid) ?? []), a]);
     t.diagnostic(`${load.answers.length} answers, by pid ${JSON.stringify([...byPid].map(([pid, list]) => [pid, list.length]))}`);
     const lines = logs.map((l) => /^worker \d+ \(pid (\d+)\) received (\d+) HTTP requests \(maxRequests 30\); replacing it, new process first$/.exec(l)).filter((m) => m !== null);
-    t.diagnostic(`received at replacement: ${lines.map((m) => m[2]).join(', ')}`);
+    t.diagnostic(`received at replacement: ${lines.map((m) => m[2]).join(', ')}; answers given with a 'request' listener on the server (a drain's, drain.ts): ${load.answers.filter((a) => a.requestListeners > 0).length}`);
     assert.ok(lines.length >= 4, logs.join('\n'));
     for (const [line, pid, received] of lines) {
       assert.ok(Number(received) >= LIMIT, line);
