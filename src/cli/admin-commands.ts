@@ -5,6 +5,7 @@ import { adminRequest } from '../admin/client.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import type { ListenerInfo, WorkerInfo } from '../master/master.js';
 import type { ReloadResult } from '../supervisor/supervisor.js';
+import type { RecycleReason } from '../workers/worker.js';
 import { wholeNumber } from './options.js';
 
 interface StatusResult {
@@ -122,7 +123,7 @@ async function statusCommand(opts: { admin: string; json?: boolean }): Promise<v
   const lines = [`portplex ${s.version}, master pid ${s.pid}, ${s.state}, up ${duration(s.uptimeMs)}, ${s.table.records} connection records`];
   for (const l of s.listeners) lines.push(`listener ${l.index}  ${l.protocol ?? 'tcp'} ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.mode === 'direct' ? 'direct' : l.algorithm}${l.onDemand ? '  (asked by the app)' : ''}${l.closed ? '  closed' : ''}`);
   // Recycles are shown once there are any: most masters never set a limit.
-  const recycled = s.workers.some((w) => w.recycles !== undefined && w.recycles.memory + w.recycles.connections > 0);
+  const recycled = s.workers.some((w) => w.recycles !== undefined && Object.values(w.recycles).some((n) => n > 0));
   lines.push(table(
     ['worker', 'group', 'pid', 'state', 'health', 'weight', 'active', 'conn/s', 'total', 'cpu', 'mem', 'heap', 'loop', 'restarts', ...(recycled ? ['recycled'] : []), 'uptime'],
     s.workers.map((w) => [
@@ -166,10 +167,15 @@ function rate(perSecond: number | undefined): string {
   return perSecond >= 100 ? String(Math.round(perSecond)) : perSecond.toFixed(1);
 }
 
+const RECYCLE_SHORT: ReadonlyArray<[RecycleReason, string]> = [['memory', 'mem'], ['connections', 'conn'], ['requests', 'req'], ['lifetime', 'life']];
+
 function recycles(w: WorkerInfo): string {
   const parts: string[] = [];
-  if (w.recycles.memory > 0) parts.push(`${w.recycles.memory} mem`);
-  if (w.recycles.connections > 0) parts.push(`${w.recycles.connections} conn`);
+  // A master of an older version may not list every reason.
+  for (const [reason, short] of RECYCLE_SHORT) {
+    const n = w.recycles?.[reason] ?? 0;
+    if (n > 0) parts.push(`${n} ${short}`);
+  }
   return parts.join(', ') || '0';
 }
 

@@ -14,6 +14,10 @@ export interface Flags extends ContentFlags {
   maxConnections?: number;
   maxMemory?: number;
   maxConnectionsServed?: number;
+  maxRequests?: number;
+  maxRequestsJitter?: number;
+  maxLifetime?: number;
+  maxLifetimeJitter?: number;
   queueSize?: number;
   queueTimeout?: number;
   handoffTimeout?: number;
@@ -88,6 +92,10 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.maxMemory !== undefined) group.maxMemory = flags.maxMemory;
   if (flags.maxConnectionsServed !== undefined) group.maxConnectionsServed = flags.maxConnectionsServed;
   if (flags.waitReady !== undefined) group.waitReady = flags.waitReady;
+  if (flags.maxRequests !== undefined) group.maxRequests = flags.maxRequests;
+  if (flags.maxRequestsJitter !== undefined) group.maxRequestsJitter = flags.maxRequestsJitter;
+  if (flags.maxLifetime !== undefined) group.maxLifetime = flags.maxLifetime;
+  if (flags.maxLifetimeJitter !== undefined) group.maxLifetimeJitter = flags.maxLifetimeJitter;
   Object.assign(out, group);
   if (out.groups) {
     const groups: NonNullable<UserConfig['groups']> = {};

@@ -13,6 +13,14 @@ export const DEFAULTS = Object.freeze({
   maxMemory: 0,
   /** Connections one process serves before it is replaced, new one first; 0 = no limit. */
   maxConnectionsServed: 0,
+  /** HTTP requests one process's servers receive before it is replaced, new one first; 0 = no limit. */
+  maxRequests: 0,
+  /** Requests: each process's limit is maxRequests plus a random 0 to this, drawn at its spawn. */
+  maxRequestsJitter: 0,
+  /** ms one process may be ready before it is replaced, new one first; 0 = no limit. */
+  maxLifetime: 0,
+  /** ms: each process's lifetime is maxLifetime plus a random 0 to this; lifetime recycles of a group are at least this / workers apart. */
+  maxLifetimeJitter: 0,
   /** Connections waiting for an eligible worker, all listeners together (HAProxy `maxqueue`). */
   queueSize: 1024,
   /** ms a connection may wait in that queue (HAProxy `timeout queue`). */

@@ -3,7 +3,8 @@
 // documented keys and the accepted ones cannot differ.
 
 /** A daemon group's fields: in `groups.<name>`, and at the top level as every group's defaults. */
-export const GROUP_KEYS = Object.freeze(['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections', 'maxMemory', 'maxConnectionsServed', 'waitReady'] as const);
+export const GROUP_KEYS = Object.freeze(['script', 'args', 'env', 'cwd', 'execArgv', 'workers', 'algorithm', 'weights', 'maxConnections', 'maxMemory', 'maxConnectionsServed',
+  'maxRequests', 'maxRequestsJitter', 'maxLifetime', 'maxLifetimeJitter', 'waitReady'] as const);
 
 export const CONFIG_KEYS = Object.freeze({
   /** The top level: the group fields plus everything that is not per group. */

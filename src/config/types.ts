@@ -14,10 +14,18 @@ export interface GroupInput {
   maxConnections?: number;
   /** A process whose resident memory goes above this ("512M", "1G", or bytes) is replaced gracefully; 0 = no limit. */
   maxMemory?: string | number;
-  /** A process that has served this many connections is replaced gracefully (gunicorn's max_requests); 0 = no limit. */
+  /** A process that has served this many connections is replaced gracefully; 0 = no limit. */
   maxConnectionsServed?: number;
   /** A process is ready only when its application says so (ready(), or process.send('ready') as under PM2), not at its first listen(). */
   waitReady?: boolean;
+  /** A process whose servers have received this many HTTP requests is replaced gracefully (gunicorn's max_requests); 0 = no limit. */
+  maxRequests?: number;
+  /** Each process's maxRequests gets a random extra of 0 to this many requests (gunicorn's max_requests_jitter). */
+  maxRequestsJitter?: number;
+  /** ms a process may be ready before it is replaced gracefully (uWSGI's max-worker-lifetime); 0 = no limit. */
+  maxLifetime?: number;
+  /** ms: each process's maxLifetime gets a random extra of 0 to this; also spaces the group's lifetime recycles. */
+  maxLifetimeJitter?: number;
 }
 
 /** Content-aware hand-over of one listener, as the user writes it. */
@@ -143,6 +151,14 @@ export interface GroupConfig {
   readonly maxConnectionsServed: number;
   /** Ready only when the application says so (ready() or process.send('ready')), not at its first listen(). */
   readonly waitReady: boolean;
+  /** HTTP requests a process's servers receive before it is replaced (new one first); 0 = no limit. */
+  readonly maxRequests: number;
+  /** Requests: the most a process's own maxRequests is raised by, drawn when it is spawned. */
+  readonly maxRequestsJitter: number;
+  /** ms a process may be ready before it is replaced (new one first); 0 = no limit. */
+  readonly maxLifetime: number;
+  /** ms: the most a process's own maxLifetime is raised by; also the group's lifetime recycles are maxLifetimeJitter / workers apart. */
+  readonly maxLifetimeJitter: number;
 }
 
 /** A validated listener: a cluster address and port served by one group, or several with rules. */

@@ -22,6 +22,7 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
   checkKeys(input, CONFIG_KEYS.top, '');
 
   const groups = resolveGroups(input, baseDir);
+  checkJitters(input, groups);
   const udpTimeout = int(input.udpTimeout, 'udpTimeout', DEFAULTS.udpTimeout, 1, 24 * 3600 * 1000);
   const listeners = resolveListeners(input, groups, udpTimeout);
   const config: Config = {
@@ -106,7 +107,29 @@ function resolveGroup(name: string, own: GroupInput, inherited: GroupInput, base
     maxMemory: parseSize(pick('maxMemory'), `${prefix}maxMemory`),
     maxConnectionsServed: int(pick('maxConnectionsServed'), `${prefix}maxConnectionsServed`, DEFAULTS.maxConnectionsServed, 0),
     waitReady: bool(pick('waitReady'), `${prefix}waitReady`, DEFAULTS.waitReady),
+    maxRequests: int(pick('maxRequests'), `${prefix}maxRequests`, DEFAULTS.maxRequests, 0),
+    maxRequestsJitter: int(pick('maxRequestsJitter'), `${prefix}maxRequestsJitter`, DEFAULTS.maxRequestsJitter, 0),
+    maxLifetime: int(pick('maxLifetime'), `${prefix}maxLifetime`, DEFAULTS.maxLifetime, 0),
+    maxLifetimeJitter: int(pick('maxLifetimeJitter'), `${prefix}maxLifetimeJitter`, DEFAULTS.maxLifetimeJitter, 0),
   };
+}
+
+/** Each jitter and the limit it is added to. */
+const JITTERS = [['maxRequestsJitter', 'maxRequests', '--max-requests'], ['maxLifetimeJitter', 'maxLifetime', '--max-lifetime']] as const;
+
+/**
+ * A jitter set where no group has its limit does nothing: most likely the limit was forgotten
+ * (`--max-requests-jitter` without `--max-requests`). One inherited by a group whose limit is 0
+ * is fine: a top-level jitter for every group, and a group that opts out of the limit.
+ */
+function checkJitters(input: UserConfig, groups: readonly GroupConfig[]): void {
+  for (const [jitter, limit, flag] of JITTERS) {
+    if (groups.some((g) => g[limit] > 0)) continue;
+    const own = Object.entries(input.groups ?? {}).find(([, g]) => typeof g?.[jitter] === 'number' && g[jitter] > 0);
+    const where = typeof input[jitter] === 'number' && input[jitter] > 0 ? { option: jitter, value: input[jitter] } : own ? { option: `groups.${own[0]}.${jitter}`, value: own[1][jitter] } : undefined;
+    if (where === undefined) continue;
+    throw new ConfigError(CODES.INVALID_OPTION, where.option, `${show(where.value)} has no effect: no group sets ${limit} (${flag}), the limit it is added to; set ${limit} too, or leave ${jitter} out`);
+  }
 }
 
 function resolveWeights(value: unknown, workers: number, option: string): number[] {

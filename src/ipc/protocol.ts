@@ -48,9 +48,10 @@ export type ToMaster =
   /**
    * Heartbeat `s` answered; d = max event-loop delay (ms) since the last one, a = open connections;
    * r = resident set size and h = V8 heap used (bytes), u = CPU seconds per second since the last
-   * one (1 = one core busy); r, h and u are -1 when the worker did not say.
+   * one (1 = one core busy); q = HTTP requests its servers have received since it started;
+   * r, h, u and q are -1 when the worker did not say.
    */
-  | { cmd: typeof CMD; t: 'pong'; s: number; d: number; a: number; r: number; h: number; u: number }
+  | { cmd: typeof CMD; t: 'pong'; s: number; d: number; a: number; r: number; h: number; u: number; q: number }
   /** Metrics for request `r` (prom-client getMetricsAsJSON), null if none; e = error text. */
   | { cmd: typeof CMD; t: 'metrics'; r: number; m: unknown[] | null; e?: string }
   /** For request `r`, flat triples of direct connection number, client address and port. */
@@ -88,6 +89,8 @@ const int = (v: unknown): v is number => Number.isInteger(v);
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 /** A figure a worker reports about itself: a number >= 0, else -1 (unknown). */
 const size = (v: unknown): number => (num(v) && v >= 0 ? v : -1);
+/** A count a worker reports about itself: a whole number >= 0 that a double holds exactly, else -1 (unknown). */
+const count = (v: unknown): number => (int(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER ? v : -1);
 const numbers = (v: unknown, max: number): v is number[] => Array.isArray(v) && v.length <= max && v.every((x) => typeof x === 'number');
 
 /** A worker's message, checked field by field; undefined when it is not one of ToMaster. */
@@ -101,7 +104,7 @@ export function parseToMaster(message: unknown): ToMaster | undefined {
     // A refusal without a reason is still a refusal: the connection must go elsewhere.
     case 'r': return int(m.i) ? { cmd: CMD, t: 'r', i: m.i, why: typeof m.why === 'string' ? m.why : '' } : undefined;
     case 'held': return numbers(m.c, MAX_IDS) ? { cmd: CMD, t: 'held', c: m.c } : undefined;
-    case 'pong': return num(m.s) && num(m.d) ? { cmd: CMD, t: 'pong', s: m.s, d: m.d, a: num(m.a) ? m.a : 0, r: size(m.r), h: size(m.h), u: size(m.u) } : undefined;
+    case 'pong': return num(m.s) && num(m.d) ? { cmd: CMD, t: 'pong', s: m.s, d: m.d, a: num(m.a) ? m.a : 0, r: size(m.r), h: size(m.h), u: size(m.u), q: count(m.q) } : undefined;
     case 'metrics': {
       // An answer without usable metrics still answers the request (the scrape need not wait).
       if (!num(m.r)) return undefined;

@@ -184,6 +184,7 @@ export class Master extends EventEmitter {
       pong: (from, m) => {
         const p = from.p;
         const counted = this.health.answered(p, m.s, m.d, { rss: m.r, heapUsed: m.h, cpu: m.u });
+        if (counted) p.reportRequests(m.q);
         // A worker whose server was full is asked again now and then, closes reported or not.
         p.markRoom();
         const worker = from.worker;

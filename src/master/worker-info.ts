@@ -1,6 +1,6 @@
 // A worker as status queries, the admin socket and metrics see it: a plain snapshot.
 import type { ProcessState } from '../workers/worker-process.js';
-import type { RecycleReason, Worker } from '../workers/worker.js';
+import { RECYCLE_REASONS, type RecycleReason, type Worker } from '../workers/worker.js';
 
 export interface WorkerInfo {
   id: number;
@@ -31,6 +31,8 @@ export interface WorkerInfo {
   heapUsedBytes: number | null;
   /** New connections per second between its last two heartbeats. */
   connectionsPerSecond: number;
+  /** HTTP requests its current process's servers have received, as of its last heartbeat answer (null before the first). */
+  requests: number | null;
   /** Times its process was replaced, new one first, for going over a limit. */
   recycles: Record<RecycleReason, number>;
 }
@@ -60,8 +62,15 @@ export function workerInfo(w: Worker, active: number, now: number): WorkerInfo {
     rssBytes: state === 'exited' ? null : known(p?.heartbeat.usage.rss),
     heapUsedBytes: state === 'exited' ? null : known(p?.heartbeat.usage.heapUsed),
     connectionsPerSecond: state === 'exited' ? 0 : Math.round(w.connectionRate * 10) / 10,
-    recycles: { memory: w.recycles('memory'), connections: w.recycles('connections') },
+    requests: state === 'exited' ? null : known(p?.requests),
+    recycles: recyclesOf(w),
   };
+}
+
+function recyclesOf(w: Worker): Record<RecycleReason, number> {
+  const out = {} as Record<RecycleReason, number>;
+  for (const reason of RECYCLE_REASONS) out[reason] = w.recycles(reason);
+  return out;
 }
 
 function cpuPercent(ratio: number | null): number | null {

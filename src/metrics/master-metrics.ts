@@ -119,7 +119,7 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
   gauge('portplex_worker_connections_per_second', 'New connections per second the worker got between its last two heartbeats.', ['worker', 'group'],
     perWorker((w) => w.connectionsPerSecond));
   gauge('portplex_worker_uptime_seconds', 'Seconds since the worker\'s current process started (0 while down).', ['worker', 'group'], perWorker((w) => w.uptimeMs / 1000));
-  total('portplex_worker_recycles_total', 'Times a healthy worker process was replaced, new one first, for going over a limit: memory (maxMemory) or connections (maxConnectionsServed).', ['worker', 'reason'],
+  total('portplex_worker_recycles_total', 'Times a healthy worker process was replaced, new one first, for going over a limit: memory (maxMemory), connections (maxConnectionsServed), requests (maxRequests) or lifetime (maxLifetime).', ['worker', 'reason'],
     () => master.workers().flatMap((w): Array<[Labels, number]> => RECYCLE_REASONS.map((reason) => [{ worker: String(w.id), reason }, w.recycles[reason]])));
 
   // UDP: flows per listener, datagrams and bytes per worker, drops by reason; all plain counters

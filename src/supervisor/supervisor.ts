@@ -13,6 +13,8 @@ import type { Registry } from '../workers/registry.js';
 import type { RecycleReason, Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
 import { isCrashLoop, nextUnstableCount, restartDelay } from './backoff.js';
+import { drawLimits } from './recycle.js';
+import { LifetimeSpacing, lifetimeGap } from './recycle-spacing.js';
 import { notReady, replaceProcess, rollingReload, type ReloadResult, type ReloadSteps } from './reload.js';
 import { spawnProcess, type ProcessEvents } from './spawn.js';
 
@@ -41,6 +43,7 @@ export class Supervisor {
   private readonly processEvents: ProcessEvents;
   /** The one recycle under way (a single worker's replacement), if any. */
   private recycling: Promise<void> | undefined;
+  private readonly lifetimeSpacing = new LifetimeSpacing();
   /** With logPrefix: where the processes' stdout and stderr go, line by line. */
   private readonly output: WorkerOutput | undefined;
 
@@ -101,9 +104,11 @@ export class Supervisor {
     void p.whenReady().then(() => clearTimeout(timer));
   }
 
-  /** Forks a process for `worker` without making it current (a reload's replacement). */
+  /** Forks a process for `worker` without making it current (a reload's replacement), with its own recycling limits. */
   spawn(worker: Worker): WorkerProcess {
-    return spawnProcess(worker, this.config, this.listenersOf(worker), this.processEvents, this.output);
+    const p = spawnProcess(worker, this.config, this.listenersOf(worker), this.processEvents, this.output);
+    p.assignLimits(drawLimits(worker.group));
+    return p;
   }
 
   /** Asks `worker`'s process to stop (scale-down): it finishes its connections, and is not restarted. */
@@ -190,12 +195,18 @@ export class Supervisor {
 
   /**
    * Replaces `worker`'s healthy process as a reload does, new process first, for `reason`
-   * (`why` is for the log). One recycle at a time, none during a reload: false when it did not
-   * start; the next heartbeat asks again.
+   * (`why` is for the log). One recycle at a time, none during a reload, and a group's lifetime
+   * recycles spaced (recycle-spacing.ts): false when it did not start; the next heartbeat asks again.
    */
   recycle(worker: Worker, reason: RecycleReason, why: string): boolean {
     const old = worker.process;
     if (this.stopping || this.reloading || this.recycling || worker.removed || old === undefined || old.state !== 'ready') return false;
+    if (reason === 'lifetime') {
+      const group = worker.group;
+      const now = Date.now();
+      if (this.lifetimeSpacing.wait(group.name, lifetimeGap(group.maxLifetimeJitter, this.groupSize(group.name)), now) > 0) return false;
+      this.lifetimeSpacing.began(group.name, now);
+    }
     this.events.log(`worker ${worker.id} (pid ${old.pid}) ${why}; replacing it, new process first`);
     const steps = this.replaceSteps();
     const switched = steps.switched;
@@ -210,6 +221,13 @@ export class Supervisor {
       this.recycling = undefined;
     });
     return true;
+  }
+
+  /** Workers of group `name` now (scale changes it), not counting those being removed. */
+  private groupSize(name: string): number {
+    let n = 0;
+    for (const w of this.registry.workers) if (w.group.name === name && !w.removed) n++;
+    return n;
   }
 
   private replaceSteps(): ReloadSteps {

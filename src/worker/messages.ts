@@ -18,6 +18,8 @@ export interface WorkerTargets {
   loopDelay(): number;
   /** Memory now, CPU since the last call. */
   usage(): Usage;
+  /** HTTP requests our servers have received since the process started. */
+  requests(): number;
   /** The master answered listen request `q`. */
   listenAnswer(q: number, answer: ListenAnswer): void;
 }
@@ -43,7 +45,7 @@ export function workerMessageTable(t: WorkerTargets): MessageTable<ToWorker, und
     // Answered at once: a late answer is itself the sign of a blocked loop.
     ping: (_, m) => {
       const u = t.usage();
-      sendToMaster({ cmd: CMD, t: 'pong', s: m.s, d: t.loopDelay(), a: t.heldCount(), r: u.rss, h: u.heapUsed, u: u.cpu });
+      sendToMaster({ cmd: CMD, t: 'pong', s: m.s, d: t.loopDelay(), a: t.heldCount(), r: u.rss, h: u.heapUsed, u: u.cpu, q: t.requests() });
     },
   };
 }

@@ -7,6 +7,7 @@
 //   dgram-intercept.ts   UDP: bind() on a cluster port, datagrams through the master
 //   messages.ts          the master's messages; master-channel.ts what we send back
 //   drain.ts             stop: finish what is open, lose nothing (http2-sessions.ts: HTTP/2's part)
+//   request-count.ts     the HTTP requests our servers receive, for the master's maxRequests
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
@@ -22,6 +23,7 @@ import { drainServers } from './drain.js';
 import { Http2Sessions } from './http2-sessions.js';
 import { ListenIntercept } from './listen-intercept.js';
 import { ListenRequests } from './listen-requests.js';
+import { RequestCount } from './request-count.js';
 import { flushReports, sendToMaster, setAckBatch, setSocketLookup, useFrames } from './master-channel.js';
 import { workerMessageTable } from './messages.js';
 import { UsageMeter } from './usage.js';
@@ -40,6 +42,7 @@ export class WorkerRuntime {
   private readonly delivery = new Delivery();
   private readonly requests = new ListenRequests();
   private readonly sessions = new Http2Sessions();
+  private readonly requestCount = new RequestCount();
   private readonly serving: ListenIntercept;
   private readonly adoption: Adoption;
   private readonly direct: DirectAccept;
@@ -71,7 +74,10 @@ export class WorkerRuntime {
       served: (l) => this.direct.start(l),
       unserved: (l) => this.direct.close(l),
       refChanged: () => this.refChanged(),
-      hooked: (server) => this.sessions.watch(server),
+      hooked: (server) => {
+        this.sessions.watch(server);
+        this.requestCount.watch(server);
+      },
     }, this.requests, ownPorts);
     this.adoption = new Adoption(this.delivery, this.serving, this.stats, staleAfter, isStopping);
     this.direct = new DirectAccept(listeners, group, this.delivery, this.serving, this.stats, isStopping);
@@ -92,6 +98,7 @@ export class WorkerRuntime {
         return d;
       },
       usage: () => this.usage.sample(),
+      requests: () => this.requestCount.total,
     });
     process.on('internalMessage', this.onMessage);
     // Connections and shared sockets arrive as frames (ipc/frames.ts), beside Node's messages.

@@ -30,6 +30,16 @@ export interface ExitStatus {
 
 const STOP: ToWorker = { cmd: CMD, t: 'stop' };
 
+/** When a process is to be replaced, its own figures (its group's limit plus its jitter); 0 = no limit. */
+export interface RecycleLimits {
+  /** HTTP requests its servers may receive. */
+  readonly maxRequests: number;
+  /** ms it may be ready. */
+  readonly maxLifetime: number;
+}
+
+const NO_LIMITS: RecycleLimits = Object.freeze({ maxRequests: 0, maxLifetime: 0 });
+
 export class WorkerProcess {
   /** Active health (heartbeats): an unhealthy process gets no new connections. */
   readonly health = new HealthState();
@@ -59,6 +69,9 @@ export class WorkerProcess {
   private exitStatus: ExitStatus | undefined;
   /** Connections it acknowledged (dispatch mode); its direct accepts are counted in `direct`. */
   private handedOverCount = 0;
+  /** HTTP requests its servers received, as it last reported; -1 before it has. */
+  private requestCount = -1;
+  private recycleLimits: RecycleLimits = NO_LIMITS;
   /** The process has exited; its last messages may still be on their way (it is gone after them). */
   private dead = false;
   private idleWaiters: Array<() => void> = [];
@@ -110,6 +123,26 @@ export class WorkerProcess {
   /** It acknowledged one more connection. */
   countHandedOver(): void {
     this.handedOverCount++;
+  }
+
+  /** HTTP requests its servers have received, as its last heartbeat answer said; -1 before one did. */
+  get requests(): number {
+    return this.requestCount;
+  }
+
+  /** A heartbeat answer reported `total` requests; -1 (it did not say) keeps the last figure. */
+  reportRequests(total: number): void {
+    if (total >= 0) this.requestCount = total;
+  }
+
+  /** Its own recycling limits (none until set). */
+  get limits(): RecycleLimits {
+    return this.recycleLimits;
+  }
+
+  /** Sets its own recycling limits, drawn once when it is spawned. */
+  assignLimits(limits: RecycleLimits): void {
+    this.recycleLimits = limits;
   }
 
   /** Connections sent and not yet answered. */

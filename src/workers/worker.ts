@@ -3,10 +3,10 @@
 import type { GroupConfig } from '../config/types.js';
 import type { WorkerProcess } from './worker-process.js';
 
-/** Why a worker's process was replaced while healthy: over its memory limit, or its connections served. */
-export type RecycleReason = 'memory' | 'connections';
+/** Why a worker's process was replaced while healthy: over its memory limit, its connections served, its HTTP requests received, or its lifetime. */
+export type RecycleReason = 'memory' | 'connections' | 'requests' | 'lifetime';
 
-export const RECYCLE_REASONS: readonly RecycleReason[] = ['memory', 'connections'];
+export const RECYCLE_REASONS: readonly RecycleReason[] = ['memory', 'connections', 'requests', 'lifetime'];
 
 export class Worker {
   private currentWeight: number;
@@ -18,7 +18,7 @@ export class Worker {
   /** Direct accepts of the processes that ran for it before the current one. */
   private pastAccepted = 0;
   private unstable = 0;
-  private readonly recycleCounts: Record<RecycleReason, number> = { memory: 0, connections: 0 };
+  private readonly recycleCounts: Record<RecycleReason, number> = { memory: 0, connections: 0, requests: 0, lifetime: 0 };
   /** The last connection-rate sample: when, and the total then. */
   private rateAt = 0;
   private rateTotal = 0;

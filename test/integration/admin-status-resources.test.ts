@@ -15,7 +15,7 @@ test('status: cpu, mem, heap and conn/s per worker once heartbeats have reported
   const cli = runCli(['-c', config, '--admin', sock]);
   try {
     const port = await cliPort(cli.output);
-    type W = { id: number; cpuPercent: number | null; rssBytes: number | null; heapUsedBytes: number | null; connectionsPerSecond: number; recycles: { memory: number; connections: number } };
+    type W = { id: number; cpuPercent: number | null; rssBytes: number | null; heapUsedBytes: number | null; connectionsPerSecond: number; requests: number | null; recycles: Record<string, number> };
     let workers: W[] = [];
     const read = async (): Promise<void> => { workers = JSON.parse((await portplex('status', '--json', '--admin', sock)).stdout).workers; };
     // Requests while the heartbeats sample: some worker's rate is above 0 between two of them.
@@ -23,7 +23,7 @@ test('status: cpu, mem, heap and conn/s per worker once heartbeats have reported
     const load = (async () => { while (busy) await get(port); })();
     for (const end = Date.now() + 15000; Date.now() < end;) {
       await read();
-      if (workers.every((w) => w.rssBytes !== null) && workers.some((w) => w.connectionsPerSecond > 0)) break;
+      if (workers.every((w) => w.rssBytes !== null) && workers.some((w) => w.connectionsPerSecond > 0 && w.requests! > 0)) break;
     }
     busy = false;
     await load;
@@ -31,9 +31,11 @@ test('status: cpu, mem, heap and conn/s per worker once heartbeats have reported
     for (const w of workers) {
       assert.ok(w.rssBytes! > 8 * 1024 * 1024 && w.heapUsedBytes! > 0 && w.heapUsedBytes! < w.rssBytes!, JSON.stringify(w));
       assert.ok(w.cpuPercent !== null && w.cpuPercent >= 0, JSON.stringify(w));
-      assert.deepEqual(w.recycles, { memory: 0, connections: 0 });
+      assert.deepEqual(w.recycles, { memory: 0, connections: 0, requests: 0, lifetime: 0 });
+      assert.ok(Number.isInteger(w.requests) && w.requests! >= 0, JSON.stringify(w));
     }
     assert.ok(workers.some((w) => w.connectionsPerSecond > 0), JSON.stringify(workers));
+    assert.ok(workers.some((w) => w.requests! > 0), JSON.stringify(workers));
 
     const text = (await portplex('status', '--admin', sock)).stdout;
     assert.match(text, /\nworker +group +pid +state +health +weight +active +conn\/s +total +cpu +mem +heap +loop +restarts +uptime\n/);

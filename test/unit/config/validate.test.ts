@@ -49,6 +49,16 @@ const bad: Array<{ name: string; config: unknown; code: string; message: RegExp 
   { name: 'bad maxMemory', config: { script, listen: 8080, maxMemory: '1 gig' }, code: CODES.INVALID_OPTION, message: /^maxMemory: expected a size such as 512M or 1G .*, got "1 gig"/ },
   { name: 'group maxMemory without unit', config: { script, listen: 8080, groups: { api: { maxMemory: 512 } } }, code: CODES.INVALID_OPTION, message: /^groups\.api\.maxMemory: expected at least 1M .*did you mean "512M"/ },
   { name: 'negative maxConnectionsServed', config: { script, listen: 8080, maxConnectionsServed: -1 }, code: CODES.INVALID_OPTION, message: /^maxConnectionsServed: expected an integer >= 0, got -1/ },
+  { name: 'negative maxRequests', config: { script, listen: 8080, maxRequests: -1 }, code: CODES.INVALID_OPTION, message: /^maxRequests: expected an integer >= 0, got -1/ },
+  { name: 'fractional maxRequests', config: { script, listen: 8080, maxRequests: 99.5 }, code: CODES.INVALID_OPTION, message: /^maxRequests: expected an integer >= 0, got 99\.5/ },
+  { name: 'maxRequests as text', config: { script, listen: 8080, maxRequests: '1000' }, code: CODES.INVALID_OPTION, message: /^maxRequests: expected an integer >= 0, got "1000"/ },
+  { name: 'negative maxRequestsJitter in a group', config: { script, listen: 8080, maxRequests: 100, groups: { api: { maxRequestsJitter: -5 } } }, code: CODES.INVALID_OPTION, message: /^groups\.api\.maxRequestsJitter: expected an integer >= 0, got -5/ },
+  { name: 'fractional maxLifetime', config: { script, listen: 8080, maxLifetime: 1.5 }, code: CODES.INVALID_OPTION, message: /^maxLifetime: expected an integer >= 0, got 1\.5/ },
+  { name: 'maxLifetime as a duration', config: { script, listen: 8080, maxLifetime: '1h' }, code: CODES.INVALID_OPTION, message: /^maxLifetime: expected an integer >= 0, got "1h"/ },
+  { name: 'negative maxLifetimeJitter', config: { script, listen: 8080, maxLifetime: 60000, maxLifetimeJitter: -1 }, code: CODES.INVALID_OPTION, message: /^maxLifetimeJitter: expected an integer >= 0, got -1/ },
+  { name: 'maxRequestsJitter without maxRequests', config: { script, listen: 8080, maxRequestsJitter: 50 }, code: CODES.INVALID_OPTION, message: /^maxRequestsJitter: 50 has no effect: no group sets maxRequests \(--max-requests\), the limit it is added to; set maxRequests too, or leave maxRequestsJitter out$/ },
+  { name: 'maxLifetimeJitter without maxLifetime', config: { script, listen: 8080, maxLifetimeJitter: 30000 }, code: CODES.INVALID_OPTION, message: /^maxLifetimeJitter: 30000 has no effect: no group sets maxLifetime \(--max-lifetime\)/ },
+  { name: 'a group maxLifetimeJitter where no group has maxLifetime', config: { script, listen: 8080, groups: { web: {}, api: { maxLifetimeJitter: 1000 } } }, code: CODES.INVALID_OPTION, message: /^groups\.api\.maxLifetimeJitter: 1000 has no effect: no group sets maxLifetime/ },
   { name: 'bad logFormat', config: { script, listen: 8080, logFormat: 'xml' }, code: CODES.INVALID_OPTION, message: /^logFormat: expected "text" or "json", got "xml"/ },
   { name: 'logPrefix not a boolean', config: { script, listen: 8080, logPrefix: 'yes' }, code: CODES.INVALID_OPTION, message: /^logPrefix: expected true or false, got "yes"/ },
   { name: 'logMaxLine too small', config: { script, listen: 8080, logMaxLine: 10 }, code: CODES.INVALID_OPTION, message: /^logMaxLine: expected an integer 256-1048576, got 10/ },
@@ -88,6 +98,22 @@ test('maxMemory and maxConnectionsServed: off by default, per group, inherited f
   assert.deepEqual(config.groups.map((g) => [g.name, g.maxMemory, g.maxConnectionsServed]), [['api', 256 * 1024 ** 2, 1000], ['web', 1024 ** 3, 0]]);
   const plain = validateConfig({ script, listen: 8080 });
   assert.deepEqual([plain.groups[0].maxMemory, plain.groups[0].maxConnectionsServed], [0, 0]);
+});
+
+test('maxRequests, maxLifetime and their jitters: off by default, per group, inherited from the top level', () => {
+  const config = validateConfig({
+    script, listen: 8080, maxRequests: 10000, maxRequestsJitter: 500, maxLifetime: 3600000, maxLifetimeJitter: 600000,
+    groups: { api: { maxRequestsJitter: 0 }, web: { maxLifetime: 0 }, admin: { maxRequests: 0 } },
+  });
+  assert.deepEqual(config.groups.map((g) => [g.name, g.maxRequests, g.maxRequestsJitter, g.maxLifetime, g.maxLifetimeJitter]), [
+    ['api', 10000, 0, 3600000, 600000], ['web', 10000, 500, 0, 600000], ['admin', 0, 500, 3600000, 600000],
+  ]);
+  const plain = validateConfig({ script, listen: 8080 });
+  assert.deepEqual([plain.groups[0].maxRequests, plain.groups[0].maxRequestsJitter, plain.groups[0].maxLifetime, plain.groups[0].maxLifetimeJitter], [0, 0, 0, 0]);
+  // A jitter of 0 without its limit says nothing, and one where only another group has the limit is that group's.
+  assert.equal(validateConfig({ script, listen: 8080, maxRequestsJitter: 0, maxLifetimeJitter: 0 }).groups[0].maxRequests, 0);
+  const mixed = validateConfig({ script, listen: 8080, maxLifetimeJitter: 1000, groups: { web: { maxLifetime: 60000 }, api: {} } });
+  assert.deepEqual(mixed.groups.map((g) => [g.maxLifetime, g.maxLifetimeJitter]), [[60000, 1000], [0, 1000]]);
 });
 
 test('named groups inherit top-level fields and listeners name their group', () => {

@@ -26,8 +26,9 @@ describe('parseToMaster', () => {
     m('r', { i: -3, why: '' }),
     m('held', { c: [] }),
     m('held', { c: [1, 2.5, -1] }),
-    m('pong', { s: 1, d: 0.25, a: 0, r: 52428800, h: 8388608, u: 0.125 }),
-    m('pong', { s: 1, d: 0.25, a: 0, r: -1, h: -1, u: -1 }),
+    m('pong', { s: 1, d: 0.25, a: 0, r: 52428800, h: 8388608, u: 0.125, q: 0 }),
+    m('pong', { s: 1, d: 0.25, a: 0, r: -1, h: -1, u: -1, q: -1 }),
+    m('pong', { s: 1, d: 0, a: 3, r: 1, h: 1, u: 0, q: Number.MAX_SAFE_INTEGER }),
     m('metrics', { r: 1, m: [] }),
     m('metrics', { r: 1, m: null }),
     m('metrics', { r: 1, m: [{ name: 'x' }], e: 'collect failed' }),
@@ -55,11 +56,16 @@ describe('parseToMaster', () => {
     // Entries that name no listener are left out; the rest of the list counts.
     assert.deepEqual(parseToMaster(m('listening', { l: [0, 1.5, 2] })), m('listening', { l: [0, 2] }));
     // Resources a worker does not give are unknown (-1), never taken as 0 bytes or 0 CPU.
-    const unknown = { r: -1, h: -1, u: -1 };
+    const unknown = { r: -1, h: -1, u: -1, q: -1 };
     assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0 })), m('pong', { s: 1, d: 0, a: 0, ...unknown }));
     assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: '0' })), m('pong', { s: 1, d: 0, a: 0, ...unknown }));
     assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: 0, r: '5', h: -7, u: Infinity })), m('pong', { s: 1, d: 0, a: 0, ...unknown }));
-    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: 0, r: 100, h: NaN, u: 2 })), m('pong', { s: 1, d: 0, a: 0, r: 100, h: -1, u: 2 }));
+    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: 0, r: 100, h: NaN, u: 2 })), m('pong', { s: 1, d: 0, a: 0, r: 100, h: -1, u: 2, q: -1 }));
+    // The request count: a whole number a double holds exactly, else unknown (never 0 requests).
+    for (const q of [12.5, -3, '7', NaN, Infinity, Number.MAX_SAFE_INTEGER + 1, 1e300, null, [5]]) {
+      assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: 0, r: 100, h: 50, u: 0, q })), m('pong', { s: 1, d: 0, a: 0, r: 100, h: 50, u: 0, q: -1 }), `q: ${String(q)}`);
+    }
+    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: 0, q: 4321 })), m('pong', { s: 1, d: 0, a: 0, r: -1, h: -1, u: -1, q: 4321 }));
     // An answer without usable metrics still answers its request.
     assert.deepEqual(parseToMaster(m('metrics', { r: 1 })), m('metrics', { r: 1, m: null }));
     assert.deepEqual(parseToMaster(m('metrics', { r: 1, m: {} })), m('metrics', { r: 1, m: null }));

@@ -117,7 +117,7 @@ test('worker resources: memory, heap, CPU and uptime per worker once it has answ
       assert.ok(cpu >= 0 && cpu <= 64, `cpu ${cpu}`);
       assert.ok(value(e, 'portplex_worker_uptime_seconds', labels) > 0);
       assert.ok(value(e, 'portplex_worker_connections_per_second', labels) >= 0);
-      for (const reason of ['memory', 'connections']) assert.equal(value(e, 'portplex_worker_recycles_total', { worker: String(w.id), reason }), 0, reason);
+      for (const reason of ['memory', 'connections', 'requests', 'lifetime']) assert.equal(value(e, 'portplex_worker_recycles_total', { worker: String(w.id), reason }), 0, reason);
     }
   } finally {
     await master.stop();

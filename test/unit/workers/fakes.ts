@@ -54,7 +54,7 @@ export class FakeHandle implements RawHandle {
 
 /** A group as Worker needs it; only its name is read by the code under test. */
 export function group(name = 'default', algorithm = 'round-robin'): GroupConfig {
-  return { name, script: '/dev/null', args: [], env: {}, cwd: '/', execArgv: [], workers: 1, algorithm, weights: [1], maxConnections: 0, maxMemory: 0, maxConnectionsServed: 0, waitReady: false };
+  return { name, script: '/dev/null', args: [], env: {}, cwd: '/', execArgv: [], workers: 1, algorithm, weights: [1], maxConnections: 0, maxMemory: 0, maxConnectionsServed: 0, maxRequests: 0, maxRequestsJitter: 0, maxLifetime: 0, maxLifetimeJitter: 0, waitReady: false };
 }
 
 let nextPid = 1000;

@@ -292,3 +292,25 @@ describe('WorkerProcess: listeners', () => {
     assert.deepEqual(p.listeningList(), [4]);
   });
 });
+
+describe('WorkerProcess: recycling figures', () => {
+  it('requests: unknown until reported, then the last figure; an answer that does not say keeps it', () => {
+    const { p } = makeProcess(1);
+    assert.equal(p.requests, -1);
+    p.reportRequests(0);
+    assert.equal(p.requests, 0);
+    p.reportRequests(120);
+    assert.equal(p.requests, 120);
+    p.reportRequests(-1);
+    assert.equal(p.requests, 120);
+  });
+
+  it('limits: none until assigned, then its own', () => {
+    const { p } = makeProcess(1);
+    const { p: q } = makeProcess(2);
+    assert.deepEqual(p.limits, { maxRequests: 0, maxLifetime: 0 });
+    p.assignLimits({ maxRequests: 1037, maxLifetime: 3_912_000 });
+    assert.deepEqual(p.limits, { maxRequests: 1037, maxLifetime: 3_912_000 });
+    assert.deepEqual(q.limits, { maxRequests: 0, maxLifetime: 0 }, 'another process has its own');
+  });
+});

@@ -26,7 +26,8 @@ describe('Worker', () => {
     w.countRecycle('memory');
     w.countRecycle('memory');
     w.countRecycle('connections');
-    assert.deepEqual([w.recycles('memory'), w.recycles('connections')], [2, 1]);
+    w.countRecycle('lifetime');
+    assert.deepEqual([w.recycles('memory'), w.recycles('connections'), w.recycles('requests'), w.recycles('lifetime')], [2, 1, 0, 1]);
   });
 
   it('pid: 0 before any process, the current one, then the last one while none runs', () => {
