@@ -5,7 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
+import { program } from '../../../src/cli/program.js';
 import { cpuCount, cpuLimit } from '../../../src/config/cpu-limit.js';
+import { DEFAULTS } from '../../../src/config/defaults.js';
+import { docTables, readDoc } from '../../helpers/doc-tables.js';
 
 const roots: string[] = [];
 after(() => { for (const r of roots) rmSync(r, { recursive: true, force: true }); });
@@ -201,3 +204,20 @@ test('the CPUs to run on: the affinity list among the online CPUs, else os.avail
   assert.equal(cpuCount(fakeRoot({ 'proc/self/cgroup': '0::/\n', 'proc/self/mountinfo': V2_MOUNT, 'sys/fs/cgroup/cpu.max': '50000 100000' })), 1);
 });
 
+test('DEFAULTS.workers is this process\'s count', () => {
+  assert.equal(DEFAULTS.workers, cpuCount());
+});
+
+test('--help, docs/cli.md and docs/configuration.md say the default is the CPU count or the container\'s CPU limit', () => {
+  const help = program().options.find((o) => o.long === '--workers')?.description ?? '';
+  const row = (page: string, first: string): string => {
+    const found = docTables(readDoc(page)).flatMap((t) => t.rows).find((r) => r[0] === first);
+    assert.ok(found, `${page} has a row for ${first}`);
+    return found[2] ?? '';
+  };
+  for (const [where, text] of [['--help', help], ['docs/cli.md', row('cli.md', '`-w, --workers`')], ['docs/configuration.md', row('configuration.md', '`workers`')]]) {
+    assert.match(text!, /the CPU count/, where);
+    assert.match(text!, /the container's CPU limit/, where);
+  }
+  assert.match(help, new RegExp(`default: ${DEFAULTS.workers},`));
+});
