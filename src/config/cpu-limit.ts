@@ -64,10 +64,17 @@ function cgroupMounts(root: string): { v2: Mount[]; v1: Mount[]; readable: boole
     if (dash < 0 || fields.length < dash + 4) continue;
     const mount = { root: unescape(fields[3]!), point: unescape(fields[4]!) };
     const type = fields[dash + 1];
-    if (type === 'cgroup2') found.v2.push(mount);
-    else if (type === 'cgroup' && fields[dash + 3]!.split(',').includes('cpu')) found.v1.push(mount);
+    if (type === 'cgroup2') add(found.v2, mount);
+    else if (type === 'cgroup' && fields[dash + 3]!.split(',').includes('cpu')) add(found.v1, mount);
   }
   return found;
+}
+
+/** A later mount on the same point hides the earlier one (a container runtime's bind over the host's). */
+function add(mounts: Mount[], mount: Mount): void {
+  const hidden = mounts.findIndex((m) => m.point === mount.point);
+  if (hidden >= 0) mounts.splice(hidden, 1);
+  mounts.push(mount);
 }
 
 /** Without a readable mountinfo: where distributions and container runtimes mount them. */

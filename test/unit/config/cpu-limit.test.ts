@@ -129,6 +129,21 @@ test('cgroup v1 in a container: the mount is the container\'s own cgroup, whatev
     ...at('sys/fs/cgroup/cpu,cpuacct/docker/mine'),
   });
   assert.equal(cpuLimit(twice), 1.5);
+  // A bind of the container's cgroup over the host's mount: the later mount is what the path shows.
+  const shadowed = fakeRoot({
+    ...EIGHT_CPUS,
+    'proc/self/cgroup': V1_GROUPS('/pod/c1'),
+    'proc/self/mountinfo': [
+      '51 50 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu',
+      '66 51 0:29 /pod /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu',
+      '',
+    ].join('\n'),
+    ...at('sys/fs/cgroup/cpu/c1'),
+    // What the hidden mount would name; the directory is there only to catch reading it.
+    'sys/fs/cgroup/cpu/pod/c1/cpu.cfs_quota_us': '10000\n',
+    'sys/fs/cgroup/cpu/pod/c1/cpu.cfs_period_us': '100000\n',
+  });
+  assert.equal(cpuLimit(shadowed), 1.5);
 });
 
 test('a hybrid system: the cpu controller on v1, the unified hierarchy beside it; both read, the smaller wins', () => {
