@@ -39,7 +39,7 @@ export function program(): Command {
     .argument('[script]', 'the application to run in each worker')
     .argument('[args...]', 'arguments for the application (after --)')
     .passThroughOptions()
-    .option('-w, --workers <n>', `workers to fork (default: ${DEFAULTS.workers}, the CPU count)`, wholeNumber(1))
+    .option('-w, --workers <n>', `workers to fork (default: ${DEFAULTS.workers}, the CPU count or the container's CPU limit)`, wholeNumber(1))
     .option('-l, --listen <[udp:][host:]port>', 'cluster address to serve, repeatable; udp: for datagrams (default: whatever the workers listen on)', collect)
     .option('--own-port <port>', 'a port each worker binds itself, not shared (e.g. a per-process debug port); repeatable', collectPort)
     .addOption(new Option('--mode <mode>', 'dispatch: the master hands each connection over; direct: workers accept on the shared socket and report (default: dispatch)').choices(['dispatch', 'direct']))

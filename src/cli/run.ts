@@ -13,6 +13,7 @@ import { CODES, EXIT, PortplexError } from '../errors.js';
 import { masterLine } from '../logs/format.js';
 import { Master, type ListenerInfo } from '../master/master.js';
 import { mergeFlags, type Flags } from './options.js';
+import { pid1Warning } from './pid1.js';
 import { VERSION } from '../version.js';
 import { AdminError } from '../admin/commands.js';
 import type { InheritedSockets } from '../master/inherited.js';
@@ -164,6 +165,8 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   const banner = `portplex ${VERSION}: master pid ${process.pid}, ${groups}`;
   if (config.logFormat === 'json') info(banner);
   else process.stdout.write(`${banner}\n`);
+  const pid1 = pid1Warning();
+  if (pid1 !== undefined) warn(pid1);
   for (const l of listeners) info(listeningLine(l));
   if (listeners.length === 0) info('no listener configured: serving whatever the workers listen on');
   if (admin) info(`admin socket ${admin.path} (portplex status, portplex connections)`);

@@ -1,9 +1,9 @@
 // Defaults in one table, with their units, so the README and --help can quote them.
-import { availableParallelism } from 'node:os';
+import { cpuCount } from './cpu-limit.js';
 
 export const DEFAULTS = Object.freeze({
-  /** Workers per group: one per CPU, as Node's cluster examples do. */
-  workers: availableParallelism(),
+  /** Workers per group: one per CPU, as Node's cluster examples do; a container's CPU limit caps it (rounded up). */
+  workers: cpuCount(),
   algorithm: 'round-robin',
   /** PORT in a worker's environment when no listener is configured and the user set none. */
   port: 8080,

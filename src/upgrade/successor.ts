@@ -30,6 +30,9 @@ function failed(message: string): PortplexError {
 
 /** Starts the new master; rejects with PORTPLEX_UPGRADE_FAILED naming the cause (it is stopped then). */
 export function startSuccessor(master: Master, opts: SuccessorOptions): Promise<Successor> {
+  // The kernel kills every process of a PID namespace when its PID 1 exits: this master's drain
+  // would end the new one with it, and the container.
+  if (process.pid === 1) return Promise.reject(failed('this master is PID 1, and when it exits the kernel ends every process of its container, the new master too: restart the container instead'));
   const { sockets, kept } = master.transferable();
   if (kept.length > 0) {
     return Promise.reject(failed(`an upgrade passes TCP port listeners only, and this master serves ${kept.join(', ')}: restart it instead`));
