@@ -54,8 +54,10 @@ export function drainServers(servers: readonly net.Server[], sessions: Http2Sess
     done();
   };
   // HTTP/1 requests (of http and https servers, and of HTTP/2 servers that allow HTTP/1)
-  // answered from now on end their connections.
-  for (const s of servers) s.prependListener('request', lastResponse);
+  // answered from now on end their connections. An HTTP/2 server with no 'request' listener
+  // serves streams only (and no HTTP/1 at all): a 'request' listener would turn its
+  // compatibility API on in the middle of the drain.
+  for (const s of servers) if (isHttp1(s) || s.listenerCount('request') > 0) s.prependListener('request', lastResponse);
   const lastCall = setTimeout(() => {
     // Public API: closes the connections with no request in progress (fresh ones included).
     for (const s of servers) if (isHttp1(s)) (s as http.Server).closeIdleConnections();

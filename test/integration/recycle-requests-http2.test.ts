@@ -63,14 +63,14 @@ test(`HTTP/2 streams counted: each worker of a streams-only app replaced after $
     for (const a of load.answers) byPid.set(a.pid, [...(byPid.get(a.pid) ?? []), a]);
     t.diagnostic(`${load.answers.length} answers, by pid ${JSON.stringify([...byPid].map(([pid, list]) => [pid, list.length]))}`);
     const lines = logs.map((l) => /^worker \d+ \(pid (\d+)\) received (\d+) HTTP requests \(maxRequests 30\); replacing it, new process first$/.exec(l)).filter((m) => m !== null);
-    t.diagnostic(`received at replacement: ${lines.map((m) => m[2]).join(', ')}; answers given with a 'request' listener on the server (a drain's, drain.ts): ${load.answers.filter((a) => a.requestListeners > 0).length}`);
+    t.diagnostic(`received at replacement: ${lines.map((m) => m[2]).join(', ')}`);
+    // Not even a drain puts a 'request' listener on a streams-only server (drain.ts).
+    assert.equal(load.answers.filter((a) => a.requestListeners > 0).length, 0, 'answers given with a \'request\' listener on the server');
     assert.ok(lines.length >= 4, logs.join('\n'));
     for (const [line, pid, received] of lines) {
       assert.ok(Number(received) >= LIMIT, line);
       const answered = byPid.get(Number(pid)) ?? [];
       assert.ok(answered.length >= Number(received), `${line}: the clients got ${answered.length} answers from it`);
-      // Until its replacement (its first LIMIT answers at least), the app's server had no 'request' listener.
-      assert.deepEqual(answered.slice(0, LIMIT).map((a) => a.requestListeners), new Array(LIMIT).fill(0), `pid ${pid}`);
     }
 
     // Exact: once a heartbeat has answered after the load, each current process's count is its answers.
