@@ -17,6 +17,7 @@ import { pid1Warning } from './pid1.js';
 import { VERSION } from '../version.js';
 import { AdminError } from '../admin/commands.js';
 import type { InheritedSockets } from '../master/inherited.js';
+import { systemdService } from '../systemd/service.js';
 import { startSuccessor } from '../upgrade/successor.js';
 import { announceReady, receiveSockets, reportFailure, takingOver } from '../upgrade/take-over.js';
 
@@ -51,6 +52,8 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   // Checked before anything starts: a bad --metrics is a usage error, like any other flag.
   const metricsAt = flags.metrics === undefined ? undefined : parseListen(flags.metrics, '--metrics');
   const master = new Master(config, inherited);
+  // Type=notify: systemd hears of the master's lifecycle (READY=1, RELOADING=1, STOPPING=1, ...).
+  const service = systemdService(master, { env: process.env, pid: process.pid, successor: inherited !== undefined, warn });
   const started = Date.now();
   master.on('log', (line: string) => warn(line));
   const lifecycle = master.lifecycle;
@@ -107,7 +110,8 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
         execPath: process.execPath,
         args: [...process.execArgv, ...process.argv.slice(1)],
         cwd: process.cwd(),
-        env: process.env,
+        // The watchdog is the new master's once it is the service's main process.
+        env: withoutKeys(process.env, ['WATCHDOG_PID']),
         timeoutMs: config.readyTimeout + 10000,
       });
     } catch (err) {
@@ -116,6 +120,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
       throw new AdminError('UPGRADE_FAILED', `${(err as Error).message}; the master (pid ${process.pid}) goes on serving`);
     }
     upgraded = true;
+    service?.handedOver();
     // Both free their address at once (the listening descriptor closes in close()).
     void admin?.close();
     void metrics?.server.close();
@@ -172,6 +177,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   if (admin) info(`admin socket ${admin.path} (portplex status, portplex connections)`);
   if (metrics) info(`metrics on http://${hostPort(metrics.server.address, metrics.server.port)}/metrics`);
   const code = await master.closed;
+  await service?.close();
   await admin?.close();
   await metrics?.server.close();
   metrics?.close();
@@ -183,6 +189,13 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   else if (code === EXIT.ok) info('stopped cleanly');
   else if (code === EXIT.forcedStop) error('stopped; some workers had to be killed (a second signal, or --grace ran out)');
   return code;
+}
+
+/** `env` without `keys`. */
+function withoutKeys(env: NodeJS.ProcessEnv, keys: readonly string[]): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const k of keys) delete out[k];
+  return out;
 }
 
 /** "listening on 127.0.0.1:8080 (tcp) -> group default, round-robin". */

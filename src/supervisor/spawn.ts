@@ -13,6 +13,13 @@ import { ChildChannel } from './child-channel.js';
 
 const PRELOAD = new URL('../worker/preload.js', import.meta.url);
 
+/**
+ * What systemd tells its service's main process (sd_notify(3), sd_watchdog_enabled(3)): the
+ * master's to use, not the workers' (an application that notified on its own would speak for
+ * the whole service).
+ */
+const SERVICE_ENV = Object.freeze(['NOTIFY_SOCKET', 'WATCHDOG_USEC', 'WATCHDOG_PID']);
+
 /** What `process.send('ready')` (PM2's wait_ready) means to the master. */
 const APP_READY: ToMaster = { cmd: CMD, t: 'ready' };
 
@@ -54,6 +61,7 @@ export function spawnProcess(worker: Worker, config: Config, listeners: readonly
     [ENV.ackBatch]: String(Math.max(1, Math.floor(config.handoffWindow / 2))),
     [ENV.grace]: String(config.grace),
   };
+  for (const k of SERVICE_ENV) delete env[k];
   if (config.ownPorts.length > 0) env[ENV.ownPorts] = JSON.stringify(config.ownPorts);
   // Applications commonly listen on process.env.PORT: the first listener's, else as the user set it, else 8080.
   if (listeners.length > 0) env.PORT = String(listeners[0]!.port);
