@@ -3,7 +3,7 @@
 // starts the command at the first connection (or datagram) on a socket, as a .socket unit does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { ROOT, waitFor } from './cluster.js';
 
 export const SOCKET_ACTIVATE = ['/usr/bin/systemd-socket-activate', '/bin/systemd-socket-activate'].find((p) => existsSync(p)) ?? 'systemd-socket-activate';
@@ -53,4 +53,42 @@ export function poke(port: number, payload = 'start'): Promise<void> {
     const s = dgram.createSocket('udp4');
     s.send(payload, port, '127.0.0.1', () => s.close(() => resolve()));
   });
+}
+
+/** The inodes of the TCP sockets listening on `port` (any address), from the kernel's tables. */
+export function listeningInodes(port: number): number[] {
+  const out: number[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address HEX:PORT, st 0A = LISTEN, inode the tenth column.
+      if (f.length > 9 && f[3] === '0A' && parseInt(f[1]!.split(':')[1]!, 16) === port) out.push(Number(f[9]));
+    }
+  }
+  return out;
+}
+
+/** The inodes of the sockets process `pid` holds open. */
+export function socketsOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) out.push(Number(m[1]));
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  return out;
+}
+
+/** The names of the LISTEN_* variables in process `pid`'s environment (as it was started). */
+export function listenVariablesOf(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').map((kv) => kv.split('=')[0]!).filter((k) => k.startsWith('LISTEN_'));
 }
