@@ -56,6 +56,12 @@ export const CODES = Object.freeze({
   NOT_RUNNING: 'PORTPLEX_NOT_RUNNING',
   UNSUPPORTED_NODE: 'PORTPLEX_UNSUPPORTED_NODE',
   UPGRADE_FAILED: 'PORTPLEX_UPGRADE_FAILED',
+  /** LISTEN_FDS or LISTEN_FDNAMES (socket activation) cannot be read. */
+  SYSTEMD_ENV: 'PORTPLEX_SYSTEMD_ENV',
+  /** A descriptor systemd passed is not a socket portplex can serve (TCP listening, UDP). */
+  SYSTEMD_SOCKET: 'PORTPLEX_SYSTEMD_SOCKET',
+  /** A `systemd:NAME` listener names no socket systemd passed. */
+  SYSTEMD_NAME: 'PORTPLEX_SYSTEMD_NAME',
 });
 
 /** Shorthand for the common case: option + value + what was expected. */

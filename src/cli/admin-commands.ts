@@ -117,11 +117,17 @@ async function weightCommand(opts: { admin: string; json?: boolean }, request: {
   print(`worker ${w.id} (pid ${w.pid}): weight ${w.weight}${w.weight === 0 ? ', draining' : ''}, ${w.active} active`);
 }
 
+/** Where a listener's socket came from, when not bound by the master itself. */
+function originText(l: ListenerInfo): string {
+  if (l.origin === 'systemd') return `  from systemd${l.fdName !== undefined ? ` (${l.fdName})` : ''}`;
+  return l.origin === 'upgrade' ? '  from the old master' : '';
+}
+
 async function statusCommand(opts: { admin: string; json?: boolean }): Promise<void> {
   const s = (await adminRequest(opts.admin, { cmd: 'status' })) as StatusResult;
   if (opts.json) return print(JSON.stringify(s, null, 2));
   const lines = [`portplex ${s.version}, master pid ${s.pid}, ${s.state}, up ${duration(s.uptimeMs)}, ${s.table.records} connection records`];
-  for (const l of s.listeners) lines.push(`listener ${l.index}  ${l.protocol ?? 'tcp'} ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.mode === 'direct' ? 'direct' : l.algorithm}${l.onDemand ? '  (asked by the app)' : ''}${l.closed ? '  closed' : ''}`);
+  for (const l of s.listeners) lines.push(`listener ${l.index}  ${l.protocol ?? 'tcp'} ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.mode === 'direct' ? 'direct' : l.algorithm}${l.onDemand ? '  (asked by the app)' : ''}${originText(l)}${l.closed ? '  closed' : ''}`);
   // Recycles are shown once there are any: most masters never set a limit.
   const recycled = s.workers.some((w) => w.recycles !== undefined && Object.values(w.recycles).some((n) => n > 0));
   lines.push(table(

@@ -40,7 +40,7 @@ export function program(): Command {
     .argument('[args...]', 'arguments for the application (after --)')
     .passThroughOptions()
     .option('-w, --workers <n>', `workers to fork (default: ${DEFAULTS.workers}, the CPU count or the container's CPU limit)`, wholeNumber(1))
-    .option('-l, --listen <[udp:][host:]port>', 'cluster address to serve, repeatable; udp: for datagrams (default: whatever the workers listen on)', collect)
+    .option('-l, --listen <[udp:][host:]port>', 'cluster address to serve, repeatable; udp: for datagrams; systemd:NAME for the socket systemd passed under that name (default: whatever the workers listen on, and every socket systemd passed)', collect)
     .option('--own-port <port>', 'a port each worker binds itself, not shared (e.g. a per-process debug port); repeatable', collectPort)
     .addOption(new Option('--mode <mode>', 'dispatch: the master hands each connection over; direct: workers accept on the shared socket and report (default: dispatch)').choices(['dispatch', 'direct']))
     .addOption(new Option('-a, --algorithm <name>', `balancing algorithm (default: ${DEFAULTS.algorithm})`).choices([...ALGORITHMS]))

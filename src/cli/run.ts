@@ -18,6 +18,7 @@ import { VERSION } from '../version.js';
 import { AdminError } from '../admin/commands.js';
 import type { InheritedSockets } from '../master/inherited.js';
 import { systemdService } from '../systemd/service.js';
+import { takeActivation } from '../systemd/activated-sockets.js';
 import { startSuccessor } from '../upgrade/successor.js';
 import { announceReady, receiveSockets, reportFailure, takingOver } from '../upgrade/take-over.js';
 
@@ -37,6 +38,8 @@ export async function run(script: string | undefined, args: string[], flags: Fla
 }
 
 async function serve(script: string | undefined, args: string[], flags: Flags, inherited: InheritedSockets | undefined): Promise<number> {
+  // Socket activation: LISTEN_* leave the environment here, before anything can be forked.
+  const activation = takeActivation(inherited);
   let file: UserConfig = {};
   let baseDir = process.cwd();
   if (flags.config) ({ config: file, baseDir } = loadConfigFile(flags.config));
@@ -44,14 +47,15 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   const merged = mergeFlags(file, flags, script === undefined ? undefined : resolve(script), args);
   // Prefixed lines are for reading in a terminal; a pipe (a log shipper, a file) gets them as written.
   if (merged.logPrefix === undefined) merged.logPrefix = process.stdout.isTTY === true;
-  const config = validateConfig(merged, baseDir);
+  const config = validateConfig(merged, baseDir, activation.sockets?.sockets);
   // Every message is one write of one whole line, as the workers' lines passed through are.
   const info = (msg: string): void => { process.stdout.write(masterLine(config.logFormat, 'info', msg)); };
   const error = (msg: string): void => { process.stderr.write(masterLine(config.logFormat, 'error', msg)); };
   const warn = (msg: string): void => { process.stderr.write(masterLine(config.logFormat, 'warn', msg)); };
   // Checked before anything starts: a bad --metrics is a usage error, like any other flag.
   const metricsAt = flags.metrics === undefined ? undefined : parseListen(flags.metrics, '--metrics');
-  const master = new Master(config, inherited);
+  if (activation.ignored !== undefined) warn(activation.ignored);
+  const master = new Master(config, inherited, activation.sockets);
   // Type=notify: systemd hears of the master's lifecycle (READY=1, RELOADING=1, STOPPING=1, ...).
   const service = systemdService(master, { env: process.env, pid: process.pid, successor: inherited !== undefined, warn });
   const started = Date.now();
@@ -198,9 +202,10 @@ function withoutKeys(env: NodeJS.ProcessEnv, keys: readonly string[]): NodeJS.Pr
   return out;
 }
 
-/** "listening on 127.0.0.1:8080 (tcp) -> group default, round-robin". */
+/** "listening on 127.0.0.1:8080 (tcp) -> group default, round-robin"; "(tcp, from systemd: web)" for a socket systemd passed. */
 function listeningLine(l: ListenerInfo): string {
   const routed = l.groups.length > 1 ? ` (default; by content also ${l.groups.slice(1).join(', ')})` : '';
   const how = l.mode === 'direct' ? 'direct (workers accept)' : l.algorithm;
-  return `listening on ${hostPort(l.address, l.port, l.family)} (${l.family === 'unix' ? 'unix' : l.protocol}) -> group ${l.group}${routed}, ${how}`;
+  const from = l.origin === 'systemd' ? `, from systemd${l.fdName !== undefined ? `: ${l.fdName}` : ''}` : l.origin === 'upgrade' ? ', from the old master' : '';
+  return `listening on ${hostPort(l.address, l.port, l.family)} (${l.family === 'unix' ? 'unix' : l.protocol}${from}) -> group ${l.group}${routed}, ${how}`;
 }

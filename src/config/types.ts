@@ -183,6 +183,11 @@ export interface ListenerConfig {
   readonly v6only: boolean;
   /** Bound because a worker's listen() asked for it, not configured. */
   readonly onDemand: boolean;
+  /**
+   * Socket activation: the index, among the sockets systemd passed (in fd order), of the one
+   * this listener takes instead of binding.
+   */
+  readonly activated?: number;
   /** A Unix socket path, bound on a worker's listen(path) (host and port are unused then). */
   readonly path?: string;
 }

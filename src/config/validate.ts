@@ -4,10 +4,11 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ALGORITHMS } from '../balancers/index.js';
 import { CODES, ConfigError, invalid, show } from '../errors.js';
+import { describeSocket, everyAddress, matchActivated, systemdName, type ActivatedSocket, type ListenTarget } from './activated.js';
 import { bool, checkKeys, env, int, oneOf, str, strings } from './checks.js';
 import { DEFAULTS } from './defaults.js';
 import { CONFIG_KEYS } from './keys.js';
-import { listenKey, parseListen } from './listen-address.js';
+import { listenKey, parseListen, type ListenAddress } from './listen-address.js';
 import { parseSize } from './size.js';
 import type { Config, GroupConfig, GroupInput, ListenerConfig, UserConfig } from './types.js';
 import { resolveContent } from './validate-content.js';
@@ -16,15 +17,19 @@ import { resolveContent } from './validate-content.js';
 const MAX_UDP_PAYLOAD = 65507;
 const DEFAULT_GROUP = 'default';
 
-/** Validates `input` (config file merged with flags, or the API's object) into a frozen Config. */
-export function validateConfig(input: UserConfig, baseDir: string = process.cwd()): Config {
+/**
+ * Validates `input` (config file merged with flags, or the API's object) into a frozen Config.
+ * `activated`: the sockets systemd passed (socket activation, in fd order); listeners take them
+ * instead of binding (ListenerConfig.activated), and those none takes become listeners too.
+ */
+export function validateConfig(input: UserConfig, baseDir: string = process.cwd(), activated: readonly ActivatedSocket[] = []): Config {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw invalid('config', input, 'an object');
   checkKeys(input, CONFIG_KEYS.top, '');
 
   const groups = resolveGroups(input, baseDir);
   checkJitters(input, groups);
   const udpTimeout = int(input.udpTimeout, 'udpTimeout', DEFAULTS.udpTimeout, 1, 24 * 3600 * 1000);
-  const listeners = resolveListeners(input, groups, udpTimeout);
+  const listeners = resolveListeners(input, groups, udpTimeout, activated);
   const config: Config = {
     groups,
     listeners,
@@ -145,8 +150,24 @@ function resolveWeights(value: unknown, workers: number, option: string): number
   return value.slice();
 }
 
-function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: number): ListenerConfig[] {
-  const entries: Array<{ listen: unknown; group: unknown; option: string; content?: unknown; mode?: unknown; udpTimeout?: unknown }> = [];
+interface ListenerEntry {
+  listen: unknown;
+  group: unknown;
+  option: string;
+  content?: unknown;
+  mode?: unknown;
+  udpTimeout?: unknown;
+}
+
+/** One listener to build: its entry, its address, and the activated socket it takes (if any). */
+interface ListenerSpec {
+  entry: ListenerEntry;
+  address: ListenAddress;
+  socket: number | undefined;
+}
+
+function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: number, activated: readonly ActivatedSocket[]): ListenerConfig[] {
+  const entries: ListenerEntry[] = [];
   const defaultMode = oneOf(input.mode, 'mode', ['dispatch', 'direct'] as const, 'dispatch');
   if (input.listen !== undefined) {
     const list = Array.isArray(input.listen) ? input.listen : [input.listen];
@@ -161,15 +182,17 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: 
     });
   }
   // None configured: every listener comes from what the workers' listen() asks for.
+  const specs = listenerSpecs(entries, groups[0].name, activated);
   const seen = new Map<string, string>();
-  const addresses = entries.map((e) => parseListen(e.listen, e.option));
-  return entries.map((e, index) => {
-    const address = addresses[index]!;
+  return specs.map(({ entry: e, address, socket }, index) => {
     const key = listenKey(address);
-    if (address.port !== 0 && seen.has(key)) {
-      throw new ConfigError(CODES.DUPLICATE_LISTENER, e.option, `${show(e.listen)} is already a listener (${seen.get(key)})`);
+    // Two activated sockets are two sockets, whatever their addresses (ReusePort=).
+    if (socket === undefined) {
+      if (address.port !== 0 && seen.has(key)) {
+        throw new ConfigError(CODES.DUPLICATE_LISTENER, e.option, `${show(e.listen)} is already a listener (${seen.get(key)})`);
+      }
+      seen.set(key, e.option);
     }
-    seen.set(key, e.option);
     if (typeof e.group !== 'string' || !groups.some((g) => g.name === e.group)) {
       throw new ConfigError(CODES.UNKNOWN_GROUP, `${e.option}.group`, `unknown group ${show(e.group)}; groups are ${groups.map((g) => g.name).join(', ')}`);
     }
@@ -197,11 +220,62 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: 
       throw invalid(`${e.option}.content.proxy`, content.proxy, 'no PROXY protocol in direct mode yet (use mode "dispatch")');
     }
     // On Linux "::" takes IPv4 too unless the socket is IPv6-only: beside an IPv4 address on
-    // the same port it must be, or the second bind fails with EADDRINUSE.
-    const v6only = address.host === '::' && address.port !== 0 &&
-      addresses.some((a) => a.protocol === address.protocol && a.port === address.port && a.host !== undefined && isIP(a.host) === 4);
-    return { index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode, udpTimeout: flowTimeout, v6only, onDemand: false };
+    // the same port it must be, or the second bind fails with EADDRINUSE. (A socket systemd
+    // passed is bound already, as it is.)
+    const v6only = socket === undefined && address.host === '::' && address.port !== 0 &&
+      specs.some(({ address: a, socket: s }) => a.protocol === address.protocol && a.port === address.port &&
+        ((a.host !== undefined && isIP(a.host) === 4) || (s !== undefined && activated[s]!.family === 'IPv4')));
+    return {
+      index, protocol: address.protocol, host: address.host, port: address.port, group: e.group, groups: served, content, mode, udpTimeout: flowTimeout, v6only, onDemand: false,
+      ...(socket !== undefined ? { activated: socket } : {}),
+    };
   });
+}
+
+/**
+ * The listeners to build, in order: each entry as written, or once per activated socket it takes;
+ * then each activated socket no entry took, as a listener of the first group (`group`).
+ */
+function listenerSpecs(entries: readonly ListenerEntry[], group: string, activated: readonly ActivatedSocket[]): ListenerSpec[] {
+  const named = new Map<string, string>();
+  const targets = entries.map((e): ListenTarget => {
+    const name = systemdName(e.listen, e.option);
+    if (name === undefined) return parseListen(e.listen, e.option);
+    if (named.has(name)) throw new ConfigError(CODES.DUPLICATE_LISTENER, e.option, `${show(e.listen)} is already a listener (${named.get(name)})`);
+    named.set(name, e.option);
+    return { systemd: name };
+  });
+  const { taken, rest } = matchActivated(targets, activated);
+  const specs: ListenerSpec[] = [];
+  targets.forEach((t, i) => {
+    const entry = entries[i]!;
+    if ('systemd' in t) {
+      if (taken[i]!.length === 0) throw new ConfigError(CODES.SYSTEMD_NAME, entry.option, `systemd passed no socket named ${show(t.systemd)}; ${passedNames(activated)}`);
+      for (const s of taken[i]!) specs.push({ entry, address: socketAddress(activated[s]!), socket: s });
+    } else if (taken[i]!.length === 0) {
+      specs.push({ entry, address: t, socket: undefined });
+    } else {
+      for (const s of taken[i]!) specs.push({ entry, address: t, socket: s });
+    }
+  });
+  for (const s of rest) {
+    const where = `systemd ${describeSocket(activated[s]!)}`;
+    specs.push({ entry: { listen: where, group, option: where }, address: socketAddress(activated[s]!), socket: s });
+  }
+  return specs;
+}
+
+/** An activated socket's address as a listener's: no host when it is bound to every address. */
+function socketAddress(s: ActivatedSocket): ListenAddress {
+  return { protocol: s.protocol, host: everyAddress(s.address) ? undefined : s.address, port: s.port };
+}
+
+/** What systemd passed, for an error about a name it did not pass. */
+function passedNames(activated: readonly ActivatedSocket[]): string {
+  if (activated.length === 0) return 'it passed no socket to this process (no LISTEN_FDS for its pid)';
+  const names = activated.filter((s) => s.name !== undefined).map((s) => `${show(s.name)} (fd ${s.fd})`);
+  if (names.length === 0) return `it passed ${activated.length} socket(s) without names (no FileDescriptorName=, no LISTEN_FDNAMES)`;
+  return `the names it passed are ${names.join(', ')}`;
 }
 
 /** Ports each worker binds itself: whole ports 1-65535, once each, none of them a configured TCP listener's. */

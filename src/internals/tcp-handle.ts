@@ -74,6 +74,25 @@ export function createBoundHandle(host: string, port: number, family: 4 | 6, ipv
   return create(host, port, family, undefined, ipv6Only ? IPV6_ONLY : NO_FLAGS);
 }
 
+/** A handle opened on an inherited descriptor: a TCP wrap (getsockname, getpeername) or a pipe wrap (neither). */
+export interface FdHandle extends Partial<Pick<BoundHandle, 'getsockname'>> {
+  getpeername?(out: PeerName): number;
+  close(cb?: () => void): void;
+}
+
+/**
+ * Opens a libuv handle on descriptor `fd` the way net.Server.listen({ fd }) does (lib/net.js
+ * createServerHandle with a descriptor and no address): a TCP wrap for a TCP socket, a pipe wrap
+ * for a Unix stream socket or a pipe; any other descriptor (a UDP socket, a file) gives UV_EINVAL
+ * and is left as it was. Returns the handle or a negative errno.
+ */
+export function handleForFd(fd: number): FdHandle | number {
+  const create = (net as unknown as { _createServerHandle?: CreateServerHandle })._createServerHandle;
+  if (typeof create !== 'function') throw unsupported(CREATE_SERVER_HANDLE);
+  // Address and port must be empty with a descriptor (Node asserts it).
+  return create(null, 0, 0, fd) as FdHandle | number;
+}
+
 /**
  * Takes over a listening net.Server's accepts, as Node's cluster round-robin does: each
  * connection arrives as a raw handle, with no net.Socket built for it.

@@ -1,6 +1,8 @@
 // Listening sockets a new master inherits from the master it replaces (`portplex upgrade`): each
 // address the old master had bound is taken here instead of bound anew, so the socket, and the
-// connections waiting in its backlog, never close.
+// connections waiting in its backlog, never close. Those the old master had from systemd (socket
+// activation) are matched as systemd's sockets are (see config/activated.ts), not by address.
+import type { ActivatedSocket } from '../config/activated.js';
 
 /** One socket passed by the old master, as it was configured and as it is bound. */
 export interface InheritedSocket {
@@ -12,6 +14,8 @@ export interface InheritedSocket {
   readonly boundPort: number;
   /** The raw libuv handle (a TCP wrap), bound and, in the old master, listening. */
   readonly handle: { close(cb?: () => void): void };
+  /** A socket systemd passed the old master (or the master before it): what it is. */
+  readonly systemd?: ActivatedSocket;
 }
 
 export class InheritedSockets {
@@ -30,6 +34,19 @@ export class InheritedSockets {
   /** Sockets not taken yet. */
   get size(): number {
     return this.left.length;
+  }
+
+  /** Removes and returns the sockets that came from systemd, in the order systemd passed them. */
+  takeActivated(): Array<{ socket: ActivatedSocket; handle: InheritedSocket['handle'] }> {
+    const out: Array<{ socket: ActivatedSocket; handle: InheritedSocket['handle'] }> = [];
+    for (let i = this.left.length - 1; i >= 0; i--) {
+      const s = this.left[i]!;
+      if (s.systemd === undefined) continue;
+      out.push({ socket: s.systemd, handle: s.handle });
+      this.left.splice(i, 1);
+    }
+    this.takenCount += out.length;
+    return out.sort((a, b) => a.socket.fd - b.socket.fd);
   }
 
   /**

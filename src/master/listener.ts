@@ -33,6 +33,12 @@ export type AcceptCallback = (listener: number, err: number, handle: RawHandle |
 /** A bound, not yet listening, TCP socket handle (direct mode): workers listen and accept on it. */
 export type SharedHandle = BoundHandle;
 
+/**
+ * Where a listener's socket came from: bound by this master, passed by systemd (socket
+ * activation), or passed by the master this one replaced (`portplex upgrade`), which had bound it.
+ */
+export type ListenerOrigin = 'bound' | 'systemd' | 'upgrade';
+
 /** A bound listener; `address` is what the operating system gave (port 0 resolved). */
 export class Listener {
   address = '';
@@ -48,8 +54,11 @@ export class Listener {
   /** Connections accepted (or failed accepts): closeQuietly() closes after a turn that adds none. */
   private accepts = 0;
 
-  /** `inherited`: the socket a replaced master passed (see inherited.ts), used instead of binding. */
-  constructor(readonly config: ListenerConfig, private inherited?: InheritedHandle) {}
+  /**
+   * `inherited`: a listening socket used instead of binding, passed by a replaced master (see
+   * inherited.ts) or by systemd (activated.ts); `origin` says which.
+   */
+  constructor(readonly config: ListenerConfig, private inherited?: InheritedHandle, readonly origin: ListenerOrigin = inherited ? 'upgrade' : 'bound') {}
 
   /** Binds the address; rejects with a PortplexError naming the listener on failure. */
   bind(backlog: number, onAccept: AcceptCallback): Promise<void> {
@@ -114,9 +123,10 @@ export class Listener {
   }
 
   /**
-   * An inherited socket: its address is the old master's. In direct mode it is shared as it is;
-   * in dispatch mode this master accepts on it only from resume(), once its workers are ready,
-   * and the old master goes on accepting until then.
+   * An inherited socket: its address is the old master's (or systemd's). In direct mode it is
+   * shared as it is; in dispatch mode this master accepts on it only from resume(), once its
+   * workers are ready, and the old master goes on accepting until then (a socket from systemd
+   * queues its connections in the kernel meanwhile).
    */
   private adopt(backlog: number, onAccept: AcceptCallback): Promise<void> {
     const handle = this.inherited as unknown as BoundHandle;

@@ -7,6 +7,7 @@
 //   master/direct-listener  direct mode's records and who holds the shared sockets
 //   udp/                    datagram flows
 import { EventEmitter } from 'node:events';
+import { describeSocket, type ActivatedSocket } from '../config/activated.js';
 import type { Config, ListenerConfig, UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
@@ -26,13 +27,14 @@ import { Pools } from '../workers/pools.js';
 import { Registry } from '../workers/registry.js';
 import { Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
+import type { ActivatedSockets } from './activated.js';
 import { DirectListener } from './direct-listener.js';
 import { DispatchListener } from './dispatch-listener.js';
 import { connectionBudget } from './fd-budget.js';
 import { Handoffs } from './handoffs.js';
 import type { InheritedSockets } from './inherited.js';
 import { Lifecycle } from './lifecycle.js';
-import { Listener } from './listener.js';
+import { Listener, type ListenerOrigin } from './listener.js';
 import { OnDemandListeners } from './on-demand.js';
 import { PendingQueue } from './pending-queue.js';
 import { Preread } from './preread.js';
@@ -44,6 +46,19 @@ import { workerInfo, type WorkerInfo } from './worker-info.js';
 import { allowedWhilePending, messageTable, type Sender } from './worker-messages.js';
 
 export type { WorkerInfo } from './worker-info.js';
+export type { ListenerOrigin } from './listener.js';
+
+/** A listening socket as `portplex upgrade` passes it to the new master. */
+export interface TransferableSocket {
+  readonly protocol: 'tcp';
+  /** The configured host and port (port 0: the system chose `boundPort`). */
+  readonly host: string | undefined;
+  readonly port: number;
+  readonly boundPort: number;
+  readonly handle: object;
+  /** Passed by systemd: what it is, so that the new master matches it as systemd's. */
+  readonly systemd?: ActivatedSocket;
+}
 export type { MasterState } from './lifecycle.js';
 
 /** A bound listener as status queries see it. */
@@ -63,6 +78,10 @@ export interface ListenerInfo {
   onDemand: boolean;
   /** Closed: asked for by the app, whose servers there have all closed (bound again on its next listen()). */
   closed: boolean;
+  /** Where its socket came from: bound by this master, passed by systemd, or by the master it replaced. */
+  origin: ListenerOrigin;
+  /** A socket from systemd: its FileDescriptorName=, if it has one. */
+  fdName?: string;
 }
 
 /**
@@ -125,15 +144,22 @@ export class Master extends EventEmitter {
   private readyEmitted = false;
   /** Sockets passed by the master this one replaces (`portplex upgrade`), until ready. */
   private readonly inherited: InheritedSockets | undefined;
+  /** Sockets systemd passed (socket activation), which the listeners of `config` matched to them take. */
+  private readonly activated: ActivatedSockets | undefined;
 
-  /** `inherited`: the listening sockets of the master this one replaces, taken by address. */
-  constructor(config: Config, inherited?: InheritedSockets) {
+  /**
+   * `inherited`: the listening sockets of the master this one replaces, taken by address.
+   * `activated`: the sockets systemd passed, as `config` was validated with (validateConfig's
+   * third argument): each listener matched to one takes it instead of binding.
+   */
+  constructor(config: Config, inherited?: InheritedSockets, activated?: ActivatedSockets) {
     super();
     this.config = config;
     this.inherited = inherited;
+    this.activated = activated;
     this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
     this.stats = new MasterStats(config.listeners.length);
-    this.bound = config.listeners.map((l) => (l.protocol === 'udp' ? new UdpListener(l) : new Listener(l, inherited?.take('tcp', l.host, l.port))));
+    this.bound = config.listeners.map((l) => this.listenerFor(l));
     this.listenerConfigs = [...config.listeners];
     this.onDemand = new OnDemandListeners((group, host, port, path, again) => this.bindOnDemand(group, host, port, path, again));
     let id = 1;
@@ -230,6 +256,20 @@ export class Master extends EventEmitter {
       },
       log: (line) => this.emit('log', line),
     });
+  }
+
+  /** The listener of configured listener `l`: on the socket systemd or an old master passed for it, else bound anew. */
+  private listenerFor(l: ListenerConfig): Listener | UdpListener {
+    if (l.activated !== undefined) {
+      if (this.activated === undefined) throw new Error(`listener ${l.index} takes socket ${l.activated} from systemd, and the master was given none`);
+      const { socket, tcp, udpFd } = this.activated.entry(l.activated);
+      if (l.protocol === 'udp' && udpFd !== undefined) return new UdpListener(l, { ...socket, fd: udpFd });
+      if (l.protocol === 'tcp' && tcp !== undefined) return new Listener(l, tcp, 'systemd');
+      throw new Error(`listener ${l.index} (${l.protocol}) and socket ${describeSocket(socket)} (${socket.protocol}) differ`);
+    }
+    if (l.protocol === 'udp') return new UdpListener(l);
+    const inherited = this.inherited?.take('tcp', l.host, l.port);
+    return new Listener(l, inherited, inherited ? 'upgrade' : 'bound');
   }
 
   /** Binds every listener, then forks the workers. Rejects (and binds nothing) if a listener fails. */
@@ -336,7 +376,8 @@ export class Master extends EventEmitter {
       mode: 'dispatch', udpTimeout: 0, v6only: false, onDemand: true, ...(path !== undefined ? { path } : {}),
     });
     // A Unix socket is never inherited: an upgrade refuses a master that serves one.
-    const listener = new Listener(config, path === undefined ? this.inherited?.take('tcp', host, port) : undefined);
+    const inherited = path === undefined ? this.inherited?.take('tcp', host, port) : undefined;
+    const listener = new Listener(config, inherited, inherited ? 'upgrade' : 'bound');
     await listener.bind(this.config.backlog, path === undefined ? this.dispatchListener.onAccept : this.dispatchListener.onAcceptLocal);
     if (this.readyEmitted) void listener.resume();
     if (again !== undefined) {
@@ -460,8 +501,11 @@ export class Master extends EventEmitter {
     if (this.bound.some((l) => l instanceof Listener && l.shared !== undefined && !l.accepting)) return;
     this.readyEmitted = true;
     // Inherited sockets: this master accepts from now on (listen is synchronous), and what it
-    // did not take closes with the old master.
-    for (const l of this.bound) if (l instanceof Listener) void l.resume();
+    // did not take closes with the old master. UDP sockets from systemd are read from now on.
+    for (const l of this.bound) {
+      if (l instanceof Listener) void l.resume();
+      else void l.resume().then(() => { if (l.socket) this.udp.attach(l.config.index, l.socket, l.family); }, (err: Error) => this.emit('log', err.message));
+    }
     this.inherited?.closeRest();
     this.lifecycle.to('serving');
     this.emit('ready');
@@ -568,11 +612,12 @@ export class Master extends EventEmitter {
 
   /**
    * The listening sockets a master that replaces this one takes over (`portplex upgrade`), each
-   * with its configured and bound address. TCP ports only: a UDP listener or a Unix socket is
-   * named in `kept` (closing a Unix socket's listener in the old master would unlink its path).
+   * with its configured and bound address, and what it is if systemd passed it. TCP ports only: a
+   * UDP listener or a Unix socket is named in `kept` (closing a Unix socket's listener in the old
+   * master would unlink its path).
    */
-  transferable(): { sockets: Array<{ protocol: 'tcp'; host: string | undefined; port: number; boundPort: number; handle: object }>; kept: string[] } {
-    const sockets: Array<{ protocol: 'tcp'; host: string | undefined; port: number; boundPort: number; handle: object }> = [];
+  transferable(): { sockets: TransferableSocket[]; kept: string[] } {
+    const sockets: TransferableSocket[] = [];
     const kept: string[] = [];
     for (const l of this.bound) {
       // Closed since the app asked for it: nothing to pass (the new master binds it when asked).
@@ -582,7 +627,8 @@ export class Master extends EventEmitter {
         continue;
       }
       const handle = l.transferable();
-      if (handle) sockets.push({ protocol: 'tcp', host: l.config.host, port: l.config.port, boundPort: l.port, handle });
+      const systemd = l.config.activated === undefined ? undefined : this.activated?.entry(l.config.activated).socket;
+      if (handle) sockets.push({ protocol: 'tcp', host: l.config.host, port: l.config.port, boundPort: l.port, handle, ...(systemd ? { systemd } : {}) });
     }
     return { sockets, kept };
   }
@@ -593,6 +639,7 @@ export class Master extends EventEmitter {
 
   private infoOf(l: Listener | UdpListener): ListenerInfo {
     const group = this.config.groups.find((g) => g.name === l.config.group)!;
+    const fdName = l.config.activated === undefined ? undefined : this.activated?.entry(l.config.activated).socket.name;
     return {
       index: l.config.index,
       protocol: l.config.protocol,
@@ -604,6 +651,8 @@ export class Master extends EventEmitter {
       mode: l.config.mode,
       onDemand: l.config.onDemand,
       closed: l instanceof Listener && l.closed,
+      origin: l.origin,
+      ...(fdName !== undefined ? { fdName } : {}),
       algorithm: typeof group.algorithm === 'function' ? 'custom' : group.algorithm,
     };
   }

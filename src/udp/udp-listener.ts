@@ -1,5 +1,6 @@
 // Binds one UDP cluster address and port (node:dgram) for the master.
 import dgram from 'node:dgram';
+import { close as closeFd } from 'node:fs';
 import { lookup } from 'node:dns';
 import { isIP } from 'node:net';
 import { listenAddress } from '../address.js';
@@ -17,7 +18,19 @@ export class UdpListener {
   socket: dgram.Socket | undefined;
   private closing = false;
 
-  constructor(readonly config: ListenerConfig) {}
+  /** A socket systemd passed, not opened yet: resume() opens it. */
+  private held: { readonly fd: number; readonly onDatagram: DatagramCallback } | undefined;
+
+  /**
+   * `passed`: a socket systemd passed (socket activation), bound already to the address it
+   * says: opened by resume() instead of bound.
+   */
+  constructor(readonly config: ListenerConfig, private readonly passed?: { readonly fd: number; readonly address: string; readonly port: number; readonly family: 'IPv4' | 'IPv6' }) {}
+
+  /** Where the socket came from (see ListenerOrigin): an upgrade never passes UDP sockets. */
+  get origin(): 'bound' | 'systemd' {
+    return this.passed ? 'systemd' : 'bound';
+  }
 
   /**
    * Binds the address; rejects with a PortplexError naming the listener on failure. Without a
@@ -25,6 +38,15 @@ export class UdpListener {
    * machine has no IPv6.
    */
   async bind(onDatagram: DatagramCallback): Promise<void> {
+    if (this.passed) {
+      // Read only from resume() on, once workers are ready: what comes before (the datagram
+      // that made systemd start this master, say) waits in the socket's buffer, not dropped.
+      this.address = this.passed.address;
+      this.port = this.passed.port;
+      this.family = this.passed.family;
+      this.held = { fd: this.passed.fd, onDatagram };
+      return;
+    }
     const { host, port } = this.config;
     if (host !== undefined) return this.bindAs(isIP(host) === 6 ? 'udp6' : 'udp4', host, port, onDatagram);
     try {
@@ -38,7 +60,6 @@ export class UdpListener {
   private bindAs(type: 'udp4' | 'udp6', host: string, port: number, onDatagram: DatagramCallback): Promise<void> {
     // exclusive: never share the port with another process's socket (cluster would pool it).
     const socket = dgram.createSocket({ type, reuseAddr: false, ipv6Only: type === 'udp6' && this.config.v6only, lookup: literalFirst });
-    const { index } = this.config;
     return new Promise((resolve, reject) => {
       const onBindError = (err: NodeJS.ErrnoException): void => {
         socket.close();
@@ -47,23 +68,66 @@ export class UdpListener {
       socket.once('error', onBindError);
       socket.bind({ port, address: host, exclusive: true }, () => {
         socket.off('error', onBindError);
-        // After bind, errors are per datagram (ICMP unreachable on Linux, send failures): never fatal.
-        socket.on('error', () => {});
-        const a = socket.address();
-        this.address = a.address;
-        this.port = a.port;
-        this.family = a.family === 'IPv6' ? 'IPv6' : 'IPv4';
-        this.socket = socket;
-        socket.on('message', (msg, rinfo) => onDatagram(index, msg, rinfo));
-        if (this.closing) this.close();
+        this.serve(socket, onDatagram);
         resolve();
       });
     });
   }
 
+  /**
+   * Opens a descriptor systemd passed, bound already. `type` must be its family: it decides how
+   * replies are addressed. Closing it later closes this process's copy only.
+   */
+  private open(fd: number, type: 'udp4' | 'udp6', onDatagram: DatagramCallback): Promise<void> {
+    const socket = dgram.createSocket({ type, lookup: literalFirst });
+    return new Promise((resolve, reject) => {
+      const fail = (err: NodeJS.ErrnoException): void => {
+        reject(new PortplexError(CODES.SYSTEMD_SOCKET, `cannot open udp socket fd ${fd} passed by systemd: ${err.code ?? err.message}`, EXIT.listen));
+      };
+      socket.once('error', fail);
+      try {
+        socket.bind({ fd }, () => {
+          socket.off('error', fail);
+          this.serve(socket, onDatagram);
+          resolve();
+        });
+      } catch (err) {
+        fail(err as NodeJS.ErrnoException);
+      }
+    });
+  }
+
+  /** A bound socket: its datagrams go to `onDatagram` from now on. */
+  private serve(socket: dgram.Socket, onDatagram: DatagramCallback): void {
+    const { index } = this.config;
+    // After bind, errors are per datagram (ICMP unreachable on Linux, send failures): never fatal.
+    socket.on('error', () => {});
+    const a = socket.address();
+    this.address = a.address;
+    this.port = a.port;
+    this.family = a.family === 'IPv6' ? 'IPv6' : 'IPv4';
+    this.socket = socket;
+    socket.on('message', (msg, rinfo) => onDatagram(index, msg, rinfo));
+    if (this.closing) this.close();
+  }
+
+  /** A socket systemd passed starts receiving (a no-op for any other listener). */
+  resume(): Promise<void> {
+    const held = this.held;
+    if (!held || this.closing) return Promise.resolve();
+    this.held = undefined;
+    return this.open(held.fd, this.family === 'IPv6' ? 'udp6' : 'udp4', held.onDatagram);
+  }
+
   /** Closes the socket: no more datagrams in, no more replies out. */
   close(): Promise<void> {
     this.closing = true;
+    if (this.held) {
+      // Never opened: this process's copy of systemd's socket closes all the same.
+      const { fd } = this.held;
+      this.held = undefined;
+      return new Promise((resolve) => closeFd(fd, () => resolve()));
+    }
     const socket = this.socket;
     if (!socket) return Promise.resolve();
     this.socket = undefined;

@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { CODES, PortplexError } from '../errors.js';
 import type { Master } from '../master/master.js';
-import { parseUpgradeMessage, TAG, TAKE_OVER_ENV } from './messages.js';
+import type { ActivatedSocket } from '../config/activated.js';
+import { parseUpgradeMessage, TAG, TAKE_OVER_ENV, type SystemdSocketInfo } from './messages.js';
 
 export interface SuccessorOptions {
   /** The new master's command: node, its options, the portplex CLI and the command line. */
@@ -26,6 +27,11 @@ export interface Successor {
 
 function failed(message: string): PortplexError {
   return new PortplexError(CODES.UPGRADE_FAILED, message);
+}
+
+/** A socket from systemd travels with what it is, so that the new master matches it as systemd's. */
+function systemdPart(s: ActivatedSocket | undefined): { systemd?: SystemdSocketInfo } {
+  return s === undefined ? {} : { systemd: { fd: s.fd, name: s.name ?? null, address: s.address, family: s.family } };
 }
 
 /** Starts the new master; rejects with PORTPLEX_UPGRADE_FAILED naming the cause (it is stopped then). */
@@ -88,7 +94,7 @@ export function startSuccessor(master: Master, opts: SuccessorOptions): Promise<
         finish(failed(`cannot pass the listening sockets: ${(err as Error).message}`), true);
       }
     };
-    for (const s of sockets) send({ tag: TAG, t: 'socket', protocol: s.protocol, host: s.host ?? null, port: s.port, boundPort: s.boundPort }, s.handle);
+    for (const s of sockets) send({ tag: TAG, t: 'socket', protocol: s.protocol, host: s.host ?? null, port: s.port, boundPort: s.boundPort, ...systemdPart(s.systemd) }, s.handle);
     send({ tag: TAG, t: 'sent', n: sockets.length });
   });
 }

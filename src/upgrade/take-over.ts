@@ -31,7 +31,8 @@ export function receiveSockets(): Promise<InheritedSockets> {
       const m = parseUpgradeMessage(raw);
       const h = handle as { close?: () => void } | undefined;
       if (m?.t === 'socket' && h && typeof h.close === 'function' && sockets.size < MAX_SOCKETS) {
-        sockets.add({ protocol: m.protocol, host: m.host ?? undefined, port: m.port, boundPort: m.boundPort, handle: h as { close(): void } });
+        const systemd = m.systemd && { protocol: m.protocol, address: m.systemd.address, port: m.boundPort, family: m.systemd.family, name: m.systemd.name ?? undefined, fd: m.systemd.fd };
+        sockets.add({ protocol: m.protocol, host: m.host ?? undefined, port: m.port, boundPort: m.boundPort, handle: h as { close(): void }, ...(systemd ? { systemd } : {}) });
         return;
       }
       h?.close?.();

@@ -62,6 +62,17 @@ test('npx portplex --help shows the usage and the options', async () => {
   for (const option of ['--workers', '--listen', '--algorithm', '--metrics']) assert.ok(stdout.includes(option), option);
 });
 
+test('the package ships the systemd unit files, and the bin their ExecStart= names is executable', async () => {
+  const pkg = join(app, 'node_modules/portplex');
+  for (const f of ['examples/systemd/portplex.service', 'examples/systemd/portplex.socket']) {
+    assert.equal(readFileSync(join(pkg, f), 'utf8'), readFileSync(join(ROOT, f), 'utf8'), f);
+  }
+  const bin = /^ExecStart=\/srv\/app\/(\S+)/m.exec(readFileSync(join(pkg, 'examples/systemd/portplex.service'), 'utf8'))?.[1];
+  assert.equal(bin, 'node_modules/.bin/portplex');
+  const { stdout } = await run(join(app, bin), ['--version'], { cwd: app, env: env() });
+  assert.equal(stdout.trim(), version);
+});
+
 test('npx portplex -w 2 app.js serves an unmodified app from both workers, then stops cleanly', async () => {
   const child = spawn('npx', ['portplex', '-w', '2', '-l', '127.0.0.1:0', '--admin', join(dir, 'admin.sock'), 'app.js'], {
     cwd: app, env: env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true,

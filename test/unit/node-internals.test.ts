@@ -5,10 +5,11 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixture } from '../helpers/cluster.js';
+import { fixture, freePort } from '../helpers/cluster.js';
+import { freeUdpPort, poke, socketActivate } from '../helpers/socket-activate.js';
 import { assertSupportedNode, INTERNALS, missingInternals } from '../../src/internals/check.js';
 import { listenOnPipe } from '../../src/internals/net-server.js';
 import { listeningHandle, probeTcpRead } from '../../src/internals/tcp-handle.js';
@@ -211,6 +212,29 @@ test('net._createServerHandle binds without listening; a child given the handle 
   await once(child, 'exit');
   // The parent's copy kept the socket; once it closes too, the port is free.
   await new Promise<void>((r) => handle.close(r));
+});
+
+test('net._createServerHandle(null, 0, 0, fd) opens an inherited descriptor: a TCP wrap for TCP (getsockname; getpeername ENOTCONN when listening), a Pipe wrap for a Unix stream socket, UV_EINVAL for UDP', async () => {
+  // Socket activation (src/systemd/activated-sockets.ts) tells descriptors apart this way.
+  const dir = mkdtempSync(join(tmpdir(), 'portplex-fd-'));
+  try {
+    const port = await freePort();
+    const stream = await socketActivate([`127.0.0.1:${port}`, join(dir, 'u.sock')], [process.execPath, fixture('probe-fds.js'), 'raw']);
+    net.connect(port, '127.0.0.1').on('error', () => {}).unref();
+    await stream.exited;
+    const udpPort = await freeUdpPort();
+    const datagram = await socketActivate([`127.0.0.1:${udpPort}`], [process.execPath, fixture('probe-fds.js'), 'raw'], { datagram: true });
+    await poke(udpPort);
+    await datagram.exited;
+    const parse = (out: string): Internal[] => out.split('\n').filter((l) => l.startsWith('{"fd"')).map((l) => JSON.parse(l) as Internal);
+    assert.deepEqual([...parse(stream.output()), ...parse(datagram.output())], [
+      { fd: 3, kind: 'TCP', sockname: 0, local: { address: '127.0.0.1', family: 'IPv4', port }, peername: -constants.errno.ENOTCONN },
+      { fd: 4, kind: 'Pipe', sockname: null, local: {}, peername: null },
+      { fd: 3, errno: -constants.errno.EINVAL },
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("the IPC channel's raw pipe (kChannelHandle) and stream_wrap's write request and read state", async () => {

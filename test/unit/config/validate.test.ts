@@ -179,3 +179,60 @@ test('sticky session table: 100000 sessions, 1 hour unused, unless configured', 
   const c = validateConfig({ script, listen: '8080', stickySessions: 500, stickyTimeout: 60000 });
   assert.deepEqual([c.stickySessions, c.stickyTimeout], [500, 60000]);
 });
+
+// Socket activation: the sockets systemd passed, as validateConfig's third argument.
+const passed = (fd: number, protocol: 'tcp' | 'udp', address: string, port: number, name?: string) =>
+  ({ fd, protocol, address, port, family: address.includes(':') ? 'IPv6' : 'IPv4', name }) as const;
+
+test('activated sockets: listeners take theirs by address or by systemd:NAME (one listener per socket), the rest become listeners of the first group', () => {
+  const sockets = [passed(3, 'tcp', '::', 8080, 'web'), passed(4, 'udp', '0.0.0.0', 5353, 'dns'), passed(5, 'tcp', '127.0.0.1', 9000, 'admin'), passed(6, 'tcp', '0.0.0.0', 8080, 'web'), passed(7, 'tcp', '::', 443, 'tls')];
+  const c = validateConfig({
+    script, groups: { web: {}, api: {} }, mode: 'direct',
+    listeners: [{ listen: 'systemd:dns', group: 'api', udpTimeout: 1000 }, { listen: '127.0.0.1:9000', group: 'api' }, { listen: 8081 }, { listen: 'systemd:web', group: 'api' }],
+  }, undefined, sockets);
+  assert.deepEqual(c.listeners.map((l) => [l.index, l.protocol, l.host, l.port, l.group, l.mode, l.activated, l.udpTimeout]), [
+    [0, 'udp', undefined, 5353, 'api', 'dispatch', 1, 1000],
+    [1, 'tcp', '127.0.0.1', 9000, 'api', 'direct', 2, 0],
+    [2, 'tcp', undefined, 8081, 'web', 'direct', undefined, 0],
+    [3, 'tcp', undefined, 8080, 'api', 'direct', 0, 0],
+    [4, 'tcp', undefined, 8080, 'api', 'direct', 3, 0],
+    // Not configured: the first group, the top-level mode.
+    [5, 'tcp', undefined, 443, 'web', 'direct', 4, 0],
+  ]);
+  assert.equal(c.listeners.some((l) => l.v6only), false);
+  // With nothing configured, every socket is a listener, in fd order.
+  const bare = validateConfig({ script }, undefined, sockets);
+  assert.deepEqual(bare.listeners.map((l) => [l.protocol, l.host ?? '*', l.port, l.group, l.activated]), [
+    ['tcp', '*', 8080, 'default', 0], ['udp', '*', 5353, 'default', 1], ['tcp', '127.0.0.1', 9000, 'default', 2], ['tcp', '*', 8080, 'default', 3], ['tcp', '*', 443, 'default', 4],
+  ]);
+  // Without sockets, a config without systemd:NAME is what it always was (no `activated` key).
+  assert.deepEqual(validateConfig({ script, listen: 8080 }).listeners[0], validateConfig({ script, listen: 8080 }, undefined, []).listeners[0]);
+  assert.equal('activated' in validateConfig({ script, listen: 8080 }).listeners[0]!, false);
+});
+
+test('activated sockets: a bound "::" beside an activated IPv4 socket on its port binds IPv6-only; an activated port is an ownPorts conflict', () => {
+  const c = validateConfig({ script, listen: ['[::]:8080'] }, undefined, [passed(3, 'tcp', '0.0.0.0', 8080)]);
+  assert.deepEqual(c.listeners.map((l) => [l.host, l.activated, l.v6only]), [['::', undefined, true], [undefined, 0, false]]);
+  assert.throws(() => validateConfig({ script, ownPorts: [8080] }, undefined, [passed(3, 'tcp', '::', 8080)]), /^ConfigError: ownPorts\[0\]: 8080 is also listener 0 \(\*:8080\)/);
+});
+
+test('activated sockets: bad systemd:NAME listeners fail naming the option, the name and what systemd passed', () => {
+  const cases: Array<{ config: UserConfig; sockets: ReturnType<typeof passed>[]; code: string; message: RegExp }> = [
+    { config: { script, listen: 'systemd:api' }, sockets: [passed(3, 'tcp', '::', 80, 'web'), passed(4, 'tcp', '::', 81)], code: CODES.SYSTEMD_NAME, message: /^listen: systemd passed no socket named "api"; the names it passed are "web" \(fd 3\)$/ },
+    { config: { script, listen: ['8080', 'systemd:web'] }, sockets: [passed(3, 'tcp', '::', 80), passed(4, 'tcp', '::', 81)], code: CODES.SYSTEMD_NAME, message: /^listen\[1\]: systemd passed no socket named "web"; it passed 2 socket\(s\) without names \(no FileDescriptorName=, no LISTEN_FDNAMES\)$/ },
+    { config: { script, listeners: [{ listen: 'systemd:web' }] }, sockets: [], code: CODES.SYSTEMD_NAME, message: /^listeners\[0\]: systemd passed no socket named "web"; it passed no socket to this process \(no LISTEN_FDS for its pid\)$/ },
+    { config: { script, listen: ['systemd:web', 'SYSTEMD:web'] }, sockets: [passed(3, 'tcp', '::', 80, 'web')], code: CODES.DUPLICATE_LISTENER, message: /^listen\[1\]: "SYSTEMD:web" is already a listener \(listen\[0\]\)$/ },
+    { config: { script, listen: 'systemd:a:b' }, sockets: [], code: CODES.INVALID_OPTION, message: /^listen: expected systemd:NAME, NAME a FileDescriptorName=/ },
+    { config: { script, listeners: [{ listen: 'systemd:dns', content: { protocol: 'http' } }] }, sockets: [passed(3, 'udp', '::', 53, 'dns')], code: CODES.INVALID_OPTION, message: /^listeners\[0\]\.content: expected no content step on a udp listener/ },
+    { config: { script, listeners: [{ listen: 'systemd:web', udpTimeout: 5 }] }, sockets: [passed(3, 'tcp', '::', 80, 'web')], code: CODES.INVALID_OPTION, message: /^listeners\[0\]\.udpTimeout: expected a udp listener for udpTimeout \("systemd:web" is tcp\), got 5/ },
+  ];
+  for (const c of cases) {
+    assert.throws(() => validateConfig(c.config, undefined, c.sockets), (err: unknown) => {
+      assert.ok(err instanceof ConfigError, `a ConfigError, got ${String(err)}`);
+      assert.equal(err.code, c.code);
+      assert.equal(err.exitCode, EXIT.config);
+      assert.match(err.message, c.message);
+      return true;
+    }, JSON.stringify(c.config.listen ?? c.config.listeners));
+  }
+});

@@ -29,3 +29,20 @@ test('a listener takes the socket of its host and bound port; port 0 takes the p
   assert.deepEqual(closed, ['gone']);
   assert.equal(s.size, 0);
 });
+
+test("sockets the old master had from systemd are taken apart, in systemd's fd order, never by address", () => {
+  const closed: string[] = [];
+  const s = new InheritedSockets();
+  const systemd = (fd: number, name?: string) => ({ protocol: 'tcp' as const, address: '::', port: 8080 + fd, family: 'IPv6' as const, name, fd });
+  s.add({ protocol: 'tcp', host: undefined, port: 8085, boundPort: 8085, handle: handle('five', closed), systemd: systemd(5) });
+  s.add({ protocol: 'tcp', host: '127.0.0.1', port: 9000, boundPort: 9000, handle: handle('bound', closed) });
+  s.add({ protocol: 'tcp', host: undefined, port: 8083, boundPort: 8083, handle: handle('three', closed), systemd: systemd(3, 'web') });
+  const activated = s.takeActivated();
+  assert.deepEqual(activated.map((a) => [(a.handle as unknown as { name: string }).name, a.socket.fd, a.socket.name]), [['three', 3, 'web'], ['five', 5, undefined]]);
+  assert.equal(s.take('tcp', undefined, 8083), undefined, 'taken already');
+  assert.deepEqual(s.takeActivated(), []);
+  assert.equal(s.size, 1);
+  assert.equal(s.taken, 2);
+  s.closeRest();
+  assert.deepEqual(closed, ['bound']);
+});
