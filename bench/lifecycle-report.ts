@@ -120,9 +120,21 @@ function num(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** "failed / sent", with the events and failed per event when there was not exactly one. */
+const REASON_WORDS: Record<string, string> = { ECONNREFUSED: 'refused', ECONNRESET: 'reset', EPIPE: 'reset' };
+
+/** "12 reset, 3 timeout": failures by reason, most first. */
+export function reasonsText(reasons: Readonly<Record<string, number>>): string {
+  const words = new Map<string, number>();
+  for (const [why, n] of Object.entries(reasons)) {
+    const w = REASON_WORDS[why] ?? why;
+    words.set(w, (words.get(w) ?? 0) + n);
+  }
+  return [...words].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([w, n]) => `${num(n)} ${w}`).join(', ');
+}
+
+/** "failed / sent" with the failures' reasons, and the events and failed per event when there was not exactly one. */
 export function cell(row: LifecycleRow): string {
-  const head = `${row.failed > 0 ? `**${num(row.failed)}**` : '0'} / ${num(row.sent)}`;
+  const head = row.failed > 0 ? `**${num(row.failed)}** / ${num(row.sent)} (${reasonsText(row.reasons)})` : `0 / ${num(row.sent)}`;
   if (row.events === 0) return `${head}, no event happened`;
   if (row.events === 1) return head;
   const per = perEvent(row)!;
@@ -136,7 +148,7 @@ export function portplexFindings(rows: readonly LifecycleRow[]): string[] {
     .filter((r) => r.setup === 'portplex' && goal.has(r.event) && (r.failed > 0 || r.events === 0))
     .map((r) => (r.events === 0
       ? `${r.event}, ${r.load}: the event never happened (${r.sent} requests sent)`
-      : `${r.event}, ${r.load}: ${r.failed} failed of ${r.sent} in ${r.events} event${r.events === 1 ? '' : 's'} (${Object.entries(r.reasons).map(([w, n]) => `${n} ${w}`).join(', ')})`));
+      : `${r.event}, ${r.load}: ${r.failed} failed of ${r.sent} in ${r.events} event${r.events === 1 ? '' : 's'} (${reasonsText(r.reasons)})`));
 }
 
 /** What the load was and how the events were made, for the text above the tables. */

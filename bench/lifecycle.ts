@@ -7,8 +7,8 @@
 // moment and still wait for the requests it has sent ("go elsewhere"), and every request it sends
 // is counted, answered or failed; wrk reports neither what it sent nor what was in flight at its end.
 //
-//   node dist/bench/lifecycle.js [--quick] [--events a,b] [--setups a,b] [--loads new-connection,keep-alive]
-import { mkdtempSync, rmSync } from 'node:fs';
+//   node dist/bench/lifecycle.js [--quick] [--events a,b] [--setups a,b] [--loads new-connection,keep-alive] [--out file.json]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -43,12 +43,15 @@ export interface LifecycleOptions {
   leaveAfterMs: number;
   /** portplex's --shutdown-delay in the sigterm-delay event. */
   shutdownDelayMs: number;
+  /** Compare with PM2 (installed for the run when not on PATH) unless --setups says otherwise. */
+  pm2: boolean;
 }
 
 export const LIFECYCLE_DEFAULTS: LifecycleOptions = {
-  loops: 32, workers: 2, warmMs: 1000, tailMs: 1000, repeats: 2, gapMs: 1000, recycleMs: 8000, kills: 3, killEveryMs: 2000, leaveAfterMs: 1000, shutdownDelayMs: 2000,
+  loops: 32, workers: 2, warmMs: 1000, tailMs: 1000, repeats: 2, gapMs: 1000, recycleMs: 8000, kills: 3, killEveryMs: 2000, leaveAfterMs: 1000, shutdownDelayMs: 2000, pm2: true,
 };
-export const LIFECYCLE_QUICK: LifecycleOptions = { ...LIFECYCLE_DEFAULTS, warmMs: 500, tailMs: 500, repeats: 1, gapMs: 500, recycleMs: 4000, kills: 2, killEveryMs: 1500 };
+// Quick: one event of each kind, and no PM2, whose sessions (a daemon started and killed for each) would double its time.
+export const LIFECYCLE_QUICK: LifecycleOptions = { ...LIFECYCLE_DEFAULTS, warmMs: 500, tailMs: 300, repeats: 1, gapMs: 500, recycleMs: 2500, kills: 1, killEveryMs: 1500, pm2: false };
 
 /** How each recycling limit is reached within a few seconds under each load (see bench/README.md). */
 function recycleConfig(event: EventId, load: LoadKind): TargetOptions['config'] & object {
@@ -238,8 +241,8 @@ export interface LifecycleFilter {
 /** Runs every session of `plans()` for both loads; PM2 is found or installed first, and removed after. */
 export async function runLifecycleBench(o: LifecycleOptions = LIFECYCLE_DEFAULTS, filter: LifecycleFilter = {}, log: (line: string) => void = () => {}): Promise<LifecycleResults> {
   const tmp = mkdtempSync(join(tmpdir(), 'portplex-lifecycle-'));
-  const wantsPm2 = !filter.setups || filter.setups.includes('pm2');
-  const pm2 = wantsPm2 ? await preparePm2(log) : { skipped: 'not asked for (--setups)' };
+  const wantsPm2 = filter.setups ? filter.setups.includes('pm2') : o.pm2;
+  const pm2 = wantsPm2 ? await preparePm2(log) : { skipped: filter.setups ? 'not asked for (--setups)' : 'not in quick runs' };
   const pm2Text = 'skipped' in pm2 ? `skipped: ${pm2.skipped}` : `${pm2.version} (${pm2.source}) in cluster mode, \`--kill-timeout ${GRACE_MS}\`, the application closing its server on SIGINT as PM2's documentation asks`;
   const out: LifecycleResults = { options: o, pm2: pm2Text, sessions: [], gaps: [], errors: [] };
   try {
@@ -277,7 +280,7 @@ export function lifecycleSection(r: LifecycleResults): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, events: { type: 'string' }, setups: { type: 'string' }, loads: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, events: { type: 'string' }, setups: { type: 'string' }, loads: { type: 'string' }, out: { type: 'string' } } });
   const list = (v: string | undefined, known: readonly string[], flag: string): string[] | null => {
     if (!v) return null;
     const xs = v.split(',').map((x) => x.trim()).filter(Boolean);
@@ -291,5 +294,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const filter = { events: list(values.events, EVENTS.map((e) => e.id), 'events'), setups: list(values.setups, SETUP_NAMES, 'setups'), loads: list(values.loads, LOADS, 'loads') };
   const r = await runLifecycleBench(values.quick ? LIFECYCLE_QUICK : LIFECYCLE_DEFAULTS, filter, (l) => process.stderr.write(`${l}\n`));
   process.stdout.write(lifecycleSection(r));
+  // --out: every session with its first failures' times, for a closer look.
+  if (values.out) writeFileSync(values.out, `${JSON.stringify({ ...r, summary: summariseLifecycle(r.sessions) }, null, 2)}\n`);
   process.exit(r.errors.length > 0 ? 1 : 0);
 }

@@ -43,8 +43,8 @@ describe('lifecycle accounting', () => {
   it('a cell says failed / sent, and per event when there were several or none', () => {
     const [one] = summariseLifecycle([session({ sent: 12345 })]);
     assert.equal(cell(one!), '0 / 12,345');
-    const [many] = summariseLifecycle([session({ events: 4, sent: 1000, answered: 990, failed: 10 })]);
-    assert.equal(cell(many!), '**10** / 1,000, 4 events: 2.5 each');
+    const [many] = summariseLifecycle([session({ events: 4, sent: 1000, answered: 990, failed: 10, reasons: { ECONNRESET: 3, timeout: 1, EPIPE: 1, ECONNREFUSED: 5 } })]);
+    assert.equal(cell(many!), '**10** / 1,000 (5 refused, 4 reset, 1 timeout), 4 events: 2.5 each');
     const [none] = summariseLifecycle([session({ events: 0, sent: 10, answered: 10 })]);
     assert.equal(cell(none!), '0 / 10, no event happened');
   });
@@ -59,7 +59,7 @@ describe('lifecycle accounting', () => {
       session({ event: 'reload', setup: 'pm2', failed: 40, answered: 60 }),
     ]);
     assert.deepEqual(portplexFindings(rows), [
-      'reload, keep-alive: 2 failed of 100 in 1 event (2 ECONNRESET)',
+      'reload, keep-alive: 2 failed of 100 in 1 event (2 reset)',
       'recycle-requests, new-connection: the event never happened (100 requests sent)',
     ]);
   });
@@ -68,7 +68,7 @@ describe('lifecycle accounting', () => {
     const rows = summariseLifecycle([
       session({ event: 'sigterm-delay', note: 'exit status 0' }),
       session({ event: 'sigterm-delay', load: 'new-connection', note: 'exit status 0' }),
-      session({ event: 'reload', setup: 'pm2', sent: 2000, answered: 1958, failed: 42 }),
+      session({ event: 'reload', setup: 'pm2', sent: 2000, answered: 1958, failed: 42, reasons: { closed: 42 } }),
     ]);
     const md = lifecycleMarkdown(rows, [
       { event: 'reload', setup: 'cluster', kind: 'n/a', why: 'no reload' },
@@ -81,7 +81,7 @@ describe('lifecycle accounting', () => {
     const rowOf = (table: string, label: string): string => table.split('\n').find((l) => l.startsWith(`| ${label} |`))!;
     assert.equal(rowOf(kept, EVENTS[0].label), `| ${EVENTS[0].label} | 0 / 100 [1] | - | - |`);
     assert.equal(rowOf(fresh, EVENTS[0].label), `| ${EVENTS[0].label} | 0 / 100 [1] | - | - |`);
-    assert.equal(rowOf(kept, 'reload (rolling restart)'), '| reload (rolling restart) | - | n/a [2] | **42** / 2,000 |');
+    assert.equal(rowOf(kept, 'reload (rolling restart)'), '| reload (rolling restart) | - | n/a [2] | **42** / 2,000 (42 closed) |');
     assert.equal(rowOf(kept, 'upgrade (a new master takes the sockets)'), '| upgrade (a new master takes the sockets) | - | n/a [2] | skipped [3] |');
     assert.equal(rowOf(fresh, 'upgrade (a new master takes the sockets)'), '| upgrade (a new master takes the sockets) | - | n/a [2] | - |');
     assert.equal(kept.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| event')).length, EVENTS.length);
