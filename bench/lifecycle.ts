@@ -54,7 +54,7 @@ export const LIFECYCLE_DEFAULTS: LifecycleOptions = {
 export const LIFECYCLE_QUICK: LifecycleOptions = { ...LIFECYCLE_DEFAULTS, warmMs: 500, tailMs: 300, repeats: 1, gapMs: 500, recycleMs: 2500, kills: 1, killEveryMs: 1500, pm2: false };
 
 /** How each recycling limit is reached within a few seconds under each load (see bench/README.md). */
-function recycleConfig(event: EventId, load: LoadKind): TargetOptions['config'] & object {
+function recycleConfig(event: EventId, load: LoadKind): Record<string, unknown> {
   const keepAlive = load === 'keep-alive';
   switch (event) {
     case 'recycle-memory': return { maxMemory: '120M' };
