@@ -14,6 +14,8 @@ export interface Sample {
   /** The request's kind, as the caller's path chooser said ('light', 'heavy', ...). */
   kind: string;
   ok: boolean;
+  /** Why it failed: a socket error's code (ECONNREFUSED, ECONNRESET...), 'timeout', 'closed' (before a whole answer), or 'status <code>'. */
+  error?: string;
 }
 
 export interface ClientOptions {
@@ -37,6 +39,11 @@ export interface ClientOptions {
   keepAliveConnections?: number;
   /** Give up on a request after this many ms (counted as failed). */
   timeoutMs?: number;
+  /**
+   * Closed loop: once aborted, no client sends another request (whatever durationMs says);
+   * the requests already sent are still awaited. A client that goes elsewhere.
+   */
+  stop?: AbortSignal;
 }
 
 /** The samples of a run, in the order their requests started; resolves once every request ended. */
@@ -53,15 +60,16 @@ export async function runClient(o: ClientOptions): Promise<Sample[]> {
     paths.set(s, path);
     return s;
   };
-  const finish = (s: Sample, ok: boolean): void => {
-    s.ok = ok;
-    s.ms = ok ? performance.now() - t0 - s.start : Number.NaN;
+  const finish = (s: Sample, failure: string | null): void => {
+    s.ok = failure === null;
+    s.ms = s.ok ? performance.now() - t0 - s.start : Number.NaN;
+    if (failure !== null) s.error = failure;
   };
   if (o.rate === undefined) {
     const loops = o.loops ?? 16;
     await Promise.all(Array.from({ length: loops }, async () => {
       let conn: Connection | undefined;
-      while (performance.now() - t0 < o.durationMs) {
+      while (performance.now() - t0 < o.durationMs && o.stop?.aborted !== true) {
         const s = begin(performance.now());
         if (!o.keepAlive || conn === undefined || conn.closed) conn = new Connection(o.port, !o.keepAlive);
         finish(s, await conn.request(paths.get(s)!, timeoutMs));
@@ -80,8 +88,8 @@ export async function runClient(o: ClientOptions): Promise<Sample[]> {
   const pending: Array<Promise<void>> = [];
   const send = (s: Sample): void => {
     inFlight++;
-    pending.push(new Connection(o.port, true).request(paths.get(s)!, timeoutMs).then((ok) => {
-      finish(s, ok);
+    pending.push(new Connection(o.port, true).request(paths.get(s)!, timeoutMs).then((failure) => {
+      finish(s, failure);
       inFlight--;
       const w = waiting.shift();
       if (w) send(w);
@@ -104,7 +112,7 @@ export async function runClient(o: ClientOptions): Promise<Sample[]> {
 /** The open loop over kept-alive connections: each carries its requests one at a time, in order. */
 async function openKeepAlive(
   o: ClientOptions, interval: number, t0: number,
-  begin: (at: number) => Sample, finish: (s: Sample, ok: boolean) => void,
+  begin: (at: number) => Sample, finish: (s: Sample, failure: string | null) => void,
   paths: Map<Sample, string>, timeoutMs: number,
 ): Promise<Sample[]> {
   const k = o.keepAliveConnections ?? 16;
@@ -138,12 +146,12 @@ async function openKeepAlive(
   return all;
 }
 
-/** One TCP connection carrying requests one at a time. */
+/** One TCP connection carrying requests one at a time; a request resolves null when answered, else why it failed. */
 class Connection {
   closed = false;
   private readonly socket: net.Socket;
   private buf = '';
-  private waiter: ((ok: boolean) => void) | undefined;
+  private waiter: ((failure: string | null) => void) | undefined;
 
   constructor(port: number, private readonly close1: boolean) {
     this.socket = net.connect(port, '127.0.0.1');
@@ -153,22 +161,27 @@ class Connection {
       this.buf += d;
       this.check();
     });
-    this.socket.on('error', () => this.end(false));
+    // Closed from here on: its 'close' event comes a tick later, and the next request must not be sent on it.
+    this.socket.on('error', (err: NodeJS.ErrnoException) => {
+      this.closed = true;
+      this.end(err.code ?? err.message);
+    });
     this.socket.on('close', () => {
       this.closed = true;
-      this.end(this.close1 && this.complete());
+      this.end(this.close1 ? this.verdict() : 'closed');
     });
   }
 
-  request(path: string, timeoutMs: number): Promise<boolean> {
+  request(path: string, timeoutMs: number): Promise<string | null> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.end(false);
+        this.closed = true;
+        this.end('timeout');
         this.socket.destroy();
       }, timeoutMs);
-      this.waiter = (ok) => {
+      this.waiter = (failure) => {
         clearTimeout(timer);
-        resolve(ok);
+        resolve(failure);
       };
       this.buf = '';
       this.socket.write(`GET ${path} HTTP/1.1\r\nHost: bench\r\n${this.close1 ? 'Connection: close\r\n' : ''}\r\n`);
@@ -179,28 +192,36 @@ class Connection {
     this.socket.destroy();
   }
 
-  /** A whole 200 answer is in the buffer (content-length bodies: the bench apps send those). */
-  private complete(): boolean {
+  /** null when a whole 200 answer is in the buffer (content-length bodies: the bench apps send those), 'status <code>' for another whole answer, else 'closed'. */
+  private verdict(): string | null {
     const head = this.buf.indexOf('\r\n\r\n');
-    if (head < 0 || !this.buf.startsWith('HTTP/1.1 200')) return false;
-    const m = /\r\ncontent-length: *(\d+)/i.exec(this.buf.slice(0, head));
-    return m !== null && this.buf.length - head - 4 >= Number(m[1]);
+    const m = head < 0 ? null : /\r\ncontent-length: *(\d+)/i.exec(this.buf.slice(0, head));
+    if (m === null || this.buf.length - head - 4 < Number(m[1])) return 'closed';
+    return this.buf.startsWith('HTTP/1.1 200') ? null : `status ${this.buf.slice(9, 12)}`;
   }
 
   private check(): void {
     // With Connection: close the answer is judged when the server closes; kept alive, once whole.
-    if (!this.close1 && this.complete()) {
-      const w = this.waiter;
-      this.waiter = undefined;
-      this.buf = '';
-      w?.(true);
-    }
-  }
-
-  private end(ok: boolean): void {
+    if (this.close1) return;
+    const v = this.verdict();
+    if (v === 'closed') return;
+    // An answer with Connection: close ends the connection: the next request goes on a new one,
+    // as any HTTP client does, not on this one before its close arrives.
+    const last = /\r\nconnection: *close\r\n/i.test(this.buf.slice(0, this.buf.indexOf('\r\n\r\n') + 2));
     const w = this.waiter;
     this.waiter = undefined;
-    w?.(ok);
+    this.buf = '';
+    if (last) {
+      this.closed = true;
+      this.socket.destroy();
+    }
+    w?.(v);
+  }
+
+  private end(failure: string | null): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.(failure);
   }
 }
 

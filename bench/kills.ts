@@ -34,15 +34,8 @@ export interface KillRound {
 export const KILL_SETUPS = ['cluster-rr', 'portplex-round-robin'];
 
 /** Starts `setup` with BENCH_REFORK=1: a Node cluster primary forks a dead worker again, as an operator's does. */
-export async function startReforking(setup: Setup, ctx: SetupContext): Promise<Running> {
-  const prev = process.env.BENCH_REFORK;
-  process.env.BENCH_REFORK = '1';
-  try {
-    return await setup.start(ctx);
-  } finally {
-    if (prev === undefined) delete process.env.BENCH_REFORK;
-    else process.env.BENCH_REFORK = prev;
-  }
+export function startReforking(setup: Setup, ctx: SetupContext): Promise<Running> {
+  return setup.start({ ...ctx, env: { ...ctx.env, BENCH_REFORK: '1' } });
 }
 
 /** Kills a random serving process of `running` every `everyMs` while wrk runs; one round. */

@@ -30,6 +30,8 @@ export interface Options {
   tail: boolean;
   /** The keep-alive reload workload (bench/reloads.ts). */
   reloads: boolean;
+  /** The lifecycle workload (bench/lifecycle.ts): failed requests per stop, reload, upgrade, scale, recycle, crash. */
+  lifecycle: boolean;
   /** Time per balancer micro-benchmark case, ms; table runs (each 1M records). */
   pickMs: number;
   tableRuns: number;
@@ -72,6 +74,9 @@ export const USAGE = `usage: npm run bench -- [options]
                           new-connection load)
   --no-reloads            skip the keep-alive reload workload (5 rolling reloads under keep-alive
                           load; beside PM2 when pm2 is installed)
+  --no-lifecycle          skip the lifecycle workload (failed requests per SIGTERM, reload, upgrade,
+                          scale-down, recycle and crash, new connections and kept alive; beside
+                          Node's cluster and PM2, which is installed for the run when not on PATH)
   --out <file>            JSON results (default bench/results/latest.json)
   -h, --help`;
 
@@ -97,6 +102,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
       'no-kills': { type: 'boolean', default: false },
       'no-tail': { type: 'boolean', default: false },
       'no-reloads': { type: 'boolean', default: false },
+      'no-lifecycle': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -130,6 +136,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
     kills: !values['no-kills'],
     tail: !values['no-tail'],
     reloads: !values['no-reloads'],
+    lifecycle: !values['no-lifecycle'],
     pickMs: profile.pickMs,
     tableRuns: profile.tableRuns,
     tableRecords: 1_000_000,

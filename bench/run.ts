@@ -11,6 +11,8 @@ import { markdown as udpMarkdown, runUdpBench, type UdpBenchResult } from './udp
 import { TAIL_DEFAULTS, TAIL_QUICK_SETUPS, TAIL_SETUPS, runTailBench, summariseTail, tailMarkdown, type TailOptions, type TailRound } from './tail.js';
 import { RELOAD_DEFAULTS, reloadsMarkdown, runReloadsBench, type ReloadRound } from './reloads.js';
 import { KILL_DEFAULTS, KILL_SETUPS, killsMarkdown, runKillsBench, summariseKills, type KillRound } from './kills.js';
+import { LIFECYCLE_DEFAULTS, LIFECYCLE_QUICK, lifecycleSection, runLifecycleBench, type LifecycleResults } from './lifecycle.js';
+import { summariseLifecycle } from './lifecycle-report.js';
 import { BLOCKED_DEFAULTS, BLOCKED_SETUPS, blockedMarkdown, runBlockedBench, summariseBlocked, type BlockedRound } from './blocked.js';
 import { parseOptions, USAGE } from './options.js';
 import { loadErrorNotes, renderMarkdown, type RunInfo } from './report.js';
@@ -122,6 +124,13 @@ async function main(): Promise<number> {
       reloads = await runReloadsBench(opts.quick ? 1 : opts.rounds, RELOAD_DEFAULTS, log);
     }
 
+    let lifecycle: LifecycleResults | null = null;
+    if (opts.lifecycle) {
+      log('lifecycle: failed requests per stop, reload, upgrade, scale-down, recycle and crash, under load');
+      // Quick mode: one event of each kind per session, shorter loads.
+      lifecycle = await runLifecycleBench(opts.quick ? LIFECYCLE_QUICK : LIFECYCLE_DEFAULTS, {}, log);
+    }
+
     const baselines = [BASELINES.rr, BASELINES.none].filter((b) => run.some((s) => s.name === b));
     const summaries = summarise(rounds, run, baselines);
     const targets = evaluateTargets(TARGETS, rounds, micro, skipped, pairs);
@@ -141,13 +150,15 @@ async function main(): Promise<number> {
       (blocked.length > 0 ? `\n## Blocked worker\n\n${blockedMarkdown(summariseBlocked(blocked), BLOCKED_DEFAULTS)}` : '') +
       (tail.length > 0 ? `\n## Uneven work: tail latency\n\n${tailMarkdown(summariseTail(tail), tailOptions)}\n### Kept-alive connections\n\n${tailMarkdown(summariseTail(tailKept), tailKeptOptions)}` : '') +
       (kills.length > 0 ? `\n## Worker kills\n\n${killsMarkdown(summariseKills(kills), killOptions)}` : '') +
-      (reloads.rounds.length > 0 ? `\n## Keep-alive reloads\n\n${reloadsMarkdown(reloads.rounds, reloads.skipped)}` : '');
+      (reloads.rounds.length > 0 ? `\n## Keep-alive reloads\n\n${reloadsMarkdown(reloads.rounds, reloads.skipped)}` : '') +
+      (lifecycle ? `\n## Lifecycle events under load\n\n${lifecycleSection(lifecycle)}` : '');
     const out = resolve(ROOT, opts.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, pairs, micro, udp, blocked: summariseBlocked(blocked), kills: summariseKills(kills), tail: summariseTail(tail), tailKeptAlive: summariseTail(tailKept), reloads: reloads.rounds, rounds }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, pairs, micro, udp, blocked: summariseBlocked(blocked), kills: summariseKills(kills), tail: summariseTail(tail), tailKeptAlive: summariseTail(tailKept), reloads: reloads.rounds, lifecycle: lifecycle ? { ...lifecycle, summary: summariseLifecycle(lifecycle.sessions) } : null, rounds }, null, 2)}\n`);
     process.stdout.write(markdown);
     log(`results written to ${out}`);
-    return rounds.some((r) => r.error) ? 1 : 0;
+    // A lifecycle session of portplex or cluster that could not run fails the run; PM2's (a tool installed for the run) does not.
+    return rounds.some((r) => r.error) || (lifecycle?.errors ?? []).some((e) => e.setup !== 'pm2') ? 1 : 0;
   } finally {
     removeTmp();
     process.off('exit', removeTmp);

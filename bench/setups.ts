@@ -23,6 +23,8 @@ export interface SetupContext {
   tmp: string;
   /** The application every process serves; bench/apps/hello.js unless a workload needs another. */
   app?: string;
+  /** Environment added for the processes a setup starts (the application's BENCH_* switches). */
+  env?: Record<string, string>;
 }
 
 /** A started setup. */
@@ -34,6 +36,8 @@ export interface Running {
   processes: number;
   /** Their pids now (read when measuring: a worker may have been replaced). */
   servingPids(): number[];
+  /** The master process, where there is one, for workloads that signal it and wait for its exit. */
+  master?: Proc;
   stop(): Promise<void>;
 }
 
@@ -60,7 +64,7 @@ function single(): Setup {
     unavailable: () => null,
     async start(ctx) {
       const port = await freePort();
-      const proc = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, PORT: String(port) } });
+      const proc = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, ...ctx.env, PORT: String(port) } });
       await ready(proc, () => waitHttp(port));
       return { port, masterPid: null, processes: 1, servingPids: () => [proc.pid], stop: () => stop(proc) };
     },
@@ -75,14 +79,14 @@ function cluster(policy: 'rr' | 'none'): Setup {
     unavailable: () => null,
     async start(ctx) {
       const port = await freePort();
-      const env = { ...process.env, PORT: String(port), BENCH_POLICY: policy, BENCH_WORKERS: String(ctx.workers), BENCH_APP: ctx.app ?? APP };
+      const env = { ...process.env, ...ctx.env, PORT: String(port), BENCH_POLICY: policy, BENCH_WORKERS: String(ctx.workers), BENCH_APP: ctx.app ?? APP };
       const proc = start(process.execPath, [CLUSTER_APP], { env });
       await ready(proc, async () => {
         await waitForOutput(proc, /^ready$/m);
         await waitHttp(port);
       });
       // With SCHED_NONE the primary only forks: its CPU per connection shows that it stays out.
-      return { port, masterPid: proc.pid, processes: ctx.workers, servingPids: () => childPids(proc.pid), stop: () => stop(proc) };
+      return { port, masterPid: proc.pid, processes: ctx.workers, servingPids: () => childPids(proc.pid), master: proc, stop: () => stop(proc) };
     },
   };
 }
@@ -109,7 +113,7 @@ function reusePort(): Setup {
       };
       try {
         for (let i = 0; i < ctx.workers; i++) {
-          const p = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, PORT: String(port), BENCH_REUSEPORT: '1' } });
+          const p = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, ...ctx.env, PORT: String(port), BENCH_REUSEPORT: '1' } });
           procs.push(p);
           await ready(p, () => waitHttp(port));
         }
@@ -123,7 +127,7 @@ function reusePort(): Setup {
 }
 
 /** Extra config a portplex setup adds to { script, workers, listeners }. */
-interface PortplexVariant {
+export interface PortplexVariant {
   name: string;
   label: string;
   quick: boolean;
@@ -144,7 +148,8 @@ function portplexConfig(v: PortplexVariant, ctx: SetupContext, port: number): Us
   } as UserConfig;
 }
 
-function portplex(v: PortplexVariant): Setup {
+/** A portplex setup; its admin socket is `<ctx.tmp>/<name>.sock`. */
+export function portplex(v: PortplexVariant): Setup {
   return {
     name: v.name,
     label: v.label,
@@ -167,12 +172,12 @@ function portplex(v: PortplexVariant): Setup {
       // Its own admin socket, so it never meets another master on this machine.
       // Metrics on, as in production: the per-connection cost of observation is part of the figure.
       const metricsPort = await freePort();
-      const proc = start(process.execPath, [CLI, '-c', file, '--admin', join(ctx.tmp, `${v.name}.sock`), '--metrics', `127.0.0.1:${metricsPort}`], { cwd: ROOT });
+      const proc = start(process.execPath, [CLI, '-c', file, '--admin', join(ctx.tmp, `${v.name}.sock`), '--metrics', `127.0.0.1:${metricsPort}`], { cwd: ROOT, env: { ...process.env, ...ctx.env } });
       await ready(proc, async () => {
         await waitForOutput(proc, /workers ready in/);
         await waitHttp(port);
       });
-      return { port, masterPid: proc.pid, processes: ctx.workers, servingPids: () => childPids(proc.pid), stop: () => stop(proc) };
+      return { port, masterPid: proc.pid, processes: ctx.workers, servingPids: () => childPids(proc.pid), master: proc, stop: () => stop(proc) };
     },
   };
 }
@@ -197,7 +202,7 @@ function haproxy(balance: 'roundrobin' | 'leastconn', quick: boolean): Setup {
         const servers: string[] = [];
         for (let i = 0; i < ctx.workers; i++) {
           const p = await freePort();
-          const app = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, PORT: String(p) } });
+          const app = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, ...ctx.env, PORT: String(p) } });
           procs.push(app);
           await ready(app, () => waitHttp(p));
           servers.push(`  server w${i + 1} 127.0.0.1:${p}`);

@@ -27,7 +27,24 @@ for (let i = 0; i < workers; i++) cluster.fork();
 
 let stopping = false;
 const stop = () => {
+  if (stopping) return;
   stopping = true;
+  // BENCH_STOP=disconnect: a graceful stop as the cluster documentation has it: each worker closes
+  // its servers (worker.disconnect()) and exits once its connections are done; the primary exits
+  // with the last one, or kills what is left after BENCH_GRACE ms (status 5).
+  if (process.env.BENCH_STOP === 'disconnect') {
+    let alive = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead()).length;
+    cluster.on('exit', () => {
+      if (--alive === 0) process.exit(0);
+    });
+    setTimeout(() => {
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
+      process.exit(5);
+    }, Number(process.env.BENCH_GRACE ?? 10000)).unref();
+    for (const w of Object.values(cluster.workers ?? {})) w?.disconnect();
+    if (alive === 0) process.exit(0);
+    return;
+  }
   for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
   process.exit(0);
 };

@@ -6,7 +6,14 @@ const port = Number(process.env.PORT ?? 8080);
 const hello = Buffer.from('hello world\n');
 const pid = Buffer.from(`${process.pid}\n`);
 
+// BENCH_LEAK_KB: every request keeps that many KB for good, written so that the pages are
+// resident: a leak that makes the process's RSS grow with the requests it serves (recycling by
+// memory, bench/lifecycle.ts).
+const leakBytes = (Number(process.env.BENCH_LEAK_KB) || 0) * 1024;
+const leaked = [];
+
 const server = http.createServer((req, res) => {
+  if (leakBytes > 0) leaked.push(Buffer.allocUnsafe(leakBytes).fill(7));
   const body = req.url === '/pid' ? pid : hello;
   res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
   res.end(body);
@@ -22,3 +29,10 @@ process.on('SIGUSR2', () => {
   server.close(() => process.exit(0));
   server.closeIdleConnections?.();
 });
+// BENCH_SIGINT=close: on SIGINT, close the server and exit once its connections are done, as
+// PM2's documentation asks of an application (PM2 stops and reloads a process with SIGINT).
+if (process.env.BENCH_SIGINT === 'close') {
+  process.on('SIGINT', () => {
+    server.close(() => process.exit(0));
+  });
+}

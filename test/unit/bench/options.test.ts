@@ -22,6 +22,10 @@ describe('bench options', () => {
     const o = parseOptions(['--quick', '--rounds', '5', '--out', 'x.json', '--setups', 'single, cluster-rr', '--no-micro', '--workers', '4']);
     assert.ok(o !== 'help');
     assert.deepEqual([o.rounds, o.out, o.setups, o.micro, o.workers], [5, 'x.json', ['single', 'cluster-rr'], false, 4]);
+    assert.deepEqual([o.lifecycle, o.reloads], [true, true]);
+    const skip = parseOptions(['--no-lifecycle']);
+    assert.ok(skip !== 'help');
+    assert.deepEqual([skip.lifecycle, skip.reloads], [false, true]);
   });
 
   it('bad values name the flag', () => {
