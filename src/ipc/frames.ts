@@ -6,10 +6,11 @@
 // connection, and every descriptor: a frame and its descriptor leave in one write.
 //
 //   C  master -> worker  a connection (descriptor attached)
-//        id f64 | listener u16 | flags u8 (1 eof, 2 peer) | sent-at ms f64
+//        id f64 | listener u16 | flags u8 (1 eof, 2 peer, 4 rescued) | sent-at ms f64
 //        [peer: port u16 | family u8 (4/6) | address length u8 | address latin1] | bytes read
 //        (the peer is the client the master saw, or the one a PROXY header named: the worker's
-//        socket answers remoteAddress from it without a getpeername call of its own)
+//        socket answers remoteAddress from it without a getpeername call of its own; rescued: a
+//        worker that died had taken it, and had not said it read from it)
 //   L  master -> worker  listener's shared socket to accept on, direct mode (descriptor attached)
 //        listener u16
 //   A  worker -> master  connections taken, begun and closed, since the last A
@@ -41,6 +42,7 @@ export function carriesHandle(type: number): boolean {
 const CONN_FIXED = 8 + 2 + 1 + 8;
 const FLAG_EOF = 1;
 const FLAG_PEER = 2;
+const FLAG_RESCUED = 4;
 
 function header(type: number, payload: number): Buffer {
   const b = Buffer.allocUnsafe(HEADER_BYTES + payload);
@@ -54,7 +56,7 @@ function header(type: number, payload: number): Buffer {
  * The C frame for connection `id`; `data` are the bytes the master already read. The peer goes
  * along when `address` is given and fits its length byte (textual addresses always do).
  */
-export function encodeConn(id: number, listener: number, sentAt: number, data: Uint8Array | undefined, eof: boolean, address?: string, port = 0, family = 'IPv4'): Buffer {
+export function encodeConn(id: number, listener: number, sentAt: number, data: Uint8Array | undefined, eof: boolean, address?: string, port = 0, family = 'IPv4', rescued = false): Buffer {
   const addressBytes = address === undefined ? 0 : address.length;
   const withPeer = address !== undefined && addressBytes <= 255;
   const peerBytes = withPeer ? 4 + addressBytes : 0;
@@ -63,7 +65,7 @@ export function encodeConn(id: number, listener: number, sentAt: number, data: U
   let o = HEADER_BYTES;
   o = b.writeDoubleLE(id, o);
   o = b.writeUInt16LE(listener, o);
-  b[o++] = (eof ? FLAG_EOF : 0) | (withPeer ? FLAG_PEER : 0);
+  b[o++] = (eof ? FLAG_EOF : 0) | (withPeer ? FLAG_PEER : 0) | (rescued ? FLAG_RESCUED : 0);
   o = b.writeDoubleLE(sentAt, o);
   if (withPeer) {
     o = b.writeUInt16LE(port, o);
@@ -82,6 +84,8 @@ export interface ConnFrame {
   listener: number;
   sentAt: number;
   eof: boolean;
+  /** A worker that died had taken it without saying it read from it (its bytes may be gone with it). */
+  rescued: boolean;
   peer: { address: string; port: number; family: string } | undefined;
   data: Buffer | undefined;
 }
@@ -104,7 +108,7 @@ export function decodeConn(b: Buffer, start: number, end: number): ConnFrame | u
     peer = { address: b.toString('latin1', o, o + len), port, family };
     o += len;
   }
-  return { id, listener, sentAt, eof: (flags & FLAG_EOF) !== 0, peer, data: o < end ? b.subarray(o, end) : undefined };
+  return { id, listener, sentAt, eof: (flags & FLAG_EOF) !== 0, rescued: (flags & FLAG_RESCUED) !== 0, peer, data: o < end ? b.subarray(o, end) : undefined };
 }
 
 /** The L frame: accept on listener `l`'s shared socket. */

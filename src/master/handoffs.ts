@@ -160,7 +160,7 @@ export class Handoffs {
     h.since = now;
     // One write: the frame and the descriptor. No acknowledgement from Node per handle: the
     // process's ack (batched) is the answer, and our copy stays open until it comes.
-    const frame = encodeConn(h.id, h.listener, now, h.data, h.eof === true, h.clientFamily === '' ? undefined : h.clientAddress, h.clientPort, h.clientFamily);
+    const frame = encodeConn(h.id, h.listener, now, h.data, h.eof === true, h.clientFamily === '' ? undefined : h.clientAddress, h.clientPort, h.clientFamily, h.rescued === true);
     if (!p.handOver(h, frame)) this.broken(p);
   }
 
@@ -308,6 +308,7 @@ export class Handoffs {
     for (const h of untouched) {
       // Served by another worker as if it had just been accepted.
       h.tries = 0;
+      h.rescued = true;
       this.stats.rescued++;
     }
     whole.push(...untouched);

@@ -27,6 +27,7 @@ export interface MessageTargets {
   peers(from: Sender, r: number, triples: Array<number | string>): void;
   agent(worker: Worker, weight: number | 'undrain'): void;
   sharedListening(listener: number): void;
+  /** A worker closed a connection it had taken, counted by `reason` (direct mode's content checks; a rescued connection that said nothing). */
   directDropped(reason: string): void;
   /** `from`'s application listens on an address (or Unix socket `path`) no configured listener serves (request `q`). */
   listenRequest(from: Sender, q: number, host: string | null, port: number, x: number, path: string | undefined): void;

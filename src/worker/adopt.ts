@@ -7,7 +7,8 @@ import type { Peer } from '../internals/net-server.js';
 import type { RawHandle } from '../internals/tcp-handle.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import { FirstRead } from './first-read.js';
-import { ack, flushReports, refuse, reportBegun, reportClose } from './master-channel.js';
+import { CMD } from '../ipc/protocol.js';
+import { ack, flushReports, refuse, reportBegun, reportClose, sendToMaster } from './master-channel.js';
 import type { RuntimeStats } from './stats.js';
 
 export class Adoption {
@@ -46,7 +47,7 @@ export class Adoption {
       // Taken; the master keeps its copy until we have read the client's first bytes.
       ack(id);
       this.stats.adopted++;
-      if (this.firstRead.wait(target!, handle as RawHandle, id, f.peer)) return;
+      if (this.firstRead.wait(target!, handle as RawHandle, id, f.peer, f.rescued)) return;
       this.giveOn(target!, handle, id, false, f.peer);
       return;
     }
@@ -91,6 +92,11 @@ export class Adoption {
     },
     giveOn: (target, handle, id, eof, peer) => this.giveOn(target, handle, id, eof, peer),
     reset: (id) => reportClose(id),
+    silent: (id) => {
+      this.stats.rescuedSilent++;
+      reportClose(id);
+      sendToMaster({ cmd: CMD, t: 'dd', r: 'rescued_silent' });
+    },
   });
 
   private readNow: Array<{ target: ClusterHandle; handle: RawHandle; id: number; data: Buffer; peer: Peer | undefined }> = [];

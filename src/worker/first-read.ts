@@ -17,6 +17,19 @@ import { isHttp2 } from './http2-sessions.js';
 /** A client that says nothing for this long is given to the server anyway, whose own timeouts then apply. */
 export const FIRST_READ_WAIT_MS = 5000;
 
+/**
+ * A rescued connection (its worker died before saying it had read from it) that says nothing
+ * for this long is closed. Its client's bytes may have been read by the worker that died, in the
+ * moment between that read and the word of it leaving: then nothing more comes, and given to a
+ * server it would wait for a request forever while its client waits for the answer. Closed, the
+ * client learns at once that its request failed. A request still in the kernel's buffer is read
+ * within a turn of the loop, so this only ever closes a connection that had nothing to read.
+ */
+export const RESCUED_SILENCE_MS = 1000;
+
+/** How often waiting connections are looked at. */
+const SWEEP_MS = 250;
+
 /** True for servers whose clients always send first: their connections are read here first. */
 export function clientSpeaksFirst(server: net.Server): boolean {
   return isHttp1(server) || server instanceof tls.Server || isHttp2(server);
@@ -30,13 +43,17 @@ export interface FirstReadEvents {
   giveOn(target: ClusterHandle, handle: RawHandle, id: number, eof: boolean, peer: Peer | undefined): void;
   /** The connection was reset before a byte came: it is closed here. */
   reset(id: number): void;
+  /** A rescued connection said nothing for RESCUED_SILENCE_MS: it is closed here. */
+  silent(id: number): void;
 }
 
 interface Waiting {
   readonly target: ClusterHandle;
   readonly handle: RawHandle;
   readonly peer: Peer | undefined;
-  readonly since: number;
+  /** ms timestamp after which it is given on, or, rescued, closed. */
+  readonly until: number;
+  readonly rescued: boolean;
   stop: () => void;
 }
 
@@ -51,8 +68,11 @@ export class FirstRead {
     return this.waiting.keys();
   }
 
-  /** Reads connection `id` before its server does; false when it cannot be read (the caller gives it on at once). */
-  wait(target: ClusterHandle, handle: RawHandle, id: number, peer: Peer | undefined): boolean {
+  /**
+   * Reads connection `id` before its server does; false when it cannot be read (the caller gives
+   * it on at once). `rescued`: a dead worker had taken it (see RESCUED_SILENCE_MS).
+   */
+  wait(target: ClusterHandle, handle: RawHandle, id: number, peer: Peer | undefined, rescued = false): boolean {
     const stop = readRaw(
       handle,
       (chunk) => {
@@ -70,8 +90,8 @@ export class FirstRead {
       },
     );
     if (stop === false) return false;
-    this.waiting.set(id, { target, handle, peer, since: Date.now(), stop });
-    this.sweep ??= setInterval(this.onSweep, FIRST_READ_WAIT_MS / 5).unref();
+    this.waiting.set(id, { target, handle, peer, until: Date.now() + (rescued ? RESCUED_SILENCE_MS : FIRST_READ_WAIT_MS), rescued, stop });
+    this.sweep ??= setInterval(this.onSweep, SWEEP_MS).unref();
     return true;
   }
 
@@ -98,11 +118,16 @@ export class FirstRead {
   }
 
   private readonly onSweep = (): void => {
-    const cutoff = Date.now() - FIRST_READ_WAIT_MS;
+    const now = Date.now();
     for (const [id, w] of this.waiting) {
-      // In the order they came: the first one still young ends the sweep.
-      if (w.since > cutoff) return;
-      this.giveOn(id);
+      if (w.until > now) continue;
+      if (!w.rescued) {
+        this.giveOn(id);
+        continue;
+      }
+      this.take(id);
+      w.handle.close();
+      this.events.silent(id);
     }
   };
 }

@@ -10,8 +10,10 @@ export interface RuntimeStats {
   acceptErrors: number;
   /** Direct mode with rules: accepted connections handed back because their content belongs elsewhere. */
   forwarded: number;
+  /** Connections rescued from a worker that died, closed because they said nothing (first-read.ts). */
+  rescuedSilent: number;
 }
 
 export function newRuntimeStats(): RuntimeStats {
-  return { adopted: 0, refused: 0, malformed: 0, accepted: 0, acceptErrors: 0, forwarded: 0 };
+  return { adopted: 0, refused: 0, malformed: 0, accepted: 0, acceptErrors: 0, forwarded: 0, rescuedSilent: 0 };
 }

@@ -26,4 +26,6 @@ export interface Handoff {
   data: Buffer | undefined;
   /** The master also read the client's end of stream. */
   eof?: boolean;
+  /** Taken by a worker that died before it said it had read from it (see first-read.ts). */
+  rescued?: boolean;
 }

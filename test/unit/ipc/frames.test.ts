@@ -8,17 +8,19 @@ const payload = (b: Buffer): [Buffer, number, number] => {
   return [b, HEADER_BYTES, b.length];
 };
 
-test('a C frame carries id, listener, send time, bytes, end of stream and the client', () => {
+test('a C frame carries id, listener, send time, bytes, end of stream, the client, and whether it was rescued', () => {
   const id = 2 ** 29 * 2 ** 24 - 1; // the largest record id
   const b = encodeConn(id, 3, 1_700_000_000_123, Buffer.from('GET / HTTP/1.1\r\n'), true, '2001:db8::1', 443, 'IPv6');
   assert.equal(b[1], FRAME.conn);
   assert.deepEqual(decodeConn(...payload(b)), {
-    id, listener: 3, sentAt: 1_700_000_000_123, eof: true,
+    id, listener: 3, sentAt: 1_700_000_000_123, eof: true, rescued: false,
     peer: { address: '2001:db8::1', port: 443, family: 'IPv6' }, data: Buffer.from('GET / HTTP/1.1\r\n'),
   });
   const plain = encodeConn(7, 0, 5, undefined, false);
   assert.equal(plain.length, HEADER_BYTES + 19, 'with no client and no bytes, 25 bytes');
-  assert.deepEqual(decodeConn(...payload(plain)), { id: 7, listener: 0, sentAt: 5, eof: false, peer: undefined, data: undefined });
+  assert.deepEqual(decodeConn(...payload(plain)), { id: 7, listener: 0, sentAt: 5, eof: false, rescued: false, peer: undefined, data: undefined });
+  const rescued = decodeConn(...payload(encodeConn(7, 0, 5, undefined, true, '127.0.0.1', 1, 'IPv4', true)))!;
+  assert.deepEqual([rescued.rescued, rescued.eof, rescued.peer?.port], [true, true, 1], 'the rescued flag beside the others');
   const v4 = encodeConn(7, 0, 5, undefined, false, '127.0.0.1', 50123, 'IPv4');
   assert.equal(v4.length, HEADER_BYTES + 19 + 4 + 9, 'a usual hand-over: 38 bytes');
   assert.deepEqual(decodeConn(...payload(v4))!.peer, { address: '127.0.0.1', port: 50123, family: 'IPv4' });

@@ -310,6 +310,8 @@ describe('Handoffs: a process gone', () => {
     assert.deepEqual([c0.handle.closed, c1.handle.closed, c2.handle.closed], [0, 1, 0]);
     assert.deepEqual([x.stats.retries.worker_exit, x.stats.rescued, x.stats.cut, x.handoffs.held, p1.inFlight, p1.untouchedCount], [2, 1, 1, 3, 0, 0]);
     assert.equal(c0.h.tries, 1, 'a rescued connection starts its tries again');
+    const frames = x.channel(2).writes.map((w) => decodeConn(w.frame, HEADER_BYTES, w.frame.length)!);
+    assert.deepEqual(frames.map((f) => [f.id, f.rescued]), [[cx.h.id, false], [c0.h.id, true]], 'the rescued one says so in its frame');
 
     x.handoffs.onAck(x.p(2), cx.h.id);
     assert.deepEqual(x.sent(2), [cx.h.id, c0.h.id, c2.h.id], 'an ack drains the queue, in accept order');
