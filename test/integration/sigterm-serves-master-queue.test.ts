@@ -1,22 +1,24 @@
 // SIGTERM with connections waiting in the master's queue (every worker at --max-connections):
 // they are served by the workers before these drain, not closed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliPort, fixture, get, portplex, runCli } from '../helpers/cluster.js';
+import { cliPort, fixture, get, portplex, runCli, waitFor } from '../helpers/cluster.js';
 
 const QUEUED = 3;
 
 test(`SIGTERM: ${QUEUED} connections queued in the master are all answered, and it exits 0`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portplex-queue-'));
   const sock = join(dir, 'admin.sock');
-  const cli = runCli(['-w', '1', '--max-connections', '1', '-l', '127.0.0.1:0', '--admin', sock, '--grace', '10000', fixture('http-app.js')]);
+  const release = join(dir, 'release');
+  // A queue timeout no busy machine reaches: the queued connections wait for the test.
+  const cli = runCli(['-w', '1', '--max-connections', '1', '--queue-timeout', '60000', '-l', '127.0.0.1:0', '--admin', sock, '--grace', '10000', fixture('http-app.js')]);
   try {
     const port = await cliPort(cli.output);
-    // The one connection the worker may have, busy for a while.
-    const slow = get(port, '/slow?ms=1500');
+    // The one connection the worker may have, busy until the test releases it.
+    const slow = get(port, `/wait?until=${encodeURIComponent(release)}`);
     const queuedAnswers: Array<Promise<{ status: number; body: string }>> = [];
     let queued = 0;
     const countQueued = async (): Promise<number> => {
@@ -32,6 +34,8 @@ test(`SIGTERM: ${QUEUED} connections queued in the master are all answered, and 
       assert.equal(queued, want, `connection ${i} never showed as queued`);
     }
     cli.child.kill('SIGTERM');
+    await waitFor(() => /SIGTERM, draining/.test(cli.output()), 10000, 'the stop');
+    writeFileSync(release, '');
     const answers = await Promise.all([slow, ...queuedAnswers]);
     assert.deepEqual(answers.map((a) => a.status), new Array(QUEUED + 1).fill(200));
     assert.deepEqual(answers.slice(1).map((a) => (JSON.parse(a.body) as { path: string }).path), [0, 1, 2].map((i) => `/queued-${i}`));
