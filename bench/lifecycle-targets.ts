@@ -5,11 +5,12 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { childPids } from './cpu.js';
+import type { SystemdRecord } from './notify-socket.js';
 import type { Pm2 } from './pm2.js';
 import { waitHttp, freePort } from './procs.js';
 import { allSetups, APP, portplex, ROOT, type Running, type SetupContext } from './setups.js';
 
-const CLI = join(ROOT, 'dist/src/cli/main.js');
+export const CLI = join(ROOT, 'dist/src/cli/main.js');
 
 /** A service started for one session. Operations it lacks are absent. */
 export interface Target {
@@ -19,6 +20,13 @@ export interface Target {
   reload?(): Promise<void>;
   /** Resolves once the new master serves. */
   upgrade?(): Promise<void>;
+  /**
+   * A master restart as `systemctl restart` makes it: SIGTERM, its exit awaited, a new one started
+   * on the same address (PM2: `pm2 restart`). Resolves once the new one serves, with a note.
+   */
+  restart?(): Promise<string>;
+  /** What the notification socket heard, each upgrade checked; waits for the old masters' exits. */
+  systemd?(): Promise<SystemdRecord>;
   /** Resolves once the command has returned; `waitWorkers` waits for the new ones to serve. */
   scale?(workers: number): Promise<void>;
   waitWorkers?(workers: number): Promise<void>;
@@ -45,7 +53,7 @@ export interface TargetOptions {
 /** ms workers get to finish on a stop, a reload, a scale-down and a recycle, in every setup that has one. */
 export const GRACE_MS = 5000;
 
-function exec(command: string, args: string[], timeoutMs = 120_000): Promise<string> {
+export function exec(command: string, args: string[], timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${command} ${args.join(' ')}: ${err.message.split('\n')[0]}\n${stderr.slice(-2000)}`));
@@ -71,7 +79,7 @@ export function alive(pid: number): boolean {
 }
 
 /** Resolves once `pid` is gone; SIGKILL after `ms`. */
-async function waitGone(pid: number, ms: number): Promise<boolean> {
+export async function waitGone(pid: number, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   while (alive(pid)) {
     if (Date.now() > end) {
@@ -88,7 +96,7 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 }
 
 /** Polls `check` every 100 ms until it is true, or throws after `ms` naming `what`. */
-async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+export async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
@@ -157,12 +165,18 @@ export async function startPortplex(name: string, ctx: SetupContext, o: TargetOp
 export async function startCluster(ctx: SetupContext, o: TargetOptions): Promise<Target> {
   const setup = allSetups().find((s) => s.name === 'cluster-rr')!;
   const env = { ...o.env, BENCH_GRACE: String(GRACE_MS), ...(o.refork ? { BENCH_REFORK: '1' } : { BENCH_STOP: 'disconnect' }) };
-  const running: Running = await setup.start({ ...ctx, workers: o.workers, env });
+  let running: Running = await setup.start({ ...ctx, workers: o.workers, env });
+  const terminate = async (): Promise<string> => {
+    process.kill(running.master!.pid, 'SIGTERM');
+    return `the primary calls worker.disconnect() on each worker; exit status ${await running.master!.exited}`;
+  };
   return {
     port: running.port,
-    async terminate() {
-      process.kill(running.master!.pid, 'SIGTERM');
-      return `the primary calls worker.disconnect() on each worker; exit status ${await running.master!.exited}`;
+    terminate,
+    async restart() {
+      const stopped = await terminate();
+      running = await setup.start({ ...ctx, workers: o.workers, env, port: running.port });
+      return stopped;
     },
     workerPids: async () => childPids(running.master!.pid),
     stop: () => running.stop(),
@@ -206,6 +220,11 @@ export async function startPm2(pm2: Pm2, name: string, o: TargetOptions): Promis
     },
     async reload() {
       await pm2.run(['reload', name], env);
+    },
+    async restart() {
+      await pm2.run(['restart', name], env);
+      await until(`${o.workers} PM2 processes online`, () => online(o.workers));
+      return '`pm2 restart <app>`: the daemon stays; it stops and starts the application\'s processes';
     },
     async scale(workers) {
       await pm2.run(['scale', name, String(workers)], env);

@@ -1,7 +1,8 @@
-// The lifecycle workload: requests failed per event while a service is stopped, reloaded,
-// upgraded, scaled down, recycled or loses a worker, under load, for portplex and, where the
-// event has a counterpart, Node's cluster module and PM2 (installed for the run when not on
-// PATH). Two passes of each: a new connection per request, and keep-alive connections.
+// The lifecycle workload: requests failed per event while a service is stopped, restarted,
+// reloaded, upgraded, scaled down, recycled or loses a worker, under load, for portplex (also with
+// its socket held outside the master as systemd holds it) and, where the event has a counterpart,
+// Node's cluster module and PM2 (installed for the run when not on PATH). Two passes of each: a new
+// connection per request, and keep-alive connections.
 //
 // The load is bench/client.ts's closed loop, not wrk: a client here can stop sending at a given
 // moment and still wait for the requests it has sent ("go elsewhere"), and every request it sends
@@ -19,7 +20,9 @@ import {
   countSamples, EVENTS, firstFailures, lifecycleMarkdown, LOADS, SETUP_NAMES, summariseLifecycle,
   type EventId, type LifecycleGap, type LifecycleSession, type LoadKind, type SetupName,
 } from './lifecycle-report.js';
+import { heldUnavailable, startHeld, type HeldOptions } from './lifecycle-systemd.js';
 import { GRACE_MS, startCluster, startPm2, startPortplex, type Target, type TargetOptions } from './lifecycle-targets.js';
+import { mainpidNote, mainpidText, type SystemdRecord } from './notify-socket.js';
 import { preparePm2, type Pm2 } from './pm2.js';
 
 /** How long and how often; the quick profile is a smoke run. */
@@ -45,13 +48,16 @@ export interface LifecycleOptions {
   shutdownDelayMs: number;
   /** Compare with PM2 (installed for the run when not on PATH) unless --setups says otherwise. */
   pm2: boolean;
+  /** Beside the restart with the socket held outside, restart masters that bind their own address (portplex, cluster, PM2). */
+  ownBindRestarts: boolean;
 }
 
 export const LIFECYCLE_DEFAULTS: LifecycleOptions = {
-  loops: 32, workers: 2, warmMs: 1000, tailMs: 1000, repeats: 2, gapMs: 1000, recycleMs: 8000, kills: 3, killEveryMs: 2000, leaveAfterMs: 1000, shutdownDelayMs: 2000, pm2: true,
+  loops: 32, workers: 2, warmMs: 1000, tailMs: 1000, repeats: 2, gapMs: 1000, recycleMs: 8000, kills: 3, killEveryMs: 2000, leaveAfterMs: 1000, shutdownDelayMs: 2000, pm2: true, ownBindRestarts: true,
 };
-// Quick: one event of each kind, and no PM2, whose sessions (a daemon started and killed for each) would double its time.
-export const LIFECYCLE_QUICK: LifecycleOptions = { ...LIFECYCLE_DEFAULTS, warmMs: 500, tailMs: 300, repeats: 1, gapMs: 500, recycleMs: 2500, kills: 1, killEveryMs: 1500, pm2: false };
+// Quick: one event of each kind, no PM2, whose sessions (a daemon started and killed for each)
+// would double its time, and of the restarts only the one under systemd.
+export const LIFECYCLE_QUICK: LifecycleOptions = { ...LIFECYCLE_DEFAULTS, warmMs: 500, tailMs: 300, repeats: 1, gapMs: 500, recycleMs: 2500, kills: 1, killEveryMs: 1500, pm2: false, ownBindRestarts: false };
 
 /** How each recycling limit is reached within a few seconds under each load (see bench/README.md). */
 function recycleConfig(event: EventId, load: LoadKind): Record<string, unknown> {
@@ -77,8 +83,15 @@ type Plan =
   | { event: EventId; setup: SetupName; start: (load: LoadKind) => Promise<Target>; act: Act }
   | LifecycleGap;
 
+/** What a session's events came to, besides the requests. */
+interface Acted {
+  events: number;
+  note?: string;
+  systemd?: SystemdRecord;
+}
+
 /** Makes the events of a session happen under the load; `leave()` makes the clients go elsewhere. */
-type Act = (t: Target, s: { mark(): void; leave(): Promise<void>; o: LifecycleOptions }) => Promise<{ events: number; note?: string }>;
+type Act = (t: Target, s: { mark(): void; leave(): Promise<void>; o: LifecycleOptions }) => Promise<Acted>;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -90,13 +103,25 @@ const terminate: Act = async (t, s) => {
   return { events: 1, note: await stopped };
 };
 
-const repeat = (once: (t: Target, o: LifecycleOptions) => Promise<void>): Act => async (t, s) => {
+/** `once` `repeats` times, `gapMs` apart; the notes it returns, each said once. */
+const repeat = (once: (t: Target, o: LifecycleOptions) => Promise<string | void>): Act => async (t, s) => {
+  const notes: string[] = [];
   for (let i = 0; i < s.o.repeats; i++) {
     if (i > 0) await sleep(s.o.gapMs);
     if (i === 0) s.mark();
-    await once(t, s.o);
+    const note = await once(t, s.o);
+    if (note && !notes.includes(note)) notes.push(note);
   }
-  return { events: s.o.repeats };
+  return { events: s.o.repeats, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
+};
+
+const restart = repeat((t) => t.restart!());
+
+/** Upgrades, then what the notification socket heard of them. */
+const upgradeHeard: Act = async (t, s) => {
+  const acted = await repeat((x) => x.upgrade!())(t, s);
+  const systemd = await t.systemd!();
+  return { ...acted, note: mainpidNote(systemd.upgrades), systemd };
 };
 
 const recycle: Act = async (t, s) => {
@@ -124,8 +149,12 @@ const crash: Act = async (t, s) => {
   return { events: kills };
 };
 
-/** Every cell of the tables: a session to run, or why not. */
-export function plans(o: LifecycleOptions, ctx: { tmp: string }, pm2: Pm2 | { skipped: string }): Plan[] {
+/**
+ * Every cell of the tables: a session to run, or why not. `ctx.heldUnavailable` says why a socket
+ * cannot be held here as systemd holds it (tools missing), null when it can.
+ */
+export function plans(o: LifecycleOptions, ctx: { tmp: string; heldUnavailable?: (notify: boolean) => string | null }, pm2: Pm2 | { skipped: string }): Plan[] {
+  const unavailable = ctx.heldUnavailable ?? heldUnavailable;
   const w = o.workers;
   let n = 0;
   const pp = (event: EventId, act: Act, opts: (load: LoadKind) => TargetOptions): Plan => ({
@@ -136,6 +165,14 @@ export function plans(o: LifecycleOptions, ctx: { tmp: string }, pm2: Pm2 | { sk
   const pm = (event: EventId, act: Act, opts: TargetOptions): Plan => ('skipped' in pm2
     ? { event, setup: 'pm2', kind: 'skipped', why: pm2.skipped }
     : { event, setup: 'pm2', act, start: () => startPm2(pm2, `lifecycle-${event}-${n++}`, opts) });
+  // portplex run by a holder of its socket (test/fixtures/socket-holder.js), as systemd runs it.
+  const held = (event: EventId, act: Act, opts: Omit<HeldOptions, 'workers'>): Plan => {
+    const why = opts.held ? unavailable(opts.notify) : null;
+    return why !== null
+      ? { event, setup: 'portplex', kind: 'skipped', why }
+      : { event, setup: 'portplex', act, start: (load) => startHeld(`lifecycle-${event}-${load}-${n++}`, { workers: w, tmp: ctx.tmp }, { workers: w, ...opts }) };
+  };
+  const ownBind = (p: Plan): Plan => (o.ownBindRestarts ? p : { event: p.event, setup: p.setup, kind: 'skipped', why: 'not in quick runs' });
   const leak = { BENCH_LEAK_KB: String(LEAK_KB) };
   const recycling = (event: EventId): Plan => pp(event, recycle, (load) => ({ workers: w, config: recycleConfig(event, load), ...(event === 'recycle-memory' ? { env: leak } : {}) }));
   return [
@@ -145,12 +182,21 @@ export function plans(o: LifecycleOptions, ctx: { tmp: string }, pm2: Pm2 | { sk
     pp('sigterm', terminate, () => ({ workers: w, config: { shutdownDelay: 0 } })),
     cl('sigterm', terminate, false),
     pm('sigterm', terminate, { workers: w }),
+    held('restart-systemd', restart, { held: true, notify: false }),
+    na('restart-systemd', 'cluster', 'the cluster module takes no socket from systemd: its restart, binding its own address, is in the next row'),
+    na('restart-systemd', 'pm2', 'PM2 takes no socket from systemd: its restart is in the next row'),
+    ownBind(held('restart', restart, { held: false, notify: false })),
+    ownBind(cl('restart', restart, false)),
+    ownBind(pm('restart', restart, { workers: w })),
     pp('reload', repeat((t) => t.reload!()), () => ({ workers: w })),
     na('reload', 'cluster', 'the cluster module has no reload, and this bench has none written on it'),
     pm('reload', repeat((t) => t.reload!()), { workers: w }),
     pp('upgrade', repeat((t) => t.upgrade!()), () => ({ workers: w })),
     na('upgrade', 'cluster', 'no counterpart: the primary cannot hand its sockets to a new primary'),
     na('upgrade', 'pm2', 'no counterpart: `pm2 update` kills the daemon with every process and starts them again'),
+    held('upgrade-systemd', upgradeHeard, { held: true, notify: true }),
+    na('upgrade-systemd', 'cluster', 'no counterpart: the primary cannot hand its sockets to a new primary'),
+    na('upgrade-systemd', 'pm2', 'no counterpart: `pm2 update` kills the daemon with every process and starts them again'),
     pp('scale-down', scaleDown, () => ({ workers: w + 1 })),
     na('scale-down', 'cluster', 'the cluster module has no scale command (a primary of one\'s own would `worker.disconnect()` one)'),
     pm('scale-down', scaleDown, { workers: w + 1 }),
@@ -204,7 +250,7 @@ export async function runSession(plan: Extract<Plan, { act: Act }>, load: LoadKi
     };
     let eventAt = Number.NaN;
     await sleep(o.warmMs);
-    let result: { events: number; note?: string };
+    let result: Acted;
     try {
       result = await plan.act(target, { o, leave, mark: () => { eventAt = performance.now() - t0; } });
       await sleep(o.tailMs);
@@ -217,6 +263,7 @@ export async function runSession(plan: Extract<Plan, { act: Act }>, load: LoadKi
       event: plan.event, setup: plan.setup, load, events: result.events, ...countSamples(samples),
       firstFailures: firstFailures(samples, Number.isNaN(eventAt) ? 0 : eventAt),
       ...(result.note ? { note: result.note } : {}),
+      ...(result.systemd ? { systemd: result.systemd } : {}),
     };
   } finally {
     await target.stop();
@@ -255,7 +302,8 @@ export async function runLifecycleBench(o: LifecycleOptions = LIFECYCLE_DEFAULTS
         try {
           const s = await runSession(p, load, o);
           out.sessions.push(s);
-          log(`lifecycle, ${load}: ${p.setup} ${p.event}: ${s.failed} failed / ${s.sent} sent in ${s.events} event(s)${s.note ? ` (${s.note})` : ''}${s.failed > 0 ? ` [${Object.entries(s.reasons).map(([k, v]) => `${v} ${k}`).join(', ')}]` : ''} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+          const heard = s.systemd ? ` {${mainpidText(s.systemd.upgrades)}}` : '';
+          log(`lifecycle, ${load}: ${p.setup} ${p.event}: ${s.failed} failed / ${s.sent} sent in ${s.events} event(s)${s.note ? ` (${s.note})` : ''}${s.failed > 0 ? ` [${Object.entries(s.reasons).map(([k, v]) => `${v} ${k}`).join(', ')}]` : ''}${heard} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
         } catch (err) {
           const error = (err as Error).message;
           out.errors.push({ event: p.event, setup: p.setup, load, error });

@@ -25,6 +25,8 @@ export interface SetupContext {
   app?: string;
   /** Environment added for the processes a setup starts (the application's BENCH_* switches). */
   env?: Record<string, string>;
+  /** The port to serve, instead of a free one: a restart on the same address. */
+  port?: number;
 }
 
 /** A started setup. */
@@ -63,7 +65,7 @@ function single(): Setup {
     quick: true,
     unavailable: () => null,
     async start(ctx) {
-      const port = await freePort();
+      const port = ctx.port ?? await freePort();
       const proc = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, ...ctx.env, PORT: String(port) } });
       await ready(proc, () => waitHttp(port));
       return { port, masterPid: null, processes: 1, servingPids: () => [proc.pid], stop: () => stop(proc) };
@@ -78,7 +80,7 @@ function cluster(policy: 'rr' | 'none'): Setup {
     quick: true,
     unavailable: () => null,
     async start(ctx) {
-      const port = await freePort();
+      const port = ctx.port ?? await freePort();
       const env = { ...process.env, ...ctx.env, PORT: String(port), BENCH_POLICY: policy, BENCH_WORKERS: String(ctx.workers), BENCH_APP: ctx.app ?? APP };
       const proc = start(process.execPath, [CLUSTER_APP], { env });
       await ready(proc, async () => {
@@ -106,7 +108,7 @@ function reusePort(): Setup {
     note: 'the kernel hashes each connection to one process\'s socket; a socket that closes resets the connections waiting in its accept queue',
     unavailable: () => (hasReusePort() ? null : `listen({ reusePort }) needs Node 22.12+ (this is ${process.version})`),
     async start(ctx) {
-      const port = await freePort();
+      const port = ctx.port ?? await freePort();
       const procs: Proc[] = [];
       const stopAll = async (): Promise<void> => {
         await Promise.all(procs.map((p) => stop(p)));
@@ -137,7 +139,8 @@ export interface PortplexVariant {
   note?: string;
 }
 
-function portplexConfig(v: PortplexVariant, ctx: SetupContext, port: number): UserConfig {
+/** The config file of a portplex setup serving 127.0.0.1:`port` (unless `v.extra` gives listeners of its own). */
+export function portplexConfig(v: PortplexVariant, ctx: SetupContext, port: number): UserConfig {
   return {
     script: ctx.app ?? APP,
     workers: ctx.workers,
@@ -166,7 +169,7 @@ export function portplex(v: PortplexVariant): Setup {
       }
     },
     async start(ctx) {
-      const port = await freePort();
+      const port = ctx.port ?? await freePort();
       const file = join(ctx.tmp, `${v.name}.json`);
       writeFileSync(file, JSON.stringify(portplexConfig(v, ctx, port)));
       // Its own admin socket, so it never meets another master on this machine.
@@ -207,7 +210,7 @@ function haproxy(balance: 'roundrobin' | 'leastconn', quick: boolean): Setup {
           await ready(app, () => waitHttp(p));
           servers.push(`  server w${i + 1} 127.0.0.1:${p}`);
         }
-        const port = await freePort();
+        const port = ctx.port ?? await freePort();
         const cfg = join(ctx.tmp, `haproxy-${balance}.cfg`);
         // One thread, as portplex's master is one thread; timeouts long enough for the balance workload.
         writeFileSync(cfg, [

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Sample } from '../../../bench/client.js';
+import type { MainpidCheck } from '../../../bench/notify-socket.js';
 import {
   cell, countSamples, EVENTS, firstFailures, lifecycleMarkdown, perEvent, portplexFindings, summariseLifecycle,
   type LifecycleSession,
@@ -49,19 +50,41 @@ describe('lifecycle accounting', () => {
     assert.equal(cell(none!), '0 / 10, no event happened');
   });
 
-  it('findings: portplex failures where the goal is 0, and events that never happened; not the stop without a delay nor the crash', () => {
-    assert.deepEqual(EVENTS.filter((e) => !e.zeroGoal).map((e) => e.id), ['sigterm', 'crash']);
+  it('findings: portplex failures where the goal is 0, and events that never happened; not the stop without a delay, the restart binding its own address, nor the crash', () => {
+    assert.deepEqual(EVENTS.filter((e) => !e.zeroGoal).map((e) => e.id), ['sigterm', 'restart', 'crash']);
     const rows = summariseLifecycle([
       session({ event: 'reload', failed: 2, answered: 98, reasons: { ECONNRESET: 2 } }),
       session({ event: 'sigterm', failed: 500, answered: 0, sent: 500, reasons: { ECONNREFUSED: 500 } }),
       session({ event: 'crash', failed: 3, answered: 97, reasons: { closed: 3 } }),
       session({ event: 'recycle-requests', load: 'new-connection', events: 0 }),
       session({ event: 'reload', setup: 'pm2', failed: 40, answered: 60 }),
+      session({ event: 'restart', failed: 300, answered: 700, reasons: { ECONNREFUSED: 300 } }),
     ]);
     assert.deepEqual(portplexFindings(rows), [
       'reload, keep-alive: 2 failed of 100 in 1 event (2 reset)',
       'recycle-requests, new-connection: the event never happened (100 requests sent)',
     ]);
+  });
+
+  it('upgrades under systemd: MAINPID= checks summed per row; one not sent before the old master exited is a finding', () => {
+    const check = (ok: boolean): MainpidCheck => ({ oldPid: 1, newPid: 2, verdict: ok ? 'before' : 'after', leadMs: ok ? { min: 30, max: 40 } : { min: -40, max: -30 }, stopping: 0, ok });
+    const systemd = (...oks: boolean[]) => ({ notifications: ['READY=1'], upgrades: oks.map(check) });
+    const rows = summariseLifecycle([
+      session({ event: 'upgrade-systemd', events: 2, systemd: systemd(true, false) }),
+      session({ event: 'upgrade-systemd', events: 2, systemd: systemd(true, true) }),
+      session({ event: 'upgrade-systemd', load: 'new-connection', events: 2, systemd: systemd(true, true) }),
+      session({ event: 'upgrade' }),
+    ]);
+    assert.deepEqual(rows.map((r) => [r.event, r.load, r.mainpid]), [
+      ['upgrade-systemd', 'keep-alive', { ok: 3, of: 4 }],
+      ['upgrade-systemd', 'new-connection', { ok: 2, of: 2 }],
+      ['upgrade', 'keep-alive', { ok: 0, of: 0 }],
+    ]);
+    assert.deepEqual(portplexFindings(rows), ['upgrade-systemd, keep-alive: MAINPID= of the new master not shown sent while the old one still ran in 1 of 4 upgrades']);
+    const info = { loops: 32, workers: 2, graceMs: 5000, pm2: '7.0.4' };
+    assert.match(lifecycleMarkdown(rows, [], info), /^portplex, where it should have failed nothing:\n\n- upgrade-systemd, keep-alive: MAINPID= of the new master not shown/m);
+    assert.match(lifecycleMarkdown(rows.slice(1), [], info), /the crash\), and each new master's MAINPID= was sent before the old one exited\.$/m);
+    assert.match(lifecycleMarkdown(rows.slice(2), [], info), /the crash\)\.$/m);
   });
 
   it('markdown: a table per load, a row per event, numbered notes for n/a, skipped and session notes', () => {
