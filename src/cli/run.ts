@@ -145,6 +145,9 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
       void master.closed.then(() => resolve(false));
     });
     if (await ready) {
+      // systemd must know this master as the main process (MAINPID=) before the old one can exit:
+      // the old main process gone first would end the service, this master with it.
+      await service?.flushed();
       await announceReady();
       info(`took over ${inherited.taken} listening socket(s) from the old master`);
     }

@@ -68,6 +68,11 @@ export class SystemdService {
     this.stopTimers();
   }
 
+  /** Resolves once every message sent so far has reached systemd. */
+  flushed(): Promise<void> {
+    return this.notifier.flushed();
+  }
+
   /** Stops the timers and waits until what was sent has reached systemd. */
   async close(): Promise<void> {
     this.stopTimers();

@@ -20,10 +20,11 @@ export interface NotifySocket {
   close(): void;
 }
 
-export async function notifySocket(): Promise<NotifySocket> {
+/** `delayMs`: the socket reads each datagram that long after the last (a busy systemd). */
+export async function notifySocket(delayMs = 0): Promise<NotifySocket> {
   const dir = mkdtempSync(join(tmpdir(), 'portplex-notify-'));
   const path = join(dir, 'notify');
-  const child: ChildProcess = spawn('python3', [fixture('notify-socket.py'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn('python3', [fixture('notify-socket.py'), path, String(delayMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const messages: NotifyMessage[] = [];
   let ready = false;
   let buf = '';
