@@ -16,7 +16,7 @@ import type { Registry } from '../workers/registry.js';
 import type { Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
 import type { Listener } from './listener.js';
-import type { DropReason, MasterStats } from './stats.js';
+import type { MasterStats } from './stats.js';
 
 /** Take the socket from a worker above share x PAUSE_RATIO + PAUSE_EXTRA active connections. */
 const PAUSE_RATIO = 1.25;
@@ -108,12 +108,6 @@ export class DirectListener {
     this.table.reconcile(key, ids.map((i) => (i < 0 ? p.direct.recordOf(i) ?? -1 : i)));
     // Numbers it no longer holds were closed with their report lost: forget them too.
     p.direct.keepOnly(new Set(ids));
-  }
-
-  /** A connection a worker accepted and closed unserved (direct mode with rules): counted as the master's own. */
-  onDropped(reason: string): void {
-    if (Object.prototype.hasOwnProperty.call(this.stats.dropped, reason)) this.stats.dropped[reason as DropReason]++;
-    else this.stats.malformed++;
   }
 
   private balance(l: Listener, now: number): void {

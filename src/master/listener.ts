@@ -6,18 +6,13 @@
 import net from 'node:net';
 import util from 'node:util';
 import { listenAddress } from '../address.js';
+import { afterQuietTurn } from '../quiet-turn.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import type { ListenerConfig } from '../config/types.js';
 import { createBoundHandle, listeningHandle, takeAccepts, type BoundHandle, type RawHandle } from '../internals/tcp-handle.js';
 import type { InheritedSocket } from './inherited.js';
 
 type InheritedHandle = InheritedSocket['handle'];
-
-/**
- * closeQuietly() waits at most this long for a turn of the event loop that accepts nothing: under
- * a flood of new connections that never comes, and the socket closes anyway.
- */
-export const QUIET_CLOSE_MS = 1000;
 
 /** What the supervisor and status need of any bound listener, TCP or UDP. */
 export interface BoundAddress {
@@ -83,10 +78,7 @@ export class Listener {
           this.family = a.family === 'IPv6' ? 'IPv6' : 'IPv4';
         }
         try {
-          takeAccepts(server, (err, handle) => {
-            this.accepts++;
-            onAccept(index, err, handle);
-          });
+          takeAccepts(server, this.counted(index, onAccept));
         } catch (err) {
           server.close();
           reject(err);
@@ -157,10 +149,7 @@ export class Listener {
       server.once('error', () => resolve());
       // listen(handle) keeps the socket as it is (no bind): Node's setupListenHandle on a handle given.
       server.listen(handle, held.backlog, () => {
-        takeAccepts(server, (err, h) => {
-          this.accepts++;
-          held.onAccept(this.config.index, err, h);
-        });
+        takeAccepts(server, this.counted(this.config.index, held.onAccept));
         if (this.closing) server.close();
         resolve();
       });
@@ -211,39 +200,30 @@ export class Listener {
   }
 
   /**
-   * Stops accepting without resetting what the kernel has queued. close() at once would reset
-   * every connection whose handshake the kernel completed but libuv has not accepted yet (the
-   * accept queue: a busy turn of the loop can leave many there). libuv accepts until the queue
-   * is empty whenever the loop polls a readable socket, so this closes in the first check phase
-   * after a poll that accepted nothing: what arrives between that poll and the close (a few
-   * microseconds) is all a close can still reset. Listeners that do not accept here (direct
-   * mode, an inherited socket not resumed) close at once: the queue is not theirs.
+   * Stops accepting without resetting what the kernel has queued (see quiet-turn.ts). Listeners
+   * that do not accept here (direct mode, an inherited socket not resumed) close at once: the
+   * queue is not theirs.
    */
   closeQuietly(): Promise<void> {
     const server = this.server;
     if (!server || !server.listening || this.closing || this.shared || this.inherited) return this.close();
     this.closing = true;
-    const end = Date.now() + QUIET_CLOSE_MS;
     return new Promise((resolve) => {
-      let seen = 0;
-      const check = (): void => {
+      afterQuietTurn(() => this.accepts, () => {
         // close() came meanwhile (a forced stop): the socket is closed already.
         if (this.server !== server) return resolve();
-        if (this.accepts !== seen && Date.now() < end) {
-          seen = this.accepts;
-          setImmediate(check);
-          return;
-        }
         this.server = undefined;
         server.close(() => resolve());
-      };
-      // Counted from a check phase on, so that a whole poll phase lies between two looks (called
-      // from the poll phase, the next check phase would come before any poll).
-      setImmediate(() => {
-        seen = this.accepts;
-        setImmediate(check);
       });
     });
+  }
+
+  /** `onAccept` for listener `index`, with each accept counted for closeQuietly(). */
+  private counted(index: number, onAccept: AcceptCallback): (err: number, handle?: RawHandle) => void {
+    return (err, handle) => {
+      this.accepts++;
+      onAccept(index, err, handle);
+    };
   }
 
   /** "host:port" as bound, e.g. "127.0.0.1:8080" or "[::]:8080"; a Unix socket's path. */

@@ -235,7 +235,7 @@ export class Master extends EventEmitter {
         const listener = this.bound[l];
         if (listener instanceof Listener && listener.markAccepting()) this.checkReady();
       },
-      directDropped: (reason) => this.direct.onDropped(reason),
+      workerDropped: (reason) => this.stats.countWorkerDrop(reason),
       listenRequest: (from, q, host, port, x, path) => this.onListenRequest(from, q, host, port, x, path),
       malformed: () => this.stats.malformed++,
     });
@@ -268,8 +268,7 @@ export class Master extends EventEmitter {
       throw new Error(`listener ${l.index} (${l.protocol}) and socket ${describeSocket(socket)} (${socket.protocol}) differ`);
     }
     if (l.protocol === 'udp') return new UdpListener(l);
-    const inherited = this.inherited?.take('tcp', l.host, l.port);
-    return new Listener(l, inherited, inherited ? 'upgrade' : 'bound');
+    return new Listener(l, this.inherited?.take('tcp', l.host, l.port));
   }
 
   /** Binds every listener, then forks the workers. Rejects (and binds nothing) if a listener fails. */
@@ -376,8 +375,7 @@ export class Master extends EventEmitter {
       mode: 'dispatch', udpTimeout: 0, v6only: false, onDemand: true, ...(path !== undefined ? { path } : {}),
     });
     // A Unix socket is never inherited: an upgrade refuses a master that serves one.
-    const inherited = path === undefined ? this.inherited?.take('tcp', host, port) : undefined;
-    const listener = new Listener(config, inherited, inherited ? 'upgrade' : 'bound');
+    const listener = new Listener(config, path === undefined ? this.inherited?.take('tcp', host, port) : undefined);
     await listener.bind(this.config.backlog, path === undefined ? this.dispatchListener.onAccept : this.dispatchListener.onAcceptLocal);
     if (this.readyEmitted) void listener.resume();
     if (again !== undefined) {
@@ -532,9 +530,14 @@ export class Master extends EventEmitter {
    * `code` when given).
    */
   stop(code?: number): Promise<number> {
+    return this.beginStop(code === undefined ? this.config.shutdownDelay : 0, code);
+  }
+
+  /** The one stop under way, begun now with `delay` if there is none yet. */
+  private beginStop(delay: number, code: number | undefined): Promise<number> {
     if (this.stopPromise) return this.stopPromise;
     this.lifecycle.to('stopping');
-    this.stopPromise = this.stopInOrder(code === undefined ? this.config.shutdownDelay : 0, code);
+    this.stopPromise = this.stopInOrder(delay, code);
     return this.stopPromise;
   }
 
@@ -584,10 +587,7 @@ export class Master extends EventEmitter {
    * without the shutdown delay (the sockets stay open in the new master).
    */
   retire(): Promise<number> {
-    if (this.stopPromise) return this.stopPromise;
-    this.lifecycle.to('stopping');
-    this.stopPromise = this.stopInOrder(0, undefined);
-    return this.stopPromise;
+    return this.beginStop(0, undefined);
   }
 
   /** Stops forcefully at once (a second Ctrl-C): no delay, no drain, every process killed. */

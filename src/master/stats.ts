@@ -16,6 +16,15 @@ export class MasterStats {
   readonly retries: Record<RetryReason, number> = { refused: 0, timeout: 0, worker_exit: 0 };
   /** Messages from workers that were not of our protocol's shape: ignored and counted. */
   malformed = 0;
+
+  /**
+   * A connection a worker closed unserved, counted as the master's own drops (direct mode's
+   * content checks, a rescued connection that said nothing); an unknown reason is malformed.
+   */
+  countWorkerDrop(reason: string): void {
+    if (Object.prototype.hasOwnProperty.call(this.dropped, reason)) this.dropped[reason as DropReason]++;
+    else this.malformed++;
+  }
   /** Acks naming a connection that was not the one in flight to that worker. */
   lateAcks = 0;
   /** Failed writes to a worker's channel (the worker is then replaced). */

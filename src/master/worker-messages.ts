@@ -28,7 +28,7 @@ export interface MessageTargets {
   agent(worker: Worker, weight: number | 'undrain'): void;
   sharedListening(listener: number): void;
   /** A worker closed a connection it had taken, counted by `reason` (direct mode's content checks; a rescued connection that said nothing). */
-  directDropped(reason: string): void;
+  workerDropped(reason: string): void;
   /** `from`'s application listens on an address (or Unix socket `path`) no configured listener serves (request `q`). */
   listenRequest(from: Sender, q: number, host: string | null, port: number, x: number, path: string | undefined): void;
   malformed(): void;
@@ -50,7 +50,7 @@ export function messageTable(t: MessageTargets): MessageTable<ToMaster, Sender> 
     peers: (from, m) => t.peers(from, m.r, m.p),
     agent: (from, m) => t.agent(from.worker!, m.w),
     la: (_from, m) => t.sharedListening(m.l),
-    dd: (_from, m) => t.directDropped(m.r),
+    dd: (_from, m) => t.workerDropped(m.r),
     lq: (from, m) => t.listenRequest(from, m.q, m.h, m.p, m.x, m.u),
   };
 }

@@ -7,6 +7,7 @@ import type { RawHandle, SharedListenHandle } from '../internals/tcp-handle.js';
 import type { Delivery } from './delivery.js';
 import type { ListenIntercept } from './listen-intercept.js';
 import { flushAccepts, forwardToMaster, reportAccept, sendToMaster } from './master-channel.js';
+import { afterQuietTurn } from '../quiet-turn.js';
 import { RareHandoff } from './rare-handoff.js';
 import type { RuntimeStats } from './stats.js';
 
@@ -78,32 +79,18 @@ export class DirectAccept {
   }
 
   /**
-   * Closes our copies once a turn of the event loop has accepted nothing on them, then calls
-   * `done` (at once when we hold none). The last holder's close would reset what the kernel has
-   * queued; libuv accepts until the queue is empty whenever it polls a readable socket, so
-   * closing right after a poll that took nothing loses nothing queued before it. Under a flood
-   * that never comes: closed after `maxMs`.
+   * Closes our copies once a turn of the event loop has accepted nothing on them (the last
+   * holder's close would reset what the kernel has queued: see quiet-turn.ts), then calls `done`
+   * (at once when we hold none).
    */
-  closeAllQuietly(maxMs: number, done: () => void): void {
+  closeAllQuietly(done: () => void): void {
     if (!this.shared.some((h) => h?.onconnection)) {
       this.closeAll();
       return done();
     }
-    const end = Date.now() + maxMs;
-    let seen = 0;
-    const check = (): void => {
-      if (this.accepts !== seen && Date.now() < end) {
-        seen = this.accepts;
-        setImmediate(check);
-        return;
-      }
+    afterQuietTurn(() => this.accepts, () => {
       this.closeAll();
       done();
-    };
-    // From a check phase on, so that a whole poll phase lies between two looks.
-    setImmediate(() => {
-      seen = this.accepts;
-      setImmediate(check);
     });
   }
 

@@ -31,8 +31,6 @@ import { newRuntimeStats, type RuntimeStats } from './stats.js';
 
 export type { RuntimeStats } from './stats.js';
 
-/** ms a stopping worker waits at most for a turn that accepts nothing on its shared sockets. */
-const QUIET_CLOSE_MS = 1000;
 
 /** The worker-side runtime; one per process, created by installRuntime(). */
 export class WorkerRuntime {
@@ -183,7 +181,7 @@ export class WorkerRuntime {
     // UDP sockets close with the listeners: no more datagrams in, replies no longer leave.
     this.dgram.closeAll();
     // Direct mode: what the kernel queued on the shared sockets is taken (and served) first.
-    this.direct.closeAllQuietly(QUIET_CLOSE_MS, () => this.drain());
+    this.direct.closeAllQuietly(() => this.drain());
   }
 
   /** The servers finish what they have; the application's drain hooks run. */
