@@ -2,7 +2,7 @@
 import { CODES, PortplexError } from '../errors.js';
 
 /** The Node lines portplex is tested on (package.json engines says the same). */
-export const SUPPORTED_LINES = '20.6+, 22, 24 and 26';
+export const SUPPORTED_LINES = '20.19+, 22, 24 and 26';
 
 /** PORTPLEX_UNSUPPORTED_NODE naming what `process.version` lacks. */
 export function unsupported(internal: string): PortplexError {
