@@ -1,7 +1,6 @@
 // Forks one worker process and turns what its ChildProcess says into one WorkerProcess's
 // transitions and typed events. It knows nothing of connections, tables or balancing.
 import { fork } from 'node:child_process';
-import { DEFAULTS } from '../config/defaults.js';
 import type { Config } from '../config/types.js';
 import { FrameChannel } from '../ipc/frame-channel.js';
 import { CMD, ENV, isOurs, parseToMaster, type ToMaster, type WorkerListener } from '../ipc/protocol.js';
@@ -63,9 +62,10 @@ export function spawnProcess(worker: Worker, config: Config, listeners: readonly
   };
   for (const k of SERVICE_ENV) delete env[k];
   if (config.ownPorts.length > 0) env[ENV.ownPorts] = JSON.stringify(config.ownPorts);
-  // Applications commonly listen on process.env.PORT: the first listener's, else as the user set it, else 8080.
+  // Applications commonly listen on process.env.PORT: a configured listener's port is the one
+  // the user chose. Without one, PORT stays as the user's environment has it (unset stays
+  // unset), so `listen(process.env.PORT || 3000)` listens where it would without portplex.
   if (listeners.length > 0) env.PORT = String(listeners[0]!.port);
-  else env.PORT ??= String(DEFAULTS.port);
   const child = fork(group.script, [...group.args], {
     cwd: group.cwd,
     env,
