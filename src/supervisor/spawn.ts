@@ -25,6 +25,14 @@ const APP_READY: ToMaster = { cmd: CMD, t: 'ready' };
 /** ms after a process's exit by which its channel must have ended: its last messages are read long before. */
 const CHANNEL_DRAIN_MS = 1000;
 
+/**
+ * ms after its channel closed by which a process that is exiting has exited. A process's end
+ * closes its channel too, and the two arrive in either order: only one still running after this
+ * is alive without its channel (and is killed), so that one that exits by itself is never
+ * reported as killed by portplex.
+ */
+export const EXIT_AFTER_CHANNEL_MS = 1000;
+
 /** What a spawned process reports, as it happens. */
 export interface ProcessEvents {
   /** One of our JSON messages, checked; a descriptor sent with it has been closed. */
@@ -115,8 +123,12 @@ export function spawnProcess(worker: Worker, config: Config, listeners: readonly
   child.on('disconnect', () => {
     disconnected = true;
     if (!exited && (p.state === 'starting' || p.state === 'ready')) {
-      p.lostChannel();
-      events.lostChannel(p);
+      // Nothing new reaches it meanwhile (its channel is closed), and what it holds waits for its exit.
+      setTimeout(() => {
+        if (exited) return;
+        p.lostChannel();
+        events.lostChannel(p);
+      }, EXIT_AFTER_CHANNEL_MS).unref();
     }
     maybeGone();
   });
