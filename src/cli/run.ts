@@ -169,7 +169,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
     }
   }
   try {
-    if (!lifecycle.ending) admin = await startAdminServer(master, flags.admin ?? defaultAdminPath(), { upgrade });
+    if (!lifecycle.ending) admin = await startAdminServer(master, flags.admin ?? defaultAdminPath(), { upgrade, log: info });
   } catch (err) {
     error(`admin socket disabled: ${(err as Error).message}`);
   }
