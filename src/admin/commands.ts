@@ -1,6 +1,7 @@
 // What each admin command does with the master; one function per command, plain data out.
 import { hostPort } from '../address.js';
 import type { Master } from '../master/master.js';
+import type { WorkerInfo } from '../master/worker-info.js';
 import type { AdminCode } from './protocol.js';
 import type { RecordFilter } from '../table/types.js';
 import { VERSION } from '../version.js';
@@ -79,19 +80,48 @@ export async function connections(master: Master, request: Record<string, unknow
   };
 }
 
-/** `portplex drain|undrain <worker>` and `portplex weight <worker> <n>`. */
-export function weight(master: Master, request: Record<string, unknown>): unknown {
+/** The master's log, for the changes made over the admin socket. */
+export type AdminLog = (line: string) => void;
+
+/** `portplex drain|undrain <worker>` and `portplex weight <worker> <n>`; the change is logged. */
+export function weight(master: Master, request: Record<string, unknown>, log?: AdminLog): WorkerInfo {
   const worker = request.worker as number;
+  const was = master.workers().find((w) => w.id === worker)?.weight;
+  let info: WorkerInfo;
   try {
     switch (request.cmd) {
       case 'drain':
-        return master.drain(worker);
+        info = master.drain(worker);
+        break;
       case 'undrain':
-        return master.undrain(worker);
+        info = master.undrain(worker);
+        break;
       default:
-        return master.setWeight(worker, request.weight as number);
+        info = master.setWeight(worker, request.weight as number);
     }
   } catch (err) {
     throw new AdminError('BAD_REQUEST', (err as Error).message);
   }
+  const verb = request.cmd === 'drain' ? 'drain' : request.cmd === 'undrain' ? 'undrain' : `weight ${info.weight}`;
+  log?.(`admin: ${verb}: worker ${info.id} (pid ${info.pid}) weight ${was} -> ${info.weight}${info.weight === 0 ? ', draining' : ''}, ${info.active} active`);
+  return info;
+}
+
+/** `portplex scale <n> [--group]`; the change is logged. */
+export function scale(master: Master, request: Record<string, unknown>, log?: AdminLog): WorkerInfo[] {
+  const group = typeof request.group === 'string' ? request.group : master.config.groups[0]!.name;
+  // A worker already stopping was removed by an earlier scale (or is being replaced): not this one's change.
+  const before = master.workers().filter((w) => w.group === group && w.state !== 'stopping').map((w) => w.id);
+  let after: WorkerInfo[];
+  try {
+    after = master.scale(request.workers as number, group);
+  } catch (err) {
+    throw new AdminError('BAD_REQUEST', (err as Error).message);
+  }
+  const kept = new Set(after.map((w) => w.id));
+  const started = after.filter((w) => !before.includes(w.id)).map((w) => w.id);
+  const removed = before.filter((id) => !kept.has(id));
+  const change = [started.length > 0 ? `started ${started.join(', ')}` : '', removed.length > 0 ? `removing ${removed.join(', ')}` : ''].filter(Boolean).join('; ');
+  log?.(`admin: scale: group ${group} runs ${after.length} worker${after.length === 1 ? '' : 's'}${change ? ` (${change})` : ''}`);
+  return after;
 }

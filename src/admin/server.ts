@@ -3,7 +3,7 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { dirname } from 'node:path';
 import type { Master } from '../master/master.js';
-import { AdminError, connections, status, weight } from './commands.js';
+import { AdminError, connections, scale, status, weight } from './commands.js';
 import { MAX_REQUEST_BYTES, REQUEST_TIMEOUT, type AdminResponse } from './protocol.js';
 import { ensureAdminDir } from './socket-path.js';
 
@@ -13,22 +13,18 @@ type Handler = (master: Master, request: Record<string, unknown>, hooks: AdminHo
 export interface AdminHooks {
   /** `portplex upgrade`: a new master takes over this one's sockets; throws AdminError when it cannot. */
   upgrade?: () => Promise<unknown>;
+  /** The master's log: a change an operator made here is said there too (one line each). */
+  log?: (line: string) => void;
 }
 
 const HANDLERS: Record<string, Handler> = {
   status: (m) => status(m),
   connections: (m, r) => connections(m, r),
   reload: (m) => m.reload(),
-  scale: (m, r) => {
-    try {
-      return m.scale(r.workers as number, typeof r.group === 'string' ? r.group : undefined);
-    } catch (err) {
-      throw new AdminError('BAD_REQUEST', (err as Error).message);
-    }
-  },
-  drain: weight,
-  undrain: weight,
-  weight,
+  scale: (m, r, hooks) => scale(m, r, hooks.log),
+  drain: (m, r, hooks) => weight(m, r, hooks.log),
+  undrain: (m, r, hooks) => weight(m, r, hooks.log),
+  weight: (m, r, hooks) => weight(m, r, hooks.log),
   upgrade: (_m, _r, hooks) => {
     if (!hooks.upgrade) throw new AdminError('UNSUPPORTED', 'this master was not started by the portplex command: it cannot start its successor');
     return hooks.upgrade();

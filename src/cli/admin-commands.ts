@@ -126,7 +126,7 @@ function originText(l: ListenerInfo): string {
 async function statusCommand(opts: { admin: string; json?: boolean }): Promise<void> {
   const s = (await adminRequest(opts.admin, { cmd: 'status' })) as StatusResult;
   if (opts.json) return print(JSON.stringify(s, null, 2));
-  const lines = [`portplex ${s.version}, master pid ${s.pid}, ${s.state}, up ${duration(s.uptimeMs)}, ${s.table.records} connection records`];
+  const lines = [`portplex ${s.version}, master pid ${s.pid}, ${s.state}, up ${duration(s.uptimeMs)}, ${s.table.records} connection record${s.table.records === 1 ? '' : 's'}`];
   for (const l of s.listeners) lines.push(`listener ${l.index}  ${l.protocol ?? 'tcp'} ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.mode === 'direct' ? 'direct' : l.algorithm}${l.onDemand ? '  (asked by the app)' : ''}${originText(l)}${l.closed ? '  closed' : ''}`);
   // Recycles are shown once there are any: most masters never set a limit.
   const recycled = s.workers.some((w) => w.recycles !== undefined && Object.values(w.recycles).some((n) => n > 0));

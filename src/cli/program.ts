@@ -26,7 +26,8 @@ Examples:
 
 The application is unmodified: in each worker, listen() does not bind; the master binds the
 address (-l's, else the app's own host and port) and hands its connections to the workers, as
-Node's cluster does. Workers get PORTPLEX_WORKER_ID, and PORT (-l's first port, else $PORT or 8080).
+Node's cluster does. Workers get PORTPLEX_WORKER_ID, and PORT set to -l's first port (without
+-l, PORT is left as it is: unset stays unset).
 
 Exit status: 0 clean stop, 1 internal error, 2 bad option or config, 3 cannot listen,
 4 crash loop (workers died at start ${DEFAULTS.maxRestarts + 1} times in a row), 5 workers killed after --grace.`;

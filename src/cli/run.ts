@@ -61,8 +61,8 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   const started = Date.now();
   master.on('log', (line: string) => warn(line));
   const lifecycle = master.lifecycle;
-  master.on('worker-exit', (w: { id: number; pid: number }) => {
-    if (!lifecycle.ending) warn(`worker ${w.id} (pid ${w.pid}) exited`);
+  master.on('worker-exit', (w: { id: number; pid: number }, reason: string) => {
+    if (!lifecycle.ending) warn(`worker ${w.id} (pid ${w.pid}) ${reason}`);
   });
   master.on('ready', () => {
     const n = config.groups.reduce((s, g) => s + g.workers, 0);
@@ -169,7 +169,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
     }
   }
   try {
-    if (!lifecycle.ending) admin = await startAdminServer(master, flags.admin ?? defaultAdminPath(), { upgrade });
+    if (!lifecycle.ending) admin = await startAdminServer(master, flags.admin ?? defaultAdminPath(), { upgrade, log: info });
   } catch (err) {
     error(`admin socket disabled: ${(err as Error).message}`);
   }

@@ -5,7 +5,7 @@ export const DEFAULTS = Object.freeze({
   /** Workers per group: one per CPU, as Node's cluster examples do; a container's CPU limit caps it (rounded up). */
   workers: cpuCount(),
   algorithm: 'round-robin',
-  /** PORT in a worker's environment when no listener is configured and the user set none. */
+  /** The listener --route, --sticky, --preread and --proxy-protocol serve without -l when $PORT is not set. */
   port: 8080,
   /** Per-worker concurrent connections; 0 = unlimited (HAProxy `maxconn` on a server). */
   maxConnections: 0,

@@ -25,6 +25,7 @@ import { UdpListener } from '../udp/udp-listener.js';
 import { UdpStats } from '../udp/udp-stats.js';
 import { Pools } from '../workers/pools.js';
 import { Registry } from '../workers/registry.js';
+import { exitReason } from '../workers/exit-reason.js';
 import { Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
 import type { ActivatedSockets } from './activated.js';
@@ -34,6 +35,7 @@ import { connectionBudget } from './fd-budget.js';
 import { Handoffs } from './handoffs.js';
 import type { InheritedSockets } from './inherited.js';
 import { Lifecycle } from './lifecycle.js';
+import { listenFailure } from './listen-failure.js';
 import { Listener, type ListenerOrigin } from './listener.js';
 import { OnDemandListeners } from './on-demand.js';
 import { PendingQueue } from './pending-queue.js';
@@ -96,7 +98,8 @@ export const HANDOFF_LIMITS = Object.freeze({ activeWithinMs: 2, slowAfterMs: 20
 /**
  * Events: 'listening' (ListenerInfo[]) once bound; 'listener' (ListenerInfo) for each listener
  * bound later because a worker's listen() asked for it; 'ready' once every worker is ready;
- * 'worker-ready' / 'worker-exit' (WorkerInfo); 'draining' when a stop has waited its
+ * 'worker-ready' (WorkerInfo); 'worker-exit' (WorkerInfo, and how it ended: "exited with code 3",
+ * "was killed by SIGKILL from outside portplex"); 'draining' when a stop has waited its
  * shutdownDelay and stops accepting; 'log' (string); 'error' (PortplexError: a crash loop or an
  * unsupported Node, after which the master stops itself). The master's own state, and its
  * 'change' events, are `lifecycle`'s.
@@ -357,6 +360,10 @@ export class Master extends EventEmitter {
         if (l.config.path !== undefined) answer.u = 1;
         p.send({ cmd: CMD, t: 'lr', q, l: answer });
       } else {
+        // Said once per failure: an app that retries the same listen() does not fill the log.
+        // ECANCELED: the master is stopping, nothing failed.
+        const failure = listenFailure(host, port, path, o.code, o.heldBy);
+        if (o.code !== 'ECANCELED' && p.listenFailed(failure)) this.emit('log', `worker ${p.workerId}: ${failure}`);
         p.send({ cmd: CMD, t: 'lr', q, l: null, e: o.code, n: o.errno });
       }
     });
@@ -472,7 +479,7 @@ export class Master extends EventEmitter {
     this.udp.processGone(worker);
     this.handoffs.processGone(p, worker.id);
     this.direct.update();
-    this.emit('worker-exit', this.info(worker));
+    this.emit('worker-exit', this.info(worker), exitReason(p));
   }
 
   /** A reload's new process serves `worker` now; the old one finishes under table key `key` (-1: it is gone). */

@@ -10,7 +10,7 @@
 // binds it again, under the same listener index.
 
 /** What a worker is answered: the listener index to serve, or the bind's error. */
-export type ListenOutcome = { readonly listener: number } | { readonly code: string; readonly errno: number };
+export type ListenOutcome = { readonly listener: number } | { readonly code: string; readonly errno: number; readonly heldBy?: string };
 
 /** Binds a listener for `group` (`path`: a Unix socket), at index `again` if it was bound before; resolves with its index. */
 export type BindListener = (group: string, host: string | undefined, port: number, path: string | undefined, again: number | undefined) => Promise<number>;
@@ -41,7 +41,7 @@ export class OnDemandListeners {
     const key = path !== undefined ? `unix|${path}|${x}` : `${host ?? '*'}|${port}|${x}`;
     let entry = this.byKey.get(key);
     // One address is one socket: another group's worker cannot bind it, as in any one process.
-    if (entry !== undefined && entry.group !== group) return Promise.resolve(EADDRINUSE);
+    if (entry !== undefined && entry.group !== group) return Promise.resolve({ ...EADDRINUSE, heldBy: entry.group });
     if (entry === undefined) {
       if (this.byKey.size >= MAX_ON_DEMAND) return Promise.resolve(EMFILE);
       const before = this.closedAt.get(key);

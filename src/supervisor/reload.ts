@@ -4,6 +4,7 @@
 // grace time). A new process that never becomes ready is killed and the old one kept; the
 // reload stops there and says why. PM2 kills the old one anyway.
 import type { Config, GroupConfig } from '../config/types.js';
+import { exitReason } from '../workers/exit-reason.js';
 import type { Registry } from '../workers/registry.js';
 import type { Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
@@ -62,7 +63,7 @@ export async function replaceProcess(worker: Worker, registry: Registry, config:
     return `the new process ${why}`;
   };
   if (!ready) {
-    return abandon(p.pid === 0 ? 'could not be started' : p.exit ? `exited (${p.exit.signal ?? `code ${p.exit.code}`})` : notReady(worker.group, undefined, config.readyTimeout));
+    return abandon(p.pid === 0 ? 'could not be started' : p.exit ? exitReason(p) : notReady(worker.group, undefined, config.readyTimeout));
   }
   for (;;) {
     if (steps.stopping()) return abandon('was not needed: the master is stopping');

@@ -1,7 +1,6 @@
 // Forks one worker process and turns what its ChildProcess says into one WorkerProcess's
 // transitions and typed events. It knows nothing of connections, tables or balancing.
 import { fork } from 'node:child_process';
-import { DEFAULTS } from '../config/defaults.js';
 import type { Config } from '../config/types.js';
 import { FrameChannel } from '../ipc/frame-channel.js';
 import { CMD, ENV, isOurs, parseToMaster, type ToMaster, type WorkerListener } from '../ipc/protocol.js';
@@ -25,6 +24,14 @@ const APP_READY: ToMaster = { cmd: CMD, t: 'ready' };
 
 /** ms after a process's exit by which its channel must have ended: its last messages are read long before. */
 const CHANNEL_DRAIN_MS = 1000;
+
+/**
+ * ms after its channel closed by which a process that is exiting has exited. A process's end
+ * closes its channel too, and the two arrive in either order: only one still running after this
+ * is alive without its channel (and is killed), so that one that exits by itself is never
+ * reported as killed by portplex.
+ */
+export const EXIT_AFTER_CHANNEL_MS = 1000;
 
 /** What a spawned process reports, as it happens. */
 export interface ProcessEvents {
@@ -63,9 +70,10 @@ export function spawnProcess(worker: Worker, config: Config, listeners: readonly
   };
   for (const k of SERVICE_ENV) delete env[k];
   if (config.ownPorts.length > 0) env[ENV.ownPorts] = JSON.stringify(config.ownPorts);
-  // Applications commonly listen on process.env.PORT: the first listener's, else as the user set it, else 8080.
+  // Applications commonly listen on process.env.PORT: a configured listener's port is the one
+  // the user chose. Without one, PORT stays as the user's environment has it (unset stays
+  // unset), so `listen(process.env.PORT || 3000)` listens where it would without portplex.
   if (listeners.length > 0) env.PORT = String(listeners[0]!.port);
-  else env.PORT ??= String(DEFAULTS.port);
   const child = fork(group.script, [...group.args], {
     cwd: group.cwd,
     env,
@@ -115,8 +123,12 @@ export function spawnProcess(worker: Worker, config: Config, listeners: readonly
   child.on('disconnect', () => {
     disconnected = true;
     if (!exited && (p.state === 'starting' || p.state === 'ready')) {
-      p.lostChannel();
-      events.lostChannel(p);
+      // Nothing new reaches it meanwhile (its channel is closed), and what it holds waits for its exit.
+      setTimeout(() => {
+        if (exited) return;
+        p.lostChannel();
+        events.lostChannel(p);
+      }, EXIT_AFTER_CHANNEL_MS).unref();
     }
     maybeGone();
   });

@@ -9,6 +9,7 @@ import { CHANNEL_PIPE } from '../internals/channel-pipe.js';
 import { WorkerOutput } from '../logs/worker-output.js';
 import { unsupported } from '../internals/unsupported.js';
 import type { WorkerListener } from '../ipc/protocol.js';
+import { exitReason } from '../workers/exit-reason.js';
 import type { Registry } from '../workers/registry.js';
 import type { RecycleReason, Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
@@ -16,7 +17,7 @@ import { isCrashLoop, nextUnstableCount, restartDelay } from './backoff.js';
 import { drawLimits } from './recycle.js';
 import { LifetimeSpacing, lifetimeGap } from './recycle-spacing.js';
 import { notReady, replaceProcess, rollingReload, type ReloadResult, type ReloadSteps } from './reload.js';
-import { spawnProcess, type ProcessEvents } from './spawn.js';
+import { EXIT_AFTER_CHANNEL_MS, spawnProcess, type ProcessEvents } from './spawn.js';
 
 export type { ReloadResult } from './reload.js';
 
@@ -72,7 +73,7 @@ export class Supervisor {
       lostChannel: (p) => {
         // Nothing it was sent may go elsewhere while it lives: replace it.
         if (p.condemn()) {
-          events.log(`worker ${p.workerId} (pid ${p.pid}) closed its IPC channel; replacing it`);
+          events.log(`worker ${p.workerId} (pid ${p.pid}) closed its IPC channel and was still running ${EXIT_AFTER_CHANNEL_MS} ms later; killing it`);
           p.kill('SIGKILL');
         }
       },
@@ -147,15 +148,13 @@ export class Supervisor {
       this.events.removed(worker);
       return;
     }
-    const status = p.exit ?? { code: null, signal: null };
     const unstable = nextUnstableCount(worker.unstableStarts, Date.now() - p.startedAt, p.readyAt > 0, this.config);
     worker.exited(unstable);
     if (isCrashLoop(unstable, this.config)) {
-      const how = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
       this.events.fatal(new PortplexError(
         CODES.CRASH_LOOP,
         `worker ${worker.id} (${worker.group.script}) died ${unstable} times in a row before it had been up ` +
-          `${this.config.minUptime} ms (last: ${how}); giving up instead of restarting it again. ` +
+          `${this.config.minUptime} ms (last: it ${exitReason(p)}); giving up instead of restarting it again. ` +
           'Run the script directly with node to see why it fails.',
         EXIT.crashLoop,
       ));

@@ -67,6 +67,10 @@ export class WorkerProcess {
   /** Being killed (silent too long, or its channel broke); its exit frees what it was sent. */
   private condemned = false;
   private exitStatus: ExitStatus | undefined;
+  /** The signals portplex sent it, so that its exit by one of them is told from a kill from outside. */
+  private signalsSent: NodeJS.Signals[] = [];
+  /** What the app's last failed listen() was, as the master logged it. */
+  private failedListen: string | undefined;
   /** Connections it acknowledged (dispatch mode); its direct accepts are counted in `direct`. */
   private handedOverCount = 0;
   /** HTTP requests its servers received, as it last reported; -1 before it has. */
@@ -143,6 +147,28 @@ export class WorkerProcess {
   /** Sets its own recycling limits, drawn once when it is spawned. */
   assignLimits(limits: RecycleLimits): void {
     this.recycleLimits = limits;
+  }
+
+  /** It was asked to stop (shutdown, scale-down, recycle, reload). */
+  get stopRequested(): boolean {
+    return this.stopAsked;
+  }
+
+  /** Whether portplex sent it `signal`. */
+  signalledWith(signal: NodeJS.Signals): boolean {
+    return this.signalsSent.includes(signal);
+  }
+
+  /** The app's last failed listen(), e.g. "the app's listen(3000) failed: EADDRINUSE ...", if one failed. */
+  get listenFailure(): string | undefined {
+    return this.failedListen;
+  }
+
+  /** The app's listen() failed as `what` says; true when that differs from the failure before (to be logged). */
+  listenFailed(what: string): boolean {
+    if (this.failedListen === what) return false;
+    this.failedListen = what;
+    return true;
   }
 
   /** Connections sent and not yet answered. */
@@ -358,7 +384,13 @@ export class WorkerProcess {
   }
 
   kill(signal: NodeJS.Signals): void {
-    if (this.current !== 'exited') this.channel.kill(signal);
+    if (this.current !== 'exited') this.signal(signal);
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    // One sent after its exit did not end it.
+    if (!this.dead && !this.signalsSent.includes(signal)) this.signalsSent.push(signal);
+    this.channel.kill(signal);
   }
 
   private stopNow(): void {
@@ -368,7 +400,7 @@ export class WorkerProcess {
     this.settleReady(false);
     // One that has not spoken yet may not listen for messages either (Node does not keep
     // internal messages for late listeners): a signal reaches it for sure.
-    if (was === 'starting') this.channel.kill('SIGTERM');
+    if (was === 'starting') this.signal('SIGTERM');
     else this.channel.send(STOP);
   }
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliPort, firstLine, fixture, portplex, runCli } from '../helpers/cluster.js';
+import { cliPort, firstLine, fixture, portplex, runCli, waitFor } from '../helpers/cluster.js';
 
 
 test('drain 1: its connection lives on, 10 new ones all go to worker 2; undrain: worker 1 serves again', async () => {
@@ -44,6 +44,16 @@ test('drain 1: its connection lives on, 10 new ones all go to worker 2; undrain:
     const bad = await portplex('weight', '9', '1', '--admin', sock);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /worker: no worker 9; workers are 1, 2/);
+
+    // The master logs each change made over its admin socket, one line each, and no refused one.
+    const logged = (): string[] => cli.output().split('\n').filter((l) => l.startsWith('portplex: admin: '));
+    await waitFor(() => logged().length >= 3, 5000, `three admin lines in:\n${cli.output()}`);
+    const pid = (id: number): string => new RegExp(`portplex: admin: \\w+[^:]*: worker ${id} \\(pid (\\d+)\\)`).exec(cli.output())![1]!;
+    assert.deepEqual(logged().map((l) => l.replace(/, \d+ active$/, '')), [
+      `portplex: admin: drain: worker 1 (pid ${pid(1)}) weight 1 -> 0, draining`,
+      `portplex: admin: undrain: worker 1 (pid ${pid(1)}) weight 0 -> 1`,
+      `portplex: admin: weight 5: worker 2 (pid ${pid(2)}) weight 1 -> 5`,
+    ]);
     const badArg = await portplex('weight', '1', 'heavy', '--admin', sock);
     assert.equal(badArg.code, 2);
     assert.match(badArg.stderr, /value 'heavy' is invalid for argument 'n'\. expected a whole number >= 0/);

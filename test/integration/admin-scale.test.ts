@@ -55,6 +55,11 @@ test('scale 2 -> 4 -> 1: new workers serve; removed ones finish their connection
       s = await status();
     }
     assert.deepEqual(s.workers.map((w: any) => [w.id, w.restarts]), [[1, 0]], 'removed workers are gone, not restarted');
+    // The master logs each scale, naming what it started and what it removes.
+    assert.deepEqual(cli.output().split('\n').filter((l) => l.startsWith('portplex: admin: ')), [
+      'portplex: admin: scale: group default runs 4 workers (started 3, 4)',
+      'portplex: admin: scale: group default runs 1 worker (removing 2, 3, 4)',
+    ]);
   } finally {
     for (const sk of open) sk.destroy();
     cli.child.kill('SIGTERM');

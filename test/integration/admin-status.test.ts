@@ -20,6 +20,7 @@ test('status and connections --json report the workers and the 3 connections the
       held.push(await firstLine(port));
       // Clients can read their line before the master has processed the acknowledgement.
       await handedOver(sock, i + 1);
+      if (i === 0) assert.match((await portplex('status', '--admin', sock)).stdout, /, up \d+s, 1 connection record\n/, 'one record, in the singular');
     }
     const s = await portplex('status', '--json', '--admin', sock);
     assert.equal(s.code, 0, s.stderr);

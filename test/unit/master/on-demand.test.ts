@@ -50,7 +50,7 @@ test('a failed bind is answered with its errno to every waiter and forgotten, so
 test("another group's listen() of a bound address is EADDRINUSE, as a second bind in one process", async () => {
   const od = new OnDemandListeners(binder().bind);
   assert.deepEqual(await od.request('web', null, 8080, 0), { listener: 0 });
-  assert.deepEqual(await od.request('admin', null, 8080, 0), { code: 'EADDRINUSE', errno: -98 });
+  assert.deepEqual(await od.request('admin', null, 8080, 0), { code: 'EADDRINUSE', errno: -98, heldBy: 'web' });
 });
 
 test(`at most ${MAX_ON_DEMAND} addresses: past it a listen() gets EMFILE`, async () => {
