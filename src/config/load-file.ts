@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CODES, ConfigError } from '../errors.js';
+import { locateJsonError } from './json-position.js';
 import type { UserConfig } from './types.js';
 
 /** Size bound: a config file is small; anything larger is a mistake (e.g. a log passed by accident). */
@@ -23,7 +24,9 @@ export function loadConfigFile(path: string): { config: UserConfig; baseDir: str
   try {
     config = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(CODES.CONFIG_FILE, '--config', `${full} is not valid JSON: ${(err as Error).message}`);
+    const at = locateJsonError(text);
+    const where = at === undefined ? (err as Error).message : `line ${at.line}, column ${at.column}: ${at.reason}`;
+    throw new ConfigError(CODES.CONFIG_FILE, '--config', `${full} is not valid JSON: ${where}`);
   }
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new ConfigError(CODES.CONFIG_FILE, '--config', `${full} must hold a JSON object`);
