@@ -62,6 +62,8 @@ export const CODES = Object.freeze({
   SYSTEMD_SOCKET: 'PORTPLEX_SYSTEMD_SOCKET',
   /** A `systemd:NAME` listener names no socket systemd passed. */
   SYSTEMD_NAME: 'PORTPLEX_SYSTEMD_NAME',
+  /** An app of a PM2 ecosystem file runs in fork mode (or under another interpreter than Node.js). */
+  FORK_MODE: 'PORTPLEX_FORK_MODE',
 });
 
 /** Shorthand for the common case: option + value + what was expected. */

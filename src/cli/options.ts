@@ -28,6 +28,8 @@ export interface Flags extends ContentFlags {
   maxRestarts?: number;
   udpTimeout?: number;
   config?: string;
+  /** With a PM2 ecosystem file: each app's env_<env> over its env. */
+  env?: string;
   admin?: string;
   metrics?: string;
   workerMetrics?: 'aggregate' | 'per-worker' | 'both' | 'off';

@@ -19,6 +19,7 @@ Examples:
                                                   /api/ to api.js, the rest to web.js, by session
   $ portplex -w 2 -l 5353 -l udp:5353 dns.js       TCP and UDP on one port (dgram apps unmodified)
   $ portplex -c portplex.json                     everything from a config file
+  $ portplex -c ecosystem.config.js               the cluster-mode apps of a PM2 ecosystem file
   $ portplex status                               workers of the running master
   $ portplex connections --worker 2               its connection record table
   $ portplex reload                               rolling restart (or: kill -HUP <master pid>)
@@ -71,7 +72,8 @@ export function program(): Command {
     .option('--log-prefix', 'pass workers\' stdout and stderr through the master line by line, the worker id in front (default: on when stdout is a terminal)')
     .option('--no-log-prefix', 'workers write to the master\'s stdout and stderr themselves')
     .addOption(new Option('--log-format <format>', 'the master\'s messages (and worker lines passed through it) as text or JSON lines (default: text)').choices(['text', 'json']))
-    .option('-c, --config <file>', 'JSON config file (flags override it)')
+    .option('-c, --config <file>', 'config file: JSON, or JavaScript (.js, .cjs, .mjs) exporting it; or a PM2 ecosystem file (flags override it)')
+    .option('--env <name>', 'with a PM2 ecosystem file: apply each app\'s env_<name> over its env, as pm2 start --env <name>')
     .option('--admin <path>', `admin socket, mode 0600 (default: ${defaultAdminPath()})`)
     .option('--metrics <[host:]port>', 'serve /metrics, /healthz, /readyz (host defaults to 127.0.0.1)')
     .addOption(new Option('--worker-metrics <mode>', 'workers\' own metrics on /metrics (default: aggregate)').choices(['aggregate', 'per-worker', 'both', 'off']))

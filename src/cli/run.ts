@@ -9,7 +9,7 @@ import { createMasterMetrics } from '../metrics/master-metrics.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/http-endpoint.js';
 import type { UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
-import { CODES, EXIT, PortplexError } from '../errors.js';
+import { CODES, ConfigError, EXIT, PortplexError } from '../errors.js';
 import { masterLine } from '../logs/format.js';
 import { Master, type ListenerInfo } from '../master/master.js';
 import { mergeFlags, type Flags } from './options.js';
@@ -42,7 +42,9 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   const activation = takeActivation(inherited);
   let file: UserConfig = {};
   let baseDir = process.cwd();
-  if (flags.config) ({ config: file, baseDir } = loadConfigFile(flags.config));
+  let fileWarnings: readonly string[] = [];
+  if (flags.env !== undefined && !flags.config) throw new ConfigError(CODES.INVALID_OPTION, '--env', 'chooses the env_NAME of a PM2 ecosystem file: give the file with -c');
+  if (flags.config) ({ config: file, baseDir, warnings: fileWarnings } = await loadConfigFile(flags.config, { env: flags.env }));
   // A script given on the command line is relative to the current directory, not the config file.
   const merged = mergeFlags(file, flags, script === undefined ? undefined : resolve(script), args);
   // Prefixed lines are for reading in a terminal; a pipe (a log shipper, a file) gets them as written.
@@ -55,6 +57,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   // Checked before anything starts: a bad --metrics is a usage error, like any other flag.
   const metricsAt = flags.metrics === undefined ? undefined : parseListen(flags.metrics, '--metrics');
   if (activation.ignored !== undefined) warn(activation.ignored);
+  for (const w of fileWarnings) warn(w);
   const master = new Master(config, inherited, activation.sockets);
   // Type=notify: systemd hears of the master's lifecycle (READY=1, RELOADING=1, STOPPING=1, ...).
   const service = systemdService(master, { env: process.env, pid: process.pid, successor: inherited !== undefined, warn });

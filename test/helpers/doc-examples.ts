@@ -280,6 +280,7 @@ export const EXAMPLE_PAGES: Readonly<Record<string, readonly string[]>> = {
   routing: ['docs/balancing.md', 'docs/content-routing.md'],
   modes: ['docs/direct-mode.md', 'docs/udp.md', 'docs/api.md'],
   deploy: ['docs/deploy.md'],
+  pm2: ['docs/coming-from-pm2.md'],
 };
 
 /** Registers one test per example scenario of the pages `EXAMPLE_PAGES[key]` lists. */

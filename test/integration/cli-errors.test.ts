@@ -17,6 +17,7 @@ const cases: Array<{ args: string[]; code: number; output: RegExp }> = [
   { args: ['-l', '0', 'no-such-app.js'], code: 2, output: /script: no such file: .*no-such-app\.js/ },
   { args: ['-c', 'no-such-config.json'], code: 2, output: /--config: cannot read .*no-such-config\.json/ },
   { args: [], code: 2, output: /missing <script>/ },
+  { args: ['--env', 'production', app], code: 2, output: /--env: chooses the env_NAME of a PM2 ecosystem file: give the file with -c \[PORTPLEX_INVALID_OPTION\]/ },
 ];
 
 for (const c of cases) {
