@@ -37,6 +37,20 @@ export class ConfigError extends PortplexError {
   }
 }
 
+/**
+ * Every problem one pass over a configuration found, so that a config with several mistakes is
+ * fixed in one round; the first problem gives the code and the option.
+ */
+export class ConfigErrors extends ConfigError {
+  readonly errors: readonly ConfigError[];
+  constructor(errors: readonly ConfigError[]) {
+    super(errors[0]!.code, errors[0]!.option, '');
+    this.name = 'ConfigErrors';
+    this.errors = errors;
+    this.message = `${errors.length} problems in the configuration:\n${errors.map((e) => `  ${e.message} [${e.code}]`).join('\n')}`;
+  }
+}
+
 /** Error codes, one table so that tests and docs can enumerate them. */
 export const CODES = Object.freeze({
   INVALID_OPTION: 'PORTPLEX_INVALID_OPTION',
@@ -49,6 +63,8 @@ export const CODES = Object.freeze({
   UNKNOWN_ALGORITHM: 'PORTPLEX_UNKNOWN_ALGORITHM',
   WEIGHTS_MISMATCH: 'PORTPLEX_WEIGHTS_MISMATCH',
   SCRIPT_NOT_FOUND: 'PORTPLEX_SCRIPT_NOT_FOUND',
+  /** A TypeScript script on a Node that does not strip types, and no loader given to the workers. */
+  TYPESCRIPT_UNSUPPORTED: 'PORTPLEX_TYPESCRIPT_UNSUPPORTED',
   UNKNOWN_GROUP: 'PORTPLEX_UNKNOWN_GROUP',
   CONFIG_FILE: 'PORTPLEX_CONFIG_FILE',
   LISTEN_FAILED: 'PORTPLEX_LISTEN_FAILED',

@@ -7,7 +7,7 @@ export { ALGORITHMS, createBalancer } from './balancers/index.js';
 export { isEligible, type Balancer, type Candidate, type ClientInfo, type PickFunction } from './balancers/balancer.js';
 export { ConnectionTable } from './table/connection-table.js';
 export type { ConnectionRecord, Protocol, RecordFilter } from './table/types.js';
-export { CODES, ConfigError, EXIT, PortplexError } from './errors.js';
+export { CODES, ConfigError, ConfigErrors, EXIT, PortplexError } from './errors.js';
 export { channels } from './diagnostics.js';
 export type { DropReason, MasterStats, RetryReason } from './master/stats.js';
 export type { ReloadResult } from './supervisor/supervisor.js';

@@ -68,6 +68,8 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action((opts: { admin: string; json?: boolean }) => run(upgradeCommand(opts)));
+  // A usage error points at the command's own help, not the whole of it.
+  for (const c of program.commands) c.showHelpAfterError(`(portplex ${c.name()} --help lists its options)`);
 }
 
 async function upgradeCommand(opts: { admin: string; json?: boolean }): Promise<void> {

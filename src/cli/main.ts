@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The `portplex` command.
 import { CommanderError } from 'commander';
-import { EXIT, PortplexError } from '../errors.js';
+import { ConfigErrors, EXIT, PortplexError } from '../errors.js';
 import type { Flags } from './options.js';
 import { addAdminCommands } from './admin-commands.js';
-import { program } from './program.js';
+import { HELP_POINTER, program } from './program.js';
 import { run } from './run.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -31,8 +31,8 @@ async function main(argv: string[]): Promise<number> {
   const args = rawArgs[0] === '--' ? rawArgs.slice(1) : rawArgs;
   const flags = cmd.opts<Flags>();
   if (script === undefined && flags.config === undefined) {
-    cmd.outputHelp({ error: true });
-    console.error('\nportplex: missing <script> (or --config with a "script")');
+    // One line that says what is missing, not a screen of help above it.
+    console.error(`portplex: missing <script> (or --config with a "script")\nusage: portplex [options] <script> [args...]; ${HELP_POINTER}`);
     return EXIT.config;
   }
   return run(script, args, flags);
@@ -49,7 +49,11 @@ for (const stream of [process.stdout, process.stderr]) {
 main(process.argv).then(
   (code) => { process.exitCode = code; },
   (err: unknown) => {
-    if (err instanceof PortplexError) {
+    if (err instanceof ConfigErrors) {
+      // Each of its lines carries its own code.
+      console.error(`portplex: ${err.message}`);
+      process.exitCode = err.exitCode;
+    } else if (err instanceof PortplexError) {
       console.error(`portplex: ${err.message} [${err.code}]`);
       process.exitCode = err.exitCode;
     } else {

@@ -1,6 +1,8 @@
 // Turns command-line flags into a UserConfig (flags override the config file).
 import { InvalidArgumentError } from 'commander';
 import { DEFAULTS } from '../config/defaults.js';
+import { systemdName } from '../config/activated.js';
+import { parseListen } from '../config/listen-address.js';
 import { parseSize } from '../config/size.js';
 import type { UserConfig } from '../config/types.js';
 import { applyContentFlags, type ContentFlags } from './content-flags.js';
@@ -38,6 +40,7 @@ export interface Flags extends ContentFlags {
   logPrefix?: boolean;
   logFormat?: 'text' | 'json';
   ownPort?: number[];
+  nodeArgs?: string[];
 }
 
 /** commander parser: a whole number >= min. */
@@ -62,6 +65,16 @@ export function sizeFlag(value: string): number {
 /** commander parser for repeatable options. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** commander parser for -l, repeatable: an address is checked as it is read, so its error names the flag. */
+export function listenFlag(value: string, previous: string[] | undefined): string[] {
+  try {
+    if (systemdName(value, '--listen') === undefined) parseListen(value, '--listen');
+  } catch (err) {
+    throw new InvalidArgumentError(`${(err as Error).message.replace(/^--listen: /, '')}.`);
+  }
+  return collect(value, previous);
 }
 
 /** commander parser for --own-port, repeatable: a port 1-65535 each time. */
@@ -98,6 +111,7 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   if (flags.maxRequestsJitter !== undefined) group.maxRequestsJitter = flags.maxRequestsJitter;
   if (flags.maxLifetime !== undefined) group.maxLifetime = flags.maxLifetime;
   if (flags.maxLifetimeJitter !== undefined) group.maxLifetimeJitter = flags.maxLifetimeJitter;
+  if (flags.nodeArgs !== undefined) group.execArgv = flags.nodeArgs;
   Object.assign(out, group);
   if (out.groups) {
     const groups: NonNullable<UserConfig['groups']> = {};

@@ -5,7 +5,8 @@ import { ALGORITHMS } from '../balancers/index.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { MAX_WORKER_TIMEOUT_MS } from '../metrics/http-endpoint.js';
-import { collect, collectPort, sizeFlag, weightList, wholeNumber } from './options.js';
+import { collectPort, listenFlag, sizeFlag, weightList, wholeNumber } from './options.js';
+import { nodeArgsFlag } from './node-args.js';
 import { groupFlag, routeFlag, stickyFlag } from './content-flags.js';
 import { VERSION } from '../version.js';
 
@@ -20,6 +21,8 @@ Examples:
   $ portplex -w 2 -l 5353 -l udp:5353 dns.js       TCP and UDP on one port (dgram apps unmodified)
   $ portplex -c portplex.json                     everything from a config file
   $ portplex -c ecosystem.config.js               the cluster-mode apps of a PM2 ecosystem file
+  $ portplex -w 2 --node-args "--import tsx" app.ts
+                                                  Node options for the workers (Node 22.18+ runs .ts without tsx)
   $ portplex status                               workers of the running master
   $ portplex connections --worker 2               its connection record table
   $ portplex reload                               rolling restart (or: kill -HUP <master pid>)
@@ -33,6 +36,9 @@ Node's cluster does. Workers get PORTPLEX_WORKER_ID, and PORT set to -l's first 
 Exit status: 0 clean stop, 1 internal error, 2 bad option or config, 3 cannot listen,
 4 crash loop (workers died at start ${DEFAULTS.maxRestarts + 1} times in a row), 5 workers killed after --grace.`;
 
+/** Where a usage error points the user instead of printing the whole help. */
+export const HELP_POINTER = 'portplex --help lists the options and commands';
+
 export function program(): Command {
   return new Command('portplex')
     .description('Many Node.js worker processes behind one address and port, balanced by a master.')
@@ -41,9 +47,10 @@ export function program(): Command {
     .argument('[script]', 'the application to run in each worker')
     .argument('[args...]', 'arguments for the application (after --)')
     .passThroughOptions()
-    .option('-w, --workers <n>', `workers to fork (default: ${DEFAULTS.workers}, the CPU count or the container's CPU limit)`, wholeNumber(1))
-    .option('-l, --listen <[udp:][host:]port>', 'cluster address to serve, repeatable; udp: for datagrams; systemd:NAME for the socket systemd passed under that name (default: whatever the workers listen on, and every socket systemd passed)', collect)
+    .option('-w, --workers <n>', `workers to fork, 1-1024 (default: ${DEFAULTS.workers}, the CPU count or the container's CPU limit)`, wholeNumber(1, 1024))
+    .option('-l, --listen <[udp:][host:]port>', 'cluster address to serve, repeatable; udp: for datagrams; systemd:NAME for the socket systemd passed under that name (default: whatever the workers listen on, and every socket systemd passed)', listenFlag)
     .option('--own-port <port>', 'a port each worker binds itself, not shared (e.g. a per-process debug port); repeatable', collectPort)
+    .option('--node-args <options>', 'Node options for the workers, split as a shell splits words, e.g. "--max-old-space-size=512 --enable-source-maps" or "--import tsx"; repeatable', nodeArgsFlag)
     .addOption(new Option('--mode <mode>', 'dispatch: the master hands each connection over; direct: workers accept on the shared socket and report (default: dispatch)').choices(['dispatch', 'direct']))
     .addOption(new Option('-a, --algorithm <name>', `balancing algorithm (default: ${DEFAULTS.algorithm})`).choices([...ALGORITHMS]))
     .option('--weights <list>', 'one weight per worker, e.g. 3,1 (every algorithm but first obeys them; 0 drains)', weightList)
@@ -79,5 +86,7 @@ export function program(): Command {
     .addOption(new Option('--worker-metrics <mode>', 'workers\' own metrics on /metrics (default: aggregate)').choices(['aggregate', 'per-worker', 'both', 'off']))
     .option('--worker-metrics-timeout <ms>', 'how long a scrape waits for workers, 1-9999 (default: 1000)', wholeNumber(1, MAX_WORKER_TIMEOUT_MS))
     .addHelpText('after', EXAMPLES)
+    // A mistyped option gets its error line and this pointer, not the whole help above it.
+    .showHelpAfterError(`(${HELP_POINTER})`)
     .exitOverride();
 }

@@ -12,8 +12,10 @@ import { validateConfig } from '../config/validate.js';
 import { CODES, ConfigError, EXIT, PortplexError } from '../errors.js';
 import { masterLine } from '../logs/format.js';
 import { Master, type ListenerInfo } from '../master/master.js';
+import { withFlagNames } from './flag-names.js';
 import { mergeFlags, type Flags } from './options.js';
 import { pid1Warning } from './pid1.js';
+import { scriptWordError } from './script-word.js';
 import { VERSION } from '../version.js';
 import { AdminError } from '../admin/commands.js';
 import type { InheritedSockets } from '../master/inherited.js';
@@ -40,6 +42,9 @@ export async function run(script: string | undefined, args: string[], flags: Fla
 async function serve(script: string | undefined, args: string[], flags: Flags, inherited: InheritedSockets | undefined): Promise<number> {
   // Socket activation: LISTEN_* leave the environment here, before anything can be forked.
   const activation = takeActivation(inherited);
+  // `portplex logs` and the like: another process manager's command, not a missing file.
+  const word = script === undefined ? undefined : scriptWordError(script);
+  if (word !== undefined) throw word;
   let file: UserConfig = {};
   let baseDir = process.cwd();
   let fileWarnings: readonly string[] = [];
@@ -49,7 +54,12 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   const merged = mergeFlags(file, flags, script === undefined ? undefined : resolve(script), args);
   // Prefixed lines are for reading in a terminal; a pipe (a log shipper, a file) gets them as written.
   if (merged.logPrefix === undefined) merged.logPrefix = process.stdout.isTTY === true;
-  const config = validateConfig(merged, baseDir, activation.sockets?.sockets);
+  let config;
+  try {
+    config = validateConfig(merged, baseDir, activation.sockets?.sockets);
+  } catch (err) {
+    throw err instanceof ConfigError ? withFlagNames(err, flags, file) : err;
+  }
   // Every message is one write of one whole line, as the workers' lines passed through are.
   const info = (msg: string): void => { process.stdout.write(masterLine(config.logFormat, 'info', msg)); };
   const error = (msg: string): void => { process.stderr.write(masterLine(config.logFormat, 'error', msg)); };

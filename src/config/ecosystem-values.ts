@@ -1,6 +1,7 @@
 // PM2's ways of writing values in an ecosystem file, read as PM2 reads them: instances as a
 // number, a numeric string or "max"; times as ms or "30s"; arguments as a list or one string.
 import { ConfigError, CODES, invalid, show } from '../errors.js';
+import { splitWords } from './shell-words.js';
 
 /**
  * Workers for PM2's `instances` on a machine of `cpus` CPUs: 0 and "max" are every CPU, a negative
@@ -37,9 +38,9 @@ export function flag(value: unknown, option: string): boolean {
 }
 
 /**
- * A list of words (args, node_args): a list of strings as it is, or one string split at
- * whitespace, where a quoted run ("a b" or 'a b', also inside a word: --title="a b") stays one
- * word without its quotes, as a shell splits it. PM2 splits a string at whitespace too.
+ * A list of words (args, node_args): a list of strings as it is, or one string split as a shell
+ * splits simple words (a quoted run, also inside a word: --title="a b", stays one word without
+ * its quotes), as --node-args is. PM2 splits a string at whitespace.
  */
 export function words(value: unknown, option: string): string[] {
   if (Array.isArray(value)) {
@@ -49,26 +50,11 @@ export function words(value: unknown, option: string): string[] {
     return value.map(String);
   }
   if (typeof value !== 'string') throw invalid(option, value, 'a string or a list of strings');
-  const out: string[] = [];
-  let word: string | undefined;
-  let quote: string | undefined;
-  for (const c of value) {
-    if (quote !== undefined) {
-      if (c === quote) quote = undefined;
-      else word += c;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      word ??= '';
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) out.push(word);
-      word = undefined;
-    } else {
-      word = (word ?? '') + c;
-    }
+  try {
+    return splitWords(value);
+  } catch (err) {
+    throw new ConfigError(CODES.INVALID_OPTION, option, `${(err as Error).message}, in ${show(value)}`);
   }
-  if (quote !== undefined) throw new ConfigError(CODES.INVALID_OPTION, option, `a ${quote} is never closed in ${show(value)}`);
-  if (word !== undefined) out.push(word);
-  return out;
 }
 
 /**

@@ -5,11 +5,13 @@ import { resolve } from 'node:path';
 import { ALGORITHMS } from '../balancers/index.js';
 import { CODES, ConfigError, invalid, show } from '../errors.js';
 import { describeSocket, everyAddress, matchActivated, systemdName, type ActivatedSocket, type ListenTarget } from './activated.js';
-import { bool, checkKeys, env, int, oneOf, str, strings } from './checks.js';
+import { env, int, oneOf, str, strings } from './checks.js';
 import { DEFAULTS } from './defaults.js';
-import { CONFIG_KEYS } from './keys.js';
 import { listenKey, parseListen, type ListenAddress } from './listen-address.js';
+import { Problems } from './problems.js';
 import { parseSize } from './size.js';
+import { typeScriptProblem } from './typescript.js';
+import { unknownKeys } from './unknown-keys.js';
 import type { Config, GroupConfig, GroupInput, ListenerConfig, UserConfig } from './types.js';
 import { resolveContent } from './validate-content.js';
 
@@ -24,99 +26,122 @@ const DEFAULT_GROUP = 'default';
  */
 export function validateConfig(input: UserConfig, baseDir: string = process.cwd(), activated: readonly ActivatedSocket[] = []): Config {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw invalid('config', input, 'an object');
-  checkKeys(input, CONFIG_KEYS.top, '');
-
-  const groups = resolveGroups(input, baseDir);
-  checkJitters(input, groups);
-  const udpTimeout = int(input.udpTimeout, 'udpTimeout', DEFAULTS.udpTimeout, 1, 24 * 3600 * 1000);
-  const listeners = resolveListeners(input, groups, udpTimeout, activated);
+  // Every problem is reported at once: all unknown keys, then each value that is wrong. A value
+  // checked against another (weights against workers, listeners against groups) is checked
+  // only when that one is valid, so the report holds no follow-on errors.
+  const p = new Problems();
+  for (const e of unknownKeys(input)) p.add(e);
+  const known = p.count;
+  const groups = resolveGroups(input, baseDir, p) ?? p.throwAll();
+  // A jitter is checked against its limit: only against valid limits.
+  if (p.count === known) p.take(() => checkJitters(input, groups), undefined);
+  const udpTimeout = p.int(input.udpTimeout, 'udpTimeout', DEFAULTS.udpTimeout, 1, 24 * 3600 * 1000);
+  const listeners = p.take(() => resolveListeners(input, groups, udpTimeout, activated), []);
   const config: Config = {
     groups,
     listeners,
-    queueSize: int(input.queueSize, 'queueSize', DEFAULTS.queueSize, 0),
-    queueTimeout: int(input.queueTimeout, 'queueTimeout', DEFAULTS.queueTimeout, 1),
-    handoffTimeout: int(input.handoffTimeout, 'handoffTimeout', DEFAULTS.handoffTimeout, 10),
-    handoffWindow: int(input.handoffWindow, 'handoffWindow', DEFAULTS.handoffWindow, 1, 1024),
-    maxHandoffs: int(input.maxHandoffs, 'maxHandoffs', DEFAULTS.maxHandoffs, 1),
-    grace: int(input.grace, 'grace', DEFAULTS.grace, 0),
-    shutdownDelay: int(input.shutdownDelay, 'shutdownDelay', DEFAULTS.shutdownDelay, 0, 3600 * 1000),
-    readyTimeout: int(input.readyTimeout, 'readyTimeout', DEFAULTS.readyTimeout, 1),
-    restartDelay: int(input.restartDelay, 'restartDelay', DEFAULTS.restartDelay, 0),
-    restartDelayMax: int(input.restartDelayMax, 'restartDelayMax', DEFAULTS.restartDelayMax, 0),
-    minUptime: int(input.minUptime, 'minUptime', DEFAULTS.minUptime, 0),
-    maxRestarts: int(input.maxRestarts, 'maxRestarts', DEFAULTS.maxRestarts, 0),
-    backlog: int(input.backlog, 'backlog', DEFAULTS.backlog, 1),
-    sweepInterval: int(input.sweepInterval, 'sweepInterval', DEFAULTS.sweepInterval, 100),
-    healthInterval: int(input.healthInterval, 'healthInterval', DEFAULTS.healthInterval, 0),
-    rise: int(input.rise, 'rise', DEFAULTS.rise, 1),
-    fall: int(input.fall, 'fall', DEFAULTS.fall, 1),
-    maxEventLoopDelay: int(input.maxEventLoopDelay, 'maxEventLoopDelay', DEFAULTS.maxEventLoopDelay, 1),
-    unhealthyTimeout: int(input.unhealthyTimeout, 'unhealthyTimeout', DEFAULTS.unhealthyTimeout, 0),
+    queueSize: p.int(input.queueSize, 'queueSize', DEFAULTS.queueSize, 0),
+    queueTimeout: p.int(input.queueTimeout, 'queueTimeout', DEFAULTS.queueTimeout, 1),
+    handoffTimeout: p.int(input.handoffTimeout, 'handoffTimeout', DEFAULTS.handoffTimeout, 10),
+    handoffWindow: p.int(input.handoffWindow, 'handoffWindow', DEFAULTS.handoffWindow, 1, 1024),
+    maxHandoffs: p.int(input.maxHandoffs, 'maxHandoffs', DEFAULTS.maxHandoffs, 1),
+    grace: p.int(input.grace, 'grace', DEFAULTS.grace, 0),
+    shutdownDelay: p.int(input.shutdownDelay, 'shutdownDelay', DEFAULTS.shutdownDelay, 0, 3600 * 1000),
+    readyTimeout: p.int(input.readyTimeout, 'readyTimeout', DEFAULTS.readyTimeout, 1),
+    restartDelay: p.int(input.restartDelay, 'restartDelay', DEFAULTS.restartDelay, 0),
+    restartDelayMax: p.int(input.restartDelayMax, 'restartDelayMax', DEFAULTS.restartDelayMax, 0),
+    minUptime: p.int(input.minUptime, 'minUptime', DEFAULTS.minUptime, 0),
+    maxRestarts: p.int(input.maxRestarts, 'maxRestarts', DEFAULTS.maxRestarts, 0),
+    backlog: p.int(input.backlog, 'backlog', DEFAULTS.backlog, 1),
+    sweepInterval: p.int(input.sweepInterval, 'sweepInterval', DEFAULTS.sweepInterval, 100),
+    healthInterval: p.int(input.healthInterval, 'healthInterval', DEFAULTS.healthInterval, 0),
+    rise: p.int(input.rise, 'rise', DEFAULTS.rise, 1),
+    fall: p.int(input.fall, 'fall', DEFAULTS.fall, 1),
+    maxEventLoopDelay: p.int(input.maxEventLoopDelay, 'maxEventLoopDelay', DEFAULTS.maxEventLoopDelay, 1),
+    unhealthyTimeout: p.int(input.unhealthyTimeout, 'unhealthyTimeout', DEFAULTS.unhealthyTimeout, 0),
     udpTimeout,
-    udpMaxFlows: int(input.udpMaxFlows, 'udpMaxFlows', DEFAULTS.udpMaxFlows, 1, 1 << 24),
-    udpMaxDatagram: int(input.udpMaxDatagram, 'udpMaxDatagram', DEFAULTS.udpMaxDatagram, 1, MAX_UDP_PAYLOAD),
-    udpWorkerQueue: int(input.udpWorkerQueue, 'udpWorkerQueue', DEFAULTS.udpWorkerQueue, 1, 1 << 20),
-    ownPorts: resolveOwnPorts(input.ownPorts, listeners),
-    stickySessions: int(input.stickySessions, 'stickySessions', DEFAULTS.stickySessions, 1, 1 << 24),
-    stickyTimeout: int(input.stickyTimeout, 'stickyTimeout', DEFAULTS.stickyTimeout, 1000),
-    logPrefix: bool(input.logPrefix, 'logPrefix', DEFAULTS.logPrefix),
-    logFormat: oneOf(input.logFormat, 'logFormat', ['text', 'json'] as const, DEFAULTS.logFormat),
-    logMaxLine: int(input.logMaxLine, 'logMaxLine', DEFAULTS.logMaxLine, 256, 1 << 20),
+    udpMaxFlows: p.int(input.udpMaxFlows, 'udpMaxFlows', DEFAULTS.udpMaxFlows, 1, 1 << 24),
+    udpMaxDatagram: p.int(input.udpMaxDatagram, 'udpMaxDatagram', DEFAULTS.udpMaxDatagram, 1, MAX_UDP_PAYLOAD),
+    udpWorkerQueue: p.int(input.udpWorkerQueue, 'udpWorkerQueue', DEFAULTS.udpWorkerQueue, 1, 1 << 20),
+    ownPorts: p.take(() => resolveOwnPorts(input.ownPorts, listeners), []),
+    stickySessions: p.int(input.stickySessions, 'stickySessions', DEFAULTS.stickySessions, 1, 1 << 24),
+    stickyTimeout: p.int(input.stickyTimeout, 'stickyTimeout', DEFAULTS.stickyTimeout, 1000),
+    logPrefix: p.bool(input.logPrefix, 'logPrefix', DEFAULTS.logPrefix),
+    logFormat: p.oneOf(input.logFormat, 'logFormat', ['text', 'json'] as const, DEFAULTS.logFormat),
+    logMaxLine: p.int(input.logMaxLine, 'logMaxLine', DEFAULTS.logMaxLine, 256, 1 << 20),
   };
+  p.throwIfAny();
   return deepFreeze(config);
 }
 
-function resolveGroups(input: UserConfig, baseDir: string): GroupConfig[] {
-  if (input.groups === undefined) return [resolveGroup(DEFAULT_GROUP, input, {}, baseDir, '')];
+/** The groups, each resolved as far as it can be (its problems kept in `p`); undefined when `groups` itself is wrong. */
+function resolveGroups(input: UserConfig, baseDir: string, p: Problems): GroupConfig[] | undefined {
+  if (input.groups === undefined) return [resolveGroup(DEFAULT_GROUP, input, {}, baseDir, '', p)];
   if (input.groups === null || typeof input.groups !== 'object' || Array.isArray(input.groups)) {
-    throw invalid('groups', input.groups, 'an object of named groups');
+    p.add(invalid('groups', input.groups, 'an object of named groups'));
+    return undefined;
   }
   const names = Object.keys(input.groups);
-  if (names.length === 0) throw invalid('groups', input.groups, 'at least one group');
+  if (names.length === 0) {
+    p.add(invalid('groups', input.groups, 'at least one group'));
+    return undefined;
+  }
   // Top-level group fields are defaults every named group inherits.
-  return names.map((name) => {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw invalid(`groups.${name}`, name, 'a name of letters, digits, "-" or "_"');
-    const own = input.groups![name];
-    if (own === null || typeof own !== 'object' || Array.isArray(own)) throw invalid(`groups.${name}`, own, 'an object');
-    checkKeys(own, CONFIG_KEYS.group, `groups.${name}.`);
-    return resolveGroup(name, own, input, baseDir, `groups.${name}.`);
-  });
+  const groups: GroupConfig[] = [];
+  for (const name of names) {
+    const own = input.groups[name];
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) p.add(invalid(`groups.${name}`, name, 'a name of letters, digits, "-" or "_"'));
+    else if (own === null || typeof own !== 'object' || Array.isArray(own)) p.add(invalid(`groups.${name}`, own, 'an object'));
+    else groups.push(resolveGroup(name, own, input, baseDir, `groups.${name}.`, p));
+  }
+  return groups.length === names.length ? groups : undefined;
 }
 
-function resolveGroup(name: string, own: GroupInput, inherited: GroupInput, baseDir: string, prefix: string): GroupConfig {
+function resolveGroup(name: string, own: GroupInput, inherited: GroupInput, baseDir: string, prefix: string, p: Problems): GroupConfig {
   const pick = <K extends keyof GroupInput>(k: K): GroupInput[K] => (own[k] !== undefined ? own[k] : inherited[k]);
-  const script = pick('script');
-  if (typeof script !== 'string' || script === '') throw invalid(`${prefix}script`, script, 'the path of the worker script');
-  const cwd = resolve(baseDir, str(pick('cwd'), `${prefix}cwd`, '.'));
-  const scriptPath = resolve(cwd, script);
-  if (!existsSync(scriptPath) || !statSync(scriptPath).isFile()) {
-    throw new ConfigError(CODES.SCRIPT_NOT_FOUND, `${prefix}script`, `no such file: ${scriptPath} (from ${show(script)})`);
-  }
-  const workers = int(pick('workers'), `${prefix}workers`, DEFAULTS.workers, 1, 1024);
+  const cwd = resolve(baseDir, p.take(() => str(pick('cwd'), `${prefix}cwd`, '.'), '.'));
+  const execArgv = p.take(() => strings(pick('execArgv'), `${prefix}execArgv`), []);
+  const env_ = p.take(() => env(pick('env'), `${prefix}env`), {});
+  const scriptPath = p.take(() => resolveScript(pick('script'), cwd, `${prefix}script`, execArgv, env_), cwd);
+  const before = p.count;
+  const workers = p.int(pick('workers'), `${prefix}workers`, DEFAULTS.workers, 1, 1024);
   const algorithm = pick('algorithm') ?? DEFAULTS.algorithm;
   if (typeof algorithm !== 'function' && !(ALGORITHMS as readonly string[]).includes(algorithm as string)) {
-    throw new ConfigError(CODES.UNKNOWN_ALGORITHM, `${prefix}algorithm`, `unknown algorithm ${show(algorithm)}; expected one of ${ALGORITHMS.join(', ')}`);
+    p.add(new ConfigError(CODES.UNKNOWN_ALGORITHM, `${prefix}algorithm`, `unknown algorithm ${show(algorithm)}; expected one of ${ALGORITHMS.join(', ')}`));
   }
-  const weights = resolveWeights(pick('weights'), workers, `${prefix}weights`);
+  // Weights are counted against the workers: only against a valid count.
+  const weights = p.count === before ? p.take(() => resolveWeights(pick('weights'), workers, `${prefix}weights`), []) : [];
   return {
     name,
     script: scriptPath,
-    args: strings(pick('args'), `${prefix}args`),
-    env: env(pick('env'), `${prefix}env`),
+    args: p.take(() => strings(pick('args'), `${prefix}args`), []),
+    env: env_,
     cwd,
-    execArgv: strings(pick('execArgv'), `${prefix}execArgv`),
+    execArgv,
     workers,
     algorithm,
     weights,
-    maxConnections: int(pick('maxConnections'), `${prefix}maxConnections`, DEFAULTS.maxConnections, 0),
-    maxMemory: parseSize(pick('maxMemory'), `${prefix}maxMemory`),
-    maxConnectionsServed: int(pick('maxConnectionsServed'), `${prefix}maxConnectionsServed`, DEFAULTS.maxConnectionsServed, 0),
-    waitReady: bool(pick('waitReady'), `${prefix}waitReady`, DEFAULTS.waitReady),
-    maxRequests: int(pick('maxRequests'), `${prefix}maxRequests`, DEFAULTS.maxRequests, 0),
-    maxRequestsJitter: int(pick('maxRequestsJitter'), `${prefix}maxRequestsJitter`, DEFAULTS.maxRequestsJitter, 0),
-    maxLifetime: int(pick('maxLifetime'), `${prefix}maxLifetime`, DEFAULTS.maxLifetime, 0),
-    maxLifetimeJitter: int(pick('maxLifetimeJitter'), `${prefix}maxLifetimeJitter`, DEFAULTS.maxLifetimeJitter, 0),
+    maxConnections: p.int(pick('maxConnections'), `${prefix}maxConnections`, DEFAULTS.maxConnections, 0),
+    maxMemory: p.take(() => parseSize(pick('maxMemory'), `${prefix}maxMemory`), 0),
+    maxConnectionsServed: p.int(pick('maxConnectionsServed'), `${prefix}maxConnectionsServed`, DEFAULTS.maxConnectionsServed, 0),
+    waitReady: p.bool(pick('waitReady'), `${prefix}waitReady`, DEFAULTS.waitReady),
+    maxRequests: p.int(pick('maxRequests'), `${prefix}maxRequests`, DEFAULTS.maxRequests, 0),
+    maxRequestsJitter: p.int(pick('maxRequestsJitter'), `${prefix}maxRequestsJitter`, DEFAULTS.maxRequestsJitter, 0),
+    maxLifetime: p.int(pick('maxLifetime'), `${prefix}maxLifetime`, DEFAULTS.maxLifetime, 0),
+    maxLifetimeJitter: p.int(pick('maxLifetimeJitter'), `${prefix}maxLifetimeJitter`, DEFAULTS.maxLifetimeJitter, 0),
   };
+}
+
+/** The script's full path: a file, and one this Node can run with the group's options (typescript.ts). */
+function resolveScript(script: unknown, cwd: string, option: string, execArgv: readonly string[], env: Readonly<Record<string, string>>): string {
+  if (typeof script !== 'string' || script === '') throw invalid(option, script, 'the path of the worker script');
+  const scriptPath = resolve(cwd, script);
+  if (!existsSync(scriptPath) || !statSync(scriptPath).isFile()) {
+    throw new ConfigError(CODES.SCRIPT_NOT_FOUND, option, `no such file: ${scriptPath}${scriptPath === script ? '' : ` (from ${show(script)})`}`);
+  }
+  const ts = typeScriptProblem(scriptPath, execArgv, env.NODE_OPTIONS ?? process.env.NODE_OPTIONS);
+  if (ts !== undefined) throw new ConfigError(CODES.TYPESCRIPT_UNSUPPORTED, option, ts);
+  return scriptPath;
 }
 
 /** Each jitter and the limit it is added to. */
@@ -177,7 +202,6 @@ function resolveListeners(input: UserConfig, groups: GroupConfig[], udpTimeout: 
     if (!Array.isArray(input.listeners)) throw invalid('listeners', input.listeners, 'a list of { listen, group }');
     input.listeners.forEach((l, i) => {
       if (l === null || typeof l !== 'object') throw invalid(`listeners[${i}]`, l, 'an object { listen, group }');
-      checkKeys(l, CONFIG_KEYS.listener, `listeners[${i}].`);
       entries.push({ listen: l.listen, group: l.group ?? groups[0].name, option: `listeners[${i}]`, content: l.content, mode: l.mode, udpTimeout: l.udpTimeout });
     });
   }

@@ -52,5 +52,5 @@ test('--own-port rejects a bad port, and one that is also a listener, naming it'
   assert.match(bad.stderr, /--own-port.*expected a port number 1-65535/);
   const both = await portplex('-l', '127.0.0.1:18999', '--own-port', '18999', fixture('host-app.js'));
   assert.equal(both.code, 2);
-  assert.match(both.stderr, /ownPorts\[0\]: 18999 is also listener 0 \(127\.0\.0\.1:18999\).*PORTPLEX_OWN_PORT_LISTENED/);
+  assert.match(both.stderr, /--own-port: 18999 is also listener 0 \(127\.0\.0\.1:18999\).*PORTPLEX_OWN_PORT_LISTENED/);
 });

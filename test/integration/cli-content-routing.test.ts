@@ -41,7 +41,7 @@ test('portplex --group api=... --route api=path:/api/ --sticky cookie:sid app.js
 test('a route to a group that does not exist, or a malformed route, exits 2 naming it', async () => {
   const unknown = await portplex('-l', '127.0.0.1:0', '--route', 'api=path:/api/', fixture('http-app.js'));
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /listeners\[0\]\.content\.rules\[0\]\.group: unknown group "api"; groups are default/);
+  assert.match(unknown.stderr, /--route: unknown group "api"; groups are default/);
   const malformed = await portplex('-l', '127.0.0.1:0', '--route', 'api=cookie:x', fixture('http-app.js'));
   assert.equal(malformed.code, 2);
   assert.match(malformed.stderr, /option '--route <group=condition>' argument 'api=cookie:x' is invalid\. expected GROUP=CONDITION/);

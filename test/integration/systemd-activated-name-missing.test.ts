@@ -13,7 +13,7 @@ test('a systemd:NAME listener with no socket of that name fails at start, naming
   net.connect(a, '127.0.0.1').on('error', () => {}).unref();
   const exit = await run.exited;
   assert.equal(exit.code, EXIT.config, run.output());
-  assert.match(run.output(), new RegExp(`^portplex: listen\\[0\\]: systemd passed no socket named "api"; the names it passed are "web" \\(fd 3\\), "admin" \\(fd 4\\) \\[${CODES.SYSTEMD_NAME}\\]$`, 'm'));
+  assert.match(run.output(), new RegExp(`^portplex: --listen: systemd passed no socket named "api"; the names it passed are "web" \\(fd 3\\), "admin" \\(fd 4\\) \\[${CODES.SYSTEMD_NAME}\\]$`, 'm'));
   assert.doesNotMatch(run.output(), /workers ready|listening on/);
   assert.deepEqual([...listeningInodes(a), ...listeningInodes(b)], [], 'nothing left listening');
 });

@@ -81,13 +81,13 @@ test('instances as PM2 counts them: max and 0 every CPU, -1 all but one, numeric
   }
 });
 
-test('args and node_args: a list as it is, a string split at spaces with quotes kept together', () => {
+test('args and node_args: a list as it is, a string split as a shell splits words', () => {
   const app = (extra: object) => fromEcosystem({ apps: [{ name: 'a', script: 'api.js', instances: 1, ...extra }] }, on(2)).config.groups!.a!;
   assert.deepEqual(app({ args: ['--a', 'b c'] }).args, ['--a', 'b c']);
   assert.deepEqual(app({ args: '  one  two\t"three four" --x=\'y z\' ""' }).args, ['one', 'two', 'three four', '--x=y z', '']);
   assert.deepEqual(app({ interpreter_args: '--inspect=0' }).execArgv, ['--inspect=0']);
   assert.deepEqual(app({ node_args: ['--expose-gc'] }).execArgv, ['--expose-gc']);
-  assert.match(refusal({ apps: [{ name: 'a', script: 'api.js', instances: 1, args: 'an "open quote' }] }), /apps\[0\]\.args: a " is never closed/);
+  assert.match(refusal({ apps: [{ name: 'a', script: 'api.js', instances: 1, args: 'an "open quote' }] }), /apps\[0\]\.args: a double quote that is never closed at character 4: no shell runs here/);
   assert.match(refusal({ apps: [{ name: 'a', script: 'api.js', instances: 1, args: 5 }] }), /apps\[0\]\.args: expected a string or a list of strings, got 5/);
   assert.match(refusal({ apps: [{ name: 'a', script: 'api.js', instances: 1, node_args: '-a', interpreter_args: '-b' }] }), /apps\[0\]\.interpreter_args: give node_args or interpreter_args, not both/);
 });
