@@ -134,10 +134,20 @@ function tarball(): string {
   if (packed !== undefined) return packed;
   const into = mkdtempSync(join(tmpdir(), 'portplex-pack-'));
   // dist/ is built by `npm test` before any test runs; prepack would only build it again.
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', into], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' } });
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', into], { cwd: ROOT, encoding: 'utf8', env: { ...withoutNpm(), npm_config_offline: 'true', npm_config_update_notifier: 'false' } });
   packed = join(into, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
   process.once('exit', () => rmSync(into, { recursive: true, force: true }));
   return packed;
+}
+
+/**
+ * This process's environment without npm's variables from the `npm test` around us: with them
+ * (npm_config_local_prefix ...) an inner npm would work on this project, not the scenario's.
+ */
+function withoutNpm(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
+  return env;
 }
 
 /** What `npm install portplex` leaves: the package unpacked, its bin linked and executable. */
@@ -169,7 +179,7 @@ function linkRegistry(dir: string): void {
 /** The environment a scenario's commands run with: node on PATH is the Node running the tests, so every line runs on the Node line under test. */
 function scenarioEnv(dir: string, pathFirst: string[]): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...withoutNpm(),
     PATH: [...pathFirst, dirname(process.execPath), process.env.PATH ?? ''].join(':'),
     XDG_RUNTIME_DIR: join(dir, 'run'),
     npm_config_offline: 'true',
