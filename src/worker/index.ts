@@ -43,9 +43,11 @@ export function ready(): void {
 
 /**
  * Runs `hook` when this worker starts to drain (shutdown, reload, scale-down): its servers take
- * no new connections, and HTTP connections end on their next request. Connections the
- * application keeps itself (WebSockets, server-sent events) are its to end here, e.g. with
- * close code 1001 (going away); what is still open at --grace is cut.
+ * no new connections, and HTTP connections end on their next request. WebSockets of the `ws`
+ * package (socket.io, @fastify/websocket) are closed with 1001 (going away) right after the
+ * hooks, unless a hook closed them. Other connections the application keeps itself (long
+ * polls, server-sent events, other WebSocket libraries) are its to end here; what is still
+ * open at --grace is cut.
  */
 export function onDrain(hook: () => void): void {
   installRuntime()?.onDrain(hook);

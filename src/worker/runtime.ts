@@ -7,6 +7,7 @@
 //   dgram-intercept.ts   UDP: bind() on a cluster port, datagrams through the master
 //   messages.ts          the master's messages; master-channel.ts what we send back
 //   drain.ts             stop: finish what is open, lose nothing (http2-sessions.ts: HTTP/2's part)
+//   websockets.ts        and the `ws` package's WebSockets get 1001 (going away) when the drain starts
 //   request-count.ts     the HTTP requests our servers receive, for the master's maxRequests
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -27,6 +28,7 @@ import { RequestCount } from './request-count.js';
 import { flushReports, sendToMaster, setAckBatch, setSocketLookup, useFrames } from './master-channel.js';
 import { workerMessageTable } from './messages.js';
 import { UsageMeter } from './usage.js';
+import { WebSockets } from './websockets.js';
 import { newRuntimeStats, type RuntimeStats } from './stats.js';
 
 export type { RuntimeStats } from './stats.js';
@@ -41,6 +43,7 @@ export class WorkerRuntime {
   private readonly requests = new ListenRequests();
   private readonly sessions = new Http2Sessions();
   private readonly requestCount = new RequestCount();
+  private readonly websockets: WebSockets;
   private readonly serving: ListenIntercept;
   private readonly adoption: Adoption;
   private readonly direct: DirectAccept;
@@ -62,6 +65,7 @@ export class WorkerRuntime {
     ownPorts: ReadonlySet<number> = new Set(),
   ) {
     const isStopping = (): boolean => this.stopping;
+    this.websockets = new WebSockets(grace);
     this.serving = new ListenIntercept(listeners, this.delivery, {
       changed: () => {
         this.announce();
@@ -75,6 +79,7 @@ export class WorkerRuntime {
       hooked: (server) => {
         this.sessions.watch(server);
         this.requestCount.watch(server);
+        this.websockets.watch();
       },
     }, this.requests, ownPorts);
     this.adoption = new Adoption(this.delivery, this.serving, this.stats, staleAfter, isStopping);
@@ -194,7 +199,8 @@ export class WorkerRuntime {
         setImmediate(() => process.exit(0));
       });
     });
-    // The application's own long-lived connections (WebSockets) are its to end, with its protocol's goodbye.
+    // The application's own long-lived connections (server-sent events, long polls, WebSockets
+    // of other libraries) are its to end, with its protocol's goodbye.
     for (const h of this.drainHooks) {
       try {
         h();
@@ -202,6 +208,8 @@ export class WorkerRuntime {
         process.emitWarning(`portplex onDrain(): ${(err as Error).message}`);
       }
     }
+    // After the hooks: a WebSocket the application closed there keeps the code it chose.
+    this.websockets.goingAway();
   }
 
   private readonly onMasterGone = (): void => {
