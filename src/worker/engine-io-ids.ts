@@ -7,11 +7,10 @@
 // What this relies on of engine.io (pinned by test/unit/worker/engine-io-ids.test.ts with the
 // installed version): the module build/server.js exports BaseServer, whose prototype has
 // generateId(req) returning the id or a promise of it.
-import { createRequire } from 'node:module';
+import { wrapLoadedClasses } from './loaded-classes.js';
 
 type IdGenerator = (this: object, req: unknown) => unknown;
 
-const moduleCache = createRequire(import.meta.url).cache;
 const SERVER_MODULE = /[\\/]engine\.io[\\/]build[\\/]server\.js$/;
 const wrapped = new WeakSet<object>();
 
@@ -25,16 +24,7 @@ export function engineIoBaseServer(filename: string, exports: unknown): { protot
 
 /** Wraps the id generator of every engine.io loaded so far (once each); returns how many were newly wrapped. */
 export function trackEngineIo(report: (id: string) => void): number {
-  let n = 0;
-  for (const m of Object.values(moduleCache)) {
-    if (m === undefined) continue;
-    const base = engineIoBaseServer(m.filename, m.exports);
-    if (base === undefined || wrapped.has(base.prototype)) continue;
-    wrapped.add(base.prototype);
-    wrapGenerateId(base.prototype, report);
-    n++;
-  }
-  return n;
+  return wrapLoadedClasses(engineIoBaseServer, wrapped, (proto) => wrapGenerateId(proto, report));
 }
 
 function wrapGenerateId(proto: object, report: (id: string) => void): void {

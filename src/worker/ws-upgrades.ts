@@ -15,7 +15,7 @@
 // What this relies on of ws (pinned by test/unit/worker/ws-upgrades.test.ts with the installed
 // version): lib/websocket-server.js exports the class, whose prototype has handleUpgrade, and
 // the callback's first argument is the WebSocket (readyState, close(code, reason), terminate()).
-import { createRequire } from 'node:module';
+import { wrapLoadedClasses } from './loaded-classes.js';
 
 /** What we use of a ws WebSocket: its public API. */
 export interface WsSocket {
@@ -27,7 +27,6 @@ export interface WsSocket {
 
 type HandleUpgrade = (this: object, req: unknown, socket: unknown, head: unknown, callback: unknown) => unknown;
 
-const moduleCache = createRequire(import.meta.url).cache;
 const SERVER_MODULE = /[\\/]ws[\\/]lib[\\/]websocket-server\.js$/;
 const wrapped = new WeakSet<object>();
 
@@ -44,16 +43,7 @@ export function wsServerClass(filename: string, exports: unknown): { prototype: 
  * WebSocket right after the application's callback has; returns how many were newly wrapped.
  */
 export function trackWsUpgrades(opened: (ws: WsSocket) => void): number {
-  let n = 0;
-  for (const m of Object.values(moduleCache)) {
-    if (m === undefined) continue;
-    const cls = wsServerClass(m.filename, m.exports);
-    if (cls === undefined || wrapped.has(cls.prototype)) continue;
-    wrapped.add(cls.prototype);
-    wrapHandleUpgrade(cls.prototype, opened);
-    n++;
-  }
-  return n;
+  return wrapLoadedClasses(wsServerClass, wrapped, (proto) => wrapHandleUpgrade(proto, opened));
 }
 
 function wrapHandleUpgrade(proto: object, opened: (ws: WsSocket) => void): void {
