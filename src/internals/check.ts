@@ -1,6 +1,7 @@
 // Every Node internal portplex relies on, checked at start: a Node release that lacks one is
 // refused before anything binds, naming the internal and the version, rather than failing at
 // the first connection. test/unit/node-internals.test.ts pins how each behaves.
+import { CLUSTER_ROLE, probeClusterRole } from './cluster-role.js';
 import { probeStreamWrap, STREAM_WRAP } from './stream-wrap.js';
 import { CREATE_SERVER_HANDLE, probeCreateServerHandle, probeTcpRead, TCP_READ } from './tcp-handle.js';
 import { LISTEN2, PEERNAME, probeListen2, probePeerName } from './net-server.js';
@@ -17,6 +18,7 @@ export const INTERNALS: ReadonlyArray<{ readonly name: string; readonly present:
   { name: CREATE_SERVER_HANDLE, present: probeCreateServerHandle },
   { name: LISTEN2, present: probeListen2 },
   { name: PEERNAME, present: probePeerName },
+  { name: CLUSTER_ROLE, present: probeClusterRole },
 ];
 
 /** Names of the internals this Node lacks. */

@@ -67,7 +67,12 @@ export type ToMaster =
    * (an IP address; null: every address) and port `p` (0: any), its `x`-th open listen() of
    * that address. The master binds it once and serves it to every worker that asks.
    */
-  | { cmd: typeof CMD; t: 'lq'; q: number; h: string | null; p: number; x: number; u?: string };
+  | { cmd: typeof CMD; t: 'lq'; q: number; h: string | null; p: number; x: number; u?: string }
+  /**
+   * My application read Node's cluster role (cluster.isPrimary and the like; it takes its worker
+   * branch), in file `f` when known (an ESM import of node:cluster names none). Sent once.
+   */
+  | { cmd: typeof CMD; t: 'cu'; f?: string };
 
 export type ToWorkerType = ToWorker['t'];
 export type ToMasterType = ToMaster['t'];
@@ -122,6 +127,10 @@ export function parseToMaster(message: unknown): ToMaster | undefined {
       // A Unix socket path: bounded (sun_path is 108 bytes; longer ones fail in the bind, named).
       if (typeof m.u !== 'string' || m.u === '' || m.u.length > MAX_PATH) return undefined;
       return { cmd: CMD, t: 'lq', q: m.q, h: null, p: 0, x: m.x, u: m.u };
+    }
+    case 'cu': {
+      if (m.f === undefined) return { cmd: CMD, t: 'cu' };
+      return typeof m.f === 'string' && m.f !== '' && m.f.length <= MAX_PATH ? { cmd: CMD, t: 'cu', f: m.f } : undefined;
     }
     default: return undefined;
   }

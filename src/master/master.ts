@@ -29,6 +29,7 @@ import { exitReason } from '../workers/exit-reason.js';
 import { Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
 import type { ActivatedSockets } from './activated.js';
+import { ClusterNotice } from './cluster-notice.js';
 import { DirectListener } from './direct-listener.js';
 import { DispatchListener } from './dispatch-listener.js';
 import { connectionBudget } from './fd-budget.js';
@@ -131,6 +132,7 @@ export class Master extends EventEmitter {
   private readonly supervisor: Supervisor;
   private readonly health: HealthMonitor<WorkerProcess>;
   private readonly requests = new Requests();
+  private readonly clusterNotice: ClusterNotice;
   private readonly messages: ReturnType<typeof messageTable>;
   private readonly frames: ReturnType<typeof frameTable>;
   private ticker: NodeJS.Timeout | undefined;
@@ -201,6 +203,7 @@ export class Master extends EventEmitter {
         p.kill('SIGKILL');
       },
     });
+    this.clusterNotice = new ClusterNotice(config.groups);
     this.messages = messageTable({
       listenersOf: (p, values) => this.listenersOf(p, values),
       listening: (from, listeners) => this.onListening(from, listeners),
@@ -240,6 +243,10 @@ export class Master extends EventEmitter {
       },
       workerDropped: (reason) => this.stats.countWorkerDrop(reason),
       listenRequest: (from, q, host, port, x, path) => this.onListenRequest(from, q, host, port, x, path),
+      usesCluster: (from, file) => {
+        const line = this.clusterNotice.line(from.p.group, file);
+        if (line !== undefined) this.emit('log', line);
+      },
       malformed: () => this.stats.malformed++,
     });
     this.frames = frameTable({ table: this.table, handoffs: this.handoffs, dispatch: this.dispatchListener, direct: this.direct, udp: this.udp, stats: this.stats, sessions: this.sessions });

@@ -1,6 +1,7 @@
 // What a worker's JSON messages do, one handler per message type. Who may say what depends on
 // the process's role: a worker's current process anything; a reload's replacement still
-// starting only that it is listening or ready, and its listen requests; a retired process nothing (it reports in frames).
+// starting only that it is listening or ready, its listen requests, and that its application has
+// cluster code; a retired process nothing (it reports in frames).
 import { type MessageTable, type ToMaster } from '../ipc/protocol.js';
 import type { Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
@@ -31,6 +32,8 @@ export interface MessageTargets {
   workerDropped(reason: string): void;
   /** `from`'s application listens on an address (or Unix socket `path`) no configured listener serves (request `q`). */
   listenRequest(from: Sender, q: number, host: string | null, port: number, x: number, path: string | undefined): void;
+  /** `from`'s application has its own cluster code (read in `file`, when known). */
+  usesCluster(from: Sender, file: string | undefined): void;
   malformed(): void;
 }
 
@@ -52,11 +55,13 @@ export function messageTable(t: MessageTargets): MessageTable<ToMaster, Sender> 
     la: (_from, m) => t.sharedListening(m.l),
     dd: (_from, m) => t.workerDropped(m.r),
     lq: (from, m) => t.listenRequest(from, m.q, m.h, m.p, m.x, m.u),
+    cu: (from, m) => t.usesCluster(from, m.f),
   };
 }
 
 /** The messages a reload's replacement may send before it becomes current. */
 export function allowedWhilePending(m: ToMaster): boolean {
-  // A replacement listens before it is current: its listen() of an on-demand address is answered too.
-  return m.t === 'listening' || m.t === 'ready' || m.t === 'lq';
+  // A replacement listens before it is current: its listen() of an on-demand address is answered
+  // too. Its application's cluster code runs then (a reload may be the first code that has any).
+  return m.t === 'listening' || m.t === 'ready' || m.t === 'lq' || m.t === 'cu';
 }

@@ -32,3 +32,25 @@ function toPort(value: unknown): number | undefined {
   if (typeof value === 'string' && /^\d{1,5}$/.test(value)) return toPort(Number(value));
   return undefined;
 }
+
+/**
+ * The same bind() as `{ ..., exclusive: true }`: in a portplex worker cluster.isWorker is true
+ * (internals/cluster-role.ts), and dgram would ask cluster._getServer for a socket that is not
+ * exclusive. Exclusive, it binds here as it would without portplex (Node's own implicit binds,
+ * in send() and connect(), are exclusive already). A bound handle passed as the first argument
+ * is left as it is (dgram reads no role for it).
+ */
+export function exclusiveBindArgs(args: readonly unknown[]): unknown[] {
+  const first = args[0];
+  if (first !== null && typeof first === 'object') {
+    if (typeof (first as { recvStart?: unknown }).recvStart === 'function') return [...args];
+    // Its own fields (port, address, fd) read through the prototype, as given.
+    return [Object.assign(Object.create(first) as object, { exclusive: true }), ...args.slice(1)];
+  }
+  const last = args[args.length - 1];
+  const callback = typeof last === 'function' ? [last] : [];
+  // bind(), bind(cb): any port; bind(port[, address][, cb]): dgram reads them as the object's.
+  if (first === undefined || typeof first === 'function') return [{ exclusive: true }, ...callback];
+  const address = typeof args[1] === 'function' ? undefined : args[1];
+  return [{ port: first, address, exclusive: true }, ...callback];
+}

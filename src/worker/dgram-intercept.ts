@@ -116,8 +116,9 @@ export class DgramIntercept {
       this.sockets.delete(socket);
       if (changed) this.onChange();
     });
-    const loopback = v6 ? '::1' : '127.0.0.1';
-    this.originalBind.apply(socket, target.callback ? [{ port: 0, address: loopback }, target.callback] : [{ port: 0, address: loopback }]);
+    // Exclusive: in a worker cluster.isWorker is true, and dgram would ask cluster._getServer.
+    const own = { port: 0, address: v6 ? '::1' : '127.0.0.1', exclusive: true };
+    this.originalBind.apply(socket, target.callback ? [own, target.callback] : [own]);
     return true;
   }
 

@@ -9,14 +9,19 @@
 //   drain.ts             stop: finish what is open, lose nothing (http2-sessions.ts: HTTP/2's part)
 //   websockets.ts        and the `ws` package's WebSockets get 1001 (going away) when the drain starts
 //   request-count.ts     the HTTP requests our servers receive, for the master's maxRequests
+//   cluster-worker.ts    cluster.worker, for an application with its own cluster code (internals/cluster-role.ts)
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { actAsClusterWorker } from '../internals/cluster-role.js';
 import { FrameChannel, type ReceivedHandle } from '../ipc/frame-channel.js';
 import { FRAME, decodeConn, decodeListen } from '../ipc/frames.js';
 import { CMD, ENV, dispatch, isOurs, parseToWorker, type WorkerListener } from '../ipc/protocol.js';
 import type { SharedListenHandle } from '../internals/tcp-handle.js';
 import { Adoption } from './adopt.js';
+import { exclusiveBindArgs } from './bind-args.js';
+import { ClusterWorker } from './cluster-worker.js';
 import { Delivery, type ArrivedHandle } from './delivery.js';
 import { DgramIntercept } from './dgram-intercept.js';
 import { DirectAccept } from './direct-accept.js';
@@ -261,12 +266,17 @@ export function installRuntime(): WorkerRuntime | undefined {
   const rt = runtime;
   dgram.Socket.prototype.bind = function bind(this: dgram.Socket, ...args: unknown[]) {
     if (rt.dgram.interceptBind(this, args)) return this;
-    return (originalBind as (...a: unknown[]) => dgram.Socket).apply(this, args);
+    return (originalBind as (...a: unknown[]) => dgram.Socket).apply(this, exclusiveBindArgs(args));
   } as typeof dgram.Socket.prototype.bind;
   const originalListen = net.Server.prototype.listen;
   net.Server.prototype.listen = function listen(this: net.Server, ...args: unknown[]) {
     if (rt.interceptListen(this, args)) return this;
     return (originalListen as (...a: unknown[]) => net.Server).apply(this, args);
   } as typeof net.Server.prototype.listen;
+  // An application with its own cluster code takes its worker branch; the master says so once.
+  actAsClusterWorker(new ClusterWorker(rt.workerId, () => rt.stop()), (file) => {
+    const f = file?.startsWith('file:') ? fileURLToPath(file) : file;
+    sendToMaster(f === undefined ? { cmd: CMD, t: 'cu' } : { cmd: CMD, t: 'cu', f });
+  });
   return runtime;
 }

@@ -42,6 +42,8 @@ describe('parseToMaster', () => {
     m('lq', { q: 1, h: null, p: 9464, x: 0 }),
     m('lq', { q: 2, h: '127.0.0.1', p: 0, x: 3 }),
     m('lq', { q: 3, h: '::1', p: 65535, x: 0 }),
+    m('cu'),
+    m('cu', { f: '/srv/app/server.js' }),
   ];
   for (const message of valid) {
     it(`accepts ${JSON.stringify(message)}`, () => {
@@ -110,6 +112,9 @@ describe('parseToMaster', () => {
     ['lq with a port above 65535', m('lq', { q: 1, h: null, p: 65536, x: 0 })],
     ['lq with a negative index', m('lq', { q: 1, h: null, p: 80, x: -1 })],
     ['lq without q', m('lq', { h: null, p: 80, x: 0 })],
+    ['cu with a numeric f', m('cu', { f: 1 })],
+    ['cu with an empty f', m('cu', { f: '' })],
+    ['cu with an f longer than a path', m('cu', { f: 'x'.repeat(4097) })],
     ['an unknown type', m('stop')],
     ['no type', { cmd: CMD }],
     ['a numeric type', m('1')],

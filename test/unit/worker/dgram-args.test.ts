@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { test } from 'node:test';
-import { parseBindArgs } from '../../../src/worker/bind-args.js';
+import { exclusiveBindArgs, parseBindArgs } from '../../../src/worker/bind-args.js';
 import { parseSendArgs } from '../../../src/worker/send-args.js';
 
 const cb = (): void => {};
@@ -25,6 +25,29 @@ for (const c of binds) {
     assert.deepEqual(parseBindArgs(c.args), c.expected);
   });
 }
+
+// What dgram's bind() reads of each form (port, address, fd, exclusive, callback), before and after.
+const seen = (args: unknown[]): unknown => {
+  const o = args[0] !== null && typeof args[0] === 'object' ? args[0] as Record<string, unknown> : undefined;
+  const last = args[args.length - 1];
+  return o !== undefined
+    ? { port: o.port, address: o.address, fd: o.fd, exclusive: o.exclusive, cb: typeof last === 'function' ? last : undefined }
+    : { port: args[0], address: typeof args[1] === 'function' ? undefined : args[1], fd: undefined, exclusive: undefined, cb: typeof last === 'function' ? last : undefined };
+};
+const exclusives: unknown[][] = [[], [cb], [5353], [5353, cb], [5353, '::1'], [5353, '::1', cb], [{ port: 5353, address: '::' }, cb], [{ fd: 3 }], [{ port: 0, exclusive: false }, null]];
+for (const args of exclusives) {
+  test(`exclusiveBindArgs(${JSON.stringify(args)}) binds the same, exclusive`, () => {
+    const out = exclusiveBindArgs(args);
+    const before = seen(args) as Record<string, unknown>;
+    // bind(cb) reads the callback as the port, which binds port 0 as an absent one does.
+    assert.deepEqual(seen(out), { ...before, port: typeof before.port === 'function' ? undefined : before.port, exclusive: true });
+  });
+}
+
+test('exclusiveBindArgs leaves a bound handle as it is', () => {
+  const handle = { recvStart: () => 0 };
+  assert.deepEqual(exclusiveBindArgs([handle, cb]), [handle, cb]);
+});
 
 const sends: Array<{ name: string; args: unknown[]; expected: { data: string; port: number; address: string | undefined; callback: unknown } | undefined }> = [
   { name: 'buffer, port, address', args: [Buffer.from('abc'), 53, '192.0.2.1'], expected: { data: 'abc', port: 53, address: '192.0.2.1', callback: undefined } },
