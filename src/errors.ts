@@ -70,6 +70,12 @@ export const CODES = Object.freeze({
   LISTEN_FAILED: 'PORTPLEX_LISTEN_FAILED',
   CRASH_LOOP: 'PORTPLEX_CRASH_LOOP',
   NOT_RUNNING: 'PORTPLEX_NOT_RUNNING',
+  /** The admin socket's directory or file could be another user's: a symlink, a wrong owner or mode. */
+  UNSAFE_ADMIN_PATH: 'PORTPLEX_UNSAFE_ADMIN_PATH',
+  /** The admin socket is there but this user may not connect to it (EACCES, EPERM). */
+  PERMISSION_DENIED: 'PORTPLEX_PERMISSION_DENIED',
+  /** What answered on the admin socket is not a portplex master's answer. */
+  BAD_ANSWER: 'PORTPLEX_BAD_ANSWER',
   UNSUPPORTED_NODE: 'PORTPLEX_UNSUPPORTED_NODE',
   UPGRADE_FAILED: 'PORTPLEX_UPGRADE_FAILED',
   /** LISTEN_FDS or LISTEN_FDNAMES (socket activation) cannot be read. */

@@ -1,11 +1,11 @@
 // The master's control endpoint: a Unix socket, mode 0600, one JSON request per connection.
-import { chmodSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
-import { dirname } from 'node:path';
+import { CODES, EXIT, PortplexError } from '../errors.js';
 import type { Master } from '../master/master.js';
 import { AdminError, connections, scale, status, weight } from './commands.js';
 import { MAX_REQUEST_BYTES, REQUEST_TIMEOUT, type AdminResponse } from './protocol.js';
-import { ensureAdminDir } from './socket-path.js';
+import { prepareAdminDir } from './socket-path.js';
 
 type Handler = (master: Master, request: Record<string, unknown>, hooks: AdminHooks) => unknown;
 
@@ -37,9 +37,12 @@ export interface AdminServer {
   close(): Promise<void>;
 }
 
-/** Listens on `path` (its directory made 0700, the socket 0600); refuses if another master owns it. */
+/**
+ * Listens on `path` (its directory made 0700 and checked, the socket 0600); refuses if another
+ * master owns it, and throws PORTPLEX_UNSAFE_ADMIN_PATH when the place could be another user's.
+ */
 export async function startAdminServer(master: Master, path: string, hooks: AdminHooks = {}): Promise<AdminServer> {
-  ensureAdminDir(dirname(path));
+  prepareAdminDir(path);
   const server = net.createServer((socket) => serve(master, socket, hooks));
   try {
     // Bind first: a file there is removed only after a bind failed on it and nobody answers
@@ -124,7 +127,16 @@ function listenOn(server: net.Server, path: string): Promise<boolean> {
   });
 }
 
+/** Removes a socket file nobody answers on; never a file that is not a socket of ours. */
 async function removeStaleSocket(path: string): Promise<void> {
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (st !== undefined && !st.isSocket()) {
+    throw new PortplexError(CODES.UNSAFE_ADMIN_PATH, `the admin socket ${path} is taken by something that is not a socket; remove it, or give --admin another path`, EXIT.config);
+  }
+  const me = process.geteuid?.();
+  if (st !== undefined && me !== undefined && st.uid !== me) {
+    throw new PortplexError(CODES.UNSAFE_ADMIN_PATH, `the admin socket ${path} belongs to uid ${st.uid}, not to this master's user (uid ${me}); remove it, or give --admin another path`, EXIT.config);
+  }
   const live = await new Promise<boolean>((resolve) => {
     const probe = net.connect(path);
     probe.once('connect', () => { probe.destroy(); resolve(true); });

@@ -2,7 +2,7 @@
 import { hostPort } from '../address.js';
 import { relative, resolve } from 'node:path';
 import { startAdminServer, type AdminServer } from '../admin/server.js';
-import { defaultAdminPath } from '../admin/socket-path.js';
+import { defaultAdminPath, prepareAdminDir } from '../admin/socket-path.js';
 import { loadConfigFile } from '../config/load-file.js';
 import { parseListen } from '../config/listen-address.js';
 import { createMasterMetrics } from '../metrics/master-metrics.js';
@@ -66,6 +66,15 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
   const warn = (msg: string): void => { process.stderr.write(masterLine(config.logFormat, 'warn', msg)); };
   // Checked before anything starts: a bad --metrics is a usage error, like any other flag.
   const metricsAt = flags.metrics === undefined ? undefined : parseListen(flags.metrics, '--metrics');
+  const adminPath = flags.admin ?? defaultAdminPath();
+  // Checked before anything starts: an admin directory another user could have made refuses the
+  // start (a master nobody can reach, or one that talks on another user's socket, is worse).
+  try {
+    prepareAdminDir(adminPath);
+  } catch (err) {
+    if (err instanceof PortplexError) throw err;
+    // Cannot be made (EACCES): the master serves without it, as the start of the socket says below.
+  }
   if (activation.ignored !== undefined) warn(activation.ignored);
   for (const w of fileWarnings) warn(w);
   const master = new Master(config, inherited, activation.sockets);
@@ -182,8 +191,12 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
     }
   }
   try {
-    if (!lifecycle.ending) admin = await startAdminServer(master, flags.admin ?? defaultAdminPath(), { upgrade, log: info });
+    if (!lifecycle.ending) admin = await startAdminServer(master, adminPath, { upgrade, log: info });
   } catch (err) {
+    if (err instanceof PortplexError && err.code === CODES.UNSAFE_ADMIN_PATH) {
+      await master.stop();
+      throw err;
+    }
     error(`admin socket disabled: ${(err as Error).message}`);
   }
   const groups = config.groups.map((g) => `${g.workers} x ${relative(process.cwd(), g.script) || g.script}`).join(', ');
