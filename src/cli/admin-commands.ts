@@ -1,11 +1,14 @@
 // `portplex status` and `portplex connections`: ask a running master over its admin socket.
 import { hostPort } from '../address.js';
 import { Command } from 'commander';
-import { adminRequest } from '../admin/client.js';
+import { shapeProblem, type Shape } from '../admin/answer-shape.js';
+import { adminRequest, badAnswer } from '../admin/client.js';
+import type { AdminRequest } from '../admin/protocol.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import type { ListenerInfo, WorkerInfo } from '../master/master.js';
 import type { ReloadResult } from '../supervisor/supervisor.js';
 import type { RecycleReason } from '../workers/worker.js';
+import { CONNECTIONS, RELOAD, SCALE, STATUS, UPGRADE, WEIGHT } from './answer-shapes.js';
 import { wholeNumber } from './options.js';
 
 interface StatusResult {
@@ -72,20 +75,28 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
   for (const c of program.commands) c.showHelpAfterError(`(portplex ${c.name()} --help lists its options)`);
 }
 
+/** Sends `request`; the result must have `shape` (PORTPLEX_BAD_ANSWER otherwise). */
+async function ask(path: string, request: AdminRequest, shape: Shape, timeoutMs?: number): Promise<unknown> {
+  const result = await adminRequest(path, request, timeoutMs);
+  const problem = shapeProblem(result, shape);
+  if (problem !== undefined) throw badAnswer(path, `${request.cmd}: ${problem}`);
+  return result;
+}
+
 async function upgradeCommand(opts: { admin: string; json?: boolean }): Promise<void> {
-  const r = (await adminRequest(opts.admin, { cmd: 'upgrade' }, 24 * 3600 * 1000)) as { pid: number; previous: number };
+  const r = (await ask(opts.admin, { cmd: 'upgrade' }, UPGRADE, 24 * 3600 * 1000)) as { pid: number; previous: number };
   if (opts.json) print(JSON.stringify(r, null, 2));
   else print(`upgraded: master pid ${r.pid} serves now; the old master (pid ${r.previous}) drains its workers and exits`);
 }
 
 async function scaleCommand(opts: { admin: string; group?: string; json?: boolean }, workers: number): Promise<void> {
-  const list = (await adminRequest(opts.admin, { cmd: 'scale', workers, group: opts.group })) as WorkerInfo[];
+  const list = (await ask(opts.admin, { cmd: 'scale', workers, group: opts.group }, SCALE)) as WorkerInfo[];
   if (opts.json) return print(JSON.stringify(list, null, 2));
   print(`${list.length} worker${list.length === 1 ? '' : 's'}: ${list.map((w) => `${w.id} (${w.state})`).join(', ')}; removed workers finish their connections`);
 }
 
 async function reloadCommand(opts: { admin: string; json?: boolean }): Promise<void> {
-  const r = (await adminRequest(opts.admin, { cmd: 'reload' }, 24 * 3600 * 1000)) as ReloadResult;
+  const r = (await ask(opts.admin, { cmd: 'reload' }, RELOAD, 24 * 3600 * 1000)) as ReloadResult;
   if (opts.json) print(JSON.stringify(r, null, 2));
   else print(`reloaded worker${r.replaced.length === 1 ? '' : 's'} ${r.replaced.join(', ') || 'none'}${r.failed ? `; worker ${r.failed.worker} kept its old process: ${r.failed.reason}` : ''}`);
   if (r.failed) process.exitCode = 1;
@@ -114,7 +125,7 @@ function addWeightCommands(program: Command, run: (work: Promise<void>) => void)
 }
 
 async function weightCommand(opts: { admin: string; json?: boolean }, request: { cmd: string; worker: number; weight?: number }): Promise<void> {
-  const w = (await adminRequest(opts.admin, request)) as WorkerInfo;
+  const w = (await ask(opts.admin, request, WEIGHT)) as WorkerInfo;
   if (opts.json) return print(JSON.stringify(w, null, 2));
   print(`worker ${w.id} (pid ${w.pid}): weight ${w.weight}${w.weight === 0 ? ', draining' : ''}, ${w.active} active`);
 }
@@ -126,12 +137,12 @@ function originText(l: ListenerInfo): string {
 }
 
 async function statusCommand(opts: { admin: string; json?: boolean }): Promise<void> {
-  const s = (await adminRequest(opts.admin, { cmd: 'status' })) as StatusResult;
+  const s = (await ask(opts.admin, { cmd: 'status' }, STATUS)) as StatusResult;
   if (opts.json) return print(JSON.stringify(s, null, 2));
   const lines = [`portplex ${s.version}, master pid ${s.pid}, ${s.state}, up ${duration(s.uptimeMs)}, ${s.table.records} connection record${s.table.records === 1 ? '' : 's'}`];
   for (const l of s.listeners) lines.push(`listener ${l.index}  ${l.protocol ?? 'tcp'} ${hostPort(l.address, l.port, l.family)}  group ${l.group}  ${l.mode === 'direct' ? 'direct' : l.algorithm}${l.onDemand ? '  (asked by the app)' : ''}${originText(l)}${l.closed ? '  closed' : ''}`);
   // Recycles are shown once there are any: most masters never set a limit.
-  const recycled = s.workers.some((w) => w.recycles !== undefined && Object.values(w.recycles).some((n) => n > 0));
+  const recycled = s.workers.some((w) => w.recycles != null && Object.values(w.recycles).some((n) => n > 0));
   lines.push(table(
     ['worker', 'group', 'pid', 'state', 'health', 'weight', 'active', 'conn/s', 'total', 'cpu', 'mem', 'heap', 'loop', 'restarts', ...(recycled ? ['recycled'] : []), 'uptime'],
     s.workers.map((w) => [
@@ -146,7 +157,7 @@ async function statusCommand(opts: { admin: string; json?: boolean }): Promise<v
 interface ConnectionsOptions { admin: string; worker?: number; state?: string; protocol?: string; client?: string; limit?: number; json?: boolean }
 
 async function connectionsCommand(opts: ConnectionsOptions): Promise<void> {
-  const r = (await adminRequest(opts.admin, { cmd: 'connections', worker: opts.worker, state: opts.state, protocol: opts.protocol, client: opts.client, limit: opts.limit })) as ConnectionsResult;
+  const r = (await ask(opts.admin, { cmd: 'connections', worker: opts.worker, state: opts.state, protocol: opts.protocol, client: opts.client, limit: opts.limit }, CONNECTIONS)) as ConnectionsResult;
   if (opts.json) return print(JSON.stringify(r, null, 2));
   // Idle time means something for UDP flows only (they expire when idle): shown when any is listed.
   const idle = r.records.some((c) => c.protocol === 'udp');
