@@ -3,7 +3,7 @@
 // from exiting after its stop).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,48 @@ describe('startAdminServer', () => {
         startAdminServer({}, ${JSON.stringify(path)}).then(() => console.log('started'), (err) => console.log(err.message));`);
       assert.equal(r.status, 0, `exited by itself (status ${r.status}): ${r.stderr}`);
       assert.match(r.stdout, /^ENOENT: no such file or directory, chmod$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a file at the path that is not a socket is left there: refused, never unlinked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portplex-admin-'));
+    const path = join(dir, 'admin.sock');
+    try {
+      writeFileSync(path, 'not yours to remove\n');
+      await assert.rejects(startAdminServer(master, path), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'PORTPLEX_UNSAFE_ADMIN_PATH');
+        assert.match(err.message, /admin\.sock is taken by something that is not a socket/);
+        return true;
+      });
+      assert.equal(readFileSync(path, 'utf8'), 'not yours to remove\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('another user\'s stale socket at the path is left there: refused', { skip: process.geteuid?.() === 0 ? false : 'chown needs root' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portplex-admin-'));
+    const path = join(dir, 'admin.sock');
+    try {
+      const killed = node(`import net from 'node:net'; net.createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'));`);
+      assert.equal(killed.status, null);
+      chownSync(path, 65534, 65534);
+      await assert.rejects(startAdminServer(master, path), /admin\.sock belongs to uid 65534, not to this master's user \(uid 0\)/);
+      assert.equal(statSync(path).uid, 65534, 'still there');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an --admin directory others can write (0777, not sticky) refuses the start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portplex-admin-'));
+    try {
+      const open = join(dir, 'open');
+      mkdirSync(open, { mode: 0o777 });
+      chmodSync(open, 0o777);
+      await assert.rejects(startAdminServer(master, join(open, 'admin.sock')), (err: Error & { code?: string }) => err.code === 'PORTPLEX_UNSAFE_ADMIN_PATH' && /has mode 0777: other users can replace the socket/.test(err.message));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
