@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { portplex } from '../helpers/cluster.js';
+import { needsRoot } from '../helpers/root.js';
 
 const FORGED = `${JSON.stringify({ ok: true, result: { version: '9.9.9', pid: 1, state: 'serving', note: 'forged' } })}\n`;
 
-test('a forged master: of another user refused unasked, of ours refused on its answer', { skip: process.geteuid?.() === 0 ? false : 'chown needs root' }, async () => {
+test('a forged master: of another user refused unasked, of ours refused on its answer', async () => {
+  needsRoot('it chowns a socket to another user');
   const dir = mkdtempSync(join(tmpdir(), 'portplex-forged-'));
   const sock = join(dir, 'admin.sock');
   const asked: string[] = [];

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CLI, cliPort, fixture, runCli } from '../helpers/cluster.js';
+import { needsRoot } from '../helpers/root.js';
 
 const runuser = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', '0']).status === 0;
 
@@ -18,7 +19,9 @@ function asNobody(...args: string[]): Promise<{ code: number; stderr: string }> 
   });
 }
 
-test('status as nobody against root\'s admin socket: PORTPLEX_PERMISSION_DENIED naming it', { skip: process.geteuid?.() === 0 && runuser ? false : 'needs root and runuser' }, async () => {
+test('status as nobody against root\'s admin socket: PORTPLEX_PERMISSION_DENIED naming it', async () => {
+  needsRoot('it runs a command as nobody');
+  assert.ok(runuser, 'runuser -u nobody does not work here (util-linux)');
   const dir = mkdtempSync(join(tmpdir(), 'portplex-denied-'));
   const sock = join(dir, 'run', 'admin.sock');
   const master = runCli(['-w', '1', '-l', '127.0.0.1:0', '--admin', sock, fixture('http-app.js')]);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CLI, fixture, runCli } from '../helpers/cluster.js';
+import { needsRoot } from '../helpers/root.js';
 
 const root = process.geteuid?.() === 0;
 
@@ -19,7 +20,8 @@ function withEnv(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: num
   });
 }
 
-test('a default admin directory of uid 65534, then a symlink there: master and status refuse with PORTPLEX_UNSAFE_ADMIN_PATH', { skip: root ? false : 'chown needs root' }, async () => {
+test('a default admin directory of uid 65534, then a symlink there: master and status refuse with PORTPLEX_UNSAFE_ADMIN_PATH', async () => {
+  needsRoot('it chowns a directory to another user');
   const tmp = mkdtempSync(join(tmpdir(), 'portplex-planted-'));
   chmodSync(tmp, 0o1777);
   const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { checkAdminDir, checkAdminSocket } from '../../../src/admin/path-checks.js';
 import { prepareAdminDir } from '../../../src/admin/socket-path.js';
+import { needsRoot } from '../../helpers/root.js';
 
 const NOBODY = 65534;
 const root = process.geteuid?.() === 0;
@@ -50,7 +51,8 @@ describe('checkAdminDir, the default directory (strict)', () => {
     { name: 'another user\'s, mode 0700', make: () => { const d = dir(); chownSync(d, NOBODY, NOBODY); return d; }, expected: /belongs to uid 65534, not to you \(uid 0\): .*rm -r .*XDG_RUNTIME_DIR.*--admin <path>/, rootOnly: true },
   ];
   for (const c of cases) {
-    test(`${c.name}: PORTPLEX_UNSAFE_ADMIN_PATH naming it`, { skip: c.rootOnly && !root ? 'chown needs root' : false }, () => {
+    test(`${c.name}: PORTPLEX_UNSAFE_ADMIN_PATH naming it`, () => {
+      if (c.rootOnly) needsRoot('it chowns a directory to another user');
       const d = c.make();
       const e = thrown(() => checkAdminDir(join(d, 'portplex.sock'), true));
       assert.equal(e.code, 'PORTPLEX_UNSAFE_ADMIN_PATH', e.message);
@@ -79,7 +81,8 @@ describe('checkAdminDir, the directory of an --admin path', () => {
     checkAdminDir(join(l, 'a.sock'), false);
   });
 
-  test('another user\'s directory: refused, unless we are root and the socket is that user\'s too', { skip: root ? false : 'chown needs root' }, () => {
+  test('another user\'s directory: refused, unless we are root and the socket is that user\'s too', () => {
+    needsRoot('it chowns a directory to another user');
     const d = dir();
     chownSync(d, NOBODY, NOBODY);
     const e = thrown(() => checkAdminDir(join(d, 'a.sock'), false));
@@ -134,7 +137,8 @@ describe('checkAdminSocket', () => {
     }
   });
 
-  test('another user\'s socket in our directory: refused; in that user\'s own directory, named by root: accepted', { skip: root ? false : 'chown needs root' }, async () => {
+  test('another user\'s socket in our directory: refused; in that user\'s own directory, named by root: accepted', async () => {
+    needsRoot('it chowns a socket to another user');
     const d = dir();
     const path = join(d, 'a.sock');
     const s = await listening(path);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startAdminServer } from '../../../src/admin/server.js';
 import type { Master } from '../../../src/master/master.js';
+import { needsRoot } from '../../helpers/root.js';
 
 /** No command reaches it in these tests. */
 const master = {} as Master;
@@ -124,7 +125,8 @@ describe('startAdminServer', () => {
     }
   });
 
-  test('another user\'s stale socket at the path is left there: refused', { skip: process.geteuid?.() === 0 ? false : 'chown needs root' }, async () => {
+  test('another user\'s stale socket at the path is left there: refused', async () => {
+    needsRoot('it chowns a socket to another user');
     const dir = mkdtempSync(join(tmpdir(), 'portplex-admin-'));
     const path = join(dir, 'admin.sock');
     try {
