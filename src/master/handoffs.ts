@@ -125,8 +125,11 @@ export class Handoffs {
     if (this.stopping) return this.drop(h, 'shutdown');
     const now = Date.now();
     const worker = this.choose(h, now);
-    if (worker) this.send(worker, h, now);
-    else if (!this.queue.push(h, this.pools.all[h.pool]!.hasEligible())) this.drop(h, 'queue_full');
+    if (worker) return this.send(worker, h, now);
+    // Its queue time starts now: the time a preread took (a slow client's head) is not the
+    // queue's, or a connection read for 4.7 s would time out 0.3 s after it was queued.
+    h.since = now;
+    if (!this.queue.push(h, this.pools.all[h.pool]!.hasEligible())) this.drop(h, 'queue_full');
   }
 
   /** The worker for `h` now; `avoid` is the id of one that just refused it (not asked again at once). */
