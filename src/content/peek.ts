@@ -10,8 +10,9 @@ import { readRaw, type RawHandle } from '../internals/tcp-handle.js';
 /**
  * How a peek ended. 'eof': the client sent its FIN (it may still read the answer); the master
  * consumed that end of stream, so the hand-over must carry it. 'closed': reset, nothing to serve.
+ * 'cancelled': its owner ended it (the master sheds the oldest reads when it must).
  */
-export type PeekEnd = 'decided' | 'too-large' | 'timeout' | 'eof' | 'closed';
+export type PeekEnd = 'decided' | 'too-large' | 'timeout' | 'eof' | 'closed' | 'cancelled';
 
 export interface PeekResult<D> {
   readonly end: PeekEnd;
@@ -30,10 +31,14 @@ export interface PeekLimits {
 
 /**
  * Reads from `handle` until `decide(bytes)` returns something other than undefined, or a limit
- * is hit, or the client goes away; then calls `done` once. The handle stays open and is no
- * longer read: it can be handed over as it is.
+ * is hit, or the client goes away, or the returned function is called ('cancelled'); then calls
+ * `done` once. The handle stays open and is no longer read: it can be handed over as it is.
+ *
+ * Memory: at most maxBytes plus one read (libuv reads at most 64 KiB at a time) per connection,
+ * held in a buffer of its own: a slice of Node's shared 8 KiB pool would keep the whole slab
+ * alive for as long as a slow client keeps its connection.
  */
-export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: Buffer) => D | undefined, done: (result: PeekResult<D>) => void): void {
+export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: Buffer) => D | undefined, done: (result: PeekResult<D>) => void): () => void {
   let bytes: Buffer = Buffer.alloc(0);
   let finished = false;
   let stop: (() => void) | false = false;
@@ -47,7 +52,7 @@ export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: B
   const timer = setTimeout(() => finish('timeout', undefined), limits.timeoutMs);
   stop = readRaw(handle, (chunk) => {
     // Each read has its own ArrayBuffer: a view is enough, and the only copy is on concatenation.
-    bytes = bytes.length === 0 ? chunk : Buffer.concat([bytes, chunk]);
+    bytes = bytes.length === 0 ? chunk : joined(bytes, chunk);
     const decision = decide(bytes);
     if (decision !== undefined) finish('decided', decision);
     else if (bytes.length >= limits.maxBytes) finish('too-large', undefined);
@@ -56,4 +61,13 @@ export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: B
     finish(eof ? 'eof' : 'closed', undefined);
   });
   if (stop === false) finish('closed', undefined);
+  return () => finish('cancelled', undefined);
+}
+
+/** `a` then `b` in a buffer of exactly their size, outside Node's shared pool. */
+function joined(a: Buffer, b: Buffer): Buffer {
+  const out = Buffer.allocUnsafeSlow(a.length + b.length);
+  a.copy(out, 0);
+  b.copy(out, a.length);
+  return out;
 }
