@@ -8,6 +8,7 @@ import { makeRouter, type Router } from '../content/router.js';
 import type { ConnectionTable } from '../table/connection-table.js';
 import type { Handoff } from '../workers/handoff.js';
 import type { Pools } from '../workers/pools.js';
+import { Reading } from './reading.js';
 import type { DropReason, MasterStats } from './stats.js';
 
 /** What became of a preread: routed and ready to dispatch, or to be closed for `reason`. */
@@ -20,6 +21,8 @@ export class Preread {
   /** Per listener: its content decide step and its rules, when it has content. */
   private readonly deciders: Array<Decider | undefined>;
   private readonly routers: Router[];
+  /** The connections being read, oldest first, and the cap (--max-prereading). */
+  readonly reading = new Reading();
 
   constructor(
     private readonly config: Config,
@@ -31,9 +34,26 @@ export class Preread {
     this.routers = config.listeners.map(makeRouter);
   }
 
-  /** Reads `h`'s first bytes, then routes it; `done` says whether to dispatch it. */
+  /**
+   * Reads `h`'s first bytes, then routes it; `done` says whether to dispatch it. At the cap, the
+   * oldest read is shed first: it has been slowest to send its head.
+   */
   read(h: Handoff, content: ContentConfig, done: (outcome: PrereadOutcome) => void): void {
-    peek(h.handle, { maxBytes: content.maxBytes, timeoutMs: content.timeout }, this.deciders[h.listener]!, (r) => done(this.judge(h, content, r)));
+    const reading = this.reading;
+    while (reading.full && reading.shedOldest());
+    let ended = false;
+    const cancel = peek(h.handle, { maxBytes: content.maxBytes, timeoutMs: content.timeout }, this.deciders[h.listener]!, (r) => {
+      ended = true;
+      reading.remove(h.id);
+      done(this.judge(h, content, r));
+    });
+    // A handle that could not be read ends at once, before there is anything to track.
+    if (!ended) reading.add(h.id, cancel);
+  }
+
+  /** Descriptors run short: sheds the oldest connection being read; false when none is. */
+  shedOldest(): boolean {
+    return this.reading.shedOldest();
   }
 
   /**
@@ -48,6 +68,8 @@ export class Preread {
   /** What was read decides: drop, strip the PROXY header, route; the bytes go with the hand-over. */
   private judge(h: Handoff, content: ContentConfig, r: PeekResult<Decision>): PrereadOutcome {
     if (r.end === 'closed') return drop('client_closed');
+    // Still being read when newer connections needed the room (the cap, or descriptors).
+    if (r.end === 'cancelled') return drop('preread_shed');
     // Too slow to say anything decidable in time (slowloris): cut, counted.
     if (r.end === 'timeout') return drop('preread_timeout');
     // Full or ended before a decision: judge what there is, as final.
