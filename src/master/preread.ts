@@ -5,6 +5,7 @@ import type { Config, ContentConfig } from '../config/types.js';
 import { makeDecider, type Decider, type Decision } from '../content/decide.js';
 import { peek, type PeekResult } from '../content/peek.js';
 import { makeRouter, type Router } from '../content/router.js';
+import { writeNow } from '../internals/tcp-handle.js';
 import type { ConnectionTable } from '../table/connection-table.js';
 import type { Handoff } from '../workers/handoff.js';
 import type { Pools } from '../workers/pools.js';
@@ -15,6 +16,8 @@ import type { DropReason, MasterStats } from './stats.js';
 export type PrereadOutcome = { readonly dispatch: true } | { readonly dispatch: false; readonly reason: DropReason };
 
 const DISPATCH: PrereadOutcome = { dispatch: true };
+/** The answer to an HTTP head that did not arrive within the preread timeout. */
+const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n', 'latin1');
 const drop = (reason: DropReason): PrereadOutcome => ({ dispatch: false, reason });
 
 export class Preread {
@@ -70,8 +73,12 @@ export class Preread {
     if (r.end === 'closed') return drop('client_closed');
     // Still being read when newer connections needed the room (the cap, or descriptors).
     if (r.end === 'cancelled') return drop('preread_shed');
-    // Too slow to say anything decidable in time (slowloris): cut, counted.
-    if (r.end === 'timeout') return drop('preread_timeout');
+    if (r.end === 'timeout') {
+      // Too slow to say anything decidable in time (slowloris): cut, counted. An HTTP client
+      // that began a head is told why first, as HAProxy does; one that sent nothing is just closed.
+      if (this.beganHead(h, content, r.bytes)) writeNow(h.handle, REQUEST_TIMEOUT);
+      return drop('preread_timeout');
+    }
     // Full or ended before a decision: judge what there is, as final.
     const d: Decision = r.decision ?? this.deciders[h.listener]!(r.bytes, r.end === 'too-large' ? 'too-large' : 'incomplete')!;
     let bytes = r.bytes;
@@ -97,6 +104,14 @@ export class Preread {
     if (bytes.length > 0) h.data = bytes;
     if (r.end === 'eof') h.eof = true;
     return DISPATCH;
+  }
+
+  /** True when `bytes` hold the start of an HTTP head (after the PROXY header, if one is expected). */
+  private beganHead(h: Handoff, content: ContentConfig, bytes: Buffer): boolean {
+    if (content.protocol !== 'http' || bytes.length === 0) return false;
+    if (content.proxy === undefined) return true;
+    const d = this.deciders[h.listener]!(bytes, 'incomplete')!;
+    return d.verdict !== 'proxy-invalid' && bytes.length > d.strip;
   }
 
   /** First matching rule picks the group; the sticky key, when present, picks within it. */
