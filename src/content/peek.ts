@@ -34,12 +34,14 @@ export interface PeekLimits {
  * is hit, or the client goes away, or the returned function is called ('cancelled'); then calls
  * `done` once. The handle stays open and is no longer read: it can be handed over as it is.
  *
- * Memory: at most maxBytes plus one read (libuv reads at most 64 KiB at a time) per connection,
- * held in a buffer of its own: a slice of Node's shared 8 KiB pool would keep the whole slab
- * alive for as long as a slow client keeps its connection.
+ * Memory: what was read (less than maxBytes plus one read; libuv reads up to 64 KiB at a time),
+ * in a buffer grown by doubling up to maxBytes: a head trickled a byte at a time costs a few
+ * allocations, not one per byte.
  */
 export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: Buffer) => D | undefined, done: (result: PeekResult<D>) => void): () => void {
   let bytes: Buffer = Buffer.alloc(0);
+  /** Where bytes read in several parts are gathered: `bytes` is a view of its start. */
+  let store: Buffer | undefined;
   let finished = false;
   let stop: (() => void) | false = false;
   const finish = (end: PeekEnd, decision: D | undefined): void => {
@@ -51,8 +53,19 @@ export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: B
   };
   const timer = setTimeout(() => finish('timeout', undefined), limits.timeoutMs);
   stop = readRaw(handle, (chunk) => {
-    // Each read has its own ArrayBuffer: a view is enough, and the only copy is on concatenation.
-    bytes = bytes.length === 0 ? chunk : joined(bytes, chunk);
+    // Each read has its own ArrayBuffer: a view is enough for the first; later ones are copied.
+    if (bytes.length === 0) bytes = chunk;
+    else {
+      const length = bytes.length + chunk.length;
+      if (store === undefined || store.length < length) {
+        // Outside Node's shared pool: a slice of it would keep its whole 8 KiB slab alive.
+        const grown = Buffer.allocUnsafeSlow(Math.max(length, Math.min(2 * length, limits.maxBytes), 256));
+        bytes.copy(grown, 0);
+        store = grown;
+      }
+      chunk.copy(store, bytes.length);
+      bytes = store.subarray(0, length);
+    }
     const decision = decide(bytes);
     if (decision !== undefined) finish('decided', decision);
     else if (bytes.length >= limits.maxBytes) finish('too-large', undefined);
@@ -64,10 +77,3 @@ export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: B
   return () => finish('cancelled', undefined);
 }
 
-/** `a` then `b` in a buffer of exactly their size, outside Node's shared pool. */
-function joined(a: Buffer, b: Buffer): Buffer {
-  const out = Buffer.allocUnsafeSlow(a.length + b.length);
-  a.copy(out, 0);
-  b.copy(out, a.length);
-  return out;
-}
