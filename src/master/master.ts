@@ -311,7 +311,7 @@ export class Master extends EventEmitter {
       return this.listenerInfo();
     }
     this.handoffs.setBudget(connectionBudget(this.registry.workers.length));
-    this.preread.reading.setLimit(prereadingLimit(this.config.maxPrereading, this.handoffs.budget));
+    this.preread.setLimit(prereadingLimit(this.config.maxPrereading, this.handoffs.budget));
     if (this.config.maxPrereading > this.handoffs.budget) {
       this.emit('log', `maxPrereading ${this.config.maxPrereading} exceeds what the open-file limit allows (${this.handoffs.budget} connections held at once); the oldest reads are shed at that budget instead; raise it with ulimit -n`);
     }

@@ -25,7 +25,7 @@ export class Preread {
   private readonly deciders: Array<Decider | undefined>;
   private readonly routers: Router[];
   /** The connections being read, oldest first, and the cap (--max-prereading). */
-  readonly reading = new Reading();
+  private readonly reading = new Reading();
 
   constructor(
     private readonly config: Config,
@@ -43,6 +43,7 @@ export class Preread {
    */
   read(h: Handoff, content: ContentConfig, done: (outcome: PrereadOutcome) => void): void {
     const reading = this.reading;
+    // Each shed ends a read (and closes its connection) before this one begins.
     while (reading.full && reading.shedOldest());
     let ended = false;
     const cancel = peek(h.handle, { maxBytes: content.maxBytes, timeoutMs: content.timeout }, this.deciders[h.listener]!, (r) => {
@@ -57,6 +58,16 @@ export class Preread {
   /** Descriptors run short: sheds the oldest connection being read; false when none is. */
   shedOldest(): boolean {
     return this.reading.shedOldest();
+  }
+
+  /** Connections read at once, at most (set at start, from the descriptor budget). */
+  setLimit(n: number): void {
+    this.reading.setLimit(n);
+  }
+
+  /** Connections being read now. */
+  get readingCount(): number {
+    return this.reading.size;
   }
 
   /**
