@@ -22,6 +22,7 @@ export interface Flags extends ContentFlags {
   maxLifetimeJitter?: number;
   queueSize?: number;
   queueTimeout?: number;
+  maxPrereading?: number;
   handoffTimeout?: number;
   grace?: number;
   shutdownDelay?: number;
@@ -124,6 +125,7 @@ export function mergeFlags(file: UserConfig, flags: Flags, script: string | unde
   }
   if (flags.queueSize !== undefined) out.queueSize = flags.queueSize;
   if (flags.queueTimeout !== undefined) out.queueTimeout = flags.queueTimeout;
+  if (flags.maxPrereading !== undefined) out.maxPrereading = flags.maxPrereading;
   if (flags.handoffTimeout !== undefined) out.handoffTimeout = flags.handoffTimeout;
   if (flags.grace !== undefined) out.grace = flags.grace;
   if (flags.shutdownDelay !== undefined) out.shutdownDelay = flags.shutdownDelay;

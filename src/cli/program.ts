@@ -63,6 +63,7 @@ export function program(): Command {
     .option('--max-lifetime-jitter <ms>', 'each process\'s --max-lifetime plus a random 0 to ms; the group\'s lifetime replacements are at least ms / workers apart (default: 0)', wholeNumber(0))
     .option('--queue-size <n>', `connections that may wait for a free worker (default: ${DEFAULTS.queueSize})`, wholeNumber(0))
     .option('--queue-timeout <ms>', `how long one may wait (default: ${DEFAULTS.queueTimeout})`, wholeNumber(1))
+    .option('--max-prereading <n>', 'connections read at once with --preread; past it the oldest being read (the slowest) is closed; 0 = half the open-file budget (default: 0)', wholeNumber(0))
     .option('--handoff-timeout <ms>', `a worker's deadline to take a connection (default: ${DEFAULTS.handoffTimeout})`, wholeNumber(10))
     .option('--grace <ms>', `time workers get to finish on shutdown (default: ${DEFAULTS.grace})`, wholeNumber(0))
     .option('--shutdown-delay <ms>', `on SIGTERM/SIGINT, answer /readyz 503 at once but go on accepting and serving this long before the drain begins, while the platform takes the endpoint away (default: ${DEFAULTS.shutdownDelay})`, wholeNumber(0, 3600 * 1000))

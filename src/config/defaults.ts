@@ -25,6 +25,11 @@ export const DEFAULTS = Object.freeze({
   queueSize: 1024,
   /** ms a connection may wait in that queue (HAProxy `timeout queue`). */
   queueTimeout: 5000,
+  /**
+   * Connections the master reads (preread) at once; past it the oldest being read is closed.
+   * 0 = half the connections the open-file limit allows (see master/fd-budget.ts).
+   */
+  maxPrereading: 0,
   /** ms a worker has to acknowledge a handed-over connection before it goes elsewhere. */
   handoffTimeout: 2000,
   /**

@@ -9,7 +9,7 @@ export const GROUP_KEYS = Object.freeze(['script', 'args', 'env', 'cwd', 'execAr
 export const CONFIG_KEYS = Object.freeze({
   /** The top level: the group fields plus everything that is not per group. */
   top: Object.freeze([
-    ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'mode', 'queueSize', 'queueTimeout', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
+    ...GROUP_KEYS, 'listen', 'listeners', 'groups', 'mode', 'queueSize', 'queueTimeout', 'maxPrereading', 'handoffTimeout', 'handoffWindow', 'maxHandoffs',
     'grace', 'shutdownDelay', 'readyTimeout', 'restartDelay', 'restartDelayMax', 'minUptime', 'maxRestarts', 'backlog', 'sweepInterval', 'healthInterval', 'rise', 'fall', 'maxEventLoopDelay', 'unhealthyTimeout',
     'udpTimeout', 'udpMaxFlows', 'udpMaxDatagram', 'udpWorkerQueue', 'ownPorts', 'stickySessions', 'stickyTimeout',
     'logPrefix', 'logFormat', 'logMaxLine',

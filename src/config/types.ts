@@ -96,6 +96,8 @@ export interface UserConfig extends GroupInput {
   /** Default mode of every listener. */
   mode?: ListenMode;
   queueSize?: number;
+  /** Connections read (preread) at once; past it the oldest is closed; 0 = half the open-file budget. */
+  maxPrereading?: number;
   queueTimeout?: number;
   handoffTimeout?: number;
   handoffWindow?: number;
@@ -225,6 +227,8 @@ export interface Config {
   readonly groups: readonly GroupConfig[];
   readonly listeners: readonly ListenerConfig[];
   readonly queueSize: number;
+  /** Connections read (preread) at once, at most; 0 = half the connection budget (fd-budget.ts). */
+  readonly maxPrereading: number;
   readonly queueTimeout: number;
   readonly handoffTimeout: number;
   /** Connections sent to one worker and not yet acknowledged, at most. */

@@ -42,6 +42,7 @@ export function validateConfig(input: UserConfig, baseDir: string = process.cwd(
     listeners,
     queueSize: p.int(input.queueSize, 'queueSize', DEFAULTS.queueSize, 0),
     queueTimeout: p.int(input.queueTimeout, 'queueTimeout', DEFAULTS.queueTimeout, 1),
+    maxPrereading: p.int(input.maxPrereading, 'maxPrereading', DEFAULTS.maxPrereading, 0),
     handoffTimeout: p.int(input.handoffTimeout, 'handoffTimeout', DEFAULTS.handoffTimeout, 10),
     handoffWindow: p.int(input.handoffWindow, 'handoffWindow', DEFAULTS.handoffWindow, 1, 1024),
     maxHandoffs: p.int(input.maxHandoffs, 'maxHandoffs', DEFAULTS.maxHandoffs, 1),

@@ -10,8 +10,9 @@ import { readRaw, type RawHandle } from '../internals/tcp-handle.js';
 /**
  * How a peek ended. 'eof': the client sent its FIN (it may still read the answer); the master
  * consumed that end of stream, so the hand-over must carry it. 'closed': reset, nothing to serve.
+ * 'cancelled': its owner ended it (the master sheds the oldest reads when it must).
  */
-export type PeekEnd = 'decided' | 'too-large' | 'timeout' | 'eof' | 'closed';
+export type PeekEnd = 'decided' | 'too-large' | 'timeout' | 'eof' | 'closed' | 'cancelled';
 
 export interface PeekResult<D> {
   readonly end: PeekEnd;
@@ -30,11 +31,17 @@ export interface PeekLimits {
 
 /**
  * Reads from `handle` until `decide(bytes)` returns something other than undefined, or a limit
- * is hit, or the client goes away; then calls `done` once. The handle stays open and is no
- * longer read: it can be handed over as it is.
+ * is hit, or the client goes away, or the returned function is called ('cancelled'); then calls
+ * `done` once. The handle stays open and is no longer read: it can be handed over as it is.
+ *
+ * Memory: what was read (less than maxBytes plus one read; libuv reads up to 64 KiB at a time),
+ * in a buffer grown by doubling up to maxBytes: a head trickled a byte at a time costs a few
+ * allocations, not one per byte.
  */
-export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: Buffer) => D | undefined, done: (result: PeekResult<D>) => void): void {
+export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: Buffer) => D | undefined, done: (result: PeekResult<D>) => void): () => void {
   let bytes: Buffer = Buffer.alloc(0);
+  /** Where bytes read in several parts are gathered: `bytes` is a view of its start. */
+  let store: Buffer | undefined;
   let finished = false;
   let stop: (() => void) | false = false;
   const finish = (end: PeekEnd, decision: D | undefined): void => {
@@ -46,8 +53,19 @@ export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: B
   };
   const timer = setTimeout(() => finish('timeout', undefined), limits.timeoutMs);
   stop = readRaw(handle, (chunk) => {
-    // Each read has its own ArrayBuffer: a view is enough, and the only copy is on concatenation.
-    bytes = bytes.length === 0 ? chunk : Buffer.concat([bytes, chunk]);
+    // Each read has its own ArrayBuffer: a view is enough for the first; later ones are copied.
+    if (bytes.length === 0) bytes = chunk;
+    else {
+      const length = bytes.length + chunk.length;
+      if (store === undefined || store.length < length) {
+        // Outside Node's shared pool: a slice of it would keep its whole 8 KiB slab alive.
+        const grown = Buffer.allocUnsafeSlow(Math.max(length, Math.min(2 * length, limits.maxBytes), 256));
+        bytes.copy(grown, 0);
+        store = grown;
+      }
+      chunk.copy(store, bytes.length);
+      bytes = store.subarray(0, length);
+    }
     const decision = decide(bytes);
     if (decision !== undefined) finish('decided', decision);
     else if (bytes.length >= limits.maxBytes) finish('too-large', undefined);
@@ -56,4 +74,6 @@ export function peek<D>(handle: RawHandle, limits: PeekLimits, decide: (bytes: B
     finish(eof ? 'eof' : 'closed', undefined);
   });
   if (stop === false) finish('closed', undefined);
+  return () => finish('cancelled', undefined);
 }
+

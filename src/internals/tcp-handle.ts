@@ -26,6 +26,11 @@ export interface ReadableHandle extends RawHandle {
   readStop(): number;
 }
 
+/** The writing side of a raw TCP handle (stream_wrap). */
+interface WritableHandle extends RawHandle {
+  writeBuffer(req: object, data: Uint8Array): number;
+}
+
 /** A bound TCP socket handle that is not listening yet (direct mode). */
 export interface BoundHandle {
   getsockname(out: Record<string, unknown>): number;
@@ -145,4 +150,26 @@ export function readRaw(handle: RawHandle, onData: (chunk: Buffer) => void, onEn
     return false;
   }
   return stop;
+}
+
+function ignoreWrite(): void {}
+
+/**
+ * Writes `bytes` to `handle` if the kernel takes them at once; true when it did. Meant for a
+ * last word before closing: a connection that was only read has an empty send buffer, so a short
+ * answer fits. A write that had to wait is cancelled by the close that follows (libuv then calls
+ * oncomplete with ECANCELED, which is ignored).
+ */
+export function writeNow(handle: RawHandle, bytes: Buffer): boolean {
+  const io = streamInternals();
+  const req = new io.WriteWrap();
+  req.oncomplete = ignoreWrite;
+  req.buffer = bytes;
+  let err: number;
+  try {
+    err = (handle as WritableHandle).writeBuffer(req, bytes);
+  } catch {
+    return false;
+  }
+  return err === 0 && io.state[io.kLastWriteWasAsync] === 0;
 }

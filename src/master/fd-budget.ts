@@ -31,3 +31,15 @@ export function connectionBudget(workers: number, limit = openFileLimit()): numb
   if (!Number.isFinite(limit)) return Infinity;
   return Math.max(1, limit - openNow() - HEADROOM - 4 * workers);
 }
+
+/**
+ * How many connections may be read (preread) at once: `configured`, or by default half the
+ * budget. A connection being read belongs to no worker yet and may be a slow client's, so slow
+ * clients never hold more than half the descriptors: the other half stays for connections that
+ * said what they want (queued, in flight, and the copies kept until a worker begins, themselves
+ * kept only while less than half the budget is held).
+ */
+export function prereadingLimit(configured: number, budget: number): number {
+  if (configured > 0) return configured;
+  return Number.isFinite(budget) ? Math.max(1, Math.floor(budget / 2)) : Infinity;
+}

@@ -45,6 +45,8 @@ export interface HandoffHooks {
   condemn(p: WorkerProcess, why: string): void;
   /** `p` missed a hand-over deadline: that counts against its health. */
   missedDeadline(p: WorkerProcess): void;
+  /** Descriptors run short: close the oldest connection still being read; false when none is. */
+  shedReading(): boolean;
 }
 
 export class Handoffs {
@@ -97,8 +99,9 @@ export class Handoffs {
    * closes and counts it when it cannot be held (descriptors or table full) or the master stops.
    */
   hold(handle: RawHandle, listener: number, address: string, port: number, family: string, now: number): Handoff | undefined {
-    if (this.holding >= this.limit) {
-      // Out of descriptors soon: refuse now, counted, rather than let libuv shed connections unseen.
+    // Out of descriptors soon: the oldest connection still being read (a slow client) makes room;
+    // with none, refuse now, counted, rather than let libuv shed connections unseen.
+    if (this.holding >= this.limit && !this.hooks.shedReading()) {
       handle.close();
       this.stats.dropped.fd_limit++;
       return undefined;
@@ -120,13 +123,15 @@ export class Handoffs {
     return h;
   }
 
-  /** Gives `h` to a worker now, or queues it. */
-  dispatch(h: Handoff): void {
+  /** Gives `h` to a worker now, or queues it (its queue time starting `now`). */
+  dispatch(h: Handoff, now = Date.now()): void {
     if (this.stopping) return this.drop(h, 'shutdown');
-    const now = Date.now();
     const worker = this.choose(h, now);
-    if (worker) this.send(worker, h, now);
-    else if (!this.queue.push(h, this.pools.all[h.pool]!.hasEligible())) this.drop(h, 'queue_full');
+    if (worker) return this.send(worker, h, now);
+    // Its queue time starts now: the time a preread took (a slow client's head) is not the
+    // queue's, or a connection read for 4.7 s would time out 0.3 s after it was queued.
+    h.since = now;
+    if (!this.queue.push(h, this.pools.all[h.pool]!.hasEligible())) this.drop(h, 'queue_full');
   }
 
   /** The worker for `h` now; `avoid` is the id of one that just refused it (not asked again at once). */

@@ -32,7 +32,7 @@ import type { ActivatedSockets } from './activated.js';
 import { ClusterNotice } from './cluster-notice.js';
 import { DirectListener } from './direct-listener.js';
 import { DispatchListener } from './dispatch-listener.js';
-import { connectionBudget } from './fd-budget.js';
+import { connectionBudget, prereadingLimit } from './fd-budget.js';
 import { Handoffs } from './handoffs.js';
 import type { InheritedSockets } from './inherited.js';
 import { Lifecycle } from './lifecycle.js';
@@ -122,6 +122,7 @@ export class Master extends EventEmitter {
   private readonly listenerConfigs: ListenerConfig[];
   private readonly onDemand: OnDemandListeners;
   private readonly queue: PendingQueue;
+  private readonly preread: Preread;
   private readonly registry: Registry;
   private readonly pools: Pools;
   private readonly handoffs: Handoffs;
@@ -183,8 +184,10 @@ export class Master extends EventEmitter {
         p.kill('SIGKILL');
       },
       missedDeadline: (p) => this.health.fail(p),
+      shedReading: () => this.preread.shedOldest(),
     }, this.sessions);
-    this.dispatchListener = new DispatchListener(this.listenerConfigs, this.handoffs, new Preread(config, this.pools, this.table, this.stats), this.stats);
+    this.preread = new Preread(config, this.pools, this.table, this.stats);
+    this.dispatchListener = new DispatchListener(this.listenerConfigs, this.handoffs, this.preread, this.stats);
     const directListeners = this.bound.filter((l): l is Listener => l instanceof Listener && l.config.mode === 'direct');
     this.direct = new DirectListener(config, directListeners, this.registry, this.table, this.stats);
     this.udpStats = new UdpStats(config.listeners.length);
@@ -308,6 +311,10 @@ export class Master extends EventEmitter {
       return this.listenerInfo();
     }
     this.handoffs.setBudget(connectionBudget(this.registry.workers.length));
+    this.preread.setLimit(prereadingLimit(this.config.maxPrereading, this.handoffs.budget));
+    if (this.config.maxPrereading > this.handoffs.budget) {
+      this.emit('log', `maxPrereading ${this.config.maxPrereading} exceeds what the open-file limit allows (${this.handoffs.budget} connections held at once); the oldest reads are shed at that budget instead; raise it with ulimit -n`);
+    }
     if (this.config.queueSize > this.handoffs.budget) {
       this.emit('log', `queueSize ${this.config.queueSize} exceeds what the open-file limit allows (${this.handoffs.budget} connections held at once); raise it with ulimit -n`);
     }

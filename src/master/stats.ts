@@ -1,7 +1,7 @@
 // Plain counters the hot path bumps; metrics and status read them later, off the hot path.
 
 /** Why the master closed a connection no worker took. */
-export type DropReason = 'queue_full' | 'queue_timeout' | 'handoff_failed' | 'shutdown' | 'accept_failed' | 'table_full' | 'fd_limit' | 'preread_timeout' | 'client_closed' | 'proxy_invalid' | 'content_invalid' | 'rescued_silent';
+export type DropReason = 'queue_full' | 'queue_timeout' | 'handoff_failed' | 'shutdown' | 'accept_failed' | 'table_full' | 'fd_limit' | 'preread_timeout' | 'preread_shed' | 'client_closed' | 'proxy_invalid' | 'content_invalid' | 'rescued_silent';
 
 /** Why a hand-over was tried again. */
 export type RetryReason = 'refused' | 'timeout' | 'worker_exit';
@@ -12,7 +12,7 @@ export class MasterStats {
   acceptErrors = 0;
   readonly acceptErrorsByCode = new Map<string, number>();
   handedOver = 0;
-  readonly dropped: Record<DropReason, number> = { queue_full: 0, queue_timeout: 0, handoff_failed: 0, shutdown: 0, accept_failed: 0, table_full: 0, fd_limit: 0, preread_timeout: 0, client_closed: 0, proxy_invalid: 0, content_invalid: 0, rescued_silent: 0 };
+  readonly dropped: Record<DropReason, number> = { queue_full: 0, queue_timeout: 0, handoff_failed: 0, shutdown: 0, accept_failed: 0, table_full: 0, fd_limit: 0, preread_timeout: 0, preread_shed: 0, client_closed: 0, proxy_invalid: 0, content_invalid: 0, rescued_silent: 0 };
   readonly retries: Record<RetryReason, number> = { refused: 0, timeout: 0, worker_exit: 0 };
   /** Messages from workers that were not of our protocol's shape: ignored and counted. */
   malformed = 0;

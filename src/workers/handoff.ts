@@ -20,7 +20,7 @@ export interface Handoff {
   readonly acceptedHr: number;
   /** Hand-over attempts so far. */
   tries: number;
-  /** ms timestamp: when it was queued, or when it was sent to a worker. */
+  /** ms timestamp: when it was accepted, then when it was queued or last sent to a worker. */
   since: number;
   /** Bytes already read from the connection, shipped with the hand-over. */
   data: Buffer | undefined;

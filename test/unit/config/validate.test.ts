@@ -43,6 +43,8 @@ const bad: Array<{ name: string; config: unknown; code: string; message: RegExp 
   { name: 'negative weight', config: { script, listen: 8080, workers: 2, weights: [1, -1] }, code: CODES.INVALID_OPTION, message: /^weights\[1\]: expected an integer weight 0-65535, got -1/ },
   { name: 'all weights zero', config: { script, listen: 8080, workers: 2, weights: [0, 0] }, code: CODES.INVALID_OPTION, message: /^weights: expected at least one weight above 0/ },
   { name: 'zero workers', config: { script, listen: 8080, workers: 0 }, code: CODES.INVALID_OPTION, message: /^workers: expected an integer 1-1024, got 0/ },
+  { name: 'negative maxPrereading', config: { script, listen: 8080, maxPrereading: -1 }, code: CODES.INVALID_OPTION, message: /^maxPrereading: expected an integer >= 0, got -1/ },
+  { name: 'maxPrereading as text', config: { script, listen: 8080, maxPrereading: '500' }, code: CODES.INVALID_OPTION, message: /^maxPrereading: expected an integer >= 0, got "500"/ },
   { name: 'fractional timeout', config: { script, listen: 8080, queueTimeout: 1.5 }, code: CODES.INVALID_OPTION, message: /^queueTimeout: expected an integer >= 1, got 1\.5/ },
   { name: 'unknown group', config: { script, groups: { web: {} }, listeners: [{ listen: 8080, group: 'api' }] }, code: CODES.UNKNOWN_GROUP, message: /^listeners\[0\]\.group: unknown group "api"; groups are web/ },
   { name: 'bad group key', config: { script, groups: { web: { wrkers: 1 } }, listen: 8080 }, code: CODES.UNKNOWN_OPTION, message: /^groups\.web\.wrkers: unknown option/ },
@@ -86,6 +88,7 @@ test('defaults fill a minimal config, and the result is deeply frozen', () => {
   assert.deepEqual(config.groups[0].weights, [1, 1, 1]);
   assert.equal(config.groups[0].algorithm, 'round-robin');
   assert.equal(config.queueSize, 1024);
+  assert.equal(config.maxPrereading, 0, 'half the descriptor budget, decided at start');
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.groups[0]) && Object.isFrozen(config.groups[0].weights));
   assert.throws(() => { (config.groups[0].weights as number[])[0] = 9; }, TypeError);
 });

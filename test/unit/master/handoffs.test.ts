@@ -75,6 +75,8 @@ class Harness {
   readonly sessions: SessionTable;
   readonly condemned: WorkerProcess[] = [];
   readonly missed: WorkerProcess[] = [];
+  /** What the shedReading hook closes when asked: connections being read, oldest first. */
+  readonly reading: Handoff[] = [];
   readonly channels = new Map<WorkerProcess, FakeChannel>();
   private pid = 100;
   private port = 1;
@@ -89,6 +91,11 @@ class Harness {
     this.handoffs = new Handoffs(this.config, this.table, this.pools, this.queue, this.stats, this.registry, {
       condemn: (p) => this.condemned.push(p),
       missedDeadline: (p) => this.missed.push(p),
+      shedReading: () => {
+        const h = this.reading.shift();
+        if (h !== undefined) this.handoffs.drop(h, 'preread_shed');
+        return h !== undefined;
+      },
     }, this.sessions = new SessionTable(this.config.stickySessions, this.config.stickyTimeout));
     for (const w of this.registry.workers) this.start(w, options.ready ?? true);
   }
@@ -136,7 +143,7 @@ class Harness {
   /** Holds and dispatches a new connection. */
   connect(listener = 0, now = Date.now()): Conn {
     const c = this.hold(listener, now)!;
-    this.handoffs.dispatch(c.h);
+    this.handoffs.dispatch(c.h, now);
     return c;
   }
 
@@ -398,6 +405,17 @@ describe('Handoffs: deadlines', () => {
     assert.deepEqual([b.handle.closed, x.stats.dropped.queue_timeout, x.handoffs.held, x.table.size], [1, 2, 0, 0]);
   });
 
+  it('queue time starts when a connection is queued: a long preread does not count', () => {
+    const x = new Harness({ workers: 1, queueTimeout: 1000 }, {}, { ready: false });
+    const t0 = Date.now();
+    const read = x.hold(0, t0)!;
+    x.handoffs.dispatch(read.h, t0 + 4700);
+    x.handoffs.tick(t0 + 5000);
+    assert.deepEqual([read.handle.closed, x.queue.size], [0, 1], 'queued 300 ms ago');
+    x.handoffs.tick(t0 + 5701);
+    assert.deepEqual([read.handle.closed, x.stats.dropped.queue_timeout], [1, 1]);
+  });
+
   it('a connection queued behind a re-queued one still times out', () => {
     const x = new Harness({ workers: 1, handoffWindow: 1, queueTimeout: 1000 });
     const now = Date.now();
@@ -548,6 +566,17 @@ describe('Handoffs: failures', () => {
     assert.deepEqual([handle.closed, x.stats.dropped.fd_limit, x.table.size], [1, 1, 1]);
     x.handoffs.onAck(x.p(1), a.h.id);
     assert.notEqual(x.hold(), undefined, 'room again once one is handed over');
+  });
+
+  it('at its descriptor budget the oldest connection being read makes room for a new one', () => {
+    const x = new Harness({ workers: 1 });
+    x.handoffs.setBudget(2);
+    const slow = [x.hold()!, x.hold()!];
+    x.reading.push(slow[0]!.h, slow[1]!.h);
+    const fresh = x.hold();
+    assert.notEqual(fresh, undefined, 'held: the oldest read was shed for it');
+    assert.deepEqual([slow[0]!.handle.closed, slow[1]!.handle.closed], [1, 0], 'the oldest, and only it');
+    assert.deepEqual([x.stats.dropped.preread_shed, x.stats.dropped.fd_limit, x.handoffs.held], [1, 0, 2]);
   });
 });
 
