@@ -42,7 +42,7 @@ export const HTTP_SAMPLES: readonly Buffer[] = [
   'GET /a HTTP/1.0\r\n\r\n',
 ].map((s) => Buffer.from(s, 'latin1'));
 
-/** A TLS record holding a ClientHello with SNI, ALPN and supported_versions. */
+/** A TLS record holding a ClientHello with SNI, ALPN (when `alpn` names any) and supported_versions. */
 export function clientHelloSample(sni = 'example.com', alpn: readonly string[] = ['h2', 'http/1.1']): Buffer {
   const u16 = (n: number): Buffer => Buffer.from([n >> 8, n & 0xff]);
   const ext = (type: number, body: Buffer): Buffer => Buffer.concat([u16(type), u16(body.length), body]);
@@ -51,7 +51,8 @@ export function clientHelloSample(sni = 'example.com', alpn: readonly string[] =
   const protos = Buffer.concat(alpn.map((p) => Buffer.concat([Buffer.from([p.length]), Buffer.from(p, 'latin1')])));
   const extensions = Buffer.concat([
     ext(0x0000, Buffer.concat([u16(sniList.length), sniList])),
-    ext(0x0010, Buffer.concat([u16(protos.length), protos])),
+    // An empty ALPN list is malformed (RFC 7301): no extension then.
+    ...(alpn.length > 0 ? [ext(0x0010, Buffer.concat([u16(protos.length), protos]))] : []),
     ext(0x002b, Buffer.from([4, 0x03, 0x04, 0x03, 0x03])),
   ]);
   const body = Buffer.concat([
