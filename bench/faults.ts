@@ -3,12 +3,14 @@
 // across a reload; and its three content parsers under seeded fuzz. Part of `npm run bench`
 // (`--only faults` runs it alone), or:
 //
-//   node dist/bench/faults.js [--quick] [--trials slowloris,garbage,emfile,master-kill,idle-reload,fuzz]
+//   node dist/bench/faults.js [--quick] [--rounds n] [--trials slowloris,garbage,emfile,master-kill,idle-reload,fuzz]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { failuresText } from './faults/clients.js';
+import { median } from './stats.js';
 import { EMFILE_SETUPS, emfileTrial, type EmfileOptions, type EmfileRow } from './faults/emfile.js';
 import { FUZZ_PARSERS, fuzzParser, type FuzzRow } from './faults/fuzz.js';
 import { GARBAGE_TARGETS, garbageTrial, type GarbageOptions, type GarbageRow } from './faults/garbage.js';
@@ -21,6 +23,8 @@ export type Trial = typeof TRIALS[number];
 
 export interface FaultOptions {
   trials: readonly Trial[];
+  /** Rounds of the slow-client and descriptor trials (the ones whose figures move most with the machine), setup order alternating. */
+  rounds: number;
   slowloris: SlowlorisOptions;
   garbage: GarbageOptions;
   emfile: EmfileOptions;
@@ -32,6 +36,7 @@ export interface FaultOptions {
 
 export const FAULT_DEFAULTS: FaultOptions = {
   trials: TRIALS,
+  rounds: 3,
   slowloris: { slow: 1000, normal: 8, durationMs: 8000, dripMs: 1000, nofile: 1024, maxPrereading: 256, maxconn: 500, timeoutMs: 2000 },
   garbage: { connections: 5000, concurrency: 64, waitMs: 3000, seed: 1 },
   emfile: { nofile: 256, connections: 600, holdMs: 2000, after: 20 },
@@ -44,6 +49,7 @@ export const FAULT_DEFAULTS: FaultOptions = {
 /** About 90 s: shorter loads, fewer connections and cases; the same trials. */
 export const FAULT_QUICK: FaultOptions = {
   ...FAULT_DEFAULTS,
+  rounds: 1,
   slowloris: { ...FAULT_DEFAULTS.slowloris, durationMs: 2500 },
   garbage: { ...FAULT_DEFAULTS.garbage, connections: 1000 },
   emfile: { ...FAULT_DEFAULTS.emfile, holdMs: 1000, after: 10 },
@@ -69,10 +75,16 @@ export interface FaultResults {
 const fmt = (n: number | null | undefined, digits = 0): string => (n === null || n === undefined ? '-' : n.toFixed(digits));
 const yes = (b: boolean): string => (b ? 'yes' : '**no**');
 
-export function slowlorisLine(r: SlowlorisRow, cluster: SlowlorisRow | undefined): string {
-  if (r.skipped) return `| ${r.setup} | ${r.skipped} | | | | | | |`;
-  const ratio = cluster && cluster.ok > 0 && !cluster.skipped ? `${(r.ok / cluster.ok).toFixed(2)} x` : '-';
-  return `| ${r.setup} | ${r.slowOpened} / ${r.slowClosedByServer} | ${r.ok} | ${r.failed} (${r.refused} refused or reset) | ${ratio} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${yes(r.masterAlive)} |`;
+/** A setup's answered requests over cluster's in the same round, null without a cluster figure. */
+export function slowlorisRatio(r: SlowlorisRow, rows: readonly SlowlorisRow[]): number | null {
+  const cluster = rows.find((x) => x.setup === 'cluster-rr' && x.round === r.round && !x.skipped);
+  return cluster && cluster.ok > 0 && !r.skipped ? r.ok / cluster.ok : null;
+}
+
+export function slowlorisLine(r: SlowlorisRow, rows: readonly SlowlorisRow[]): string {
+  if (r.skipped) return `| ${r.setup} | ${r.round} | ${r.skipped} | | | | | | |`;
+  const ratio = fmt(slowlorisRatio(r, rows), 2);
+  return `| ${r.setup} | ${r.round} | ${r.slowOpened} / ${r.slowClosedByServer} | ${r.ok} | ${failuresText(r.failed, r.failures)} | ${ratio === '-' ? '-' : `${ratio} x`} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${yes(r.masterAlive)} |`;
 }
 
 export function reasonsText(reasons: Record<string, number>): string {
@@ -89,11 +101,11 @@ export function garbageLine(r: GarbageRow, cluster: GarbageRow | undefined): str
 }
 
 export function emfileLine(r: EmfileRow, after: number): string {
-  return `| ${r.setup} | ${r.opened} | ${r.answered} | ${yes(r.masterAlive)} | ${r.workersSurvived} of ${r.workersBefore} (${r.workersAfter} serving at the end) | ${r.servedAfter} of ${after} |`;
+  return `| ${r.setup} | ${r.round} | ${r.opened} | ${r.answered} | ${yes(r.masterAlive)} | ${r.workersSurvived} of ${r.workersBefore} (${r.workersAfter} serving at the end) | ${r.servedAfter} of ${after} |`;
 }
 
 export function masterKillLine(r: MasterKillRow): string {
-  return `| ${r.setup} | ${r.held} + load | ${r.okBefore} | ${r.failedAfter} (${r.refusedAfter} refused or reset) / ${r.okAfter} | ${r.heldClosed} of ${r.held} | ${r.orphans} of ${r.workers} | ${r.workersGoneMs === null ? 'never' : `${fmt(r.workersGoneMs)} ms`} |`;
+  return `| ${r.setup} | ${r.held} + load | ${r.okBefore} | ${failuresText(r.failedAfter, r.failuresAfter)} / ${r.okAfter} | ${r.heldClosed} of ${r.held} | ${r.orphans} of ${r.workers} | ${r.workersGoneMs === null ? 'never' : `${fmt(r.workersGoneMs)} ms`} |`;
 }
 
 export function idleLine(r: IdleReloadRow): string {
@@ -106,20 +118,31 @@ export function fuzzLine(r: FuzzRow): string {
   return `| ${r.parser} | ${r.cases} | ${fmt(r.seconds, 1)} s (${fmt(per / 1000)} k/s) | ${r.crashes}${r.hung ? ' (hang)' : ''} | ${r.contract} | ${fmt(r.slowestMs, 2)} ms | ${statuses} |`;
 }
 
+/** Per setup, the median of its answered / cluster over rounds, with the lowest and highest round. */
+export function slowlorisSummary(rows: readonly SlowlorisRow[]): string[] {
+  const setups = [...new Set(rows.filter((r) => r.setup !== 'cluster-rr' && !r.skipped).map((r) => r.setup))];
+  const lines = setups.flatMap((setup) => {
+    const ratios = rows.filter((r) => r.setup === setup).map((r) => slowlorisRatio(r, rows)).filter((x): x is number => x !== null);
+    if (ratios.length < 2) return [];
+    return [`- ${setup}: answered ${fmt(median(ratios), 2)} x cluster's, median of ${ratios.length} rounds (${fmt(Math.min(...ratios), 2)} to ${fmt(Math.max(...ratios), 2)})`];
+  });
+  return lines.length === 0 ? [] : [...lines, ''];
+}
+
 export function faultsMarkdown(f: FaultResults): string {
   const o = f.options;
   const out: string[] = [];
   if (f.slowloris.length > 0) {
-    const cluster = f.slowloris.find((r) => r.setup === 'cluster-rr');
     out.push(
       '### Slow clients',
       '',
       `${o.slowloris.slow} connections send a request head one byte per ${o.slowloris.dripMs / 1000} s and never finish it, while ${o.slowloris.normal} clients make requests (a new connection each, ${o.slowloris.timeoutMs / 1000} s timeout) for ${o.slowloris.durationMs / 1000} s; every server process under a ${o.slowloris.nofile}-descriptor limit, 2 workers.`,
       '',
-      '| setup | slow opened / closed by server | normal answered | normal failed | answered / cluster | p50 ms | p99 ms | master alive |',
-      '|---|---|---|---|---|---|---|---|',
-      ...f.slowloris.map((r) => slowlorisLine(r, cluster)),
+      '| setup | round | slow opened / closed by server | normal answered | normal failed | answered / cluster, same round | p50 ms | p99 ms | master alive |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...[...f.slowloris].sort((a, b) => (a.setup < b.setup ? -1 : a.setup > b.setup ? 1 : a.round - b.round)).map((r) => slowlorisLine(r, f.slowloris)),
       '',
+      ...slowlorisSummary(f.slowloris),
     );
   }
   if (f.garbage.length > 0) {
@@ -141,9 +164,9 @@ export function faultsMarkdown(f: FaultResults): string {
       '',
       `Master and workers (or cluster's primary and workers) under a ${o.emfile.nofile}-descriptor limit; ${o.emfile.connections} keep-alive connections, each with one request, held ${o.emfile.holdMs / 1000} s, then closed; then ${o.emfile.after} requests one after another.`,
       '',
-      '| setup | opened | answered | master alive | workers of the start alive | served after |',
-      '|---|---|---|---|---|---|',
-      ...f.emfile.map((r) => emfileLine(r, o.emfile.after)),
+      '| setup | round | opened | answered | master alive | workers of the start alive | served after |',
+      '|---|---|---|---|---|---|---|',
+      ...[...f.emfile].sort((a, b) => (a.setup < b.setup ? -1 : a.setup > b.setup ? 1 : a.round - b.round)).map((r) => emfileLine(r, o.emfile.after)),
       '',
     );
   }
@@ -203,12 +226,14 @@ export async function runFaultsBench(o: FaultOptions, log: (line: string) => voi
     log(`faults: ${name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   };
   try {
-    if (o.trials.includes('slowloris')) {
-      for (const [setup, startServer] of slowlorisSetups(o.slowloris)) {
-        await attempt(`slowloris ${setup}`, async () => {
-          const row = await slowlorisTrial(setup, startServer, o.slowloris, tmp);
+    for (let round = 1; o.trials.includes('slowloris') && round <= o.rounds; round++) {
+      // Alternate the order, so that a drifting machine does not favour the setups that run first.
+      const setups = slowlorisSetups(o.slowloris);
+      for (const [setup, startServer] of round % 2 === 1 ? setups : setups.reverse()) {
+        await attempt(`slowloris ${setup} round ${round}`, async () => {
+          const row = await slowlorisTrial(setup, startServer, o.slowloris, tmp, round);
           r.slowloris.push(row);
-          log(`faults: ${slowlorisLine(row, r.slowloris.find((x) => x.setup === 'cluster-rr'))}`);
+          log(`faults: ${slowlorisLine(row, r.slowloris)}`);
         });
       }
     }
@@ -221,10 +246,10 @@ export async function runFaultsBench(o: FaultOptions, log: (line: string) => voi
         });
       }
     }
-    if (o.trials.includes('emfile')) {
-      for (const [setup, startServer] of EMFILE_SETUPS) {
-        await attempt(`emfile ${setup}`, async () => {
-          const row = await emfileTrial(setup, startServer, o.emfile, tmp);
+    for (let round = 1; o.trials.includes('emfile') && round <= o.rounds; round++) {
+      for (const [setup, startServer] of round % 2 === 1 ? EMFILE_SETUPS : [...EMFILE_SETUPS].reverse()) {
+        await attempt(`emfile ${setup} round ${round}`, async () => {
+          const row = await emfileTrial(setup, startServer, o.emfile, tmp, round);
           r.emfile.push(row);
           log(`faults: ${emfileLine(row, o.emfile.after)}`);
         });
@@ -270,9 +295,9 @@ export function parseTrials(raw: string): Trial[] {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, trials: { type: 'string' } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, trials: { type: 'string' }, rounds: { type: 'string' } } });
   const base = values.quick ? FAULT_QUICK : FAULT_DEFAULTS;
-  const o = { ...base, trials: values.trials ? parseTrials(values.trials) : base.trials };
+  const o = { ...base, trials: values.trials ? parseTrials(values.trials) : base.trials, rounds: values.rounds ? Math.max(1, Number(values.rounds) || 1) : base.rounds };
   const results = await runFaultsBench(o, (l) => process.stderr.write(`${l}\n`));
   process.stdout.write(faultsMarkdown(results));
   process.exitCode = results.failed ? 1 : 0;

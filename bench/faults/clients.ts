@@ -3,27 +3,30 @@
 import http from 'node:http';
 import net from 'node:net';
 
-/** One GET / on a new connection: whether it answered 200 within `timeoutMs`, and how long it took. */
-export function request(port: number, timeoutMs: number): Promise<{ ok: boolean; ms: number; refused: boolean }> {
+/** Why a request failed: refused (nothing listening), reset or closed before an answer, timed out. */
+export type Failure = 'refused' | 'reset' | 'timeout';
+
+/** One GET / on a new connection: null when it answered 200 within `timeoutMs`, else why not; and how long it took. */
+export function request(port: number, timeoutMs: number): Promise<{ failure: Failure | null; ms: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     let settled = false;
-    const done = (ok: boolean, refused = false): void => {
+    const done = (failure: Failure | null): void => {
       if (settled) return;
       settled = true;
-      resolve({ ok, ms: performance.now() - t0, refused });
+      resolve({ failure, ms: performance.now() - t0 });
     };
     const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
       res.resume();
-      res.on('end', () => done(res.statusCode === 200));
-      res.on('error', () => done(false));
+      res.on('end', () => done(res.statusCode === 200 ? null : 'reset'));
+      res.on('error', () => done('reset'));
     });
-    req.on('error', (err: NodeJS.ErrnoException) => done(false, err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET'));
+    req.on('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? 'refused' : 'reset'));
     // A deadline from the start, not req.setTimeout's idle timer, which waits for the connect:
     // a SYN to a full backlog is retried for minutes.
     const timer = setTimeout(() => {
+      done('timeout');
       req.destroy();
-      done(false);
     }, timeoutMs);
     req.on('close', () => clearTimeout(timer));
   });
@@ -31,10 +34,8 @@ export function request(port: number, timeoutMs: number): Promise<{ ok: boolean;
 
 export interface LoadResult {
   ok: number;
-  /** Requests that failed, refused connections included. */
   failed: number;
-  /** Of those, connections refused or reset before an answer (nothing listening, a server that closes at once); the rest timed out. */
-  refused: number;
+  failures: Record<Failure, number>;
   /** Latencies of the answered requests, ms. */
   latencies: number[];
 }
@@ -42,22 +43,28 @@ export interface LoadResult {
 /** `clients` closed loops of `request` for `durationMs`. */
 export async function normalLoad(port: number, clients: number, durationMs: number, timeoutMs: number): Promise<LoadResult> {
   const end = Date.now() + durationMs;
-  const out: LoadResult = { ok: 0, failed: 0, refused: 0, latencies: [] };
+  const out: LoadResult = { ok: 0, failed: 0, failures: { refused: 0, reset: 0, timeout: 0 }, latencies: [] };
   await Promise.all(Array.from({ length: clients }, async () => {
     while (Date.now() < end) {
       const r = await request(port, timeoutMs);
-      if (r.ok) {
+      if (r.failure === null) {
         out.ok++;
         out.latencies.push(r.ms);
       } else {
         out.failed++;
-        if (r.refused) out.refused++;
+        out.failures[r.failure]++;
         // A refused connection returns at once: do not spin.
         await new Promise((res) => setTimeout(res, 10));
       }
     }
   }));
   return out;
+}
+
+/** "12 (refused 10, timeout 2)": the total and its non-zero parts. */
+export function failuresText(failed: number, f: Record<Failure, number>): string {
+  const parts = (Object.entries(f) as Array<[Failure, number]>).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  return parts.length === 0 ? String(failed) : `${failed} (${parts.join(', ')})`;
 }
 
 /** The value at quantile `q` (0-1) of `values`, nearest rank; null when empty. */

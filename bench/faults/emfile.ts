@@ -2,8 +2,7 @@
 // open more keep-alive connections (each with one request) than the processes have descriptors.
 // Then every client closes, and a burst of normal requests shows whether the service came back:
 // processes alive, workers replaced, requests served after.
-import { request } from './clients.js';
-import { openMany } from './clients.js';
+import { openMany, request } from './clients.js';
 import { alive, startCluster, startPortplex, type FaultServer, type ServerOptions } from './servers.js';
 
 export interface EmfileOptions {
@@ -16,6 +15,7 @@ export interface EmfileOptions {
 
 export interface EmfileRow {
   setup: string;
+  round: number;
   opened: number;
   /** Connections that got an answer to their request. */
   answered: number;
@@ -36,7 +36,7 @@ export const EMFILE_SETUPS: ReadonlyArray<[string, (o: ServerOptions) => Promise
 
 const REQUEST = Buffer.from('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'latin1');
 
-export async function emfileTrial(setup: string, startServer: (o: ServerOptions) => Promise<FaultServer>, o: EmfileOptions, tmp: string): Promise<EmfileRow> {
+export async function emfileTrial(setup: string, startServer: (o: ServerOptions) => Promise<FaultServer>, o: EmfileOptions, tmp: string, round = 1): Promise<EmfileRow> {
   const server = await startServer({ tmp, workers: 2, nofile: o.nofile });
   try {
     const before = server.servingPids();
@@ -50,9 +50,10 @@ export async function emfileTrial(setup: string, startServer: (o: ServerOptions)
     // Let the processes see the closes (and a supervisor replace what died) before judging.
     await new Promise((r) => setTimeout(r, 1500));
     let servedAfter = 0;
-    for (let i = 0; i < o.after; i++) if ((await request(server.port, 2000)).ok) servedAfter++;
+    for (let i = 0; i < o.after; i++) if ((await request(server.port, 2000)).failure === null) servedAfter++;
     return {
       setup,
+      round,
       opened: held.opened,
       answered,
       masterAlive: alive(server.proc.pid),

@@ -1,7 +1,7 @@
 // SIGKILL of the master with connections in flight: kept-alive connections open in the workers
 // and normal clients making requests. What the clients see (requests failed after the kill, held
 // connections closed), and whether the workers exit by themselves (orphans otherwise).
-import { normalLoad, openMany } from './clients.js';
+import { normalLoad, openMany, type Failure } from './clients.js';
 import { alive, startCluster, startPortplex, type FaultServer, type ServerOptions } from './servers.js';
 
 export interface MasterKillOptions {
@@ -20,8 +20,8 @@ export interface MasterKillRow {
   /** Requests answered before the kill, and failed from the kill on. */
   okBefore: number;
   failedAfter: number;
-  /** Of those, refused or reset before an answer (after the kill nothing listens); the rest timed out. */
-  refusedAfter: number;
+  /** Why: refused (after the kill nothing listens), reset (in flight), timeout. */
+  failuresAfter: Record<Failure, number>;
   okAfter: number;
   heldClosed: number;
   workers: number;
@@ -48,16 +48,17 @@ export async function masterKillTrial(setup: string, startServer: (o: ServerOpti
     const after = normalLoad(server.port, o.normal, o.afterMs, 2000);
     const killedAt = performance.now();
     process.kill(server.proc.pid, 'SIGKILL');
-    const load = await after;
-    let goneMs: number | null = null;
-    const until = killedAt + o.orphanWaitMs;
-    while (performance.now() < until) {
-      if (!workers.some(alive)) {
-        goneMs = performance.now() - killedAt;
-        break;
+    // Watched while the clients go on: the time until the last worker is gone.
+    const gone = (async (): Promise<number | null> => {
+      const until = killedAt + o.orphanWaitMs;
+      while (performance.now() < until) {
+        if (!workers.some(alive)) return performance.now() - killedAt;
+        await new Promise((r) => setTimeout(r, 20));
       }
-      await new Promise((r) => setTimeout(r, 20));
-    }
+      return null;
+    })();
+    const load = await after;
+    const goneMs = await gone;
     // Let the clients see the closes of the last worker's connections.
     await new Promise((r) => setTimeout(r, 500));
     const orphans = workers.filter(alive);
@@ -66,7 +67,7 @@ export async function masterKillTrial(setup: string, startServer: (o: ServerOpti
       held: held.opened,
       okBefore: before.ok,
       failedAfter: load.failed,
-      refusedAfter: load.refused,
+      failuresAfter: load.failures,
       okAfter: load.ok,
       heldClosed: held.closedByPeer(),
       workers: workers.length,

@@ -1,7 +1,7 @@
 // Slow clients: S connections send a request head one byte per second and never finish it,
 // while N normal clients make requests (a new connection each). Every server runs under a
 // 1024-descriptor limit, so S near 1024 is what a small botnet, or one patient client, does.
-import { normalLoad, openMany, dripSlowly, quantile } from './clients.js';
+import { dripSlowly, normalLoad, openMany, quantile, type Failure } from './clients.js';
 import { alive, startCluster, startHaproxy, startPortplex, Unsupported, type FaultServer, type ServerOptions } from './servers.js';
 
 export interface SlowlorisOptions {
@@ -18,14 +18,14 @@ export interface SlowlorisOptions {
 
 export interface SlowlorisRow {
   setup: string;
+  round: number;
   /** Why it did not run ("not supported": a flag this build lacks), else null. */
   skipped: string | null;
   slowOpened: number;
   slowClosedByServer: number;
   ok: number;
   failed: number;
-  /** Of the failed, connections refused or reset before an answer (the rest timed out). */
-  refused: number;
+  failures: Record<Failure, number>;
   p50: number | null;
   p99: number | null;
   masterAlive: boolean;
@@ -42,8 +42,8 @@ export function slowlorisSetups(o: SlowlorisOptions): Array<[string, Starter]> {
   ];
 }
 
-export async function slowlorisTrial(setup: string, startServer: Starter, o: SlowlorisOptions, tmp: string): Promise<SlowlorisRow> {
-  const row: SlowlorisRow = { setup, skipped: null, slowOpened: 0, slowClosedByServer: 0, ok: 0, failed: 0, refused: 0, p50: null, p99: null, masterAlive: false };
+export async function slowlorisTrial(setup: string, startServer: Starter, o: SlowlorisOptions, tmp: string, round = 1): Promise<SlowlorisRow> {
+  const row: SlowlorisRow = { setup, round, skipped: null, slowOpened: 0, slowClosedByServer: 0, ok: 0, failed: 0, failures: { refused: 0, reset: 0, timeout: 0 }, p50: null, p99: null, masterAlive: false };
   let server: FaultServer;
   try {
     server = await startServer({ tmp, workers: 2, nofile: o.nofile });
@@ -58,7 +58,7 @@ export async function slowlorisTrial(setup: string, startServer: Starter, o: Slo
       const load = await normalLoad(server.port, o.normal, o.durationMs, o.timeoutMs);
       row.ok = load.ok;
       row.failed = load.failed;
-      row.refused = load.refused;
+      row.failures = load.failures;
       row.p50 = quantile(load.latencies, 0.5);
       row.p99 = quantile(load.latencies, 0.99);
     } finally {
