@@ -41,7 +41,7 @@ export const FAULT_DEFAULTS: FaultOptions = {
   garbage: { connections: 5000, concurrency: 64, waitMs: 3000, seed: 1 },
   emfile: { nofile: 256, connections: 600, holdMs: 2000, after: 20 },
   masterKill: { held: 200, normal: 8, beforeMs: 1000, afterMs: 2000, orphanWaitMs: 5000 },
-  idleReload: { connections: 20000, concurrency: 200, perClient: 7000, drainWaitMs: 15000 },
+  idleReload: { connections: 20000, concurrency: 200, perClient: 7000, graceMs: 10000, drainWaitMs: 25000 },
   fuzzCases: 1_000_000,
   seed: 1,
 };
@@ -82,9 +82,9 @@ export function slowlorisRatio(r: SlowlorisRow, rows: readonly SlowlorisRow[]): 
 }
 
 export function slowlorisLine(r: SlowlorisRow, rows: readonly SlowlorisRow[]): string {
-  if (r.skipped) return `| ${r.setup} | ${r.round} | ${r.skipped} | | | | | | |`;
+  if (r.skipped) return `| ${r.setup} | ${r.round} | ${r.skipped} | | | | | | | |`;
   const ratio = fmt(slowlorisRatio(r, rows), 2);
-  return `| ${r.setup} | ${r.round} | ${r.slowOpened} / ${r.slowClosedByServer} | ${r.ok} | ${failuresText(r.failed, r.failures)} | ${ratio === '-' ? '-' : `${ratio} x`} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${yes(r.masterAlive)} |`;
+  return `| ${r.setup} | ${r.round} | ${r.slowOpened} / ${r.slowClosedByServer} | ${r.ok} | ${failuresText(r.failed, r.failures)} | ${ratio === '-' ? '-' : `${ratio} x`} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${yes(r.masterAlive)} | ${reasonsText(r.reasons)} |`;
 }
 
 export function reasonsText(reasons: Record<string, number>): string {
@@ -109,7 +109,7 @@ export function masterKillLine(r: MasterKillRow): string {
 }
 
 export function idleLine(r: IdleReloadRow): string {
-  return `| ${r.opened} of ${r.connections} (${r.answered} answered) | ${fmt(r.openSeconds, 1)} s | ${fmt(r.masterRssPerConn)} B | ${r.reloadOk ? `${fmt(r.reloadSeconds, 1)} s` : '**failed**'} | ${r.stillOpen} / ${r.answeredAfter} | ${r.lost} | ${r.drainedSeconds === null ? 'not within the wait' : `${fmt(r.drainedSeconds, 1)} s`} | ${r.closedIdle} |`;
+  return `| ${r.opened} of ${r.connections} (${r.answered} answered) | ${fmt(r.openSeconds, 1)} s | ${fmt(r.masterRssPerConn)} B | ${r.reloadOk ? `${fmt(r.reloadSeconds, 1)} s` : '**failed**'} | ${r.stillOpen} / ${r.answeredAfter} | ${r.lost}${r.lost > 0 ? ` (closed first ${r.lostClosed}, no answer in 20 s ${r.lostTimedOut})` : ''} | ${r.drainedSeconds === null ? 'not within the wait' : `${fmt(r.drainedSeconds, 1)} s`} | ${r.closedIdle} |`;
 }
 
 export function fuzzLine(r: FuzzRow): string {
@@ -138,8 +138,8 @@ export function faultsMarkdown(f: FaultResults): string {
       '',
       `${o.slowloris.slow} connections send a request head one byte per ${o.slowloris.dripMs / 1000} s and never finish it, while ${o.slowloris.normal} clients make requests (a new connection each, ${o.slowloris.timeoutMs / 1000} s timeout) for ${o.slowloris.durationMs / 1000} s; every server process under a ${o.slowloris.nofile}-descriptor limit, 2 workers.`,
       '',
-      '| setup | round | slow opened / closed by server | normal answered | normal failed | answered / cluster, same round | p50 ms | p99 ms | master alive |',
-      '|---|---|---|---|---|---|---|---|---|',
+      '| setup | round | slow opened / closed by server | normal answered | normal failed | answered / cluster, same round | p50 ms | p99 ms | master alive | portplex drops by reason |',
+      '|---|---|---|---|---|---|---|---|---|---|',
       ...[...f.slowloris].sort((a, b) => (a.setup < b.setup ? -1 : a.setup > b.setup ? 1 : a.round - b.round)).map((r) => slowlorisLine(r, f.slowloris)),
       '',
       ...slowlorisSummary(f.slowloris),
@@ -186,7 +186,7 @@ export function faultsMarkdown(f: FaultResults): string {
     out.push(
       '### Idle connections across a reload',
       '',
-      `${o.idleReload.connections} connections, each makes one keep-alive request and stays idle; then \`portplex reload\` (2 workers, --grace 2000). When the command returns (new workers ready, old ones draining), every connection sends a second request: lost is one without an answer. The old workers close their connections by the end of their drain; a close after an answer is how a kept-alive connection ends, not a loss.`,
+      `${o.idleReload.connections} connections, each makes one keep-alive request and stays idle; then \`portplex reload\` (2 workers, --grace ${o.idleReload.graceMs}${o.idleReload.graceMs === 10000 ? ', the default' : ''}). When the command returns (new workers ready, old ones draining), every connection sends a second request: lost is one without an answer. The old workers close their connections by the end of their drain; a close after an answer is how a kept-alive connection ends, not a loss.`,
       '',
       '| connections open | time to open | master RSS per connection | reload command | open / answered after it | lost | old workers gone after | closed by the server |',
       '|---|---|---|---|---|---|---|---|',

@@ -16,6 +16,8 @@ const CLI = join(ROOT, 'dist/src/cli/main.js');
 export interface IdleReloadOptions {
   connections: number;
   concurrency: number;
+  /** portplex's --grace: the drain's length, and when idle connections are closed (shortly before it). */
+  graceMs: number;
   /** How long the old workers get to finish their drain, ms. */
   drainWaitMs: number;
   /** Connections per client process: each holds one descriptor per connection, under the runner's own limit. */
@@ -40,9 +42,12 @@ export interface IdleReloadRow {
   answeredAfter: number;
   /** Requests lost: sent on an open connection, never answered. */
   lost: number;
+  /** Of those, the connection closed before the answer (the keep-alive race), or no answer within 20 s. */
+  lostClosed: number;
+  lostTimedOut: number;
 }
 
-interface ClientReply { ready?: boolean; opened?: number; failed?: number; answered?: number; ms?: number; closedByServer?: number; probed?: number }
+interface ClientReply { ready?: boolean; opened?: number; failed?: number; answered?: number; ms?: number; closedByServer?: number; probed?: number; closedFirst?: number; timedOut?: number }
 
 /** One client process, and a way to ask it one thing at a time. */
 function startClient(): { ask(m: object): Promise<ClientReply>; ready: Promise<ClientReply>; kill(): void } {
@@ -74,7 +79,7 @@ function startClient(): { ask(m: object): Promise<ClientReply>; ready: Promise<C
 const sum = (rs: ClientReply[], k: keyof ClientReply): number => rs.reduce((n, r) => n + Number(r[k] ?? 0), 0);
 
 export async function idleReloadTrial(o: IdleReloadOptions, tmp: string): Promise<IdleReloadRow> {
-  const server = await startPortplex('idle', [], { tmp, workers: 2 });
+  const server = await startPortplex('idle', ['--grace', String(o.graceMs)], { tmp, workers: 2 });
   const shares = Array.from({ length: Math.ceil(o.connections / o.perClient) }, (_, i) => Math.min(o.perClient, o.connections - i * o.perClient));
   const clients = shares.map(() => startClient());
   const all = (m: (i: number) => object): Promise<ClientReply[]> => Promise.all(clients.map((c, i) => c.ask(m(i))));
@@ -113,6 +118,8 @@ export async function idleReloadTrial(o: IdleReloadOptions, tmp: string): Promis
       stillOpen: sum(probe, 'probed'),
       answeredAfter: sum(probe, 'answered'),
       lost: sum(probe, 'probed') - sum(probe, 'answered'),
+      lostClosed: sum(probe, 'closedFirst'),
+      lostTimedOut: sum(probe, 'timedOut'),
     };
   } finally {
     for (const c of clients) c.kill();

@@ -2,7 +2,7 @@
 // while N normal clients make requests (a new connection each). Every server runs under a
 // 1024-descriptor limit, so S near 1024 is what a small botnet, or one patient client, does.
 import { dripSlowly, normalLoad, openMany, quantile, type Failure } from './clients.js';
-import { alive, startCluster, startHaproxy, startPortplex, Unsupported, type FaultServer, type ServerOptions } from './servers.js';
+import { alive, scrapeReasons, startCluster, startHaproxy, startPortplex, Unsupported, type FaultServer, type ServerOptions } from './servers.js';
 
 export interface SlowlorisOptions {
   slow: number;
@@ -29,6 +29,8 @@ export interface SlowlorisRow {
   p50: number | null;
   p99: number | null;
   masterAlive: boolean;
+  /** portplex's drops and unparsable heads by reason, from /metrics; empty for the others. */
+  reasons: Record<string, number>;
 }
 
 type Starter = (o: ServerOptions) => Promise<FaultServer>;
@@ -43,7 +45,7 @@ export function slowlorisSetups(o: SlowlorisOptions): Array<[string, Starter]> {
 }
 
 export async function slowlorisTrial(setup: string, startServer: Starter, o: SlowlorisOptions, tmp: string, round = 1): Promise<SlowlorisRow> {
-  const row: SlowlorisRow = { setup, round, skipped: null, slowOpened: 0, slowClosedByServer: 0, ok: 0, failed: 0, failures: { refused: 0, reset: 0, timeout: 0 }, p50: null, p99: null, masterAlive: false };
+  const row: SlowlorisRow = { setup, round, skipped: null, slowOpened: 0, slowClosedByServer: 0, ok: 0, failed: 0, failures: { refused: 0, reset: 0, timeout: 0 }, p50: null, p99: null, masterAlive: false, reasons: {} };
   let server: FaultServer;
   try {
     server = await startServer({ tmp, workers: 2, nofile: o.nofile });
@@ -67,6 +69,7 @@ export async function slowlorisTrial(setup: string, startServer: Starter, o: Slo
     row.slowOpened = held.opened;
     row.slowClosedByServer = held.closedByPeer();
     row.masterAlive = alive(server.proc.pid);
+    if (server.metricsPort !== null && row.masterAlive) row.reasons = await scrapeReasons(server.metricsPort).catch(() => ({}));
     held.destroy();
   } finally {
     await server.stop();
