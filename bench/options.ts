@@ -32,6 +32,10 @@ export interface Options {
   reloads: boolean;
   /** The lifecycle workload (bench/lifecycle.ts): failed requests per stop, reload, upgrade, scale, recycle, crash. */
   lifecycle: boolean;
+  /** The fault campaign (bench/faults.ts): slow clients, garbage, descriptor limits, a killed master, idle connections across a reload, parser fuzz. */
+  faults: boolean;
+  /** The setup rounds (throughput, latency, balance, CPU per connection, paired runs); off when --only leaves them out. */
+  setupRounds: boolean;
   /** Time per balancer micro-benchmark case, ms; table runs (each 1M records). */
   pickMs: number;
   tableRuns: number;
@@ -40,6 +44,10 @@ export interface Options {
   floorConnections: number;
   out: string;
 }
+
+/** The parts --only can select, by name; 'setups' is the setup rounds with their paired runs. */
+export const PARTS = ['setups', 'micro', 'udp', 'blocked', 'tail', 'kills', 'reloads', 'lifecycle', 'faults'] as const;
+export type Part = typeof PARTS[number];
 
 /** The two profiles; flags override either. */
 export const PROFILES = {
@@ -77,6 +85,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --no-lifecycle          skip the lifecycle workload (failed requests per SIGTERM, reload, upgrade,
                           scale-down, recycle and crash, new connections and kept alive; beside
                           Node's cluster and PM2, which is installed for the run when not on PATH)
+  --no-faults             skip the fault campaign (slow clients, garbage bytes, descriptor limits,
+                          a SIGKILLed master, idle connections across a reload, parser fuzz)
+  --only <a,b,...>        only these parts: ${PARTS.join(', ')}
+                          (e.g. --only faults); --no-<part> still applies
   --out <file>            JSON results (default bench/results/latest.json)
   -h, --help`;
 
@@ -103,6 +115,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
       'no-tail': { type: 'boolean', default: false },
       'no-reloads': { type: 'boolean', default: false },
       'no-lifecycle': { type: 'boolean', default: false },
+      'no-faults': { type: 'boolean', default: false },
+      only: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -118,6 +132,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
     }
     return n;
   };
+  const only = values.only === undefined ? null : parseParts(values.only);
+  const part = (name: Part, skip: boolean | undefined): boolean => !skip && (only === null || only.includes(name));
   return {
     quick: values.quick,
     rounds: num('rounds', values.rounds, profile.rounds, 1),
@@ -130,17 +146,29 @@ export function parseOptions(argv: string[]): Options | 'help' {
     balanceSeconds: num('balance-duration', values['balance-duration'], profile.balanceSeconds, 1, false),
     workers: num('workers', values.workers, 2, 1),
     setups: values.setups ? values.setups.split(',').map((s) => s.trim()).filter(Boolean) : null,
-    micro: !values['no-micro'],
-    udp: !values['no-udp'],
-    blocked: !values['no-blocked'],
-    kills: !values['no-kills'],
-    tail: !values['no-tail'],
-    reloads: !values['no-reloads'],
-    lifecycle: !values['no-lifecycle'],
+    micro: part('micro', values['no-micro']),
+    udp: part('udp', values['no-udp']),
+    blocked: part('blocked', values['no-blocked']),
+    kills: part('kills', values['no-kills']),
+    tail: part('tail', values['no-tail']),
+    reloads: part('reloads', values['no-reloads']),
+    lifecycle: part('lifecycle', values['no-lifecycle']),
+    faults: part('faults', values['no-faults']),
+    setupRounds: part('setups', false),
     pickMs: profile.pickMs,
     tableRuns: profile.tableRuns,
     tableRecords: 1_000_000,
     floorConnections: profile.floorConnections,
     out: values.out ?? 'bench/results/latest.json',
   };
+}
+
+/** `--only`'s list: known part names, at least one. */
+function parseParts(raw: string): Part[] {
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(PARTS as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`--only: expected parts from ${PARTS.join(', ')}, got ${JSON.stringify(raw)}`);
+  }
+  return names as Part[];
 }

@@ -14,8 +14,9 @@ import { KILL_DEFAULTS, KILL_SETUPS, killsMarkdown, runKillsBench, summariseKill
 import { LIFECYCLE_DEFAULTS, LIFECYCLE_QUICK, lifecycleSection, runLifecycleBench, type LifecycleResults } from './lifecycle.js';
 import { summariseLifecycle } from './lifecycle-report.js';
 import { BLOCKED_DEFAULTS, BLOCKED_SETUPS, blockedMarkdown, runBlockedBench, summariseBlocked, type BlockedRound } from './blocked.js';
-import { parseOptions, USAGE } from './options.js';
-import { loadErrorNotes, renderMarkdown, type RunInfo } from './report.js';
+import { FAULT_DEFAULTS, FAULT_QUICK, faultsMarkdown, runFaultsBench, type FaultResults } from './faults.js';
+import { PARTS, parseOptions, USAGE, type Part } from './options.js';
+import { loadErrorNotes, microTables, renderMarkdown, type RunInfo } from './report.js';
 import { allSetups, BASELINES, chooseSetups, ROOT } from './setups.js';
 import { summarise } from './summary.js';
 import { runPairs, type PairResult } from './pairs.js';
@@ -43,7 +44,9 @@ async function main(): Promise<number> {
   }
   const opts = parsed;
   const wrk = wrkVersion();
-  if (!wrk) {
+  // The fault campaign, UDP and the micro-benchmarks bring their own clients.
+  const needsWrk = opts.setupRounds || opts.blocked || opts.tail || opts.kills || opts.reloads || opts.lifecycle;
+  if (!wrk && needsWrk) {
     console.error(`bench: wrk not found on PATH. ${WRK_INSTALL_HINT}`);
     return 2;
   }
@@ -58,7 +61,7 @@ async function main(): Promise<number> {
     for (const [name, why] of skipped) log(`skipping ${name}: ${why}`);
 
     const rounds: SetupRound[] = [];
-    for (let r = 0; r < opts.rounds; r++) {
+    for (let r = 0; opts.setupRounds && r < opts.rounds; r++) {
       // Alternate the order, so slow drift of a shared machine does not favour the setups that run first.
       const order = r % 2 === 0 ? run : [...run].reverse();
       for (const setup of order) {
@@ -70,7 +73,7 @@ async function main(): Promise<number> {
     }
 
     let pairs: PairResult[] = [];
-    if (opts.pairs > 0) {
+    if (opts.setupRounds && opts.pairs > 0) {
       const specs = pairSpecs(TARGETS, BASELINES.none).filter((p) => run.some((s) => s.name === p.a) && run.some((s) => s.name === p.b));
       log(`pairs: ${specs.length} comparisons, ${opts.pairs} pairs of alternating ${PAIR_SECONDS} s runs each`);
       pairs = await runPairs(specs, run, ctx, { pairs: opts.pairs, seconds: PAIR_SECONDS, threads: opts.threads, connections: opts.connections }, log);
@@ -131,6 +134,12 @@ async function main(): Promise<number> {
       lifecycle = await runLifecycleBench(opts.quick ? LIFECYCLE_QUICK : LIFECYCLE_DEFAULTS, {}, log);
     }
 
+    let faults: FaultResults | null = null;
+    if (opts.faults) {
+      log('faults: slow clients, garbage bytes, descriptor limits, a killed master, idle connections across a reload, parser fuzz');
+      faults = await runFaultsBench(opts.quick ? FAULT_QUICK : FAULT_DEFAULTS, log);
+    }
+
     const baselines = [BASELINES.rr, BASELINES.none].filter((b) => run.some((s) => s.name === b));
     const summaries = summarise(rounds, run, baselines);
     const targets = evaluateTargets(TARGETS, rounds, micro, skipped, pairs);
@@ -138,27 +147,32 @@ async function main(): Promise<number> {
       mode: opts.quick ? 'quick' : 'full',
       rounds: opts.rounds,
       workers: opts.workers,
-      wrk,
+      wrk: wrk ?? 'not used',
       wrkLoad: `${opts.threads} thread, ${opts.connections} connections, ${opts.seconds} s per workload after ${opts.warmup} s warm-up`,
       balanceLoad: `${opts.balanceConnections} connections for ${opts.balanceSeconds} s, lifetimes 80% exponential (mean 150 ms) + 20% Pareto (min 500 ms, alpha 1.2)`,
       node: process.version,
       cpus: availableParallelism(),
       elapsedSeconds: (Date.now() - started) / 1000,
     };
-    const markdown = renderMarkdown(info, summaries, BASELINES, targets, micro, skipped, pairs, loadErrorNotes(rounds)) +
+    // Without the setup rounds (--only), the report is the parts that ran, under a short header.
+    const head = opts.setupRounds
+      ? renderMarkdown(info, summaries, BASELINES, targets, micro, skipped, pairs, loadErrorNotes(rounds))
+      : `## portplex benchmarks (${info.mode}: ${PARTS.filter((p): p is Exclude<Part, 'setups'> => p !== 'setups').filter((p) => opts[p]).join(', ')}; ${info.elapsedSeconds.toFixed(0)} s)\n\nNode ${info.node}, ${info.cpus} CPUs.\n${micro ? `\n### Micro-benchmarks\n\n${microTables(micro)}\n` : ''}`;
+    const markdown = head +
       (udp ? `\n## UDP\n\n${udpMarkdown(udp)}\n` : '') +
       (blocked.length > 0 ? `\n## Blocked worker\n\n${blockedMarkdown(summariseBlocked(blocked), BLOCKED_DEFAULTS)}` : '') +
       (tail.length > 0 ? `\n## Uneven work: tail latency\n\n${tailMarkdown(summariseTail(tail), tailOptions)}\n### Kept-alive connections\n\n${tailMarkdown(summariseTail(tailKept), tailKeptOptions)}` : '') +
       (kills.length > 0 ? `\n## Worker kills\n\n${killsMarkdown(summariseKills(kills), killOptions)}` : '') +
       (reloads.rounds.length > 0 ? `\n## Keep-alive reloads\n\n${reloadsMarkdown(reloads.rounds, reloads.skipped)}` : '') +
-      (lifecycle ? `\n## Lifecycle events under load\n\n${lifecycleSection(lifecycle)}` : '');
+      (lifecycle ? `\n## Lifecycle events under load\n\n${lifecycleSection(lifecycle)}` : '') +
+      (faults ? `\n## Faults\n\n${faultsMarkdown(faults)}` : '');
     const out = resolve(ROOT, opts.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, pairs, micro, udp, blocked: summariseBlocked(blocked), kills: summariseKills(kills), tail: summariseTail(tail), tailKeptAlive: summariseTail(tailKept), reloads: reloads.rounds, lifecycle: lifecycle ? { ...lifecycle, summary: summariseLifecycle(lifecycle.sessions) } : null, rounds }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ info, options: opts, setups: run.map((s) => ({ name: s.name, label: s.label })), skipped: Object.fromEntries(skipped), summaries, targets, pairs, micro, udp, blocked: summariseBlocked(blocked), kills: summariseKills(kills), tail: summariseTail(tail), tailKeptAlive: summariseTail(tailKept), reloads: reloads.rounds, lifecycle: lifecycle ? { ...lifecycle, summary: summariseLifecycle(lifecycle.sessions) } : null, faults, rounds }, null, 2)}\n`);
     process.stdout.write(markdown);
     log(`results written to ${out}`);
     // A lifecycle session of portplex or cluster that could not run fails the run; PM2's (a tool installed for the run) does not.
-    return rounds.some((r) => r.error) || (lifecycle?.errors ?? []).some((e) => e.setup !== 'pm2') ? 1 : 0;
+    return rounds.some((r) => r.error) || (faults?.failed ?? false) || (lifecycle?.errors ?? []).some((e) => e.setup !== 'pm2') ? 1 : 0;
   } finally {
     removeTmp();
     process.off('exit', removeTmp);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseOptions, PROFILES } from '../../../bench/options.js';
+import { PARTS, parseOptions, PROFILES, USAGE } from '../../../bench/options.js';
 
 describe('bench options', () => {
   it('the full profile by default, the quick one with --quick', () => {
@@ -28,7 +28,28 @@ describe('bench options', () => {
     assert.deepEqual([skip.lifecycle, skip.reloads], [false, true]);
   });
 
+  it('--only keeps the parts named, --no-<part> still applies', () => {
+    const all = parseOptions([]);
+    assert.ok(all !== 'help');
+    assert.deepEqual([all.setupRounds, all.faults, all.micro], [true, true, true], 'every part by default');
+    const faults = parseOptions(['--quick', '--only', 'faults']);
+    assert.ok(faults !== 'help');
+    assert.deepEqual(
+      [faults.setupRounds, faults.micro, faults.udp, faults.blocked, faults.tail, faults.kills, faults.reloads, faults.lifecycle, faults.faults],
+      [false, false, false, false, false, false, false, false, true],
+    );
+    const two = parseOptions(['--only', 'setups, micro', '--no-micro']);
+    assert.ok(two !== 'help');
+    assert.deepEqual([two.setupRounds, two.micro, two.faults], [true, false, false]);
+    const noFaults = parseOptions(['--no-faults']);
+    assert.ok(noFaults !== 'help');
+    assert.deepEqual([noFaults.faults, noFaults.lifecycle], [false, true]);
+    assert.ok(PARTS.every((p) => USAGE.includes(p)), 'the usage lists every part');
+  });
+
   it('bad values name the flag', () => {
+    assert.throws(() => parseOptions(['--only', 'fault']), /--only: expected parts from setups, micro, .*faults, got "fault"/);
+    assert.throws(() => parseOptions(['--only', ',']), /--only/);
     assert.throws(() => parseOptions(['--rounds', '0']), /--rounds: expected an integer >= 1, got "0"/);
     assert.throws(() => parseOptions(['--duration', '1.5']), /--duration/);
     assert.throws(() => parseOptions(['--bogus']), /bogus/);
