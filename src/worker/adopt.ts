@@ -24,6 +24,16 @@ export class Adoption {
 
   /** A C frame arrived (the frame handler's entry point): what our code throws here is a fault, and the connection is not lost. */
   adopt(f: ConnFrame | undefined, handle: ArrivedHandle | undefined): void {
+    if (f !== undefined && handle === undefined) {
+      // The frame came, its descriptor did not: with every descriptor of this process taken the
+      // kernel cannot install it (recvmsg truncates the control data). Unanswered, the master
+      // would wait out its hand-over deadline and kill this process as hung; refused, it keeps
+      // its copy and gives the connection to another worker.
+      this.stats.refused++;
+      refuse(f.id, 'no-descriptor');
+      caught('adopt', new Error(`connection ${f.id} arrived without its descriptor (out of descriptors?)`));
+      return;
+    }
     if (f === undefined || !handle || typeof handle.close !== 'function') {
       this.stats.malformed++;
       if (handle && typeof handle.close === 'function') handle.close();
