@@ -133,8 +133,9 @@ export class FirstRead {
   private take(id: number): Waiting | undefined {
     const w = this.waiting.get(id);
     if (w === undefined) return undefined;
-    this.waiting.delete(id);
+    // Stopped before it leaves the map: if the stop throws, the fault's lose() still finds it.
     w.stop();
+    this.waiting.delete(id);
     if (this.waiting.size === 0 && this.sweep !== undefined) {
       clearInterval(this.sweep);
       this.sweep = undefined;
