@@ -14,6 +14,15 @@ import type { ContentConfig, StickyConfig } from '../config/types.js';
 
 export const CMD = 'NODE_PORTPLEX';
 
+/**
+ * Where portplex's own code in a worker can fail without taking the application down
+ * (worker/faults.ts): the master counts each kind (portplex_worker_faults_total) and logs the first.
+ */
+export const WORKER_FAULT_KINDS = ['heartbeat', 'usage', 'message', 'frame', 'adopt', 'first-read', 'delivery', 'direct-accept', 'drain', 'report', 'session-report', 'websocket', 'request-count'] as const;
+export type WorkerFaultKind = (typeof WORKER_FAULT_KINDS)[number];
+/** Characters of a fault's message a worker sends at most. */
+export const MAX_FAULT_TEXT = 300;
+
 /** Master -> worker. */
 export type ToWorker =
   /** Stop accepting, finish in-flight work, exit. */
@@ -72,7 +81,12 @@ export type ToMaster =
    * My application read Node's cluster role (cluster.isPrimary and the like; it takes its worker
    * branch), in file `f` when known (an ESM import of node:cluster names none). Sent once.
    */
-  | { cmd: typeof CMD; t: 'cu'; f?: string };
+  | { cmd: typeof CMD; t: 'cu'; f?: string }
+  /**
+   * portplex's own code in me failed `n` times at `k` (one of WORKER_FAULT_KINDS) since my last
+   * such report, the first with message `e`; the application goes on.
+   */
+  | { cmd: typeof CMD; t: 'ft'; k: WorkerFaultKind; n: number; e: string };
 
 export type ToWorkerType = ToWorker['t'];
 export type ToMasterType = ToMaster['t'];
@@ -131,6 +145,11 @@ export function parseToMaster(message: unknown): ToMaster | undefined {
     case 'cu': {
       if (m.f === undefined) return { cmd: CMD, t: 'cu' };
       return typeof m.f === 'string' && m.f !== '' && m.f.length <= MAX_PATH ? { cmd: CMD, t: 'cu', f: m.f } : undefined;
+    }
+    case 'ft': {
+      const k = WORKER_FAULT_KINDS.find((x) => x === m.k);
+      if (k === undefined || !int(m.n) || m.n < 1 || m.n > Number.MAX_SAFE_INTEGER || typeof m.e !== 'string') return undefined;
+      return { cmd: CMD, t: 'ft', k, n: m.n, e: m.e.slice(0, MAX_FAULT_TEXT) };
     }
     default: return undefined;
   }

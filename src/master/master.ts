@@ -250,6 +250,10 @@ export class Master extends EventEmitter {
         const line = this.clusterNotice.line(from.p.group, file);
         if (line !== undefined) this.emit('log', line);
       },
+      workerFault: (from, kind, n, text) => {
+        // Once per kind: a shortage of descriptors fails every connection of a burst.
+        if (this.stats.countWorkerFault(kind, n)) this.emit('log', `worker ${from.p.workerId} (pid ${from.p.pid}): portplex's own code failed in ${kind} (${text}); the application's process goes on. Later ones are counted in portplex_worker_faults_total`);
+      },
       malformed: () => this.stats.malformed++,
     });
     this.frames = frameTable({ table: this.table, handoffs: this.handoffs, dispatch: this.dispatchListener, direct: this.direct, udp: this.udp, stats: this.stats, sessions: this.sessions });

@@ -1,4 +1,5 @@
 // Plain counters the hot path bumps; metrics and status read them later, off the hot path.
+import { WORKER_FAULT_KINDS, type WorkerFaultKind } from '../ipc/protocol.js';
 
 /** Why the master closed a connection no worker took. */
 export type DropReason = 'queue_full' | 'queue_timeout' | 'handoff_failed' | 'shutdown' | 'accept_failed' | 'table_full' | 'fd_limit' | 'preread_timeout' | 'preread_shed' | 'client_closed' | 'proxy_invalid' | 'content_invalid' | 'rescued_silent';
@@ -24,6 +25,15 @@ export class MasterStats {
   countWorkerDrop(reason: string): void {
     if (Object.prototype.hasOwnProperty.call(this.dropped, reason)) this.dropped[reason as DropReason]++;
     else this.malformed++;
+  }
+  /** Throws of portplex's own code in workers, caught there (the application went on), by where. */
+  readonly workerFaults = Object.fromEntries(WORKER_FAULT_KINDS.map((k) => [k, 0])) as Record<WorkerFaultKind, number>;
+
+  /** Counts `n` faults of `kind` in a worker; true for the first of its kind (the master logs it). */
+  countWorkerFault(kind: WorkerFaultKind, n: number): boolean {
+    const first = this.workerFaults[kind] === 0;
+    this.workerFaults[kind] += n;
+    return first;
   }
   /** Acks naming a connection that was not the one in flight to that worker. */
   lateAcks = 0;

@@ -2,7 +2,7 @@
 // the process's role: a worker's current process anything; a reload's replacement still
 // starting only that it is listening or ready, its listen requests, and that its application has
 // cluster code; a retired process nothing (it reports in frames).
-import { type MessageTable, type ToMaster } from '../ipc/protocol.js';
+import { type MessageTable, type ToMaster, type WorkerFaultKind } from '../ipc/protocol.js';
 import type { Worker } from '../workers/worker.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
 
@@ -34,6 +34,8 @@ export interface MessageTargets {
   listenRequest(from: Sender, q: number, host: string | null, port: number, x: number, path: string | undefined): void;
   /** `from`'s application has its own cluster code (read in `file`, when known). */
   usesCluster(from: Sender, file: string | undefined): void;
+  /** portplex's own code in `from` failed `n` times at `kind` (first message `text`); the process goes on. */
+  workerFault(from: Sender, kind: WorkerFaultKind, n: number, text: string): void;
   malformed(): void;
 }
 
@@ -56,6 +58,7 @@ export function messageTable(t: MessageTargets): MessageTable<ToMaster, Sender> 
     dd: (_from, m) => t.workerDropped(m.r),
     lq: (from, m) => t.listenRequest(from, m.q, m.h, m.p, m.x, m.u),
     cu: (from, m) => t.usesCluster(from, m.f),
+    ft: (from, m) => t.workerFault(from, m.k, m.n, m.e),
   };
 }
 
@@ -63,5 +66,6 @@ export function messageTable(t: MessageTargets): MessageTable<ToMaster, Sender> 
 export function allowedWhilePending(m: ToMaster): boolean {
   // A replacement listens before it is current: its listen() of an on-demand address is answered
   // too. Its application's cluster code runs then (a reload may be the first code that has any).
-  return m.t === 'listening' || m.t === 'ready' || m.t === 'lq' || m.t === 'cu';
+  // Its own faults are counted whatever its role.
+  return m.t === 'listening' || m.t === 'ready' || m.t === 'lq' || m.t === 'cu' || m.t === 'ft';
 }

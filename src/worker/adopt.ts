@@ -8,6 +8,7 @@ import type { RawHandle } from '../internals/tcp-handle.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import { FirstRead } from './first-read.js';
 import { CMD } from '../ipc/protocol.js';
+import { caught } from './faults.js';
 import { ack, flushReports, refuse, reportBegun, reportClose, sendToMaster } from './master-channel.js';
 import type { RuntimeStats } from './stats.js';
 
@@ -21,12 +22,58 @@ export class Adoption {
     private readonly stopping: () => boolean,
   ) {}
 
+  /** A C frame arrived (the frame handler's entry point): what our code throws here is a fault, and the connection is not lost. */
   adopt(f: ConnFrame | undefined, handle: ArrivedHandle | undefined): void {
+    if (f !== undefined && handle === undefined) {
+      // The frame came, its descriptor did not: with every descriptor of this process taken the
+      // kernel cannot install it (recvmsg truncates the control data). Unanswered, the master
+      // would wait out its hand-over deadline and kill this process as hung; refused, it keeps
+      // its copy and gives the connection to another worker.
+      this.stats.refused++;
+      refuse(f.id, 'no-descriptor');
+      caught('adopt', new Error(`connection ${f.id} arrived without its descriptor (out of descriptors?)`));
+      return;
+    }
     if (f === undefined || !handle || typeof handle.close !== 'function') {
       this.stats.malformed++;
       if (handle && typeof handle.close === 'function') handle.close();
       return;
     }
+    this.acked = false;
+    try {
+      this.take(f, handle);
+    } catch (err) {
+      caught('adopt', err);
+      this.rescue(f.id, handle);
+    }
+  }
+
+  /** Acknowledged in this adopt() call: a fault after it can no longer refuse. */
+  private acked = false;
+
+  /**
+   * After a fault in adopt(): a connection a server holds, or one being read, is in good hands.
+   * Else, not yet acknowledged, it is refused (the master gives it to another worker); once
+   * acknowledged, it is closed and its close reported, so the master's record goes with it.
+   */
+  private rescue(id: number, handle: ArrivedHandle, acked = this.acked): void {
+    try {
+      if (this.delivery.held.has(id) || this.isReading(id)) return;
+      handle.close();
+      this.stats.refused++;
+      if (acked) reportClose(id);
+      else refuse(id, 'fault');
+    } catch (err) {
+      caught('adopt', err);
+    }
+  }
+
+  private isReading(id: number): boolean {
+    for (const x of this.firstRead.ids()) if (x === id) return true;
+    return this.readNow.some((r) => r.id === id);
+  }
+
+  private take(f: ConnFrame, handle: ArrivedHandle): void {
     const id = f.id;
     const target = this.serving.handleOf(f.listener);
     let why = '';
@@ -46,6 +93,7 @@ export class Adoption {
     if (data === undefined && !f.eof && target!.clientFirst) {
       // Taken; the master keeps its copy until we have read the client's first bytes.
       ack(id);
+      this.acked = true;
       this.stats.adopted++;
       if (this.firstRead.wait(target!, handle as RawHandle, id, f.peer, f.rescued)) return;
       this.giveOn(target!, handle, id, false, f.peer);
@@ -53,6 +101,7 @@ export class Adoption {
     }
     if (this.delivery.deliver(target!, handle, id, data, f.eof, f.peer)) {
       this.stats.adopted++;
+      this.acked = true;
       ack(id);
       // Bytes the master read for us are a start; so is a server that may speak first.
       reportBegun(id);
@@ -106,9 +155,20 @@ export class Adoption {
     this.readFlush = undefined;
     const ready = this.readNow;
     this.readNow = [];
-    for (const r of ready) reportBegun(r.id);
-    flushReports();
-    for (const r of ready) this.give(r.target, r.handle, r.id, r.data, false, r.peer);
+    let given = 0;
+    try {
+      for (const r of ready) reportBegun(r.id);
+      flushReports();
+      for (; given < ready.length; given++) {
+        const r = ready[given];
+        this.give(r.target, r.handle, r.id, r.data, false, r.peer);
+      }
+    } catch (err) {
+      // A throw of the application's server goes on (caught() rethrows it), as it always did.
+      caught('first-read', err);
+      // Ours: those not given yet are closed and reported, none left held forever unread.
+      for (let i = given; i < ready.length; i++) this.rescue(ready[i].id, ready[i].handle, true);
+    }
   };
 
   private giveOn(target: ClusterHandle, handle: ArrivedHandle, id: number, eof: boolean, peer: Peer | undefined): void {

@@ -5,6 +5,7 @@
 import type net from 'node:net';
 import { setPeer, type Peer } from '../internals/net-server.js';
 import type { ClusterHandle } from './cluster-handle.js';
+import { appThrow, caught } from './faults.js';
 import { reportClose } from './master-channel.js';
 
 /** No connection is being delivered: ids from the master are >= 0, direct ones < 0. */
@@ -43,6 +44,9 @@ export class Delivery {
     this.pendingPeer = peer;
     try {
       target.onconnection!(0, handle);
+    } catch (err) {
+      // The server's 'connection' listeners are the application's (ours catches its own throws).
+      throw appThrow(err);
     } finally {
       if (this.pendingId !== id) return true;
       this.pendingId = NONE;
@@ -57,6 +61,16 @@ export class Delivery {
     const id = this.pendingId;
     if (Number.isNaN(id)) return; // a connection the application emitted itself
     this.pendingId = NONE;
+    try {
+      this.attach(socket, id);
+    } catch (err) {
+      // The server has the connection: it goes on to the application as it is.
+      caught('delivery', err);
+    }
+  };
+
+  /** Our part of a delivered connection: its id, its close report, its client, the bytes read. */
+  private attach(socket: net.Socket, id: number): void {
     (socket as unknown as Record<symbol, number>)[kId] = id;
     this.held.set(id, socket);
     socket.on('close', this.onSocketClose);
@@ -77,13 +91,17 @@ export class Delivery {
       this.pendingEof = false;
       socket.push(null);
     }
-  };
+  }
 
   // One shared function for every socket: `this` is the socket (no closure per connection).
   private readonly onSocketClose = ((delivery: Delivery) =>
     function (this: net.Socket): void {
       const id = (this as unknown as Record<symbol, number>)[kId];
       delivery.held.delete(id);
-      reportClose(id);
+      try {
+        reportClose(id);
+      } catch (err) {
+        caught('report', err);
+      }
     })(this);
 }

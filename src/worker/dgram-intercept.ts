@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { FRAME, datagramBytes, decodeDatagrams, encodeDatagrams, type Datagram } from '../ipc/frames.js';
 import type { WorkerListener } from '../ipc/protocol.js';
 import { parseBindArgs } from './bind-args.js';
+import { appThrow } from './faults.js';
 import { sendFrame } from './master-channel.js';
 import { parseSendArgs, type SendTarget } from './send-args.js';
 
@@ -136,7 +137,12 @@ export class DgramIntercept {
     // A copy of its own, as a datagram read from a socket is: the application may keep it.
     const data = Buffer.from(view);
     this.stats.delivered++;
-    socket.emit('message', data, { address: a, family: a.includes(':') ? 'IPv6' : 'IPv4', port: p, size: data.length });
+    try {
+      socket.emit('message', data, { address: a, family: a.includes(':') ? 'IPv6' : 'IPv4', port: p, size: data.length });
+    } catch (err) {
+      // The application's 'message' listener: its throw stays its own (the frame handler passes it on).
+      throw appThrow(err);
+    }
   };
 
   /** Closes every served socket (graceful stop): the application sees 'close' as on any close(). */

@@ -10,6 +10,7 @@ import { flushAccepts, forwardToMaster, reportAccept, sendToMaster } from './mas
 import { afterQuietTurn } from '../quiet-turn.js';
 import { RareHandoff } from './rare-handoff.js';
 import type { RuntimeStats } from './stats.js';
+import { caught } from './faults.js';
 
 export class DirectAccept {
   /** Per listener: the shared socket the master gave us, while we may accept on it. */
@@ -53,7 +54,7 @@ export class DirectAccept {
   start(l: number): void {
     const h = this.shared[l];
     if (!h || h.onconnection || !this.serving.handleOf(l) || this.stopping()) return;
-    h.onconnection = (err, client) => this.accept(l, err, client);
+    h.onconnection = (err, client) => this.acceptGuarded(l, err, client);
     // listen() on the master's bound socket: the first worker puts it in the listening state;
     // for the others it only makes libuv watch it in this process.
     const err = h.listen(this.listeners.find((x) => x.i === l)?.b ?? 511);
@@ -112,6 +113,18 @@ export class DirectAccept {
     sendToMaster({ cmd: CMD, t: 'peers', r, p });
   }
 
+  /** libuv's accept callback: an entry point of ours (faults.ts); a connection ours alone is closed on a fault. */
+  private acceptGuarded(l: number, err: number, client: RawHandle | undefined): void {
+    const before = this.nextSeq;
+    try {
+      this.accept(l, err, client);
+    } catch (e) {
+      caught('direct-accept', e);
+      // Not delivered (no number taken, or the server does not hold it): no one else will close it.
+      if (client && (this.nextSeq === before || !this.delivery.held.has(this.nextSeq + 1))) closeQuietly(client);
+    }
+  }
+
   private accept(l: number, err: number, client: RawHandle | undefined): void {
     this.accepts++;
     if (err !== 0 || !client) {
@@ -126,11 +139,18 @@ export class DirectAccept {
     const rare = this.rare[l];
     if (!rare) return this.deliver(l, client, undefined, false);
     rare.inspect(client, (o) => {
-      if (o.keep) this.deliver(l, client, o.bytes, o.eof);
-      else if (o.forward) this.forward(l, client, o.bytes, o.eof);
-      else {
-        client.close();
-        sendToMaster({ cmd: CMD, t: 'dd', r: o.reason });
+      // Called later, by the read: an entry point too.
+      const before = this.nextSeq;
+      try {
+        if (o.keep) this.deliver(l, client, o.bytes, o.eof);
+        else if (o.forward) this.forward(l, client, o.bytes, o.eof);
+        else {
+          client.close();
+          sendToMaster({ cmd: CMD, t: 'dd', r: o.reason });
+        }
+      } catch (e) {
+        caught('direct-accept', e);
+        if ((o.keep || !o.forward) && (this.nextSeq === before || !this.delivery.held.has(this.nextSeq + 1))) closeQuietly(client);
       }
     });
   }
@@ -158,6 +178,15 @@ export class DirectAccept {
   private forward(l: number, client: RawHandle, bytes: Buffer, eof: boolean): void {
     this.stats.forwarded++;
     // Our copy closes once the descriptor has left (or could not: then the client sees a close).
-    forwardToMaster(l, bytes, eof, client, () => client.close());
+    forwardToMaster(l, bytes, eof, client, () => closeQuietly(client));
+  }
+}
+
+/** Closes a handle of ours after a fault, or once sent on; a second fault here is counted too. */
+function closeQuietly(client: RawHandle): void {
+  try {
+    client.close();
+  } catch (err) {
+    caught('direct-accept', err);
   }
 }

@@ -24,6 +24,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { caught, guarded } from './faults.js';
 import type { Http2Sessions } from './http2-sessions.js';
 
 /** True for the servers whose connections speak HTTP/1 (http, https). */
@@ -48,26 +49,32 @@ export function drainServers(servers: readonly net.Server[], sessions: Http2Sess
     return;
   }
   let open = servers.length;
-  const closed = (): void => {
+  // Called by each server's close: an entry point of ours (done() is ours too).
+  const closed = guarded('drain', (): void => {
     if (--open > 0) return;
     clearTimeout(lastCall);
     done();
-  };
+  });
   // HTTP/1 requests (of http and https servers, and of HTTP/2 servers that allow HTTP/1)
   // answered from now on end their connections. An HTTP/2 server with no 'request' listener
   // serves streams only (and no HTTP/1 at all): a 'request' listener would turn its
   // compatibility API on in the middle of the drain.
   for (const s of servers) if (isHttp1(s) || s.listenerCount('request') > 0) s.prependListener('request', lastResponse);
-  const lastCall = setTimeout(() => {
+  const lastCall = setTimeout(guarded('drain', () => {
     // Public API: closes the connections with no request in progress (fresh ones included).
     for (const s of servers) if (isHttp1(s)) (s as http.Server).closeIdleConnections();
     sessions.closeAll();
-  }, lastCallMs(grace));
+  }), lastCallMs(grace));
   lastCall.unref();
   for (const s of servers) net.Server.prototype.close.call(s, closed);
 }
 
 function lastResponse(req: http.IncomingMessage, res: http.ServerResponse): void {
-  // HTTP/2 has no Connection header: its streams end with the session's GOAWAY.
-  if (req.httpVersionMajor === 1 && !res.headersSent) res.setHeader('connection', 'close');
+  try {
+    // HTTP/2 has no Connection header: its streams end with the session's GOAWAY.
+    if (req.httpVersionMajor === 1 && !res.headersSent) res.setHeader('connection', 'close');
+  } catch (err) {
+    // The request goes on to the application's listeners without the header.
+    caught('drain', err);
+  }
 }

@@ -7,6 +7,7 @@
 // What this relies on of engine.io (pinned by test/unit/worker/engine-io-ids.test.ts with the
 // installed version): the module build/server.js exports BaseServer, whose prototype has
 // generateId(req) returning the id or a promise of it.
+import { caught } from './faults.js';
 import { wrapLoadedClasses } from './loaded-classes.js';
 
 type IdGenerator = (this: object, req: unknown) => unknown;
@@ -32,7 +33,12 @@ function wrapGenerateId(proto: object, report: (id: string) => void): void {
   // Per server instance: the generator the application assigned, if any.
   const assigned = new WeakMap<object, IdGenerator>();
   const reported = (id: unknown): unknown => {
-    if (typeof id === 'string') report(id);
+    try {
+      if (typeof id === 'string') report(id);
+    } catch (err) {
+      // The handshake goes on with its id; only the report is lost.
+      caught('session-report', err);
+    }
     return id;
   };
   function generateId(this: object, req: unknown): unknown {

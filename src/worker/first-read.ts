@@ -11,6 +11,7 @@ import tls from 'node:tls';
 import type { Peer } from '../internals/net-server.js';
 import { readRaw, type RawHandle } from '../internals/tcp-handle.js';
 import type { ClusterHandle } from './cluster-handle.js';
+import { caught, guarded } from './faults.js';
 import { isHttp1 } from './drain.js';
 import { isHttp2 } from './http2-sessions.js';
 
@@ -73,19 +74,30 @@ export class FirstRead {
    * it on at once). `rescued`: a dead worker had taken it (see RESCUED_SILENCE_MS).
    */
   wait(target: ClusterHandle, handle: RawHandle, id: number, peer: Peer | undefined, rescued = false): boolean {
+    // libuv calls these on its own: each is an entry point of ours (faults.ts).
     const stop = readRaw(
       handle,
       (chunk) => {
-        const w = this.take(id);
-        if (w !== undefined) this.events.read(w.target, w.handle, id, chunk, w.peer);
+        try {
+          const w = this.take(id);
+          if (w !== undefined) this.events.read(w.target, w.handle, id, chunk, w.peer);
+        } catch (err) {
+          caught('first-read', err);
+          this.lose(id);
+        }
       },
       (eof) => {
-        const w = this.take(id);
-        if (w === undefined) return;
-        if (eof) this.events.giveOn(w.target, w.handle, id, true, w.peer);
-        else {
-          w.handle.close();
-          this.events.reset(id);
+        try {
+          const w = this.take(id);
+          if (w === undefined) return;
+          if (eof) this.events.giveOn(w.target, w.handle, id, true, w.peer);
+          else {
+            w.handle.close();
+            this.events.reset(id);
+          }
+        } catch (err) {
+          caught('first-read', err);
+          this.lose(id);
         }
       },
     );
@@ -105,11 +117,25 @@ export class FirstRead {
     if (w !== undefined) this.events.giveOn(w.target, w.handle, id, false, w.peer);
   }
 
+  /** After a fault: a connection still waiting is closed, its close reported (never left waiting unread). */
+  private lose(id: number): void {
+    try {
+      const w = this.waiting.get(id);
+      if (w === undefined) return;
+      this.waiting.delete(id);
+      w.handle.close();
+      this.events.reset(id);
+    } catch (err) {
+      caught('first-read', err);
+    }
+  }
+
   private take(id: number): Waiting | undefined {
     const w = this.waiting.get(id);
     if (w === undefined) return undefined;
-    this.waiting.delete(id);
+    // Stopped before it leaves the map: if the stop throws, the fault's lose() still finds it.
     w.stop();
+    this.waiting.delete(id);
     if (this.waiting.size === 0 && this.sweep !== undefined) {
       clearInterval(this.sweep);
       this.sweep = undefined;
@@ -117,7 +143,8 @@ export class FirstRead {
     return w;
   }
 
-  private readonly onSweep = (): void => {
+  // A timer of ours: an entry point. A fault stops this sweep; the next one goes on with the rest.
+  private readonly onSweep = guarded('first-read', (): void => {
     const now = Date.now();
     for (const [id, w] of this.waiting) {
       if (w.until > now) continue;
@@ -129,5 +156,5 @@ export class FirstRead {
       w.handle.close();
       this.events.silent(id);
     }
-  };
+  });
 }

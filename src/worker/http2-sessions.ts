@@ -13,6 +13,7 @@
 // request, up to the drain's last call.
 import http2 from 'node:http2';
 import type net from 'node:net';
+import { guarded } from './faults.js';
 
 // Node exports neither class; an instance of each gives its constructor.
 const Http2Server = Object.getPrototypeOf(http2.createServer()).constructor as abstract new (...args: never[]) => object;
@@ -49,16 +50,17 @@ export class Http2Sessions {
     for (const s of this.open) if (!s.closed && !s.destroyed) s.close();
   }
 
-  private readonly onSession = (session: http2.ServerHttp2Session): void => {
+  // Listeners of ours on the server's and sessions' events: entry points (faults.ts).
+  private readonly onSession = guarded('drain', (session: http2.ServerHttp2Session): void => {
     this.open.add(session);
     session.once('close', () => this.open.delete(session));
     if (this.ending) endOnNextStream(session);
-  };
+  });
 }
 
 function endOnNextStream(session: http2.ServerHttp2Session): void {
   // Synchronously, in the same turn as the stream: nghttp2 names the last stream it took so far.
-  session.once('stream', () => {
+  session.once('stream', guarded('drain', () => {
     if (!session.closed && !session.destroyed) session.close();
-  });
+  }));
 }

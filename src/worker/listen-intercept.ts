@@ -15,6 +15,7 @@ import { clientSpeaksFirst } from './first-read.js';
 import { parseListenArgs, type ListenTarget } from './listen-args.js';
 import type { ListenRequests, ListenSlot } from './listen-requests.js';
 import { watchSessions } from './session-report.js';
+import { appThrow } from './faults.js';
 
 /** What the intercept tells the runtime. */
 export interface ServingEvents {
@@ -150,7 +151,13 @@ export class ListenIntercept implements HandleOwner {
     this.requests.ask(host, target.port, target.path, (answer, slot) => {
       if (!('listener' in answer)) {
         this.requests.release(slot);
-        server.emit('error', bindError(answer.code, answer.errno, target.path ?? host ?? '::', target.path !== undefined ? -1 : target.port));
+        const err = bindError(answer.code, answer.errno, target.path ?? host ?? '::', target.path !== undefined ? -1 : target.port);
+        try {
+          server.emit('error', err);
+        } catch (e) {
+          // The application's 'error' listener, or none: its throw, as a real bind's would be.
+          throw appThrow(e);
+        }
         return;
       }
       if (hasHandle(server)) {

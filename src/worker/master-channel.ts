@@ -4,6 +4,7 @@ import { cachedPeer } from '../internals/net-server.js';
 import type { FrameChannel } from '../ipc/frame-channel.js';
 import { encodeAccepted, encodeAcks, encodeForward, type AcceptReport } from '../ipc/frames.js';
 import { CMD, type ToMaster } from '../ipc/protocol.js';
+import { guarded } from './faults.js';
 
 // A send whose channel is gone must not throw or emit 'error' in the application's process.
 const ignore = (): void => {};
@@ -88,15 +89,18 @@ export function reportAccept(seq: number, listener: number): void {
 /** Within ACCEPT_REPORT_DELAY: what direct mode reports, for the table only. */
 function later(): void {
   if (acceptFlush === undefined) {
-    acceptFlush = setTimeout(flushLater, ACCEPT_REPORT_DELAY);
+    acceptFlush = setTimeout(flushLaterGuarded, ACCEPT_REPORT_DELAY);
     acceptFlush.unref();
   }
 }
 
 function flushLater(): void {
+  // Gone, whatever happens next: a fault below must not leave a timer that never fires again.
+  acceptFlush = undefined;
   if (closed.length > 0) flushReports();
   else flushAccepts();
 }
+const flushLaterGuarded = guarded('report', flushLater);
 
 /** Sends pending accept reports now; anything that reports a close must call this first. */
 export function flushAccepts(): void {
@@ -157,8 +161,13 @@ export function reportBegun(id: number): void {
 }
 
 function soon(): void {
-  ackFlush ??= setImmediate(flushReports);
+  ackFlush ??= setImmediate(flushSoon);
 }
+
+const flushSoon = guarded('report', () => {
+  ackFlush = undefined;
+  flushReports();
+});
 
 /** Sends pending acks and close reports now (also before answering 'held?', and on shutdown). */
 export function flushReports(): void {

@@ -15,6 +15,7 @@
 import type http from 'node:http';
 import type net from 'node:net';
 import { isHttp1 } from './drain.js';
+import { guarded } from './faults.js';
 import { isHttp2 } from './http2-sessions.js';
 
 export class RequestCount {
@@ -40,11 +41,12 @@ export class RequestCount {
       server.on('request', this.onHttp1Request);
       return;
     }
-    const onNewListener = (event: string | symbol): void => {
+    // The counting listeners only add to a number; this one changes listeners, so it is guarded.
+    const onNewListener = guarded('request-count', (event: string | symbol): void => {
       if (event !== 'request') return;
       server.removeListener('newListener', onNewListener);
       server.on('request', this.onHttp1Request);
-    };
+    });
     server.on('newListener', onNewListener);
   }
 

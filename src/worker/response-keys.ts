@@ -6,6 +6,7 @@ import type http from 'node:http';
 import type net from 'node:net';
 import type { StickyConfig } from '../config/types.js';
 import { cookieText, trimOws } from '../content/http-head.js';
+import { caught } from './faults.js';
 
 type WriteHead = (this: http.ServerResponse, ...args: unknown[]) => unknown;
 
@@ -18,13 +19,18 @@ export function watchResponseKeys(server: net.Server, sticky: StickyConfig, repo
   // One function per server, set on each response: wrappers that others install later
   // (express-session's on-headers) call it in turn.
   function writeHead(this: http.ServerResponse, ...args: unknown[]): unknown {
-    each(this.getHeader(name), found);
-    const last = args.length > 1 ? args[args.length - 1] : undefined;
-    if (Array.isArray(last)) {
-      // Raw headers: name, value, name, value...
-      for (let i = 0; i + 1 < last.length; i += 2) if (String(last[i]).toLowerCase() === name) each(last[i + 1], found);
-    } else if (last !== null && typeof last === 'object') {
-      for (const [k, v] of Object.entries(last)) if (k.toLowerCase() === name) each(v, found);
+    // Ours, inside the application's response: a fault loses the report, never the response.
+    try {
+      each(this.getHeader(name), found);
+      const last = args.length > 1 ? args[args.length - 1] : undefined;
+      if (Array.isArray(last)) {
+        // Raw headers: name, value, name, value...
+        for (let i = 0; i + 1 < last.length; i += 2) if (String(last[i]).toLowerCase() === name) each(last[i + 1], found);
+      } else if (last !== null && typeof last === 'object') {
+        for (const [k, v] of Object.entries(last)) if (k.toLowerCase() === name) each(v, found);
+      }
+    } catch (err) {
+      caught('session-report', err);
     }
     return (Object.getPrototypeOf(this) as { writeHead: WriteHead }).writeHead.apply(this, args);
   }

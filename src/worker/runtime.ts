@@ -26,6 +26,8 @@ import { Delivery, type ArrivedHandle } from './delivery.js';
 import { DgramIntercept } from './dgram-intercept.js';
 import { DirectAccept } from './direct-accept.js';
 import { drainServers } from './drain.js';
+import { FaultReport } from './fault-report.js';
+import { appThrow, caught, onFault } from './faults.js';
 import { Http2Sessions } from './http2-sessions.js';
 import { ListenIntercept } from './listen-intercept.js';
 import { ListenRequests } from './listen-requests.js';
@@ -56,10 +58,11 @@ export class WorkerRuntime {
   private readonly shutdownHooks: Array<() => unknown> = [];
   private readonly drainHooks: Array<() => void> = [];
   private stopping = false;
+  private exiting = false;
   private watchingMaster = false;
   // Event-loop delay since the last heartbeat, sampled every 20 ms by libuv, not by JS timers.
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
-  private readonly usage = new UsageMeter();
+  private readonly usage = new UsageMeter((err) => caught('usage', err));
 
   constructor(
     readonly workerId: number,
@@ -69,6 +72,8 @@ export class WorkerRuntime {
     private readonly grace: number,
     ownPorts: ReadonlySet<number> = new Set(),
   ) {
+    // First: what goes wrong in our own code from here on is counted and told, never thrown.
+    onFault(new FaultReport(this.stats).add);
     const isStopping = (): boolean => this.stopping;
     this.websockets = new WebSockets(grace);
     this.serving = new ListenIntercept(listeners, this.delivery, {
@@ -168,20 +173,30 @@ export class WorkerRuntime {
 
   private readonly onMessage = (message: unknown, handle: unknown): void => {
     if (!isOurs(message)) return;
-    const m = parseToWorker(message);
-    if (m !== undefined) dispatch(this.messages, undefined, m);
-    else this.stats.malformed++;
+    let m: ReturnType<typeof parseToWorker>;
+    try {
+      m = parseToWorker(message);
+      if (m !== undefined) dispatch(this.messages, undefined, m);
+      else this.stats.malformed++;
+    } catch (err) {
+      caught(m?.t === 'ping' ? 'heartbeat' : 'message', err);
+    }
     // Descriptors come in frames only.
     if (handle && typeof (handle as ArrivedHandle).close === 'function') (handle as ArrivedHandle).close();
   };
 
   private readonly onFrame = (type: number, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined): void => {
-    // Datagrams: the most frequent frames of a UDP service, first.
-    if (type === FRAME.datagrams) return this.dgram.deliver(b, start, end);
-    if (type === FRAME.conn) return this.adoption.adopt(decodeConn(b, start, end), handle);
-    if (type === FRAME.listen) return this.direct.take(decodeListen(b, start, end), handle as SharedListenHandle | undefined);
-    this.stats.malformed++;
-    handle?.close();
+    try {
+      // Datagrams: the most frequent frames of a UDP service, first.
+      if (type === FRAME.datagrams) return this.dgram.deliver(b, start, end);
+      // Adoption guards its own connection: it alone knows whether the connection was taken.
+      if (type === FRAME.conn) return this.adoption.adopt(decodeConn(b, start, end), handle);
+      if (type === FRAME.listen) return this.direct.take(decodeListen(b, start, end), handle as SharedListenHandle | undefined);
+      this.stats.malformed++;
+      handle?.close();
+    } catch (err) {
+      caught('frame', err);
+    }
   };
 
   /** Stops taking connections, lets servers finish in-flight work, then exits. */
@@ -196,14 +211,19 @@ export class WorkerRuntime {
 
   /** The servers finish what they have; the application's drain hooks run. */
   private drain(): void {
-    this.adoption.giveAllOn();
-    drainServers(this.serving.allServers(), this.sessions, this.grace, () => {
-      flushReports();
-      void Promise.allSettled(this.shutdownHooks.map((h) => h())).then(() => {
-        // Give the last IPC writes a turn of the loop before leaving.
-        setImmediate(() => process.exit(0));
-      });
-    });
+    // A fault in one step must not keep the others from running: the process would not end.
+    try {
+      this.adoption.giveAllOn();
+    } catch (err) {
+      caught('drain', err);
+    }
+    try {
+      drainServers(this.serving.allServers(), this.sessions, this.grace, this.drained);
+    } catch (err) {
+      caught('drain', err);
+      // The servers may never say they are done: the process ends at --grace, as it would.
+      setTimeout(this.drained, this.grace).unref();
+    }
     // The application's own long-lived connections (server-sent events, long polls, WebSockets
     // of other libraries) are its to end, with its protocol's goodbye.
     for (const h of this.drainHooks) {
@@ -214,8 +234,28 @@ export class WorkerRuntime {
       }
     }
     // After the hooks: a WebSocket the application closed there keeps the code it chose.
-    this.websockets.goingAway();
+    try {
+      this.websockets.goingAway();
+    } catch (err) {
+      caught('websocket', err);
+    }
   }
+
+  /** The servers are done: the application's shutdown hooks run, then the process exits. */
+  private readonly drained = (): void => {
+    if (this.exiting) return;
+    this.exiting = true;
+    try {
+      flushReports();
+    } catch (err) {
+      caught('report', err);
+    }
+    // Each hook is the application's; one that throws is a rejected promise here, as before.
+    void Promise.allSettled(this.shutdownHooks.map(runHook)).then(() => {
+      // Give the last IPC writes a turn of the loop before leaving.
+      setImmediate(() => process.exit(0));
+    });
+  };
 
   private readonly onMasterGone = (): void => {
     if (this.stopping) return;
@@ -226,6 +266,15 @@ export class WorkerRuntime {
 }
 
 let runtime: WorkerRuntime | undefined;
+
+/** Runs an onShutdown() hook: a hook's synchronous throw is the application's, and stays uncaught. */
+function runHook(h: () => unknown): unknown {
+  try {
+    return h();
+  } catch (err) {
+    throw appThrow(err);
+  }
+}
 
 /** The ports each worker binds itself, from the master's JSON list (nothing when absent or bad). */
 function ownPortsFromEnv(text: string | undefined): Set<number> {

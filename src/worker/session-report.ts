@@ -17,13 +17,20 @@ import type { StickyConfig } from '../config/types.js';
 import { MAX_SESSION_KEY, encodeSessions } from '../ipc/frames.js';
 import type { WorkerListener } from '../ipc/protocol.js';
 import { trackEngineIo } from './engine-io-ids.js';
+import { caught } from './faults.js';
 import { sendFrame } from './master-channel.js';
 import { watchResponseKeys } from './response-keys.js';
 
 /** Tells the master, now, that this process created session `key`. */
 export function reportSession(key: string): void {
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_SESSION_KEY) return;
-  sendFrame(encodeSessions([key]));
+  // Called from inside the application's response (writeHead) or engine.io's handshake: a fault
+  // of ours must not fail the request; the key is then unknown to the master (hashed instead).
+  try {
+    sendFrame(encodeSessions([key]));
+  } catch (err) {
+    caught('session-report', err);
+  }
 }
 
 /**

@@ -9,6 +9,7 @@
 // its 1001 is ended by us with terminate(); its client has had the close frame by then, and
 // sees code 1001 when the connection ends.
 import { lastCallMs } from './drain.js';
+import { caught } from './faults.js';
 import { trackWsUpgrades, type WsSocket } from './ws-upgrades.js';
 
 /** WebSocket readyState values (the WHATWG API's, which ws has). */
@@ -51,12 +52,17 @@ export class WebSockets {
     for (const ws of this.open) this.goodbye(ws);
   }
 
+  // Called by our wrap of ws's handleUpgrade, after the application's callback: an entry point.
   private readonly opened = (ws: WsSocket): void => {
-    if (ws === null || typeof ws !== 'object' || typeof ws.close !== 'function') return;
-    if (ws.readyState === CLOSED) return;
-    this.open.add(ws);
-    ws.on('close', this.forget);
-    if (this.draining) this.goodbye(ws);
+    try {
+      if (ws === null || typeof ws !== 'object' || typeof ws.close !== 'function') return;
+      if (ws.readyState === CLOSED) return;
+      this.open.add(ws);
+      ws.on('close', this.forget);
+      if (this.draining) this.goodbye(ws);
+    } catch (err) {
+      caught('websocket', err);
+    }
   };
 
   private goodbye(ws: WsSocket): void {
@@ -67,5 +73,9 @@ export class WebSockets {
 }
 
 function terminate(ws: WsSocket): void {
-  if (ws.readyState !== CLOSED) ws.terminate();
+  try {
+    if (ws.readyState !== CLOSED) ws.terminate();
+  } catch (err) {
+    caught('websocket', err);
+  }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CMD, dispatch, isOurs, parseToMaster, parseToWorker, type MessageTable, type ToWorker } from '../../../src/ipc/protocol.js';
+import { CMD, MAX_FAULT_TEXT, WORKER_FAULT_KINDS, dispatch, isOurs, parseToMaster, parseToWorker, type MessageTable, type ToWorker } from '../../../src/ipc/protocol.js';
 
 const m = (t: string, fields: Record<string, unknown> = {}): Record<string, unknown> => ({ cmd: CMD, t, ...fields });
 
@@ -44,12 +44,23 @@ describe('parseToMaster', () => {
     m('lq', { q: 3, h: '::1', p: 65535, x: 0 }),
     m('cu'),
     m('cu', { f: '/srv/app/server.js' }),
+    m('ft', { k: 'usage', n: 1, e: 'EMFILE: too many open files' }),
+    m('ft', { k: 'first-read', n: 12, e: '' }),
   ];
   for (const message of valid) {
     it(`accepts ${JSON.stringify(message)}`, () => {
       assert.deepEqual(parseToMaster(message), message);
     });
   }
+
+  it('cuts a fault\'s text at MAX_FAULT_TEXT characters', () => {
+    const long = 'e'.repeat(MAX_FAULT_TEXT + 50);
+    assert.deepEqual(parseToMaster(m('ft', { k: 'drain', n: 2, e: long })), m('ft', { k: 'drain', n: 2, e: long.slice(0, MAX_FAULT_TEXT) }));
+  });
+
+  it('takes a fault of every kind it knows', () => {
+    for (const k of WORKER_FAULT_KINDS) assert.equal(parseToMaster(m('ft', { k, n: 1, e: '' }))?.t, 'ft', k);
+  });
 
   it('reads what an older or careless sender leaves out as the protocol\'s defaults', () => {
     // A refusal without a reason is still a refusal: the connection must go elsewhere.
@@ -115,6 +126,12 @@ describe('parseToMaster', () => {
     ['cu with a numeric f', m('cu', { f: 1 })],
     ['cu with an empty f', m('cu', { f: '' })],
     ['cu with an f longer than a path', m('cu', { f: 'x'.repeat(4097) })],
+    ['ft with an unknown kind', m('ft', { k: 'accept', n: 1, e: 'x' })],
+    ['ft without a kind', m('ft', { n: 1, e: 'x' })],
+    ['ft with no fault', m('ft', { k: 'usage', n: 0, e: 'x' })],
+    ['ft with a fractional count', m('ft', { k: 'usage', n: 1.5, e: 'x' })],
+    ['ft with a numeric text', m('ft', { k: 'usage', n: 1, e: 1 })],
+    ['ft without a text', m('ft', { k: 'usage', n: 1 })],
     ['an unknown type', m('stop')],
     ['no type', { cmd: CMD }],
     ['a numeric type', m('1')],
