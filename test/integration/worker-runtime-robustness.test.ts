@@ -60,7 +60,8 @@ test('malformed, misrouted and stale hand-overs are refused; a good one is serve
     child.send({ cmd, t: 'c' }); // the old JSON form: not ours any more
     child.send({ cmd, t: 'nonsense' });
     frames.write(Buffer.from([1, FRAME.conn, 3, 0, 0, 0, 1, 2, 3]), await connect()); // too short to read
-    frames.write(encodeConn(4, 0, Date.now(), undefined, false, undefined)); // no descriptor
+    // No descriptor (a worker out of them gets such a frame): refused, so the master tries another.
+    frames.write(encodeConn(4, 0, Date.now(), undefined, false, undefined));
     frames.write(encodeConn(5, 99, Date.now(), undefined, false, undefined), await connect());
     frames.write(encodeConn(6, 0, Date.now() - 60000, undefined, false, undefined), await connect());
     const good = await connect();
@@ -74,7 +75,7 @@ test('malformed, misrouted and stale hand-overs are refused; a good one is serve
 
     await waitFor(() => taken.includes(7), 3000, 'the ack of connection 7');
     const refusals = got.filter((m) => m.t === 'r').map((m) => [m.i, m.why]);
-    assert.deepEqual(refusals, [[5, 'no-server'], [6, 'stale']]);
+    assert.deepEqual(refusals, [[4, 'no-descriptor'], [5, 'no-server'], [6, 'stale']]);
     assert.deepEqual(taken, [7], 'only connection 7 was acknowledged');
     good.close(); // the master's copy, closed after the ack as the dispatcher does
     await ended;
