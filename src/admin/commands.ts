@@ -28,6 +28,7 @@ export function status(master: Master): unknown {
       handedOver: master.stats.handedOver,
       dropped: master.stats.dropped,
       retries: master.stats.retries,
+      brokenChannels: master.stats.brokenChannels,
     },
     udp: {
       flows: master.flows.size,

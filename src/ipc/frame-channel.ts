@@ -11,6 +11,13 @@
 // message that starts in it, or to the one it continues: a frame completing at the chunk's end,
 // a frame still partial there, or Node's last message (its reader keeps it for its NODE_HANDLE).
 //
+// Junk: what cannot be read (a line Node's reader cannot parse, a line longer than MAX_LINE, a
+// frame claiming more than MAX_PAYLOAD) breaks the channel: onBroken is told why, once, and no
+// Node line after it is read (Node's reader is left unusable). Frames are still read while their
+// boundaries are known (after a bad line), so that the peer's last reports of the connections it
+// took and began on still count when it is replaced; after a bad length nothing more is read.
+// Nothing is thrown out of the reader.
+//
 // Writing: one frame per writeBuffer() call; libuv keeps writes whole and in order, so frames
 // never interleave with Node's messages. A descriptor rides on the write of its frame.
 import { FRAME_MARK, HEADER_BYTES, MAX_PAYLOAD, carriesHandle } from './frames.js';
@@ -22,6 +29,24 @@ export interface ReceivedHandle { close(): void }
 
 /** Receives one frame: its payload is b[start, end), valid until the callback returns. */
 export type FrameHandler = (type: number, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined) => void;
+
+/**
+ * Why a channel was given up: `not_json` (Node's reader could not parse a line), `line_too_long`
+ * (no newline within MAX_LINE bytes), `frame_too_long` (a frame claims more than MAX_PAYLOAD),
+ * `node_handle` (a Node handle message that was never sent for, or names no descriptor it has).
+ */
+export const BROKEN_REASONS = Object.freeze(['not_json', 'line_too_long', 'frame_too_long', 'node_handle'] as const);
+export type BrokenReason = typeof BROKEN_REASONS[number];
+
+/** The peer sent what cannot be read: `why` says what, for a log line. */
+export type BrokenHandler = (reason: BrokenReason, why: string) => void;
+
+/**
+ * The longest line of Node's JSON the reader passes on. Node's own reader has no bound (it
+ * appends to one string until V8's string limit or the heap gives out); a worker's largest
+ * messages (its metrics) stay far below this.
+ */
+export const MAX_LINE = MAX_PAYLOAD;
 
 const NEWLINE = 0x0a;
 
@@ -36,13 +61,17 @@ function onWriteDone(this: WriteReq, status: number): void {
 }
 
 export class FrameChannel {
-  /** Frames that could not be read (bad length): the channel is then given up. */
+  /** The peer sent what cannot be read: the channel is then given up. */
   corrupt = false;
+  /** Where a message starts is no longer known: nothing more is read. */
+  private lost = false;
   private readonly io: StreamInternals;
   private readonly nodeRead: RawPipe['onread'];
   private mode = Mode.Boundary;
   private readonly head = Buffer.alloc(HEADER_BYTES);
   private headFill = 0;
+  /** Bytes of the Node line being read that came in earlier chunks. */
+  private lineBytes = 0;
   private type = 0;
   private payload: Buffer | undefined;
   private fill = 0;
@@ -54,7 +83,7 @@ export class FrameChannel {
     private readonly pipe: RawPipe,
     private readonly onFrame: FrameHandler,
     /** The peer sent what cannot be framed: nothing it sends can be trusted any more. */
-    private readonly onBroken: (why: string) => void,
+    private readonly onBroken: BrokenHandler,
   ) {
     this.io = streamInternals();
     this.nodeRead = pipe.onread;
@@ -65,7 +94,7 @@ export class FrameChannel {
   }
 
   /** Frames on `target`'s IPC channel (a ChildProcess, or process in a worker); undefined without one. */
-  static open(target: object, onFrame: FrameHandler, onBroken: (why: string) => void): FrameChannel | undefined {
+  static open(target: object, onFrame: FrameHandler, onBroken: BrokenHandler): FrameChannel | undefined {
     const pipe = channelPipe(target);
     return pipe ? new FrameChannel(pipe, onFrame, onBroken) : undefined;
   }
@@ -104,7 +133,7 @@ export class FrameChannel {
     let handle = pipe.pendingHandle as ReceivedHandle | null | undefined ?? undefined;
     pipe.pendingHandle = null;
     const nread = io.state[io.kReadBytesOrError];
-    if (this.corrupt && arrayBuffer !== undefined && nread > 0) {
+    if (this.lost && arrayBuffer !== undefined && nread > 0) {
       // Nothing after a bad length can be framed again: what the peer sends now is discarded.
       this.drop(handle);
       return;
@@ -130,13 +159,17 @@ export class FrameChannel {
           this.headFill = 0;
         } else {
           this.mode = Mode.Node;
+          this.lineBytes = 0;
           if (nodeStart < 0) nodeStart = i;
         }
       }
       if (this.mode === Mode.Node) {
         if (nodeStart < 0) nodeStart = i; // a Node line continued from the previous chunk
         const nl = chunk.indexOf(NEWLINE, i);
+        const line = this.lineBytes + (nl < 0 ? nread : nl) - i;
+        if (line > MAX_LINE) return this.fail('line_too_long', `a line of over ${MAX_LINE} bytes`, handle, true);
         if (nl < 0) {
+          this.lineBytes = line;
           i = nread;
           break;
         }
@@ -158,7 +191,7 @@ export class FrameChannel {
         if (this.headFill < HEADER_BYTES) break;
         this.type = this.head[1];
         const len = this.head.readUInt32LE(2);
-        if (len > MAX_PAYLOAD) return this.fail(`a frame claims ${len} bytes`, handle);
+        if (len > MAX_PAYLOAD) return this.fail('frame_too_long', `a frame claims ${len} bytes`, handle, true);
         // A whole frame inside this chunk is read in place; one split across chunks is assembled.
         if (nread - i >= len) {
           const end = i + len;
@@ -187,6 +220,7 @@ export class FrameChannel {
     }
     if (nodeStart >= 0) {
       // Node's message is the last in the chunk: the descriptor, if any, is its.
+      // Node's reader owns the descriptor now, or it was closed (the channel is broken).
       this.toNode(arrayBuffer, base, nodeStart, nread, handle);
       handle = undefined;
     } else if (this.mode === Mode.Frame && handle !== undefined) {
@@ -234,8 +268,20 @@ export class FrameChannel {
     }
   };
 
-  /** Passes chunk bytes [start, end) to Node's own reader, with the descriptor if it is theirs. */
+  /**
+   * Passes chunk bytes [start, end) to Node's own reader, with the descriptor if it is theirs;
+   * once the channel is broken, drops them (and closes the descriptor).
+   *
+   * Node's reader emits its messages on nextTick, so listeners never throw in here: what does is
+   * the reader itself, JSON.parse of a line that is not JSON (a SyntaxError Node would let
+   * escape, killing the process). That reader cannot be used again: its partial-line buffer was
+   * left as it was before the parse, and the lines after the bad one are gone.
+   */
   private toNode(arrayBuffer: ArrayBuffer, base: number, start: number, end: number, handle: ReceivedHandle | undefined): void {
+    if (this.corrupt) {
+      this.drop(handle);
+      return;
+    }
     const io = this.io;
     io.state[io.kArrayBufferOffset] = base + start;
     io.state[io.kReadBytesOrError] = end - start;
@@ -243,18 +289,33 @@ export class FrameChannel {
     try {
       this.nodeRead.call(this.pipe, arrayBuffer);
     } catch (err) {
-      // A 'message' listener threw inside Node's reader: as in deliver().
-      rethrow(err);
+      // The descriptor, if Node's reader had not handed it to a message yet, would stay there.
+      this.fail('not_json', `a line that is not JSON (${err instanceof Error ? err.message : String(err)})`, handle, false);
     }
   }
 
-  private fail(why: string, handle: ReceivedHandle | undefined): void {
+  /**
+   * The channel is broken for `reason`, found outside the reader (a Node message that Node itself
+   * would choke on): nothing more is read from the peer. Once only.
+   */
+  broken(reason: BrokenReason, why: string): void {
+    this.fail(reason, why, undefined, false);
+  }
+
+  /** Breaks the channel (told once); `lost`: the stream's framing too, so nothing more is read. */
+  private fail(reason: BrokenReason, why: string, handle: ReceivedHandle | undefined, lost: boolean): void {
+    const first = !this.corrupt;
     this.corrupt = true;
     this.drop(handle);
+    if (!lost) {
+      if (first) this.onBroken(reason, why);
+      return;
+    }
+    this.lost = true;
     this.drop(this.frameHandle);
     this.frameHandle = undefined;
     this.payload = undefined;
-    this.onBroken(why);
+    if (first) this.onBroken(reason, why);
   }
 
   private drop(handle: ReceivedHandle | undefined | null): void {

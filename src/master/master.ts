@@ -260,7 +260,10 @@ export class Master extends EventEmitter {
     this.supervisor = new Supervisor(config, this.registry, (w) => this.listenersFor(w), {
       message: (p, m) => this.onMessage(p, m),
       malformed: () => this.stats.malformed++,
-      corrupt: () => this.stats.malformed++,
+      corrupt: (_p, reason) => {
+        this.stats.malformed++;
+        this.stats.brokenChannels[reason]++;
+      },
       frame: (p, type, b, start, end, handle) => this.onFrame(p, type, b, start, end, handle),
       gone: (p, worker) => this.onGone(p, worker),
       switched: (worker, _p, _old, key) => this.onSwitched(worker, key),

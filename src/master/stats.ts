@@ -1,3 +1,5 @@
+import { BROKEN_REASONS, type BrokenReason } from '../ipc/frame-channel.js';
+
 // Plain counters the hot path bumps; metrics and status read them later, off the hot path.
 import { WORKER_FAULT_KINDS, type WorkerFaultKind } from '../ipc/protocol.js';
 
@@ -17,6 +19,8 @@ export class MasterStats {
   readonly retries: Record<RetryReason, number> = { refused: 0, timeout: 0, worker_exit: 0 };
   /** Messages from workers that were not of our protocol's shape: ignored and counted. */
   malformed = 0;
+  /** Worker channels given up for what could not be read on them (the worker is replaced), by reason. */
+  readonly brokenChannels = Object.fromEntries(BROKEN_REASONS.map((r) => [r, 0])) as Record<BrokenReason, number>;
 
   /**
    * A connection a worker closed unserved, counted as the master's own drops (direct mode's

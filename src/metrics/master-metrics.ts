@@ -9,6 +9,7 @@ import { channels } from '../diagnostics.js';
 import type { Master, WorkerInfo } from '../master/master.js';
 import type { DropReason, RetryReason } from '../master/stats.js';
 import type { WorkerFaultKind } from '../ipc/protocol.js';
+import { BROKEN_REASONS } from '../ipc/frame-channel.js';
 import { UDP_DROP_REASONS } from '../udp/udp-stats.js';
 import { RECYCLE_REASONS } from '../workers/worker.js';
 
@@ -86,6 +87,8 @@ export function createMasterMetrics(master: Master, options: { registry?: Regist
   total('portplex_ipc_malformed_messages_total', 'Messages from workers that were not of the portplex protocol (ignored).', [], () => [[{}, stats.malformed + master.udpStats.malformed]]);
   total('portplex_worker_faults_total', "Throws of portplex's own code inside worker processes, caught there (the application's process went on), by where they happened.", ['kind'], () =>
     (Object.keys(stats.workerFaults) as WorkerFaultKind[]).map((kind) => [{ kind }, stats.workerFaults[kind]]));
+  total('portplex_ipc_broken_channels_total', 'Worker IPC channels given up for what could not be read on them (the worker was killed and replaced), by reason.', ['reason'], () =>
+    BROKEN_REASONS.map((reason) => [{ reason }, stats.brokenChannels[reason]]));
   total('portplex_accept_errors_total', 'Failed accept() calls on the listeners.', [], () => [[{}, stats.acceptErrors]]);
   total('portplex_sticky_routed_total', 'Connections with a sticky key, sent to the worker that created the session (by="session") or by the key\'s hash (by="hash": a key the master does not know).', ['by'],
     () => [[{ by: 'session' }, stats.sticky.session], [{ by: 'hash' }, stats.sticky.hash]]);

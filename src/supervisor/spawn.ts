@@ -2,7 +2,8 @@
 // transitions and typed events. It knows nothing of connections, tables or balancing.
 import { fork } from 'node:child_process';
 import type { Config } from '../config/types.js';
-import { FrameChannel } from '../ipc/frame-channel.js';
+import { FrameChannel, type BrokenReason } from '../ipc/frame-channel.js';
+import { guardInternalMessages } from '../internals/internal-messages.js';
 import { CMD, ENV, isOurs, parseToMaster, type ToMaster, type WorkerListener } from '../ipc/protocol.js';
 import type { ReceivedHandle } from '../ipc/frame-channel.js';
 import type { WorkerOutput } from '../logs/worker-output.js';
@@ -41,8 +42,8 @@ export interface ProcessEvents {
   malformed(p: WorkerProcess): void;
   /** One of our frames; `handle` is its descriptor, to be owned or closed. */
   frame(p: WorkerProcess, type: number, b: Buffer, start: number, end: number, handle: ReceivedHandle | undefined): void;
-  /** It sent what cannot be framed: nothing it sends can be read any more. */
-  corrupt(p: WorkerProcess, why: string): void;
+  /** It sent what cannot be read (`reason`, `why` for the log): nothing it sends can be read any more. */
+  corrupt(p: WorkerProcess, reason: BrokenReason, why: string): void;
   /** Alive, but its IPC channel closed: it can neither take connections nor report them. */
   lostChannel(p: WorkerProcess): void;
   /** The spawn failed, or the process exited; in both cases after its last message was read. */
@@ -84,7 +85,14 @@ export function spawnProcess(worker: Worker, config: Config, listeners: readonly
   });
   // The process object exists before any of its events can run (they need a turn of the loop).
   let p!: WorkerProcess;
-  const frames = FrameChannel.open(child, (type, b, start, end, handle) => events.frame(p, type, b, start, end, handle), (why) => events.corrupt(p, why));
+  const frames = FrameChannel.open(child, (type, b, start, end, handle) => events.frame(p, type, b, start, end, handle), (reason, why) => events.corrupt(p, reason, why));
+  // Node's handle messages that Node's own listener would choke on break the channel, as junk does.
+  if (frames) {
+    guardInternalMessages(child, (why, handle) => {
+      if (handle && typeof (handle as ReceivedHandle).close === 'function') (handle as ReceivedHandle).close();
+      frames.broken('node_handle', why);
+    }, () => frames.corrupt);
+  }
   p = new WorkerProcess(worker.id, group.name, child.pid ?? 0, new ChildChannel(child, frames), Date.now());
   if (frames === undefined && child.pid !== undefined) process.nextTick(() => events.unframed(p));
   if (output) output.attach(worker.id, group.name, child.pid ?? 0, child.stdout, child.stderr, new Promise((resolve) => child.once('exit', () => resolve())));

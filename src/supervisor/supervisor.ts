@@ -8,6 +8,7 @@ import { CODES, EXIT, PortplexError } from '../errors.js';
 import { CHANNEL_PIPE } from '../internals/channel-pipe.js';
 import { WorkerOutput } from '../logs/worker-output.js';
 import { unsupported } from '../internals/unsupported.js';
+import type { BrokenReason } from '../ipc/frame-channel.js';
 import type { WorkerListener } from '../ipc/protocol.js';
 import { exitReason } from '../workers/exit-reason.js';
 import type { Registry } from '../workers/registry.js';
@@ -30,7 +31,7 @@ export interface SupervisorEvents extends Omit<ProcessEvents, 'gone' | 'lostChan
   /** A worker removed by a scale-down has no process left. */
   removed(worker: Worker): void;
   /** A process sent what cannot be framed (it is being killed). */
-  corrupt(p: WorkerProcess, why: string): void;
+  corrupt(p: WorkerProcess, reason: BrokenReason, why: string): void;
   /** The master cannot go on: a crash loop, or a Node without an internal portplex needs. */
   fatal(err: PortplexError): void;
 }
@@ -63,10 +64,10 @@ export class Supervisor {
       malformed: (p) => events.malformed(p),
       frame: (p, type, b, start, end, handle) => events.frame(p, type, b, start, end, handle),
       log: (line) => events.log(line),
-      corrupt: (p, why) => {
-        events.corrupt(p, why);
+      corrupt: (p, reason, why) => {
+        events.corrupt(p, reason, why);
         if (p.condemn()) {
-          events.log(`worker ${p.workerId} (pid ${p.pid}) sent a corrupt frame (${why}); killing it`);
+          events.log(`worker ${p.workerId} (pid ${p.pid}) wrote what cannot be read on its IPC channel (${reason}: ${why}); killing it`);
           p.kill('SIGKILL');
         }
       },

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { test } from 'node:test';
 import { channels } from '../../../src/diagnostics.js';
 import type { Master } from '../../../src/index.js';
+import { BROKEN_REASONS } from '../../../src/ipc/frame-channel.js';
 import { startMetricsServer, type MetricsServer } from '../../../src/metrics/http-endpoint.js';
 import { createMasterMetrics, exitReason, type MasterMetrics } from '../../../src/metrics/master-metrics.js';
 import { fixture, get, startMaster, waitFor } from '../../helpers/cluster.js';
@@ -63,6 +64,7 @@ test('after N requests a scrape reports exact totals, and scraping again does no
     assert.equal(value(e, 'portplex_connections_handed_over_total', { worker: '2' }), N / 2);
     for (const reason of DROP_REASONS) assert.equal(value(e, 'portplex_connections_dropped_total', { reason }), 0, reason);
     for (const reason of RETRY_REASONS) assert.equal(value(e, 'portplex_handoff_retries_total', { reason }), 0, reason);
+    for (const reason of BROKEN_REASONS) assert.equal(value(e, 'portplex_ipc_broken_channels_total', { reason }), 0, reason);
     for (const name of ['portplex_handoff_timeouts_total', 'portplex_ipc_malformed_messages_total', 'portplex_accept_errors_total', 'portplex_queue_connections', 'portplex_table_records']) {
       assert.equal(value(e, name), 0, name);
     }
@@ -87,7 +89,7 @@ test('after N requests a scrape reports exact totals, and scraping again does no
       const expected = name.endsWith('_total') ? 'counter' : name === 'portplex_handoff_duration_seconds' ? 'histogram' : 'gauge';
       assert.equal(type, expected, name);
     }
-    assert.equal(e.types.size, 43, '25 families, 3 of sticky sessions, 6 of worker resources and recycles, and 9 of UDP');
+    assert.equal(e.types.size, 45, '27 families, 3 of sticky sessions, 6 of worker resources and recycles, and 9 of UDP');
 
     // Totals are copied from the master at each scrape, never added to the previous scrape's.
     const again = await scrape(server);
