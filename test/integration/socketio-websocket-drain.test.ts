@@ -30,7 +30,10 @@ test('socket.io websocket transport through a reload: transport close, reconnect
     for (const [i, r] of reasons.entries()) {
       assert.ok(r.length >= 1 && r.length <= 2, `disconnects: ${r}`);
       assert.deepEqual(r, r.map(() => 'transport close'), 'closed by the server, not timed out');
-      assert.equal(hellos[i]!.length, r.length + 1, 'a new session after each close');
+      // A reconnect that lands on the other old process may be closed by its drain before its
+      // greeting is flushed: then a close has no session after it, but never more sessions than
+      // closes + 1, and the last one is a new process's (waited for above).
+      assert.ok(hellos[i]!.length >= 2 && hellos[i]!.length <= r.length + 1, `sessions ${hellos[i]} after closes ${r}`);
     }
     for (const s of sockets) assert.equal(await s.timeout(5000).emitWithAck('echo', 7), 7);
   } finally {
