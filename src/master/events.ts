@@ -59,7 +59,8 @@ export class EventRing implements EventView {
       seq,
       at,
       kind,
-      message,
+      // One line, whatever the text it came from (an error's message may have several).
+      message: message.includes('\n') ? message.replace(/\s*\n\s*/g, ' ') : message,
       ...(about?.worker !== undefined ? { worker: about.worker } : {}),
       ...(about?.pid !== undefined ? { pid: about.pid } : {}),
       ...(about?.group !== undefined ? { group: about.group } : {}),

@@ -243,9 +243,12 @@ export class Master extends EventEmitter {
         this.requests.answer('peers', from.p, r, triples);
       },
       agent: (worker, w) => {
-        // The application's own word on its weight.
-        if (w === 'undrain') this.undrain(worker.id);
-        else this.setWeight(worker.id, w);
+        // The application's own word on its weight; an event when it changes something.
+        const was = worker.weight;
+        const now = (w === 'undrain' ? this.undrain(worker.id) : this.setWeight(worker.id, w)).weight;
+        if (now === was) return;
+        const kind = w === 'undrain' ? 'undrain' : now === 0 ? 'drain' : 'weight';
+        this.record(kind, `worker ${worker.id} (pid ${worker.pid}) set its own weight: ${was} -> ${now}${now === 0 ? ', draining' : ''}`, { worker: worker.id, pid: worker.pid, group: worker.group.name });
       },
       sharedListening: (l) => {
         // Direct mode: the socket is bound but listens only once a worker listens on its copy.
