@@ -1,14 +1,13 @@
-// `portplex status` and `portplex connections`: ask a running master over its admin socket.
+// `portplex status`, `connections`, `drain`... : ask a running master over its admin socket.
 import { hostPort } from '../address.js';
 import { Command } from 'commander';
-import { shapeProblem, type Shape } from '../admin/answer-shape.js';
-import { adminRequest, badAnswer } from '../admin/client.js';
-import type { AdminRequest } from '../admin/protocol.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import type { ListenerInfo, WorkerInfo } from '../master/master.js';
 import type { ReloadResult } from '../supervisor/supervisor.js';
 import type { RecycleReason } from '../workers/worker.js';
 import { CONNECTIONS, RELOAD, SCALE, STATUS, UPGRADE, WEIGHT } from './answer-shapes.js';
+import { ask } from './ask.js';
+import { addEventsCommand } from './events-command.js';
 import { wholeNumber } from './options.js';
 
 interface StatusResult {
@@ -47,6 +46,7 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action((opts: ConnectionsOptions) => run(connectionsCommand(opts)));
+  addEventsCommand(program, run);
   addWeightCommands(program, run);
   program
     .command('scale')
@@ -73,14 +73,6 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .action((opts: { admin: string; json?: boolean }) => run(upgradeCommand(opts)));
   // A usage error points at the command's own help, not the whole of it.
   for (const c of program.commands) c.showHelpAfterError(`(portplex ${c.name()} --help lists its options)`);
-}
-
-/** Sends `request`; the result must have `shape` (PORTPLEX_BAD_ANSWER otherwise). */
-async function ask(path: string, request: AdminRequest, shape: Shape, timeoutMs?: number): Promise<unknown> {
-  const result = await adminRequest(path, request, timeoutMs);
-  const problem = shapeProblem(result, shape);
-  if (problem !== undefined) throw badAnswer(path, `${request.cmd}: ${problem}`);
-  return result;
 }
 
 async function upgradeCommand(opts: { admin: string; json?: boolean }): Promise<void> {
