@@ -8,6 +8,13 @@ import { test } from 'node:test';
 import { HANDLE_TYPES, guardInternalMessages, handleMessageFault } from '../../../src/internals/internal-messages.js';
 import { fixture } from '../../helpers/cluster.js';
 
+/** The test's child; a write Node makes to it after the test kills it (an ack) fails with EPIPE, which is not what these tests look at. */
+function forkChild(lines: string[]): ChildProcess {
+  const child = fork(fixture('handle-lines-child.js'), lines, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child.on('error', () => {});
+  return child;
+}
+
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
@@ -37,14 +44,19 @@ test('handleMessageFault names what Node would choke on, and passes the rest', (
 
 test("Node's handle messages reach the guard first: forged ones are refused and the parent lives; a real handle still arrives", async () => {
   const lines = ['{"cmd":"NODE_HANDLE_ACK"}', '{"cmd":"NODE_HANDLE_NACK"}', '{"cmd":"NODE_HANDLE","type":"net.Socket","msg":{}}'];
-  const child = fork(fixture('handle-lines-child.js'), lines, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = forkChild(lines);
   try {
     assert.equal((child as unknown as { _handleQueue: unknown })._handleQueue, null, 'no handle in flight: _handleQueue is null');
     const refused: string[] = [];
-    guardInternalMessages(child, (why) => refused.push(why), () => false);
-    const [message, handle] = await new Promise<[unknown, { close(): void }]>((resolve) => {
+    const allRefused = new Promise<void>((resolve) => {
+      guardInternalMessages(child, (why) => { if (refused.push(why) === lines.length) resolve(); }, () => false);
+    });
+    const arrived = new Promise<[unknown, { close(): void }]>((resolve) => {
       child.on('internalMessage', (m: { cmd?: string }, h: { close(): void }) => { if (m.cmd === 'NODE_PORTPLEX_TEST') resolve([m, h]); });
     });
+    await allRefused;
+    child.send('go');
+    const [message, handle] = await arrived;
     // Node converted the real one ('net.Server', a type the guard knows).
     assert.deepEqual(message, { cmd: 'NODE_PORTPLEX_TEST', t: 'server' });
     assert.equal(handle.constructor.name, 'Server');
@@ -56,7 +68,7 @@ test("Node's handle messages reach the guard first: forged ones are refused and 
 });
 
 test('_handleQueue is an array while a handle sent to the child waits for its NODE_HANDLE_ACK', async () => {
-  const child = fork(fixture('handle-lines-child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = forkChild([]);
   const net = await import('node:net');
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
