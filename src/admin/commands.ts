@@ -1,42 +1,18 @@
 // What each admin command does with the master; one function per command, plain data out.
+// `portplex status` is the master's own snapshot (master/status-snapshot.ts), which the status
+// page shows too.
 import { hostPort } from '../address.js';
 import type { EventKind, EventSubject, LifecycleEvent } from '../event-kinds.js';
 import type { Master } from '../master/master.js';
 import type { WorkerInfo } from '../master/worker-info.js';
 import type { AdminCode } from './protocol.js';
 import type { RecordFilter } from '../table/types.js';
-import { VERSION } from '../version.js';
 
 /** Thrown for a bad request: becomes { ok: false } with this code. */
 export class AdminError extends Error {
   constructor(readonly code: AdminCode, message: string) {
     super(message);
   }
-}
-
-/** `portplex status`: listeners, algorithm, workers. */
-export function status(master: Master): unknown {
-  return {
-    version: VERSION,
-    pid: process.pid,
-    state: master.lifecycle.state,
-    uptimeMs: Math.round(process.uptime() * 1000),
-    listeners: master.listenerInfo(),
-    workers: master.workers(),
-    table: { records: master.table.size },
-    stats: {
-      accepted: master.stats.accepted,
-      handedOver: master.stats.handedOver,
-      dropped: master.stats.dropped,
-      retries: master.stats.retries,
-      brokenChannels: master.stats.brokenChannels,
-    },
-    udp: {
-      flows: master.flows.size,
-      received: master.udpStats.received,
-      dropped: master.udpStats.dropped,
-    },
-  };
 }
 
 const STATES = ['queued', 'handing-over', 'established'];

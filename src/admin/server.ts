@@ -3,7 +3,8 @@ import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import type { Master } from '../master/master.js';
-import { AdminError, connections, events, scale, status, weight, type AdminLog } from './commands.js';
+import { statusSnapshot } from '../master/status-snapshot.js';
+import { AdminError, connections, events, scale, weight, type AdminLog } from './commands.js';
 import { MAX_REQUEST_BYTES, REQUEST_TIMEOUT, type AdminResponse } from './protocol.js';
 import { prepareAdminDir } from './socket-path.js';
 
@@ -18,7 +19,7 @@ export interface AdminHooks {
 }
 
 const HANDLERS: Record<string, Handler> = {
-  status: (m) => status(m),
+  status: (m) => statusSnapshot(m),
   connections: (m, r) => connections(m, r),
   events: (m, r) => events(m, r),
   reload: (m) => m.reload(),

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import type { ListenerInfo, WorkerInfo } from '../master/master.js';
 import type { ReloadResult } from '../supervisor/supervisor.js';
-import type { RecycleReason } from '../workers/worker.js';
+import { duration, rate, recycles, size } from '../status-text.js';
 import { CONNECTIONS, RELOAD, SCALE, STATUS, UPGRADE, WEIGHT } from './answer-shapes.js';
 import { ask } from './ask.js';
 import { addEventsCommand } from './events-command.js';
@@ -140,7 +140,7 @@ async function statusCommand(opts: { admin: string; json?: boolean }): Promise<v
     s.workers.map((w) => [
       w.id, w.group, w.pid, w.state, w.healthy ? 'up' : 'DOWN', w.weight, w.active, rate(w.connectionsPerSecond), w.handedOver + (w.accepted ?? 0),
       w.cpuPercent == null ? '-' : `${w.cpuPercent.toFixed(1)}%`, size(w.rssBytes), size(w.heapUsedBytes), `${w.loopDelayMs}ms`, w.restarts,
-      ...(recycled ? [recycles(w)] : []), duration(w.uptimeMs),
+      ...(recycled ? [recycles(w.recycles)] : []), duration(w.uptimeMs),
     ]),
   ));
   print(lines.join('\n'));
@@ -164,37 +164,6 @@ async function connectionsCommand(opts: ConnectionsOptions): Promise<void> {
 
 function print(text: string): void {
   process.stdout.write(`${text}\n`);
-}
-
-/** Bytes as pm2 ls shows memory: 52.3M. */
-function size(bytes: number | null | undefined): string {
-  if (bytes == null) return '-';
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)}G`;
-  return `${(bytes / 1024 ** 2).toFixed(1)}M`;
-}
-
-function rate(perSecond: number | undefined): string {
-  if (perSecond === undefined) return '-';
-  return perSecond >= 100 ? String(Math.round(perSecond)) : perSecond.toFixed(1);
-}
-
-const RECYCLE_SHORT: ReadonlyArray<[RecycleReason, string]> = [['memory', 'mem'], ['connections', 'conn'], ['requests', 'req'], ['lifetime', 'life']];
-
-function recycles(w: WorkerInfo): string {
-  const parts: string[] = [];
-  // A master of an older version may not list every reason.
-  for (const [reason, short] of RECYCLE_SHORT) {
-    const n = w.recycles?.[reason] ?? 0;
-    if (n > 0) parts.push(`${n} ${short}`);
-  }
-  return parts.join(', ') || '0';
-}
-
-function duration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60}s`;
-  return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
 }
 
 function table(header: string[], rows: Array<Array<string | number>>): string {

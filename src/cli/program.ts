@@ -83,7 +83,7 @@ export function program(): Command {
     .option('-c, --config <file>', 'config file: JSON, or JavaScript (.js, .cjs, .mjs) exporting it; or a PM2 ecosystem file (flags override it)')
     .option('--env <name>', 'with a PM2 ecosystem file: apply each app\'s env_<name> over its env, as pm2 start --env <name>')
     .option('--admin <path>', `admin socket, mode 0600 (default: ${defaultAdminPath()})`)
-    .option('--metrics <[host:]port>', 'serve /metrics, /healthz, /readyz (host defaults to 127.0.0.1)')
+    .option('--metrics <[host:]port>', 'serve /metrics, /healthz, /readyz, /status (host defaults to 127.0.0.1)')
     .addOption(new Option('--worker-metrics <mode>', 'workers\' own metrics on /metrics (default: aggregate)').choices(['aggregate', 'per-worker', 'both', 'off']))
     .option('--worker-metrics-timeout <ms>', 'how long a scrape waits for workers, 1-9999 (default: 1000)', wholeNumber(1, MAX_WORKER_TIMEOUT_MS))
     .addHelpText('after', EXAMPLES)

@@ -1,5 +1,6 @@
 // A small HTTP endpoint for scrapers and orchestrators: /metrics, /healthz (200 until the master
-// is gone), /readyz (200 while every listener has a ready worker, 503 from a stop's first moment).
+// is gone), /readyz (200 while every listener has a ready worker, 503 from a stop's first moment);
+// and for people, /status (a page) and /status.json (its data), see status-route.ts.
 // It runs in the master process, so it is kept bounded: no request bodies, short timeouts,
 // few connections.
 import { hostPort } from '../address.js';
@@ -9,6 +10,10 @@ import type { Registry, RegistryContentType } from 'prom-client';
 import type { Master } from '../master/master.js';
 import { joinExpositions, WORKER_METRICS_MODES, type WorkerMetricsMode } from './worker-families.js';
 import { createWorkerScrape } from './worker-scrape.js';
+import { createStatusRoute, STATUS_PATHS } from './status-route.js';
+
+/** Every path served; others answer 404. */
+const PATHS: readonly string[] = ['/metrics', '/healthz', '/readyz', ...STATUS_PATHS];
 
 /** Request body bytes read (and ignored) before the request is refused. */
 const BODY_LIMIT = 1024;
@@ -53,6 +58,7 @@ export async function startMetricsServer(master: Master, registry: Registry, opt
     throw new RangeError(`workerTimeoutMs must be an integer from 1 to ${MAX_WORKER_TIMEOUT_MS}, not ${String(timeoutMs)}`);
   }
   const workers = mode === 'off' ? undefined : createWorkerScrape(master, { mode, timeoutMs });
+  const status = createStatusRoute(master);
   let stopped = false;
   // A stopped master is not alive, even if whoever started this server has not closed it yet.
   void master.closed.then(() => { stopped = true; });
@@ -79,8 +85,9 @@ export async function startMetricsServer(master: Master, registry: Registry, opt
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0];
-    if (path !== '/metrics' && path !== '/healthz' && path !== '/readyz') return reply(res, 404, 'not found\n');
+    if (!PATHS.includes(path)) return reply(res, 404, 'not found\n');
     if (req.method !== 'GET') return reply(res, 405, 'method not allowed\n', { allow: 'GET' });
+    if (STATUS_PATHS.includes(path)) return status(path, res);
     if (path === '/healthz') return stopped ? reply(res, 503, 'stopped\n') : reply(res, 200, 'ok\n');
     if (path === '/readyz') {
       // From the stop's first moment: the platform must send nothing new (the shutdown delay).

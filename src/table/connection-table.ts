@@ -13,6 +13,7 @@
 
 import { STATE_NAMES, State, type ConnectionRecord, type Protocol, type RecordFilter } from './types.js';
 import { NONE, grown } from './columns.js';
+import { StateCounts } from './state-counts.js';
 import { TupleIndex } from './tuple-index.js';
 import { formatIPv4, ipv4Hash, ipv4Of, isMapped, textHash, tupleHash } from './tuple-key.js';
 import { WorkerLists, isWorker } from './worker-lists.js';
@@ -91,6 +92,8 @@ export class ConnectionTable {
 
   #index: TupleIndex;
   #workers: WorkerLists;
+  #counts = new StateCounts();
+  #udp = 0;
 
   constructor(options: ConnectionTableOptions = {}) {
     const wanted = Math.min(Math.max(options.initialCapacity || 1024, 8), SLOT_LIMIT);
@@ -118,6 +121,34 @@ export class ConnectionTable {
   /** Number of records. */
   get size(): number {
     return this.#size;
+  }
+
+  /** Records of the listener in the state; 0 for a listener that has none. O(1). */
+  countIn(listener: number, state: State): number {
+    return this.#counts.of(listener, state);
+  }
+
+  /** 1 + the highest listener index a record has had: the listeners countIn can name. */
+  get listenerSpan(): number {
+    return this.#counts.span;
+  }
+
+  /** UDP records (flows); the others are TCP. */
+  get udpCount(): number {
+    return this.#udp;
+  }
+
+  /**
+   * When the oldest record was accepted (epoch ms), or -1 for an empty table. Nothing keeps
+   * records in accept order, so this reads every used slot: O(capacity), for a status page
+   * that asks at most once a second, never for the hot path.
+   */
+  oldestAcceptedAt(): number {
+    let oldest = Infinity;
+    const state = this.#state;
+    const acceptedAt = this.#acceptedAt;
+    for (let s = 0; s < this.#top; s++) if (state[s] !== FREE && acceptedAt[s] < oldest) oldest = acceptedAt[s];
+    return oldest === Infinity ? NONE : oldest;
   }
 
   /** Slots allocated; grows by doubling. */
@@ -161,6 +192,8 @@ export class ConnectionTable {
     this.#assignedAt[slot] = now;
     this.#handedOverAt[slot] = 0;
     this.#lastActiveAt[slot] = now;
+    this.#counts.add(listener, state);
+    if (proto === UDP) this.#udp++;
     // An older record of the same tuple may still be live (its close not reported yet): the
     // index puts the new one first, and removing either leaves the other indexed.
     if (clientAddress !== '') this.#index.insert(slot, tupleHash(ip >= 0 ? ipv4Hash(ip) : textHash(clientAddress), clientPort, listener, proto));
@@ -240,6 +273,7 @@ export class ConnectionTable {
       this.#workers.attach(slot, worker);
     }
     this.#pid[slot] = pid;
+    this.#counts.move(this.#listener[slot], this.#state[slot], State.HandingOver);
     this.#state[slot] = State.HandingOver;
     this.#assignedAt[slot] = now;
     return true;
@@ -271,6 +305,7 @@ export class ConnectionTable {
     if (slot === NONE) return false;
     this.#workers.detach(slot);
     this.#pid[slot] = 0;
+    this.#counts.move(this.#listener[slot], this.#state[slot], State.Queued);
     this.#state[slot] = State.Queued;
     return true;
   }
@@ -279,6 +314,7 @@ export class ConnectionTable {
   establish(id: number, now: number): boolean {
     const slot = this.#slot(id);
     if (slot === NONE) return false;
+    this.#counts.move(this.#listener[slot], this.#state[slot], State.Established);
     this.#state[slot] = State.Established;
     this.#handedOverAt[slot] = now;
     return true;
@@ -290,6 +326,7 @@ export class ConnectionTable {
     if (state === State.Queued) return this.unassign(id);
     const slot = this.#slot(id);
     if (slot === NONE) return false;
+    this.#counts.move(this.#listener[slot], this.#state[slot], state);
     this.#state[slot] = state;
     return true;
   }
@@ -479,6 +516,8 @@ export class ConnectionTable {
   #release(slot: number): void {
     this.#workers.detach(slot);
     if (this.#indexed(slot)) this.#index.remove(slot);
+    this.#counts.remove(this.#listener[slot], this.#state[slot]);
+    if (this.#protocol[slot] === UDP) this.#udp--;
     this.#state[slot] = FREE;
     this.#address[slot] = '';
     const generation = this.#generation[slot] + 1;

@@ -491,15 +491,28 @@ describe('ConnectionTable: against a model', () => {
   });
   type Tuple = { protocol: Protocol; address: string; port: number; listener: number };
   const command = fc.oneof(
-    { arbitrary: fc.record({ op: fc.constant('add' as const), tuple }), weight: 4 },
+    { arbitrary: fc.record({ op: fc.constant('add' as const), tuple, at: fc.nat(1000) }), weight: 4 },
     { arbitrary: fc.record({ op: fc.constant('remove' as const), pick: fc.nat() }), weight: 2 },
     { arbitrary: fc.record({ op: fc.constant('assign' as const), pick: fc.nat(), worker: fc.nat(3) }), weight: 3 },
     { arbitrary: fc.record({ op: fc.constant('unassign' as const), pick: fc.nat() }), weight: 1 },
     { arbitrary: fc.record({ op: fc.constant('establish' as const), pick: fc.nat() }), weight: 1 },
+    { arbitrary: fc.record({ op: fc.constant('setState' as const), pick: fc.nat(), state: fc.constantFrom(State.Queued, State.HandingOver, State.Established) }), weight: 1 },
     { arbitrary: fc.record({ op: fc.constant('purge' as const), worker: fc.nat(3) }), weight: 1 },
   );
   const keyOf = (t: Tuple) => `${t.protocol} ${t.address.replace(/^::ffff:/, '')} ${t.port} ${t.listener}`;
-  type Model = Map<number, { key: string; worker: number; state: State; order: number }>;
+  type Model = Map<number, { key: string; worker: number; state: State; order: number; tuple: Tuple; acceptedAt: number }>;
+
+  /** Counts by listener and state, by protocol, and the oldest accept: as the model's records add up. */
+  function checkCounts(table: ConnectionTable, model: Model): void {
+    const records = [...model.values()];
+    for (const listener of [0, 1, 2]) {
+      for (const state of [State.Queued, State.HandingOver, State.Established]) {
+        assert.equal(table.countIn(listener, state), records.filter((r) => r.tuple.listener === listener && r.state === state).length);
+      }
+    }
+    assert.equal(table.udpCount, records.filter((r) => r.tuple.protocol === 'udp').length);
+    assert.equal(table.oldestAcceptedAt(), records.length === 0 ? -1 : Math.min(...records.map((r) => r.acceptedAt)));
+  }
 
   /** The newest live record of each tuple is the one lookup finds. */
   function checkLookups(table: ConnectionTable, model: Model): void {
@@ -517,7 +530,7 @@ describe('ConnectionTable: against a model', () => {
     }
   }
 
-  it('agrees with a Map on has, size, counts, states and lookups', () => {
+  it('agrees with a Map on has, size, counts (by worker, listener and state, protocol), states, the oldest and lookups', () => {
     fc.assert(
       fc.property(fc.array(command, { maxLength: 200 }), (commands) => {
         const table = new ConnectionTable({ initialCapacity: 8 });
@@ -531,9 +544,9 @@ describe('ConnectionTable: against a model', () => {
           switch (c.op) {
             case 'add': {
               const t = c.tuple;
-              const added = table.add(t.protocol, t.address, t.port, t.listener, State.Queued, T0);
+              const added = table.add(t.protocol, t.address, t.port, t.listener, State.Queued, T0 + c.at);
               assert.ok(!model.has(added) && !everIssued.includes(added), 'ids are never reused');
-              model.set(added, { key: keyOf(t), worker: -1, state: State.Queued, order: order++ });
+              model.set(added, { key: keyOf(t), worker: -1, state: State.Queued, order: order++, tuple: t, acceptedAt: T0 + c.at });
               everIssued.push(added);
               break;
             }
@@ -551,6 +564,10 @@ describe('ConnectionTable: against a model', () => {
             case 'establish':
               assert.equal(table.establish(id, T0), known !== undefined);
               if (known) known.state = State.Established;
+              break;
+            case 'setState':
+              assert.equal(table.setState(id, c.state), known !== undefined);
+              if (known) Object.assign(known, c.state === State.Queued ? { worker: -1, state: c.state } : { state: c.state });
               break;
             case 'purge': {
               const expected = [...model].filter(([, r]) => r.worker === c.worker).map(([i]) => i);
@@ -570,6 +587,7 @@ describe('ConnectionTable: against a model', () => {
             assert.equal(table.workerOf(i), r ? r.worker : -1);
           }
           checkLookups(table, model);
+          checkCounts(table, model);
         }
       }),
       { numRuns: 300 },
@@ -652,5 +670,33 @@ describe('ConnectionTable: UDP flows', () => {
     for (const id of [tcp, udp]) table.assign(id, 1, 11);
     assert.equal(table.rekeyWorker(1, 60001, 'tcp'), 1);
     assert.deepEqual([table.workerOf(tcp), table.workerOf(udp)], [60001, 1]);
+  });
+});
+
+describe('ConnectionTable: summary counts', () => {
+  it('countIn, udpCount and oldestAcceptedAt follow add, assign, establish, sweep and reconcile', () => {
+    const table = new ConnectionTable({ initialCapacity: 8 });
+    assert.deepEqual([table.listenerSpan, table.udpCount, table.oldestAcceptedAt()], [0, 0, -1]);
+    const a = table.add('tcp', '192.0.2.1', 1, 0, State.Queued, T0 + 5);
+    const b = table.add('tcp', '192.0.2.2', 1, 0, State.Queued, T0 + 1);
+    const c = table.add('udp', '192.0.2.3', 1, 300, State.Queued, T0 + 9);
+    assert.deepEqual([table.listenerSpan, table.udpCount, table.oldestAcceptedAt()], [301, 1, T0 + 1]);
+    table.assign(a, 1, 11, T0 + 10);
+    table.assign(b, 1, 11, T0 + 10);
+    table.establish(b, T0 + 11);
+    table.assign(c, 2, 12, T0 + 10);
+    table.establish(c, T0 + 11);
+    assert.deepEqual([0, 1, 2].map((s) => table.countIn(0, s)), [0, 1, 1]);
+    assert.deepEqual([0, 1, 2].map((s) => table.countIn(300, s)), [0, 0, 1]);
+    // The worker no longer holds b: reconcile removes it, and the oldest is a now.
+    assert.equal(table.reconcile(1, []), 1);
+    assert.deepEqual([[0, 1, 2].map((s) => table.countIn(0, s)), table.oldestAcceptedAt()], [[0, 1, 0], T0 + 5]);
+    // a has been handing over too long: swept.
+    assert.equal(table.sweep(T0 + 1000, { queuedMaxAgeMs: 100, handingOverMaxAgeMs: 100 }), 1);
+    assert.deepEqual([table.countIn(0, State.HandingOver), table.udpCount, table.size], [0, 1, 1]);
+    table.remove(c);
+    assert.deepEqual([table.countIn(300, State.Established), table.udpCount, table.oldestAcceptedAt()], [0, 0, -1]);
+    // Listeners and states out of range count nothing, and never throw.
+    for (const [l, s] of [[-1, 0], [1.5, 0], [0, 3], [0, -1], [65536, 0], [Number.NaN, 0]]) assert.equal(table.countIn(l!, s as State), 0);
   });
 });
