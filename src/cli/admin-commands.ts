@@ -1,14 +1,13 @@
 // `portplex status` and `portplex connections`: ask a running master over its admin socket.
 import { hostPort } from '../address.js';
 import { Command } from 'commander';
-import { shapeProblem, type Shape } from '../admin/answer-shape.js';
-import { adminRequest, badAnswer } from '../admin/client.js';
-import type { AdminRequest } from '../admin/protocol.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import type { ListenerInfo, WorkerInfo } from '../master/master.js';
 import type { ReloadResult } from '../supervisor/supervisor.js';
 import type { RecycleReason } from '../workers/worker.js';
+import { ask } from '../admin/ask.js';
 import { CONNECTIONS, RELOAD, SCALE, STATUS, UPGRADE, WEIGHT } from './answer-shapes.js';
+import { duration, rate, size } from './format/figures.js';
 import { wholeNumber } from './options.js';
 
 interface StatusResult {
@@ -73,14 +72,6 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .action((opts: { admin: string; json?: boolean }) => run(upgradeCommand(opts)));
   // A usage error points at the command's own help, not the whole of it.
   for (const c of program.commands) c.showHelpAfterError(`(portplex ${c.name()} --help lists its options)`);
-}
-
-/** Sends `request`; the result must have `shape` (PORTPLEX_BAD_ANSWER otherwise). */
-async function ask(path: string, request: AdminRequest, shape: Shape, timeoutMs?: number): Promise<unknown> {
-  const result = await adminRequest(path, request, timeoutMs);
-  const problem = shapeProblem(result, shape);
-  if (problem !== undefined) throw badAnswer(path, `${request.cmd}: ${problem}`);
-  return result;
 }
 
 async function upgradeCommand(opts: { admin: string; json?: boolean }): Promise<void> {
@@ -174,18 +165,6 @@ function print(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-/** Bytes as pm2 ls shows memory: 52.3M. */
-function size(bytes: number | null | undefined): string {
-  if (bytes == null) return '-';
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)}G`;
-  return `${(bytes / 1024 ** 2).toFixed(1)}M`;
-}
-
-function rate(perSecond: number | undefined): string {
-  if (perSecond === undefined) return '-';
-  return perSecond >= 100 ? String(Math.round(perSecond)) : perSecond.toFixed(1);
-}
-
 const RECYCLE_SHORT: ReadonlyArray<[RecycleReason, string]> = [['memory', 'mem'], ['connections', 'conn'], ['requests', 'req'], ['lifetime', 'life']];
 
 function recycles(w: WorkerInfo): string {
@@ -196,13 +175,6 @@ function recycles(w: WorkerInfo): string {
     if (n > 0) parts.push(`${n} ${short}`);
   }
   return parts.join(', ') || '0';
-}
-
-function duration(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60}s`;
-  return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
 }
 
 function table(header: string[], rows: Array<Array<string | number>>): string {
