@@ -25,6 +25,7 @@ export function status(master: Master): unknown {
     table: { records: master.table.size },
     stats: {
       accepted: master.stats.accepted,
+      queued: queuedPerListener(master),
       handedOver: master.stats.handedOver,
       dropped: master.stats.dropped,
       retries: master.stats.retries,
@@ -36,6 +37,13 @@ export function status(master: Master): unknown {
       dropped: master.udpStats.dropped,
     },
   };
+}
+
+/** Connections waiting for a worker, by listener index: a scan of the table, as the queue gauge does per scrape. */
+function queuedPerListener(master: Master): number[] {
+  const out = master.stats.accepted.map(() => 0);
+  for (const r of master.connections({ state: 'queued' })) out[r.listener] = (out[r.listener] ?? 0) + 1;
+  return out;
 }
 
 const STATES = ['queued', 'handing-over', 'established'];
