@@ -9,6 +9,7 @@ import { ask } from '../admin/ask.js';
 import { CONNECTIONS, RELOAD, SCALE, STATUS, UPGRADE, WEIGHT } from './answer-shapes.js';
 import { duration, rate, size } from './format/figures.js';
 import { wholeNumber } from './options.js';
+import { addTopCommand } from './top-command.js';
 
 interface StatusResult {
   version: string;
@@ -70,6 +71,7 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action((opts: { admin: string; json?: boolean }) => run(upgradeCommand(opts)));
+  addTopCommand(program, run);
   // A usage error points at the command's own help, not the whole of it.
   for (const c of program.commands) c.showHelpAfterError(`(portplex ${c.name()} --help lists its options)`);
 }
