@@ -1,5 +1,6 @@
 // portplex's public API, master side. The worker side is 'portplex/worker'.
-export { createMaster, Master, type ListenerInfo, type WorkerInfo } from './master/master.js';
+export { createMaster, Master, type EventView, type ListenerInfo, type WorkerInfo } from './master/master.js';
+export { EVENT_KINDS, type EventKind, type EventSubject, type LifecycleEvent } from './event-kinds.js';
 export { validateConfig } from './config/validate.js';
 export { DEFAULTS } from './config/defaults.js';
 export type { Config, GroupConfig, GroupInput, ListenerConfig, ListenerInput, UserConfig } from './config/types.js';

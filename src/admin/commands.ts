@@ -1,5 +1,6 @@
 // What each admin command does with the master; one function per command, plain data out.
 import { hostPort } from '../address.js';
+import type { EventKind, EventSubject, LifecycleEvent } from '../event-kinds.js';
 import type { Master } from '../master/master.js';
 import type { WorkerInfo } from '../master/worker-info.js';
 import type { AdminCode } from './protocol.js';
@@ -89,8 +90,8 @@ export async function connections(master: Master, request: Record<string, unknow
   };
 }
 
-/** The master's log, for the changes made over the admin socket. */
-export type AdminLog = (line: string) => void;
+/** The master's log and events, for the changes made over the admin socket: `line` is the event's message. */
+export type AdminLog = (line: string, kind: EventKind, about?: EventSubject) => void;
 
 /** `portplex drain|undrain <worker>` and `portplex weight <worker> <n>`; the change is logged. */
 export function weight(master: Master, request: Record<string, unknown>, log?: AdminLog): WorkerInfo {
@@ -111,8 +112,10 @@ export function weight(master: Master, request: Record<string, unknown>, log?: A
   } catch (err) {
     throw new AdminError('BAD_REQUEST', (err as Error).message);
   }
-  const verb = request.cmd === 'drain' ? 'drain' : request.cmd === 'undrain' ? 'undrain' : `weight ${info.weight}`;
-  log?.(`admin: ${verb}: worker ${info.id} (pid ${info.pid}) weight ${was} -> ${info.weight}${info.weight === 0 ? ', draining' : ''}, ${info.active} active`);
+  const kind = request.cmd === 'drain' ? 'drain' : request.cmd === 'undrain' ? 'undrain' : 'weight';
+  const verb = kind === 'weight' ? `weight ${info.weight}` : kind;
+  log?.(`admin: ${verb}: worker ${info.id} (pid ${info.pid}) weight ${was} -> ${info.weight}${info.weight === 0 ? ', draining' : ''}, ${info.active} active`,
+    kind, { worker: info.id, ...(info.pid > 0 ? { pid: info.pid } : {}), group: info.group });
   return info;
 }
 
@@ -131,6 +134,26 @@ export function scale(master: Master, request: Record<string, unknown>, log?: Ad
   const started = after.filter((w) => !before.includes(w.id)).map((w) => w.id);
   const removed = before.filter((id) => !kept.has(id));
   const change = [started.length > 0 ? `started ${started.join(', ')}` : '', removed.length > 0 ? `removing ${removed.join(', ')}` : ''].filter(Boolean).join('; ');
-  log?.(`admin: scale: group ${group} runs ${after.length} worker${after.length === 1 ? '' : 's'}${change ? ` (${change})` : ''}`);
+  log?.(`admin: scale: group ${group} runs ${after.length} worker${after.length === 1 ? '' : 's'}${change ? ` (${change})` : ''}`, 'scale', { group });
   return after;
+}
+
+/** Most events one `events` request returns, and how many without `limit`. */
+export const EVENTS_LIMIT = Object.freeze({ max: 1000, default: 100 });
+
+/**
+ * `portplex events`: the master's last lifecycle events, oldest first. Without `since`, the
+ * newest `limit`; with it, those after seq `since` (a follower asks again with the last seq it got).
+ */
+export function events(master: Master, request: Record<string, unknown>): { events: LifecycleEvent[]; last: number } {
+  const { since, limit = EVENTS_LIMIT.default } = request;
+  if (since !== undefined && (!Number.isSafeInteger(since) || (since as number) < 0)) {
+    throw new AdminError('BAD_REQUEST', `since: expected a whole number >= 0 (an event's seq), got ${JSON.stringify(since)}`);
+  }
+  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > EVENTS_LIMIT.max) {
+    throw new AdminError('BAD_REQUEST', `limit: expected a whole number 1-${EVENTS_LIMIT.max}, got ${JSON.stringify(limit)}`);
+  }
+  const view = master.events;
+  const list = since === undefined ? view.newest(limit as number) : view.after(since as number, limit as number);
+  return { events: list, last: view.last };
 }

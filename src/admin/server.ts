@@ -3,7 +3,7 @@ import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { CODES, EXIT, PortplexError } from '../errors.js';
 import type { Master } from '../master/master.js';
-import { AdminError, connections, scale, status, weight } from './commands.js';
+import { AdminError, connections, events, scale, status, weight, type AdminLog } from './commands.js';
 import { MAX_REQUEST_BYTES, REQUEST_TIMEOUT, type AdminResponse } from './protocol.js';
 import { prepareAdminDir } from './socket-path.js';
 
@@ -20,16 +20,25 @@ export interface AdminHooks {
 const HANDLERS: Record<string, Handler> = {
   status: (m) => status(m),
   connections: (m, r) => connections(m, r),
+  events: (m, r) => events(m, r),
   reload: (m) => m.reload(),
-  scale: (m, r, hooks) => scale(m, r, hooks.log),
-  drain: (m, r, hooks) => weight(m, r, hooks.log),
-  undrain: (m, r, hooks) => weight(m, r, hooks.log),
-  weight: (m, r, hooks) => weight(m, r, hooks.log),
+  scale: (m, r, hooks) => scale(m, r, said(m, hooks)),
+  drain: (m, r, hooks) => weight(m, r, said(m, hooks)),
+  undrain: (m, r, hooks) => weight(m, r, said(m, hooks)),
+  weight: (m, r, hooks) => weight(m, r, said(m, hooks)),
   upgrade: (_m, _r, hooks) => {
     if (!hooks.upgrade) throw new AdminError('UNSUPPORTED', 'this master was not started by the portplex command: it cannot start its successor');
     return hooks.upgrade();
   },
 };
+
+/** A change made here: an event of the master's, and the same line in its log. */
+function said(master: Master, hooks: AdminHooks): AdminLog {
+  return (line, kind, about) => {
+    master.recordEvent(kind, line, about);
+    hooks.log?.(line);
+  };
+}
 
 /** A running admin endpoint. */
 export interface AdminServer {

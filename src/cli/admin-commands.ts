@@ -1,4 +1,4 @@
-// `portplex status` and `portplex connections`: ask a running master over its admin socket.
+// `portplex status`, `connections`, `drain`... : ask a running master over its admin socket.
 import { hostPort } from '../address.js';
 import { Command } from 'commander';
 import { defaultAdminPath } from '../admin/socket-path.js';
@@ -7,6 +7,7 @@ import type { ReloadResult } from '../supervisor/supervisor.js';
 import type { RecycleReason } from '../workers/worker.js';
 import { ask } from '../admin/ask.js';
 import { CONNECTIONS, RELOAD, SCALE, STATUS, UPGRADE, WEIGHT } from './answer-shapes.js';
+import { addEventsCommand } from './events-command.js';
 import { duration, rate, size } from './format/figures.js';
 import { wholeNumber } from './options.js';
 import { addTopCommand } from './top-command.js';
@@ -35,6 +36,7 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action((opts: { admin: string; json?: boolean }) => run(statusCommand(opts)));
+  addTopCommand(program, run);
   program
     .command('connections')
     .description('the connection record table of a running master (like ipvsadm -L -c)')
@@ -47,6 +49,7 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action((opts: ConnectionsOptions) => run(connectionsCommand(opts)));
+  addEventsCommand(program, run);
   addWeightCommands(program, run);
   program
     .command('scale')
@@ -71,7 +74,6 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action((opts: { admin: string; json?: boolean }) => run(upgradeCommand(opts)));
-  addTopCommand(program, run);
   // A usage error points at the command's own help, not the whole of it.
   for (const c of program.commands) c.showHelpAfterError(`(portplex ${c.name()} --help lists its options)`);
 }

@@ -31,3 +31,8 @@ export const UPGRADE: Shape = { pid: 'number', previous: 'number' };
 export const SCALE: Shape = [{ id: 'number', state: 'string' }];
 
 export const WEIGHT: Shape = { id: 'number', pid: 'number', weight: 'number', active: 'number' };
+
+export const EVENTS: Shape = {
+  events: [{ seq: 'number', at: 'number', kind: 'string', message: 'string', worker: 'number?', pid: 'number?', group: 'string?' }],
+  last: 'number',
+};

@@ -141,7 +141,7 @@ async function serve(script: string | undefined, args: string[], flags: Flags, i
         timeoutMs: config.readyTimeout + 10000,
       });
     } catch (err) {
-      master.upgradeFailed();
+      master.upgradeFailed((err as Error).message);
       error(`upgrade failed, this master goes on serving: ${(err as Error).message}`);
       throw new AdminError('UPGRADE_FAILED', `${(err as Error).message}; the master (pid ${process.pid}) goes on serving`);
     }

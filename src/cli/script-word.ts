@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { CODES, ConfigError } from '../errors.js';
 
 /** portplex's own commands, for the message about a word that is neither a file nor one of them. */
-const COMMANDS = 'status, top, connections, drain, undrain, weight, scale, reload, upgrade';
+const COMMANDS = 'status, top, connections, events, drain, undrain, weight, scale, reload, upgrade';
 
 const STOP = 'the master runs in the foreground: stop it with Ctrl-C or SIGTERM (kill <master pid>; under systemd, systemctl stop), and it drains its workers';
 

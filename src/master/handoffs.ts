@@ -42,7 +42,7 @@ export const UNTOUCHED_MS = 10_000;
 /** What the engine asks of the rest of the master. */
 export interface HandoffHooks {
   /** `p` stopped answering, or its channel broke: end it; its exit re-dispatches what it had. */
-  condemn(p: WorkerProcess, why: string): void;
+  condemn(p: WorkerProcess, why: string, kind: 'unhealthy' | 'channel'): void;
   /** `p` missed a hand-over deadline: that counts against its health. */
   missedDeadline(p: WorkerProcess): void;
   /** Descriptors run short: close the oldest connection still being read; false when none is. */
@@ -283,7 +283,7 @@ export class Handoffs {
         this.hooks.missedDeadline(p);
       }
       if (p.waited(now) > deadline * STUCK_FACTOR && p.condemn()) {
-        this.hooks.condemn(p, `has not answered a hand-over for ${deadline * STUCK_FACTOR} ms`);
+        this.hooks.condemn(p, `has not answered a hand-over for ${deadline * STUCK_FACTOR} ms`, 'unhealthy');
       }
     }
     // The whole lane, not only its head: a retried connection goes back to the front with a
@@ -350,6 +350,6 @@ export class Handoffs {
   /** The channel to `p` is broken: which of its connections arrived is unknowable, so none may go elsewhere while it lives. */
   private broken(p: WorkerProcess): void {
     this.stats.sendErrors++;
-    if (p.condemn()) this.hooks.condemn(p, 'its IPC channel failed a write');
+    if (p.condemn()) this.hooks.condemn(p, 'its IPC channel failed a write', 'channel');
   }
 }

@@ -11,6 +11,7 @@ import { describeSocket, type ActivatedSocket } from '../config/activated.js';
 import type { Config, ListenerConfig, UserConfig } from '../config/types.js';
 import { validateConfig } from '../config/validate.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
+import { processSubject, type EventKind, type EventSubject, type LifecycleEvent } from '../event-kinds.js';
 import { HealthMonitor } from '../health/monitor.js';
 import { assertSupportedNode } from '../internals/check.js';
 import type { ReceivedHandle } from '../ipc/frame-channel.js';
@@ -32,6 +33,7 @@ import type { ActivatedSockets } from './activated.js';
 import { ClusterNotice } from './cluster-notice.js';
 import { DirectListener } from './direct-listener.js';
 import { DispatchListener } from './dispatch-listener.js';
+import { EventRing, type EventView } from './events.js';
 import { connectionBudget, prereadingLimit } from './fd-budget.js';
 import { Handoffs } from './handoffs.js';
 import type { InheritedSockets } from './inherited.js';
@@ -49,6 +51,7 @@ import { workerInfo, type WorkerInfo } from './worker-info.js';
 import { allowedWhilePending, messageTable, type Sender } from './worker-messages.js';
 
 export type { WorkerInfo } from './worker-info.js';
+export type { EventView } from './events.js';
 export type { ListenerOrigin } from './listener.js';
 
 /** A listening socket as `portplex upgrade` passes it to the new master. */
@@ -101,9 +104,10 @@ export const HANDOFF_LIMITS = Object.freeze({ activeWithinMs: 2, slowAfterMs: 20
  * bound later because a worker's listen() asked for it; 'ready' once every worker is ready;
  * 'worker-ready' (WorkerInfo); 'worker-exit' (WorkerInfo, and how it ended: "exited with code 3",
  * "was killed by SIGKILL from outside portplex"); 'draining' when a stop has waited its
- * shutdownDelay and stops accepting; 'log' (string); 'error' (PortplexError: a crash loop or an
- * unsupported Node, after which the master stops itself). The master's own state, and its
- * 'change' events, are `lifecycle`'s.
+ * shutdownDelay and stops accepting; 'log' (string); 'event' (LifecycleEvent) for each lifecycle
+ * event recorded in `events`; 'error' (PortplexError: a crash loop or an unsupported Node, after
+ * which the master stops itself). The master's own state, and its 'change' events, are
+ * `lifecycle`'s.
  */
 export class Master extends EventEmitter {
   readonly config: Config;
@@ -117,6 +121,9 @@ export class Master extends EventEmitter {
   readonly flows: FlowBook;
   /** Sticky sessions: which worker created each session key the workers reported. */
   readonly sessions: SessionTable;
+  /** The last lifecycle events (a process started, exited, was drained...), newest last: read-only. */
+  readonly events: EventView;
+  private readonly eventRing = new EventRing();
   private readonly bound: Array<Listener | UdpListener>;
   /** Every listener's configuration by index: the configured ones, then those workers asked for. */
   private readonly listenerConfigs: ListenerConfig[];
@@ -161,6 +168,7 @@ export class Master extends EventEmitter {
   constructor(config: Config, inherited?: InheritedSockets, activated?: ActivatedSockets) {
     super();
     this.config = config;
+    this.events = this.eventRing.view();
     this.inherited = inherited;
     this.activated = activated;
     this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
@@ -179,8 +187,8 @@ export class Master extends EventEmitter {
     this.sessions = new SessionTable(config.stickySessions, config.stickyTimeout);
     this.handoffs = new Handoffs(config, this.table, this.pools, this.queue, this.stats, this.registry, {
       // The engine has condemned it already (once): only the signal is left to send.
-      condemn: (p, why) => {
-        this.emit('log', `worker ${p.workerId} (pid ${p.pid}) ${why}; killing it`);
+      condemn: (p, why, kind) => {
+        this.say(`worker ${p.workerId} (pid ${p.pid}) ${why}; killing it`, kind, processSubject(p));
         p.kill('SIGKILL');
       },
       missedDeadline: (p) => this.health.fail(p),
@@ -196,13 +204,13 @@ export class Master extends EventEmitter {
     this.udp = new FlowDispatcher(config, this.pools.byListener.map((r) => r[0]!), this.flows, this.udpStats, this.registry);
     this.health = new HealthMonitor(config, () => this.currentProcesses(), {
       changed: (p, healthy) => {
-        this.emit('log', `worker ${p.workerId} (pid ${p.pid}) is ${healthy ? 'healthy again' : `unhealthy (event-loop delay ${Math.round(p.heartbeat.loopDelayMs)} ms, last heartbeat ${p.heartbeat.answered ? 'answered' : 'unanswered'})`}`);
+        this.say(`worker ${p.workerId} (pid ${p.pid}) is ${healthy ? 'healthy again' : `unhealthy (event-loop delay ${Math.round(p.heartbeat.loopDelayMs)} ms, last heartbeat ${p.heartbeat.answered ? 'answered' : 'unanswered'})`}`, healthy ? 'healthy' : 'unhealthy', processSubject(p));
         if (healthy) this.handoffs.drainQueue();
         this.direct.update();
       },
       givenUp: (p) => {
         if (!p.condemn()) return;
-        this.emit('log', `worker ${p.workerId} (pid ${p.pid}) unhealthy for ${this.config.unhealthyTimeout} ms; restarting it`);
+        this.say(`worker ${p.workerId} (pid ${p.pid}) unhealthy for ${this.config.unhealthyTimeout} ms; restarting it`, 'unhealthy', processSubject(p));
         p.kill('SIGKILL');
       },
     });
@@ -235,9 +243,12 @@ export class Master extends EventEmitter {
         this.requests.answer('peers', from.p, r, triples);
       },
       agent: (worker, w) => {
-        // The application's own word on its weight.
-        if (w === 'undrain') this.undrain(worker.id);
-        else this.setWeight(worker.id, w);
+        // The application's own word on its weight; an event when it changes something.
+        const was = worker.weight;
+        const now = (w === 'undrain' ? this.undrain(worker.id) : this.setWeight(worker.id, w)).weight;
+        if (now === was) return;
+        const kind = w === 'undrain' ? 'undrain' : now === 0 ? 'drain' : 'weight';
+        this.record(kind, `worker ${worker.id} (pid ${worker.pid}) set its own weight: ${was} -> ${now}${now === 0 ? ', draining' : ''}`, { worker: worker.id, pid: worker.pid, group: worker.group.name });
       },
       sharedListening: (l) => {
         // Direct mode: the socket is bound but listens only once a worker listens on its copy.
@@ -252,7 +263,7 @@ export class Master extends EventEmitter {
       },
       workerFault: (from, kind, n, text) => {
         // Once per kind: a shortage of descriptors fails every connection of a burst.
-        if (this.stats.countWorkerFault(kind, n)) this.emit('log', `worker ${from.p.workerId} (pid ${from.p.pid}): portplex's own code failed in ${kind} (${text}); the application's process goes on. Later ones are counted in portplex_worker_faults_total`);
+        if (this.stats.countWorkerFault(kind, n)) this.say(`worker ${from.p.workerId} (pid ${from.p.pid}): portplex's own code failed in ${kind} (${text}); the application's process goes on. Later ones are counted in portplex_worker_faults_total`, 'fault', processSubject(from.p));
       },
       malformed: () => this.stats.malformed++,
     });
@@ -269,13 +280,35 @@ export class Master extends EventEmitter {
       switched: (worker, _p, _old, key) => this.onSwitched(worker, key),
       removed: (worker) => this.registry.remove(worker),
       fatal: (err) => {
+        this.record('fatal', err.message);
         // Said once: to whoever handles errors, else in the log.
         if (this.listenerCount('error') > 0) this.emit('error', err);
         else this.emit('log', err.message);
         void this.stop(err.exitCode);
       },
-      log: (line) => this.emit('log', line),
+      log: (line, kind, about) => this.say(line, kind, about),
+      event: (kind, message, about) => this.record(kind, message, about),
     });
+  }
+
+  /** A line for the log; with `kind`, also a lifecycle event whose message is that line. */
+  private say(line: string, kind?: EventKind, about?: EventSubject): void {
+    if (kind !== undefined) this.record(kind, line, about);
+    this.emit('log', line);
+  }
+
+  /**
+   * Records a lifecycle event and emits it as 'event'. The master records its own; a change made
+   * from outside it (an admin command) is recorded by whoever made it, with the line it logged.
+   */
+  recordEvent(kind: EventKind, message: string, about?: EventSubject): LifecycleEvent {
+    return this.record(kind, message, about);
+  }
+
+  private record(kind: EventKind, message: string, about?: EventSubject): LifecycleEvent {
+    const event = this.eventRing.add(kind, message, about, Date.now());
+    this.emit('event', event);
+    return event;
   }
 
   /** The listener of configured listener `l`: on the socket systemd or an old master passed for it, else bound anew. */
@@ -384,7 +417,7 @@ export class Master extends EventEmitter {
         // Said once per failure: an app that retries the same listen() does not fill the log.
         // ECANCELED: the master is stopping, nothing failed.
         const failure = listenFailure(host, port, path, o.code, o.heldBy);
-        if (o.code !== 'ECANCELED' && p.listenFailed(failure)) this.emit('log', `worker ${p.workerId}: ${failure}`);
+        if (o.code !== 'ECANCELED' && p.listenFailed(failure)) this.say(`worker ${p.workerId}: ${failure}`, 'listen-failed', processSubject(p));
         p.send({ cmd: CMD, t: 'lr', q, l: null, e: o.code, n: o.errno });
       }
     });
@@ -482,7 +515,10 @@ export class Master extends EventEmitter {
   }
 
   private markReady(from: Sender): void {
-    if (!from.p.markReady(Date.now()) || from.worker === undefined) return;
+    if (!from.p.markReady(Date.now())) return;
+    // A reload's new process too: it is ready before it takes over.
+    this.record('ready', `worker ${from.p.workerId} (pid ${from.p.pid}) is ready`, processSubject(from.p));
+    if (from.worker === undefined) return;
     this.emit('worker-ready', this.info(from.worker));
     this.direct.update();
     this.checkReady();
@@ -490,6 +526,8 @@ export class Master extends EventEmitter {
 
   /** A process is gone: what it held goes elsewhere or is forgotten. */
   private onGone(p: WorkerProcess, worker: Worker | undefined): void {
+    // The line `portplex` logs for a worker's exit (a retired process's too, which it does not log).
+    this.record('exit', `worker ${p.workerId} (pid ${p.pid}) ${exitReason(p)}`, processSubject(p));
     if (worker === undefined) {
       const key = this.registry.keyOf(p);
       // A retired process: what it had not begun on goes elsewhere, its records with it.
@@ -565,6 +603,9 @@ export class Master extends EventEmitter {
   private beginStop(delay: number, code: number | undefined): Promise<number> {
     if (this.stopPromise) return this.stopPromise;
     this.lifecycle.to('stopping');
+    this.record('stop', code !== undefined
+      ? `the master is stopping (exit status ${code}): workers get ${this.config.grace} ms to finish`
+      : `the master is stopping: ${delay > 0 ? `serving ${delay} ms more, then ` : ''}draining, workers get ${this.config.grace} ms to finish`);
     this.stopPromise = this.stopInOrder(delay, code);
     return this.stopPromise;
   }
@@ -615,6 +656,7 @@ export class Master extends EventEmitter {
    * without the shutdown delay (the sockets stay open in the new master).
    */
   retire(): Promise<number> {
+    if (!this.stopPromise) this.record('upgrade', 'upgrade: the new master accepts on these sockets now; this one drains its workers');
     return this.beginStop(0, undefined);
   }
 
@@ -630,12 +672,15 @@ export class Master extends EventEmitter {
 
   /** An upgrade may begin (the master is serving): the state is 'upgrading' until upgradeFailed() or retire(). */
   beginUpgrade(): boolean {
-    return this.lifecycle.to('upgrading');
+    if (!this.lifecycle.to('upgrading')) return false;
+    this.record('upgrade', 'upgrade: a new master is starting to take over the listening sockets');
+    return true;
   }
 
-  /** The new master did not take over: this one serves on as before. */
-  upgradeFailed(): void {
+  /** The new master did not take over (`why`, for the events): this one serves on as before. */
+  upgradeFailed(why?: string): void {
     this.lifecycle.to('serving');
+    this.record('upgrade', `upgrade failed${why !== undefined ? `: ${why}` : ''}; this master goes on serving`);
   }
 
   /**
@@ -728,7 +773,13 @@ export class Master extends EventEmitter {
     // From 'serving' only: a reload while starting or upgrading leaves that state as it is.
     const moved = this.lifecycle.to('reloading');
     try {
-      return await this.supervisor.reload();
+      this.record('reload', 'reload: replacing every worker\'s process, one worker at a time');
+      const result = await this.supervisor.reload();
+      const failed = result.failed;
+      this.record('reload', failed
+        ? failed.worker === 0 ? `reload not done: ${failed.reason}` : `reload stopped: worker ${failed.worker} kept its old process: ${failed.reason}`
+        : `reload: done, worker${result.replaced.length === 1 ? '' : 's'} ${result.replaced.join(', ') || 'none'} replaced`);
+      return result;
     } finally {
       if (moved && this.lifecycle.state === 'reloading') this.lifecycle.to('serving');
     }

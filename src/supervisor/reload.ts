@@ -4,6 +4,7 @@
 // grace time). A new process that never becomes ready is killed and the old one kept; the
 // reload stops there and says why. PM2 kills the old one anyway.
 import type { Config, GroupConfig } from '../config/types.js';
+import { processSubject, type EventSubject } from '../event-kinds.js';
 import { exitReason } from '../workers/exit-reason.js';
 import type { Registry } from '../workers/registry.js';
 import type { Worker } from '../workers/worker.js';
@@ -22,7 +23,8 @@ export interface ReloadSteps {
   stopping(): boolean;
   /** `p` is now `worker`'s process; `old` (if it was still running) finishes under table key `key` (else -1). */
   switched(worker: Worker, p: WorkerProcess, old: WorkerProcess | undefined, key: number): void;
-  log(line: string): void;
+  /** A step, for the log and as an event of kind `kind` about the new process. */
+  log(line: string, kind: 'reload' | 'recycle', about: EventSubject): void;
 }
 
 /** Why a process of `group` is not ready after `ms`, for the log ("did not listen on 8080 within 30000 ms"). */
@@ -49,7 +51,7 @@ export async function rollingReload(registry: Registry, config: Config, steps: R
  * Replaces `worker`'s process the way a reload does (also one worker alone: a recycle); returns
  * why it could not, or undefined. `what` names the operation in the log.
  */
-export async function replaceProcess(worker: Worker, registry: Registry, config: Config, steps: ReloadSteps, what = 'reload'): Promise<string | undefined> {
+export async function replaceProcess(worker: Worker, registry: Registry, config: Config, steps: ReloadSteps, what: 'reload' | 'recycle' = 'reload'): Promise<string | undefined> {
   const p = steps.spawn(worker);
   let timer: NodeJS.Timeout | undefined;
   const ready = await Promise.race([
@@ -59,7 +61,7 @@ export async function replaceProcess(worker: Worker, registry: Registry, config:
   clearTimeout(timer);
   const abandon = (why: string): string => {
     p.kill('SIGKILL');
-    steps.log(`${what}: new process for worker ${worker.id} ${why}; keeping the old one (pid ${worker.pid})`);
+    steps.log(`${what}: new process for worker ${worker.id} ${why}; keeping the old one (pid ${worker.pid})`, what, processSubject(p));
     return `the new process ${why}`;
   };
   if (!ready) {
@@ -73,7 +75,7 @@ export async function replaceProcess(worker: Worker, registry: Registry, config:
     if (old === undefined || old.state === 'exited') {
       worker.attach(p);
       steps.switched(worker, p, undefined, -1);
-      steps.log(`${what}: worker ${worker.id} now pid ${p.pid}`);
+      steps.log(`${what}: worker ${worker.id} now pid ${p.pid}`, what, processSubject(p));
       return undefined;
     }
     if (old.state === 'starting') {
@@ -98,7 +100,7 @@ export async function replaceProcess(worker: Worker, registry: Registry, config:
     old.requestStop();
     // Whatever it still holds after the grace time is cut, as on shutdown.
     setTimeout(() => old.kill('SIGKILL'), config.grace).unref();
-    steps.log(`${what}: worker ${worker.id} now pid ${p.pid} (pid ${old.pid} finishing its connections)`);
+    steps.log(`${what}: worker ${worker.id} now pid ${p.pid} (pid ${old.pid} finishing its connections)`, what, processSubject(p));
     return undefined;
   }
 }

@@ -2,6 +2,7 @@
 // transitions and typed events. It knows nothing of connections, tables or balancing.
 import { fork } from 'node:child_process';
 import type { Config } from '../config/types.js';
+import type { EventKind, EventSubject } from '../event-kinds.js';
 import { FrameChannel, type BrokenReason } from '../ipc/frame-channel.js';
 import { guardInternalMessages } from '../internals/internal-messages.js';
 import { CMD, ENV, isOurs, parseToMaster, type ToMaster, type WorkerListener } from '../ipc/protocol.js';
@@ -50,8 +51,8 @@ export interface ProcessEvents {
   gone(p: WorkerProcess): void;
   /** This Node keeps no raw pipe under the channel where portplex looks: no connection could reach it. */
   unframed(p: WorkerProcess): void;
-  /** Something for the operator's log. */
-  log(line: string): void;
+  /** Something for the operator's log; with `kind`, also a lifecycle event (about `about`) whose message is the line. */
+  log(line: string, kind?: EventKind, about?: EventSubject): void;
 }
 
 /** Forks a process for `worker`, serving `listeners`; with `output`, its stdout and stderr go through it. */

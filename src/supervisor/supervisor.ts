@@ -5,6 +5,7 @@
 import type { Config } from '../config/types.js';
 import { channels } from '../diagnostics.js';
 import { CODES, EXIT, PortplexError } from '../errors.js';
+import { processSubject, type EventKind, type EventSubject } from '../event-kinds.js';
 import { CHANNEL_PIPE } from '../internals/channel-pipe.js';
 import { WorkerOutput } from '../logs/worker-output.js';
 import { unsupported } from '../internals/unsupported.js';
@@ -34,6 +35,8 @@ export interface SupervisorEvents extends Omit<ProcessEvents, 'gone' | 'lostChan
   corrupt(p: WorkerProcess, reason: BrokenReason, why: string): void;
   /** The master cannot go on: a crash loop, or a Node without an internal portplex needs. */
   fatal(err: PortplexError): void;
+  /** A lifecycle event the log carries no line of its own for: a process forked, a restart scheduled. */
+  event(kind: EventKind, message: string, about: EventSubject): void;
 }
 
 export class Supervisor {
@@ -63,18 +66,18 @@ export class Supervisor {
       message: (p, m) => events.message(p, m),
       malformed: (p) => events.malformed(p),
       frame: (p, type, b, start, end, handle) => events.frame(p, type, b, start, end, handle),
-      log: (line) => events.log(line),
+      log: (line, kind, about) => events.log(line, kind, about),
       corrupt: (p, reason, why) => {
         events.corrupt(p, reason, why);
         if (p.condemn()) {
-          events.log(`worker ${p.workerId} (pid ${p.pid}) wrote what cannot be read on its IPC channel (${reason}: ${why}); killing it`);
+          events.log(`worker ${p.workerId} (pid ${p.pid}) wrote what cannot be read on its IPC channel (${reason}: ${why}); killing it`, 'channel', processSubject(p));
           p.kill('SIGKILL');
         }
       },
       lostChannel: (p) => {
         // Nothing it was sent may go elsewhere while it lives: replace it.
         if (p.condemn()) {
-          events.log(`worker ${p.workerId} (pid ${p.pid}) closed its IPC channel and was still running ${EXIT_AFTER_CHANNEL_MS} ms later; killing it`);
+          events.log(`worker ${p.workerId} (pid ${p.pid}) closed its IPC channel and was still running ${EXIT_AFTER_CHANNEL_MS} ms later; killing it`, 'channel', processSubject(p));
           p.kill('SIGKILL');
         }
       },
@@ -98,7 +101,7 @@ export class Supervisor {
     worker.attach(p);
     const timer = setTimeout(() => {
       if (worker.process === p && p.state === 'starting' && p.condemn()) {
-        this.events.log(`worker ${worker.id} (pid ${p.pid}) ${notReady(worker.group, this.portsOf(worker), this.config.readyTimeout)}; killing it`);
+        this.events.log(`worker ${worker.id} (pid ${p.pid}) ${notReady(worker.group, this.portsOf(worker), this.config.readyTimeout)}; killing it`, 'unhealthy', processSubject(p));
         p.kill('SIGKILL');
       }
     }, this.config.readyTimeout);
@@ -110,6 +113,8 @@ export class Supervisor {
   spawn(worker: Worker): WorkerProcess {
     const p = spawnProcess(worker, this.config, this.listenersOf(worker), this.processEvents, this.output);
     p.assignLimits(drawLimits(worker.group));
+    // One that could not be started (no pid) is said by its exit.
+    if (p.pid > 0) this.events.event('start', `worker ${worker.id} (pid ${p.pid}) started`, processSubject(p));
     return p;
   }
 
@@ -162,10 +167,13 @@ export class Supervisor {
       return;
     }
     worker.countRestart();
+    const delay = restartDelay(unstable, this.config);
+    const backoff = delay > 0 ? `in ${delay} ms, replacing pid ${p.pid} (backoff: ${unstable} unstable start${unstable === 1 ? '' : 's'} in a row)` : `now, replacing pid ${p.pid}`;
+    this.events.event('restart', `worker ${worker.id} restarts ${backoff}`, processSubject(p));
     const timer = setTimeout(() => {
       this.restartTimers.delete(worker);
       if (!this.stopping && worker.process === undefined) this.start(worker);
-    }, restartDelay(unstable, this.config));
+    }, delay);
     this.restartTimers.set(worker, timer);
   }
 
@@ -207,7 +215,7 @@ export class Supervisor {
       if (this.lifetimeSpacing.wait(group.name, lifetimeGap(group.maxLifetimeJitter, this.groupSize(group.name)), now) > 0) return false;
       this.lifetimeSpacing.began(group.name, now);
     }
-    this.events.log(`worker ${worker.id} (pid ${old.pid}) ${why}; replacing it, new process first`);
+    this.events.log(`worker ${worker.id} (pid ${old.pid}) ${why}; replacing it, new process first`, 'recycle', processSubject(old));
     const steps = this.replaceSteps();
     const switched = steps.switched;
     // Counted when the new process takes over (not when the old one crashed meanwhile and a restart did).
@@ -216,7 +224,7 @@ export class Supervisor {
       switched(w, p, was, key);
     };
     this.recycling = replaceProcess(worker, this.registry, this.config, steps, 'recycle').then((failure) => {
-      if (failure !== undefined) this.events.log(`recycle: worker ${worker.id} kept pid ${old.pid}: ${failure}`);
+      if (failure !== undefined) this.events.log(`recycle: worker ${worker.id} kept pid ${old.pid}: ${failure}`, 'recycle', processSubject(old));
     }).finally(() => {
       this.recycling = undefined;
     });
@@ -244,7 +252,7 @@ export class Supervisor {
         this.cancelRestart(w);
         this.events.switched(w, p, old, key);
       },
-      log: (line) => this.events.log(line),
+      log: (line, kind, about) => this.events.log(line, kind, about),
     };
   }
 

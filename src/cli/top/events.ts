@@ -7,7 +7,7 @@ import type { Span } from './line.js';
 export const KEPT_EVENTS = 200;
 
 /** Kinds that say something went wrong, and kinds that change what serves. */
-const BAD = new Set(['exit', 'unhealthy', 'fault', 'channel', 'listen-failed', 'crash']);
+const BAD = new Set(['exit', 'unhealthy', 'fault', 'channel', 'listen-failed', 'fatal']);
 const CHANGE = new Set(['restart', 'recycle', 'reload', 'drain', 'scale', 'upgrade', 'stop', 'weight']);
 const GOOD = new Set(['ready', 'healthy', 'undrain', 'start']);
 

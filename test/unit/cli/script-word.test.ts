@@ -26,7 +26,7 @@ const instead: Array<[string, RegExp]> = [
   ['restart', /portplex reload .*portplex upgrade/],
   ['start', /runs in the foreground: portplex \[options\] <script>/],
   ['server', /^script: no such file: "server"; did you mean server\.mjs\?$/],
-  ['serve', /^script: "serve" is neither a file nor a portplex command \(status, top, connections, drain, undrain, weight, scale, reload, upgrade\); usage: portplex \[options\] <script> \[args\.\.\.\]$/],
+  ['serve', /^script: "serve" is neither a file nor a portplex command \(status, top, connections, events, drain, undrain, weight, scale, reload, upgrade\); usage: portplex \[options\] <script> \[args\.\.\.\]$/],
 ];
 
 for (const [word, message] of instead) {
