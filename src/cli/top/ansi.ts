@@ -28,6 +28,8 @@ export const STYLE = Object.freeze({
   blue: '34',
   magenta: '35',
   cyan: '36',
+  /** The selected row's bar: a background, so that its cells keep their own colours. */
+  selected: '44',
 });
 
 /** `text` in SGR `style` (parameters joined by ';'), reset after it. */

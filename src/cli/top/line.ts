@@ -10,7 +10,7 @@ export interface Span {
 
 /**
  * The line `spans` make, cut at `cells` cells; with `colour`, each span painted in its style
- * over `lineStyle` (the selected row's reverse video, then drawn across the whole width).
+ * over `lineStyle` (the selected row's bar, then drawn across the whole width).
  * Without colour the text is plain and has no trailing spaces.
  */
 export function renderLine(spans: readonly Span[], cells: number, colour: boolean, lineStyle = ''): string {

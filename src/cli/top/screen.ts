@@ -30,7 +30,7 @@ export interface Frame {
   message?: string;
 }
 
-/** The selection marker in front of the selected row (the reverse video needs colour; this does not). */
+/** The selection marker in front of the selected row (its coloured bar needs colour; this does not). */
 export const MARKER = '>';
 /** The bottom line when nothing else is to be said there. */
 export const KEY_HINT = 'q quit  ↑↓ select  d drain  u undrain  r reload  s sort  ? help';
@@ -105,7 +105,7 @@ function tableAndEvents(f: Frame, room: number, line: (spans: readonly Span[], l
     const w = workers[i]!;
     const selected = i === at;
     const spans = [{ text: `${selected ? MARKER : ' '.repeat(MARKER.length)} `, style: selected ? STYLE.bold : undefined }, ...rowSpans(columns, w, { samples: f.history.samples(w.id) })];
-    out.push(line(spans, selected ? STYLE.reverse : ''));
+    out.push(line(spans, selected ? STYLE.selected : ''));
   }
   if (!fits) out.push(line([{ text: `  +${workers.length - visible} more (${start > 0 ? `${start} above; ` : ''}↑↓ scroll)`, style: STYLE.dim }]));
   const left = room - out.length;

@@ -96,7 +96,7 @@ test('screen: the selection marker follows the selected worker, in every sort', 
   }
   const coloured = render(frame({ selected: 2, colour: true }));
   const selected = coloured.find((l) => strip(l).startsWith(MARKER))!;
-  assert.match(selected, /\x1b\[7(;[0-9;]*)?m/, 'reverse video on the selected row');
+  assert.match(selected, /\x1b\[44(;[0-9;]*)?m/, 'a bar behind the selected row');
   assert.equal(width(strip(selected)), 80, 'the bar spans the width');
   // No selection marked (the plain frame of a pipe).
   assert.equal(render(frame({ selected: null })).filter((l) => l.startsWith(MARKER)).length, 0);
