@@ -9,8 +9,8 @@ export function size(bytes: number | null | undefined): string {
 }
 
 /** A per-second rate: one decimal below 100; '-' when unknown. */
-export function rate(perSecond: number | undefined): string {
-  if (perSecond === undefined) return '-';
+export function rate(perSecond: number | null | undefined): string {
+  if (perSecond == null) return '-';
   return perSecond >= 100 ? String(Math.round(perSecond)) : perSecond.toFixed(1);
 }
 

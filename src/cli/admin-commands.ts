@@ -4,11 +4,12 @@ import { Command } from 'commander';
 import { defaultAdminPath } from '../admin/socket-path.js';
 import type { ListenerInfo, WorkerInfo } from '../master/master.js';
 import type { ReloadResult } from '../supervisor/supervisor.js';
+import { ask } from '../admin/ask.js';
 import { duration, rate, recycles, size } from '../status-text.js';
-import { CONNECTIONS, RELOAD, SCALE, STATUS, UPGRADE, WEIGHT } from './answer-shapes.js';
-import { ask } from './ask.js';
+import { CONNECTIONS, RELOAD, SCALE, STATUS, UPGRADE, WEIGHT } from '../admin/answer-shapes.js';
 import { addEventsCommand } from './events-command.js';
 import { wholeNumber } from './options.js';
+import { addTopCommand } from './top-command.js';
 
 interface StatusResult {
   version: string;
@@ -34,6 +35,7 @@ export function addAdminCommands(program: Command, run: (work: Promise<void>) =>
     .option('--json', 'machine-readable output')
     .exitOverride()
     .action((opts: { admin: string; json?: boolean }) => run(statusCommand(opts)));
+  addTopCommand(program, run);
   program
     .command('connections')
     .description('the connection record table of a running master (like ipvsadm -L -c)')

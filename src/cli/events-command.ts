@@ -5,8 +5,8 @@ import { CODES, PortplexError } from '../errors.js';
 import type { LifecycleEvent } from '../event-kinds.js';
 import { notRunning } from '../admin/path-checks.js';
 import { defaultAdminPath } from '../admin/socket-path.js';
-import { EVENTS } from './answer-shapes.js';
-import { ask } from './ask.js';
+import { EVENTS } from '../admin/answer-shapes.js';
+import { ask } from '../admin/ask.js';
 import { wholeNumber } from './options.js';
 
 /** ms between two questions while following: a person reads along, nothing waits on it. */

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { CODES, ConfigError } from '../errors.js';
 
 /** portplex's own commands, for the message about a word that is neither a file nor one of them. */
-const COMMANDS = 'status, connections, events, drain, undrain, weight, scale, reload, upgrade';
+const COMMANDS = 'status, top, connections, events, drain, undrain, weight, scale, reload, upgrade';
 
 const STOP = 'the master runs in the foreground: stop it with Ctrl-C or SIGTERM (kill <master pid>; under systemd, systemctl stop), and it drains its workers';
 
@@ -18,7 +18,7 @@ const INSTEAD: Readonly<Record<string, string>> = {
   delete: STOP,
   ls: 'use portplex status (workers, their state, connections, CPU and memory)',
   list: 'use portplex status (workers, their state, connections, CPU and memory)',
-  monit: 'use portplex status, or --metrics for Prometheus',
+  monit: 'use portplex top (a live view of the workers and recent events), portplex status, or --metrics for Prometheus',
   restart: 'use portplex reload (a rolling restart of the workers, or SIGHUP to the master) or portplex upgrade (a new master)',
   start: 'the master runs in the foreground: portplex [options] <script>, e.g. portplex -w 4 app.js; to keep it running use systemd or your platform',
 };

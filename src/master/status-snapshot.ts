@@ -2,6 +2,7 @@
 // its workers and its counters, as one plain snapshot. Its keys and their order are the admin
 // answer's (scripts read `portplex status --json`), so a change here is a change of that answer.
 import type { BrokenReason } from '../ipc/frame-channel.js';
+import { State } from '../table/types.js';
 import { VERSION } from '../version.js';
 import type { MasterState } from './lifecycle.js';
 import type { ListenerInfo, Master } from './master.js';
@@ -21,6 +22,8 @@ export interface StatusSnapshot {
   stats: {
     /** Per listener index. */
     accepted: readonly number[];
+    /** Connections waiting for a worker, per listener index. */
+    queued: number[];
     handedOver: number;
     dropped: Readonly<Record<DropReason, number>>;
     retries: Readonly<Record<RetryReason, number>>;
@@ -46,6 +49,7 @@ export function statusSnapshot(master: Master): StatusSnapshot {
     table: { records: master.table.size },
     stats: {
       accepted: master.stats.accepted,
+      queued: master.stats.accepted.map((_, i) => master.table.countIn(i, State.Queued)),
       handedOver: master.stats.handedOver,
       dropped: master.stats.dropped,
       retries: master.stats.retries,

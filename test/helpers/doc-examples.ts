@@ -33,7 +33,7 @@ import { ROOT, alive, freePort, waitFor } from './cluster.js';
 import { markerProblems, pageBlocks, scenarios, SHELL_LANGS, type DocBlock } from './doc-blocks.js';
 
 const DOC_PORTS = ['3000', '5353', '8080', '8443', '9000', '9100'];
-const ADMIN_COMMANDS = new Set(['status', 'connections', 'events', 'drain', 'undrain', 'weight', 'scale', 'reload', 'upgrade', 'help']);
+const ADMIN_COMMANDS = new Set(['status', 'top', 'connections', 'events', 'drain', 'undrain', 'weight', 'scale', 'reload', 'upgrade', 'help']);
 const READY = /workers ready/;
 /** Pages followed from an empty directory, as a new user does. */
 const FROM_NOTHING = new Set(['README.md']);

@@ -32,7 +32,7 @@ const cases: Array<{ args: string[]; code: number; output: RegExp }> = [
   { args: ['delete'], code: 2, output: /SIGTERM/ },
   { args: ['monit'], code: 2, output: /portplex status, or --metrics/ },
   { args: ['start'], code: 2, output: /runs in the foreground/ },
-  { args: ['-w', '2', 'serve'], code: 2, output: /^portplex: script: "serve" is neither a file nor a portplex command \(status, connections, events, drain, undrain, weight, scale, reload, upgrade\)/m },
+  { args: ['-w', '2', 'serve'], code: 2, output: /^portplex: script: "serve" is neither a file nor a portplex command \(status, top, connections, events, drain, undrain, weight, scale, reload, upgrade\)/m },
   { args: ['-l', '0', 'no-such-app.js'], code: 2, output: /script: no such file: .*no-such-app\.js/ },
   { args: ['-c', 'no-such-config.json'], code: 2, output: /--config: cannot read .*no-such-config\.json/ },
   { args: [], code: 2, output: /missing <script>/ },

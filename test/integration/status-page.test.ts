@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { hostPort } from '../../src/address.js';
 import { shapeProblem } from '../../src/admin/answer-shape.js';
-import { STATUS } from '../../src/cli/answer-shapes.js';
+import { STATUS } from '../../src/admin/answer-shapes.js';
 import { dumpDom, screenshot } from '../helpers/chromium.js';
 import { cliMetricsPort, cliPort, firstLine, fixture, handedOver, portplex, ROOT, runCli } from '../helpers/cluster.js';
 

@@ -22,11 +22,11 @@ const instead: Array<[string, RegExp]> = [
   ['ls', /use portplex status/],
   ['list', /use portplex status/],
   ['LIST', /use portplex status/],
-  ['monit', /portplex status, or --metrics/],
+  ['monit', /use portplex top .*portplex status, or --metrics/],
   ['restart', /portplex reload .*portplex upgrade/],
   ['start', /runs in the foreground: portplex \[options\] <script>/],
   ['server', /^script: no such file: "server"; did you mean server\.mjs\?$/],
-  ['serve', /^script: "serve" is neither a file nor a portplex command \(status, connections, events, drain, undrain, weight, scale, reload, upgrade\); usage: portplex \[options\] <script> \[args\.\.\.\]$/],
+  ['serve', /^script: "serve" is neither a file nor a portplex command \(status, top, connections, events, drain, undrain, weight, scale, reload, upgrade\); usage: portplex \[options\] <script> \[args\.\.\.\]$/],
 ];
 
 for (const [word, message] of instead) {

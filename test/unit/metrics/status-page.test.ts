@@ -36,7 +36,7 @@ function view(workers: WorkerInfo[], listeners: ListenerInfo[] = [listener(0)]):
       oldestAgeMs: 125_000,
     },
     stats: {
-      accepted: listeners.map(() => 7), handedOver: 6,
+      accepted: listeners.map(() => 7), queued: listeners.map((l) => (l.index === 0 ? 1 : 0)), handedOver: 6,
       dropped: { queue_full: 1, queue_timeout: 0, handoff_failed: 0, shutdown: 0, accept_failed: 0, table_full: 0, fd_limit: 0, preread_timeout: 0, preread_shed: 0, client_closed: 0, proxy_invalid: 0, content_invalid: 0, rescued_silent: 0 },
       retries: { refused: 0, timeout: 2, worker_exit: 0 },
       brokenChannels: {} as StatusView['stats']['brokenChannels'],

@@ -1,7 +1,7 @@
-// One admin request from the command line, its answer checked against the shape the command reads.
-import { shapeProblem, type Shape } from '../admin/answer-shape.js';
-import { adminRequest, badAnswer } from '../admin/client.js';
-import type { AdminRequest } from '../admin/protocol.js';
+// One admin request whose result is checked against the shape the command reads.
+import { shapeProblem, type Shape } from './answer-shape.js';
+import { adminRequest, badAnswer } from './client.js';
+import type { AdminRequest } from './protocol.js';
 
 /** Sends `request`; the result must have `shape` (PORTPLEX_BAD_ANSWER otherwise). */
 export async function ask(path: string, request: AdminRequest, shape: Shape, timeoutMs?: number): Promise<unknown> {

@@ -1,5 +1,5 @@
 // What each admin command reads of its master's result: checked before it prints a field.
-import { maybe, type Shape } from '../admin/answer-shape.js';
+import { maybe, type Shape } from './answer-shape.js';
 
 const LISTENER: Shape = {
   index: 'number', protocol: 'string?', address: 'string', port: 'number?', family: 'string?', group: 'string',
