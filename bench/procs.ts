@@ -75,6 +75,26 @@ export async function stop(proc: Proc, graceMs = 3000): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * Runs `wait`; if it fails or `proc` exits first, stops `proc` and rethrows: by default the error
+ * with the process's output appended, or what `explain` makes of both.
+ */
+export async function readyOrStop(proc: Proc, wait: () => Promise<unknown>, explain = (err: Error, output: string): Error => new Error(`${err.message}\n${output}`)): Promise<void> {
+  let waiting = true;
+  const died = proc.exited.then((code) => {
+    if (waiting) throw new Error(`exited with status ${code}`);
+  });
+  died.catch(() => {});
+  try {
+    await Promise.race([wait(), died]);
+  } catch (err) {
+    await stop(proc);
+    throw explain(err as Error, proc.output());
+  } finally {
+    waiting = false;
+  }
+}
+
 /** Resolves when the child's output matches `pattern`; rejects if it exits or `ms` pass first. */
 export function waitForOutput(proc: Proc, pattern: RegExp, ms = 15000): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ALGORITHMS } from '../src/balancers/index.js';
 import type { UserConfig } from '../src/config/types.js';
 import { validateConfig } from '../src/config/validate.js';
-import { freePort, start, stop, waitForOutput, waitHttp, type Proc } from './procs.js';
+import { freePort, readyOrStop, start, stop, waitForOutput, waitHttp, type Proc } from './procs.js';
 import { childPids } from './cpu.js';
 
 /** The repository root (this file runs from dist/bench/). */
@@ -67,7 +67,7 @@ function single(): Setup {
     async start(ctx) {
       const port = ctx.port ?? await freePort();
       const proc = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, ...ctx.env, PORT: String(port) } });
-      await ready(proc, () => waitHttp(port));
+      await readyOrStop(proc, () => waitHttp(port));
       return { port, masterPid: null, processes: 1, servingPids: () => [proc.pid], stop: () => stop(proc) };
     },
   };
@@ -83,7 +83,7 @@ function cluster(policy: 'rr' | 'none'): Setup {
       const port = ctx.port ?? await freePort();
       const env = { ...process.env, ...ctx.env, PORT: String(port), BENCH_POLICY: policy, BENCH_WORKERS: String(ctx.workers), BENCH_APP: ctx.app ?? APP };
       const proc = start(process.execPath, [CLUSTER_APP], { env });
-      await ready(proc, async () => {
+      await readyOrStop(proc, async () => {
         await waitForOutput(proc, /^ready$/m);
         await waitHttp(port);
       });
@@ -117,7 +117,7 @@ function reusePort(): Setup {
         for (let i = 0; i < ctx.workers; i++) {
           const p = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, ...ctx.env, PORT: String(port), BENCH_REUSEPORT: '1' } });
           procs.push(p);
-          await ready(p, () => waitHttp(port));
+          await readyOrStop(p, () => waitHttp(port));
         }
       } catch (err) {
         await stopAll();
@@ -176,7 +176,7 @@ export function portplex(v: PortplexVariant): Setup {
       // Metrics on, as in production: the per-connection cost of observation is part of the figure.
       const metricsPort = await freePort();
       const proc = start(process.execPath, [CLI, '-c', file, '--admin', join(ctx.tmp, `${v.name}.sock`), '--metrics', `127.0.0.1:${metricsPort}`], { cwd: ROOT, env: { ...process.env, ...ctx.env } });
-      await ready(proc, async () => {
+      await readyOrStop(proc, async () => {
         await waitForOutput(proc, /workers ready in/);
         await waitHttp(port);
       });
@@ -207,7 +207,7 @@ function haproxy(balance: 'roundrobin' | 'leastconn', quick: boolean): Setup {
           const p = await freePort();
           const app = start(process.execPath, [ctx.app ?? APP], { env: { ...process.env, ...ctx.env, PORT: String(p) } });
           procs.push(app);
-          await ready(app, () => waitHttp(p));
+          await readyOrStop(app, () => waitHttp(p));
           servers.push(`  server w${i + 1} 127.0.0.1:${p}`);
         }
         const port = ctx.port ?? await freePort();
@@ -221,7 +221,7 @@ function haproxy(balance: 'roundrobin' | 'leastconn', quick: boolean): Setup {
         ].join('\n'));
         const proxy = start('haproxy', ['-db', '-f', cfg]);
         procs.push(proxy);
-        await ready(proxy, () => waitHttp(port));
+        await readyOrStop(proxy, () => waitHttp(port));
         const apps = procs.slice(0, -1).map((p) => p.pid);
         return { port, masterPid: proxy.pid, processes: ctx.workers, servingPids: () => apps, stop: stopAll };
       } catch (err) {
@@ -230,23 +230,6 @@ function haproxy(balance: 'roundrobin' | 'leastconn', quick: boolean): Setup {
       }
     },
   };
-}
-
-/** Runs `wait`; if it fails, stops `proc` and rethrows with its output. */
-async function ready(proc: Proc, wait: () => Promise<void>): Promise<void> {
-  let waiting = true;
-  const died = proc.exited.then((code) => {
-    if (waiting) throw new Error(`exited with status ${code}`);
-  });
-  died.catch(() => {});
-  try {
-    await Promise.race([wait(), died]);
-  } catch (err) {
-    await stop(proc);
-    throw new Error(`${(err as Error).message}\n${proc.output()}`);
-  } finally {
-    waiting = false;
-  }
 }
 
 const QUICK_ALGORITHMS = ['round-robin', 'least-connections'];

@@ -6,7 +6,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { childPids } from '../cpu.js';
 import { rawRequest } from './clients.js';
-import { freePort, start, stop, waitForOutput, waitHttp, type Proc } from '../procs.js';
+import { freePort, readyOrStop, start, stop, waitForOutput, waitHttp, type Proc } from '../procs.js';
 import { APP, ROOT } from '../setups.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -41,24 +41,12 @@ function limited(nofile: number | undefined, command: string, args: string[], en
   return start('prlimit', [`--nofile=${nofile}:${nofile}`, command, ...args], { cwd: ROOT, env });
 }
 
-/** Stops `proc` and rethrows with its output when `wait` fails or it exits first. */
-async function ready(proc: Proc, wait: () => Promise<unknown>): Promise<void> {
-  let waiting = true;
-  const died = proc.exited.then((code) => {
-    if (waiting) throw new Error(`exited with status ${code}`);
-  });
-  died.catch(() => {});
-  try {
-    await Promise.race([wait(), died]);
-  } catch (err) {
-    await stop(proc);
-    const out = proc.output();
+/** Stops `proc` and rethrows with its output when `wait` fails or it exits first; an option this build lacks is Unsupported. */
+function ready(proc: Proc, wait: () => Promise<unknown>): Promise<void> {
+  return readyOrStop(proc, wait, (err, out) => {
     const unknown = /unknown option '([^']+)'/.exec(out);
-    if (unknown) throw new Unsupported(`${unknown[1]} is not an option of this build`);
-    throw new Error(`${(err as Error).message}\n${out}`);
-  } finally {
-    waiting = false;
-  }
+    return unknown ? new Unsupported(`${unknown[1]} is not an option of this build`) : new Error(`${err.message}\n${out}`);
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { startMetricsServer, type MetricsServer } from '../../../src/metrics/htt
 import { createMasterMetrics, exitReason, type MasterMetrics } from '../../../src/metrics/master-metrics.js';
 import { fixture, get, startMaster, waitFor } from '../../helpers/cluster.js';
 import { parseExposition, select, sum, value, type Exposition } from '../../helpers/prom-text.js';
+import { rawExchange } from '../../helpers/raw-exchange.js';
 
 const DROP_REASONS = ['queue_full', 'queue_timeout', 'handoff_failed', 'shutdown', 'accept_failed', 'table_full', 'fd_limit'];
 const RETRY_REASONS = ['refused', 'timeout', 'worker_exit'];
@@ -31,18 +32,6 @@ async function scrape(server: MetricsServer): Promise<Exposition> {
   const res = await fetch(`http://127.0.0.1:${server.port}/metrics`);
   assert.equal(res.status, 200);
   return parseExposition(await res.text());
-}
-
-/** Sends `text` on a fresh connection and returns everything the server sent until it closed. */
-function raw(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => { out += d; });
-    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? resolve(out) : reject(err)));
-    socket.on('close', () => resolve(out));
-  });
 }
 
 test('after N requests a scrape reports exact totals, and scraping again does not add them up', async () => {
@@ -169,10 +158,10 @@ test('/healthz, /readyz, unknown paths, methods and request bodies', async () =>
     await res.text();
 
     // A declared body over the limit is refused before it is read; so is a chunked one.
-    const declared = await raw(server.port, 'POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n' + 'x'.repeat(10));
+    const declared = await rawExchange(server.port, 'POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n' + 'x'.repeat(10));
     assert.match(declared, /^HTTP\/1\.1 413 /);
     const chunk = 'x'.repeat(4096);
-    const chunked = await raw(server.port, `POST /metrics HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    const chunked = await rawExchange(server.port, `POST /metrics HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunk.length.toString(16)}\r\n${chunk}\r\n`);
     assert.match(chunked, /^HTTP\/1\.1 413 /);
 
     // Once the master has stopped it is neither alive nor ready, and /readyz names the listener.

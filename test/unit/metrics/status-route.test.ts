@@ -8,17 +8,7 @@ import { startMetricsServer } from '../../../src/metrics/http-endpoint.js';
 import { createMasterMetrics } from '../../../src/metrics/master-metrics.js';
 import { STATUS_PAGE_CSP } from '../../../src/metrics/status-page.js';
 import { fixture, startMaster, waitFor } from '../../helpers/cluster.js';
-
-function raw(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => { out += d; });
-    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' || err.code === 'EPIPE' ? resolve(out) : reject(err)));
-    socket.on('close', () => resolve(out));
-  });
-}
+import { rawExchange } from '../../helpers/raw-exchange.js';
 
 test('/status and /status.json: headers, methods, bodies, and the status answer with the table summarised', async () => {
   const { master, port } = await startMaster({ script: fixture('hold.js'), workers: 2 });
@@ -70,7 +60,7 @@ test('/status and /status.json: headers, methods, bodies, and the status answer 
         assert.deepEqual([res.status, res.headers.get('allow')], [405, 'GET'], `${method} ${path}`);
         await res.text();
       }
-      assert.match(await raw(server.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n`), /^HTTP\/1\.1 413 /);
+      assert.match(await rawExchange(server.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n`), /^HTTP\/1\.1 413 /);
     }
     for (const path of ['/status/', '/status.html', '/STATUS']) assert.equal((await fetch(url(path))).status, 404, path);
   } finally {
