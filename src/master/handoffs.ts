@@ -18,7 +18,7 @@ import type { RawHandle } from '../internals/tcp-handle.js';
 import { encodeConn } from '../ipc/frames.js';
 import type { ConnectionTable } from '../table/connection-table.js';
 import { State } from '../table/types.js';
-import type { Handoff } from '../workers/handoff.js';
+import { Handoff } from '../workers/handoff.js';
 import type { Pools } from '../workers/pools.js';
 import type { Registry } from '../workers/registry.js';
 import type { Worker } from '../workers/worker.js';
@@ -115,7 +115,7 @@ export class Handoffs {
     }
     this.holding++;
     const pool = this.pools.defaultOf(listener).index;
-    const h: Handoff = { id, handle, listener, pool, clientAddress: address, clientPort: port, clientFamily: family, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
+    const h = new Handoff(id, handle, listener, pool, address, port, family, performance.now(), now);
     if (this.stopping) {
       this.drop(h, 'shutdown');
       return undefined;
@@ -130,7 +130,7 @@ export class Handoffs {
     if (worker) return this.send(worker, h, now);
     // Its queue time starts now: the time a preread took (a slow client's head) is not the
     // queue's, or a connection read for 4.7 s would time out 0.3 s after it was queued.
-    h.since = now;
+    h.waitingSince(now);
     if (!this.queue.push(h, this.pools.all[h.pool]!.hasEligible())) this.drop(h, 'queue_full');
   }
 
@@ -161,11 +161,10 @@ export class Handoffs {
   private send(worker: Worker, h: Handoff, now: number): void {
     const p = worker.process!;
     this.table.assign(h.id, worker.id, p.pid, now);
-    h.tries++;
-    h.since = now;
+    h.sentAt(now);
     // One write: the frame and the descriptor. No acknowledgement from Node per handle: the
     // process's ack (batched) is the answer, and our copy stays open until it comes.
-    const frame = encodeConn(h.id, h.listener, now, h.data, h.eof === true, h.clientFamily === '' ? undefined : h.clientAddress, h.clientPort, h.clientFamily, h.rescued === true);
+    const frame = encodeConn(h.id, h.listener, now, h.data, h.eof, h.clientFamily === '' ? undefined : h.clientAddress, h.clientPort, h.clientFamily, h.rescued);
     if (!p.handOver(h, frame)) this.broken(p);
   }
 
@@ -184,7 +183,7 @@ export class Handoffs {
     this.table.establish(id, now);
     if (p.untouchedCount < MAX_UNTOUCHED && this.holding < this.limit / 2) {
       // Kept until the worker begins on it (its next report, or a close).
-      h.since = now;
+      h.takenAt(now);
       p.keep(h);
     } else {
       h.handle.close();
@@ -237,7 +236,7 @@ export class Handoffs {
       return false;
     }
     const now = Date.now();
-    h.since = now;
+    h.waitingSince(now);
     const worker = this.choose(h, now, reason === 'refused' ? from.workerId : 0);
     if (worker) this.send(worker, h, now);
     else if (this.stopping) this.drop(h, 'shutdown');
@@ -312,8 +311,7 @@ export class Handoffs {
     const untouched = p.releaseUntouched();
     for (const h of untouched) {
       // Served by another worker as if it had just been accepted.
-      h.tries = 0;
-      h.rescued = true;
+      h.rescue();
       this.stats.rescued++;
     }
     whole.push(...untouched);

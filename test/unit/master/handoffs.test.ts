@@ -866,7 +866,7 @@ describe('Handoffs: sticky sessions', () => {
   /** A connection carrying sticky key `key`, dispatched now. */
   const keyed = (x: Harness, key: string): Conn => {
     const c = x.hold()!;
-    c.h.key = key;
+    c.h.route(c.h.pool, key);
     x.handoffs.dispatch(c.h);
     return c;
   };
