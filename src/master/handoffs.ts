@@ -47,11 +47,12 @@ export interface HandoffHooks {
   missedDeadline(p: WorkerProcess): void;
   /** Descriptors run short: close the oldest connection still being read; false when none is. */
   shedReading(): boolean;
+  /** Connections being read before their hand-over (preread): held, and in no queue or window yet. */
+  reading(): number;
 }
 
 export class Handoffs {
   private stopping = false;
-  private holding = 0;
   /** The pending-queue lane drainQueue() serves first next time. */
   private nextLane = 0;
   private limit = Infinity;
@@ -69,9 +70,16 @@ export class Handoffs {
     private readonly sessions: SessionTable,
   ) {}
 
+  // The counts are read from where the connections are (the queue, the reads, each process's
+  // window and kept copies), so they cannot drift from them: nothing counts a connection by hand.
+
   /** Connections whose handle the master holds (queued, being read, being handed over, or taken and not yet begun on). */
   get held(): number {
-    return this.holding;
+    let n = this.queue.size + this.hooks.reading();
+    for (const w of this.registry.workers) n += w.process?.holds ?? 0;
+    // A reload's retired processes finish theirs: rarely any, and then the list is built.
+    if (this.registry.retiredCount > 0) for (const p of this.registry.retiredProcesses()) n += p.holds;
+    return n;
   }
 
   /**
@@ -79,10 +87,20 @@ export class Handoffs {
    * (The rest of `held` are copies kept of connections workers took, in case they crash.)
    */
   get unsettled(): number {
-    let kept = 0;
-    for (const w of this.registry.workers) kept += w.process?.untouchedCount ?? 0;
-    for (const p of this.registry.retiredProcesses()) kept += p.untouchedCount;
-    return this.holding - kept;
+    let n = this.queue.size + this.hooks.reading();
+    for (const w of this.registry.workers) n += w.process?.inFlight ?? 0;
+    for (const p of this.registry.retiredProcesses()) n += p.inFlight;
+    return n;
+  }
+
+  /**
+   * Whether the master holds fewer than `bound` connections besides `besides` more out of their
+   * collections. Each connection it holds has its record in the table until its copy is closed,
+   * so while the table has fewer records the answer needs no sum over the processes: the
+   * per-connection path pays for that sum only near the descriptor budget.
+   */
+  private holdsFewerThan(bound: number, besides = 0): boolean {
+    return this.table.size < bound || this.held + besides < bound;
   }
 
   /** The most it may hold before descriptors run short (see fd-budget.ts). */
@@ -101,7 +119,7 @@ export class Handoffs {
   hold(handle: RawHandle, listener: number, address: string, port: number, family: string, now: number): Handoff | undefined {
     // Out of descriptors soon: the oldest connection still being read (a slow client) makes room;
     // with none, refuse now, counted, rather than let libuv shed connections unseen.
-    if (this.holding >= this.limit && !this.hooks.shedReading()) {
+    if (!this.holdsFewerThan(this.limit) && !this.hooks.shedReading()) {
       handle.close();
       this.stats.dropped.fd_limit++;
       return undefined;
@@ -113,7 +131,6 @@ export class Handoffs {
       this.stats.dropped.table_full++;
       return undefined;
     }
-    this.holding++;
     const pool = this.pools.defaultOf(listener).index;
     const h = new Handoff(id, handle, listener, pool, address, port, family, performance.now(), now);
     if (this.stopping) {
@@ -181,13 +198,13 @@ export class Handoffs {
     p.countHandedOver();
     this.stats.handedOver++;
     this.table.establish(id, now);
-    if (p.untouchedCount < MAX_UNTOUCHED && this.holding < this.limit / 2) {
+    // `held` no longer counts this one (out of its window, not yet kept); its record is still there.
+    if (p.untouchedCount < MAX_UNTOUCHED && this.holdsFewerThan(this.limit / 2, 1)) {
       // Kept until the worker begins on it (its next report, or a close).
       h.takenAt(now);
       p.keep(h);
     } else {
       h.handle.close();
-      this.holding--;
     }
     if (channels.handedOver.hasSubscribers) {
       channels.handedOver.publish({ id, listener: h.listener, worker: p.workerId, pid: p.pid, ms: performance.now() - h.acceptedHr });
@@ -200,7 +217,6 @@ export class Handoffs {
     const h = p.begun(id);
     if (h === undefined) return;
     h.handle.close();
-    this.holding--;
   }
 
   /**
@@ -294,10 +310,7 @@ export class Handoffs {
     this.sessions.expire(now);
   }
 
-  private readonly letGo = (h: Handoff): void => {
-    h.handle.close();
-    this.holding--;
-  };
+  private readonly letGo = (h: Handoff): void => h.handle.close();
 
   private readonly expired = (h: Handoff): void => this.drop(h, 'queue_timeout');
 
@@ -340,7 +353,6 @@ export class Handoffs {
   drop(h: Handoff, reason: DropReason): void {
     this.table.remove(h.id);
     h.handle.close();
-    this.holding--;
     this.stats.dropped[reason]++;
     if (channels.dropped.hasSubscribers) channels.dropped.publish({ id: h.id, listener: h.listener, reason });
   }

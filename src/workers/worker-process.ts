@@ -303,6 +303,11 @@ export class WorkerProcess {
     return this.untouched.size;
   }
 
+  /** Connections the master holds a copy of for it: in flight, and taken but not begun on. */
+  get holds(): number {
+    return this.window.size + this.untouched.size;
+  }
+
   /** It began on connection `id` (or closed it): the master's copy, if it kept one, for closing. */
   begun(id: number): Handoff | undefined {
     const h = this.untouched.get(id);
