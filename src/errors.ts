@@ -86,6 +86,8 @@ export const CODES = Object.freeze({
   SYSTEMD_NAME: 'PORTPLEX_SYSTEMD_NAME',
   /** An app of a PM2 ecosystem file runs in fork mode (or under another interpreter than Node.js). */
   FORK_MODE: 'PORTPLEX_FORK_MODE',
+  /** A worker process was told of an event its phase does not allow (workers/process-phase.ts): a fault in portplex. */
+  ILLEGAL_TRANSITION: 'PORTPLEX_ILLEGAL_TRANSITION',
 });
 
 /** Shorthand for the common case: option + value + what was expected. */

@@ -18,7 +18,7 @@ import type { RawHandle } from '../internals/tcp-handle.js';
 import { encodeConn } from '../ipc/frames.js';
 import type { ConnectionTable } from '../table/connection-table.js';
 import { State } from '../table/types.js';
-import type { Handoff } from '../workers/handoff.js';
+import { Handoff } from '../workers/handoff.js';
 import type { Pools } from '../workers/pools.js';
 import type { Registry } from '../workers/registry.js';
 import type { Worker } from '../workers/worker.js';
@@ -47,11 +47,12 @@ export interface HandoffHooks {
   missedDeadline(p: WorkerProcess): void;
   /** Descriptors run short: close the oldest connection still being read; false when none is. */
   shedReading(): boolean;
+  /** Connections being read before their hand-over (preread): held, and in no queue or window yet. */
+  reading(): number;
 }
 
 export class Handoffs {
   private stopping = false;
-  private holding = 0;
   /** The pending-queue lane drainQueue() serves first next time. */
   private nextLane = 0;
   private limit = Infinity;
@@ -69,9 +70,16 @@ export class Handoffs {
     private readonly sessions: SessionTable,
   ) {}
 
+  // The counts are read from where the connections are (the queue, the reads, each process's
+  // window and kept copies), so they cannot drift from them: nothing counts a connection by hand.
+
   /** Connections whose handle the master holds (queued, being read, being handed over, or taken and not yet begun on). */
   get held(): number {
-    return this.holding;
+    let n = this.queue.size + this.hooks.reading();
+    for (const w of this.registry.workers) n += w.process?.holds ?? 0;
+    // A reload's retired processes finish theirs: rarely any, and then the list is built.
+    if (this.registry.retiredCount > 0) for (const p of this.registry.retiredProcesses()) n += p.holds;
+    return n;
   }
 
   /**
@@ -79,10 +87,20 @@ export class Handoffs {
    * (The rest of `held` are copies kept of connections workers took, in case they crash.)
    */
   get unsettled(): number {
-    let kept = 0;
-    for (const w of this.registry.workers) kept += w.process?.untouchedCount ?? 0;
-    for (const p of this.registry.retiredProcesses()) kept += p.untouchedCount;
-    return this.holding - kept;
+    let n = this.queue.size + this.hooks.reading();
+    for (const w of this.registry.workers) n += w.process?.inFlight ?? 0;
+    for (const p of this.registry.retiredProcesses()) n += p.inFlight;
+    return n;
+  }
+
+  /**
+   * Whether the master holds fewer than `bound` connections besides `besides` more out of their
+   * collections. Each connection it holds has its record in the table until its copy is closed,
+   * so while the table has fewer records the answer needs no sum over the processes: the
+   * per-connection path pays for that sum only near the descriptor budget.
+   */
+  private holdsFewerThan(bound: number, besides = 0): boolean {
+    return this.table.size < bound || this.held + besides < bound;
   }
 
   /** The most it may hold before descriptors run short (see fd-budget.ts). */
@@ -101,7 +119,7 @@ export class Handoffs {
   hold(handle: RawHandle, listener: number, address: string, port: number, family: string, now: number): Handoff | undefined {
     // Out of descriptors soon: the oldest connection still being read (a slow client) makes room;
     // with none, refuse now, counted, rather than let libuv shed connections unseen.
-    if (this.holding >= this.limit && !this.hooks.shedReading()) {
+    if (!this.holdsFewerThan(this.limit) && !this.hooks.shedReading()) {
       handle.close();
       this.stats.dropped.fd_limit++;
       return undefined;
@@ -113,9 +131,8 @@ export class Handoffs {
       this.stats.dropped.table_full++;
       return undefined;
     }
-    this.holding++;
     const pool = this.pools.defaultOf(listener).index;
-    const h: Handoff = { id, handle, listener, pool, clientAddress: address, clientPort: port, clientFamily: family, acceptedHr: performance.now(), tries: 0, since: now, data: undefined };
+    const h = new Handoff(id, handle, listener, pool, address, port, family, performance.now(), now);
     if (this.stopping) {
       this.drop(h, 'shutdown');
       return undefined;
@@ -130,7 +147,7 @@ export class Handoffs {
     if (worker) return this.send(worker, h, now);
     // Its queue time starts now: the time a preread took (a slow client's head) is not the
     // queue's, or a connection read for 4.7 s would time out 0.3 s after it was queued.
-    h.since = now;
+    h.waitingSince(now);
     if (!this.queue.push(h, this.pools.all[h.pool]!.hasEligible())) this.drop(h, 'queue_full');
   }
 
@@ -161,11 +178,10 @@ export class Handoffs {
   private send(worker: Worker, h: Handoff, now: number): void {
     const p = worker.process!;
     this.table.assign(h.id, worker.id, p.pid, now);
-    h.tries++;
-    h.since = now;
+    h.sentAt(now);
     // One write: the frame and the descriptor. No acknowledgement from Node per handle: the
     // process's ack (batched) is the answer, and our copy stays open until it comes.
-    const frame = encodeConn(h.id, h.listener, now, h.data, h.eof === true, h.clientFamily === '' ? undefined : h.clientAddress, h.clientPort, h.clientFamily, h.rescued === true);
+    const frame = encodeConn(h.id, h.listener, now, h.data, h.eof, h.clientFamily === '' ? undefined : h.clientAddress, h.clientPort, h.clientFamily, h.rescued);
     if (!p.handOver(h, frame)) this.broken(p);
   }
 
@@ -182,13 +198,13 @@ export class Handoffs {
     p.countHandedOver();
     this.stats.handedOver++;
     this.table.establish(id, now);
-    if (p.untouchedCount < MAX_UNTOUCHED && this.holding < this.limit / 2) {
+    // `held` no longer counts this one (out of its window, not yet kept); its record is still there.
+    if (p.untouchedCount < MAX_UNTOUCHED && this.holdsFewerThan(this.limit / 2, 1)) {
       // Kept until the worker begins on it (its next report, or a close).
-      h.since = now;
+      h.takenAt(now);
       p.keep(h);
     } else {
       h.handle.close();
-      this.holding--;
     }
     if (channels.handedOver.hasSubscribers) {
       channels.handedOver.publish({ id, listener: h.listener, worker: p.workerId, pid: p.pid, ms: performance.now() - h.acceptedHr });
@@ -201,7 +217,6 @@ export class Handoffs {
     const h = p.begun(id);
     if (h === undefined) return;
     h.handle.close();
-    this.holding--;
   }
 
   /**
@@ -237,7 +252,7 @@ export class Handoffs {
       return false;
     }
     const now = Date.now();
-    h.since = now;
+    h.waitingSince(now);
     const worker = this.choose(h, now, reason === 'refused' ? from.workerId : 0);
     if (worker) this.send(worker, h, now);
     else if (this.stopping) this.drop(h, 'shutdown');
@@ -295,10 +310,7 @@ export class Handoffs {
     this.sessions.expire(now);
   }
 
-  private readonly letGo = (h: Handoff): void => {
-    h.handle.close();
-    this.holding--;
-  };
+  private readonly letGo = (h: Handoff): void => h.handle.close();
 
   private readonly expired = (h: Handoff): void => this.drop(h, 'queue_timeout');
 
@@ -312,8 +324,7 @@ export class Handoffs {
     const untouched = p.releaseUntouched();
     for (const h of untouched) {
       // Served by another worker as if it had just been accepted.
-      h.tries = 0;
-      h.rescued = true;
+      h.rescue();
       this.stats.rescued++;
     }
     whole.push(...untouched);
@@ -342,7 +353,6 @@ export class Handoffs {
   drop(h: Handoff, reason: DropReason): void {
     this.table.remove(h.id);
     h.handle.close();
-    this.holding--;
     this.stats.dropped[reason]++;
     if (channels.dropped.hasSubscribers) channels.dropped.publish({ id: h.id, listener: h.listener, reason });
   }

@@ -193,6 +193,7 @@ export class Master extends EventEmitter {
       },
       missedDeadline: (p) => this.health.fail(p),
       shedReading: () => this.preread.shedOldest(),
+      reading: () => this.preread.readingCount,
     }, this.sessions);
     this.preread = new Preread(config, this.pools, this.table, this.stats);
     this.dispatchListener = new DispatchListener(this.listenerConfigs, this.handoffs, this.preread, this.stats);

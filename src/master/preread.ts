@@ -100,9 +100,7 @@ export class Preread {
       const family = d.proxy?.family === 'tcp4' ? 'IPv4' : d.proxy?.family === 'tcp6' ? 'IPv6' : undefined;
       if (src && family) {
         this.table.setClient(h.id, src.address, src.port);
-        h.clientAddress = src.address;
-        h.clientPort = src.port;
-        h.clientFamily = family;
+        h.proxiedFrom(src.address, src.port, family);
       }
     }
     if (d.verdict === 'invalid') {
@@ -112,8 +110,7 @@ export class Preread {
       this.route(h, d);
     }
     this.pools.all[h.pool]!.countRouted();
-    if (bytes.length > 0) h.data = bytes;
-    if (r.end === 'eof') h.eof = true;
+    h.readAhead(bytes, r.end === 'eof');
     return DISPATCH;
   }
 
@@ -129,7 +126,6 @@ export class Preread {
   private route(h: Handoff, d: Decision): void {
     const router = this.routers[h.listener]!;
     const rule = router.match(d);
-    if (rule >= 0) h.pool = this.pools.byListener[h.listener]![router.groupOf[rule]!]!.index;
-    h.key = router.key(d);
+    h.route(rule >= 0 ? this.pools.byListener[h.listener]![router.groupOf[rule]!]!.index : h.pool, router.key(d));
   }
 }

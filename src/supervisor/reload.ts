@@ -78,6 +78,11 @@ export async function replaceProcess(worker: Worker, registry: Registry, config:
       steps.log(`${what}: worker ${worker.id} now pid ${p.pid}`, what, processSubject(p));
       return undefined;
     }
+    if (old.ending) {
+      // Cut off, being killed, or exited: what follows its end (a restart) decides; look again then.
+      await old.whenGone();
+      continue;
+    }
     if (old.state === 'starting') {
       // A restart already runs the new code: that process stays, this one is not needed.
       p.kill('SIGKILL');

@@ -89,6 +89,11 @@ export class Registry {
     this.freeKeys.push(key);
   }
 
+  /** How many retired processes are still finishing their connections. */
+  get retiredCount(): number {
+    return this.retired.size;
+  }
+
   /** The retired processes still finishing their connections. */
   retiredProcesses(): WorkerProcess[] {
     return [...this.retired.keys()];

@@ -1,15 +1,18 @@
 // One forked worker process, as the master sees it: its channel, its lifecycle, and the
 // connections sent to it and not yet answered. A restart or a reload makes a new object; nothing
-// of a process is ever reset for the next one. Its fields change only through its methods.
+// of a process is ever reset for the next one. Its fields change only through its methods, and
+// its lifecycle only through move(), by the table in process-phase.ts.
 import { HealthState } from '../health/health-state.js';
 import { Heartbeat } from '../health/heartbeat.js';
 import { CMD, type ToWorker } from '../ipc/protocol.js';
 import { DirectLedger } from './direct-ledger.js';
 import type { Handoff } from './handoff.js';
 import { HandoffWindow } from './handoff-window.js';
+import { PhaseMachine, READY_ANSWER, SHOWN, type Phase, type PhaseEvent, type ProcessState } from './process-phase.js';
+import { Serving } from './serving.js';
+import { Waiters } from './waiters.js';
 
-/** starting -> ready -> stopping -> exited; starting or ready may also go straight to exited. */
-export type ProcessState = 'starting' | 'ready' | 'stopping' | 'exited';
+export type { ProcessState } from './process-phase.js';
 
 /** The process's IPC channel as the master uses it; tests give a fake one. */
 export interface ProcessChannel {
@@ -46,6 +49,8 @@ export class WorkerProcess {
   readonly heartbeat = new Heartbeat();
   /** Direct mode: what it accepted itself, and the shared sockets it holds. */
   readonly direct = new DirectLedger();
+  /** What its application serves, and whether its servers have room. */
+  private readonly serving = new Serving();
   private readonly window = new HandoffWindow<Handoff>();
   /**
    * Connections it took and has not begun on (read or written), kept in the order they were
@@ -55,17 +60,10 @@ export class WorkerProcess {
   private readonly untouched = new Map<number, Handoff>();
   /** ms timestamp of its last answer for a connection (taken or refused), or 0. */
   private answeredAt = 0;
-  private current: ProcessState = 'starting';
+  private readonly waiters = new Waiters();
+  /** Its lifecycle: every change of phase goes through it, and wakes the waiters once. */
+  private readonly life = new PhaseMachine(() => this.waiters.check());
   private readySince = 0;
-  private readonly listens: boolean[] = [];
-  /** Asked to stop, or about to be replaced: gets nothing new. */
-  private leaving = false;
-  /** Asked to stop: the stop message goes once nothing is in flight. */
-  private stopAsked = false;
-  /** Refused a connection because its server is full: gets nothing new until one of its connections closes. */
-  private full = false;
-  /** Being killed (silent too long, or its channel broke); its exit frees what it was sent. */
-  private condemned = false;
   private exitStatus: ExitStatus | undefined;
   /** The signals portplex sent it, so that its exit by one of them is told from a kill from outside. */
   private signalsSent: NodeJS.Signals[] = [];
@@ -76,11 +74,6 @@ export class WorkerProcess {
   /** HTTP requests its servers received, as it last reported; -1 before it has. */
   private requestCount = -1;
   private recycleLimits: RecycleLimits = NO_LIMITS;
-  /** The process has exited; its last messages may still be on their way (it is gone after them). */
-  private dead = false;
-  private idleWaiters: Array<() => void> = [];
-  private readyWaiters: Array<(ready: boolean) => void> = [];
-  private goneWaiters: Array<() => void> = [];
 
   constructor(
     /** The stable id of the worker this process runs for. */
@@ -92,8 +85,19 @@ export class WorkerProcess {
     readonly startedAt: number,
   ) {}
 
+  /** Its lifecycle phase (process-phase.ts). */
+  get phase(): Phase {
+    return this.life.phase;
+  }
+
+  /** The state users see: starting, ready, stopping, exited. */
   get state(): ProcessState {
-    return this.current;
+    return SHOWN[this.life.phase];
+  }
+
+  /** Whether the table allows `event` in its phase now. */
+  can(event: PhaseEvent): boolean {
+    return this.life.can(event);
   }
 
   /** ms timestamp when it became ready, or 0. */
@@ -101,8 +105,14 @@ export class WorkerProcess {
     return this.readySince;
   }
 
+  /** The process has not exited (its exit may not have been seen yet). */
+  private get alive(): boolean {
+    const now = this.life.phase;
+    return now !== 'exited' && now !== 'gone';
+  }
+
   get connected(): boolean {
-    return !this.dead && this.channel.connected;
+    return this.alive && this.channel.connected;
   }
 
   /** How it ended, once it has. */
@@ -116,7 +126,7 @@ export class WorkerProcess {
    * close reports that did not make it out, not connections cut).
    */
   get drained(): boolean {
-    return this.stopAsked && this.exitStatus?.code === 0;
+    return this.stopRequested && this.exitStatus?.code === 0;
   }
 
   /** Connections this process has been given or accepted itself, in its life. */
@@ -149,9 +159,15 @@ export class WorkerProcess {
     this.recycleLimits = limits;
   }
 
-  /** It was asked to stop (shutdown, scale-down, recycle, reload). */
+  /** It was asked to stop (shutdown, scale-down, recycle, reload): it has been draining or stopping. */
   get stopRequested(): boolean {
-    return this.stopAsked;
+    return this.life.been('draining') || this.life.been('stopping');
+  }
+
+  /** On its way out without being asked (cut off, being killed, or exited): its end is near. */
+  get ending(): boolean {
+    const now = this.life.phase;
+    return now === 'unreachable' || now === 'condemned' || now === 'exited';
   }
 
   /** Whether portplex sent it `signal`. */
@@ -196,53 +212,62 @@ export class WorkerProcess {
     return this.window.stalled;
   }
 
-  /** May be sent a new connection on listener `l`: the one definition every path uses. */
+  /**
+   * May be sent a new connection on listener `l`: the one definition every path uses. Its phase
+   * says it is up and not on its way out; the rest are facts beside the lifecycle.
+   */
   accepts(l: number): boolean {
-    return this.current === 'ready' && this.listens[l] === true && this.health.healthy && !this.window.stalled &&
-      !this.leaving && !this.full && !this.condemned && !this.dead && this.channel.connected;
+    return this.life.phase === 'ready' &&
+      this.serving.takes(l) &&
+      this.health.healthy && !this.window.stalled &&
+      this.channel.connected;
   }
 
   /** Up, with its application serving listener `l` (UDP flows stay with such a process). */
   serves(l: number): boolean {
-    return this.current === 'ready' && this.listens[l] === true && !this.dead;
+    return SHOWN[this.life.phase] === 'ready' && this.serving.listening(l);
   }
 
   listening(l: number): boolean {
-    return this.listens[l] === true;
+    return this.serving.listening(l);
   }
 
   /** The listeners it serves, in order. */
   listeningList(): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < this.listens.length; i++) if (this.listens[i]) out.push(i);
-    return out;
+    return this.serving.list();
   }
 
   /** Its application serves exactly `listeners` now. */
   setListening(listeners: readonly number[]): void {
-    this.listens.length = 0;
-    for (const l of listeners) this.listens[l] = true;
+    this.serving.set(listeners);
   }
 
   /** It refused a connection of listener `l` for want of a server there. */
   unlisten(l: number): void {
-    this.listens[l] = false;
+    this.serving.unlisten(l);
   }
 
-  /** starting -> ready; false if it was not starting. */
+  /** Refused a connection with its server full: none until one of its connections closes. */
+  markFull(): void {
+    this.serving.markFull();
+  }
+
+  /** One of its connections closed: room again. */
+  markRoom(): void {
+    this.serving.markRoom();
+  }
+
+  /** starting -> ready; false if it was not starting (too late, or said twice). */
   markReady(now: number): boolean {
-    if (this.current !== 'starting') return false;
-    this.current = 'ready';
+    if (!this.can('ready')) return false;
     this.readySince = now;
-    this.settleReady(true);
+    this.life.move('ready');
     return true;
   }
 
   /** Resolves true once it is ready, false if it is gone first (or stopped before it got there). */
   whenReady(): Promise<boolean> {
-    if (this.current === 'ready') return Promise.resolve(true);
-    if (this.current !== 'starting') return Promise.resolve(false);
-    return new Promise((resolve) => this.readyWaiters.push(resolve));
+    return this.waiters.until(() => READY_ANSWER[this.life.phase]);
   }
 
   /** Sends connection `h` (its frame and descriptor in one write); false when the channel is closed. */
@@ -278,6 +303,11 @@ export class WorkerProcess {
     return this.untouched.size;
   }
 
+  /** Connections the master holds a copy of for it: in flight, and taken but not begun on. */
+  get holds(): number {
+    return this.window.size + this.untouched.size;
+  }
+
   /** It began on connection `id` (or closed it): the master's copy, if it kept one, for closing. */
   begun(id: number): Handoff | undefined {
     const h = this.untouched.get(id);
@@ -310,111 +340,86 @@ export class WorkerProcess {
 
   /** Resolves once nothing is in flight to it (or it is gone). */
   whenIdle(): Promise<void> {
-    if (this.window.size === 0 || this.current === 'exited') return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.waiters.when(() => this.window.size === 0 || this.life.phase === 'gone');
   }
 
-  /** Refused a connection with its server full: none until one of its connections closes. */
-  markFull(): void {
-    this.full = true;
-  }
-
-  /** One of its connections closed: room again. */
-  markRoom(): void {
-    this.full = false;
-  }
-
-  /** About to be replaced (reload): gets nothing new, its stop comes later. */
+  /** About to be replaced (reload), or it said it is stopping: gets nothing new, its stop comes later. */
   beginLeaving(): void {
-    this.leaving = true;
+    if (this.life.can('leave')) this.life.move('leave');
   }
 
-  /** Gets nothing new; stops once nothing is in flight (at once when idle). */
+  /**
+   * Gets nothing new; stops once nothing is in flight (at once when idle). Nothing to do when it
+   * was asked already or is on its way out.
+   */
   requestStop(): void {
-    this.leaving = true;
-    this.stopAsked = true;
-    if (this.window.size === 0) this.stopNow();
+    if (this.life.phase === 'draining' || !this.life.can('stop')) return;
+    if (this.window.size > 0) this.life.move('drain');
+    else this.stop();
   }
 
-  /** Being killed; true the first time (the caller sends the signal), false after. */
+  /** Being killed; true the first time (the caller sends the signal), false after or once it has exited. */
   condemn(): boolean {
-    if (this.condemned) return false;
-    this.condemned = true;
+    if (!this.life.can('condemn')) return false;
+    this.life.move('condemn');
     return true;
   }
 
   /** Alive without its IPC channel: it can neither take connections nor report them. */
   lostChannel(): void {
-    if (this.current === 'starting' || this.current === 'ready') this.current = 'stopping';
-    this.settleReady(false);
+    if (this.life.can('lostChannel')) this.life.move('lostChannel');
   }
 
   /** The process exited with `status`: nothing new may go to it; what it said last is still to be read. */
   markExited(status: ExitStatus): void {
-    this.dead = true;
     this.exitStatus = status;
+    if (this.life.can('exit')) this.life.move('exit');
   }
 
-  /** The process is gone (exited, and its channel drained). */
+  /** The process is gone (exited, and its channel drained; or it never started). */
   markGone(status: ExitStatus): void {
-    this.dead = true;
-    this.current = 'exited';
     this.exitStatus = status;
-    this.becameIdle();
-    this.settleReady(false);
-    const waiters = this.goneWaiters;
-    this.goneWaiters = [];
-    for (const w of waiters) w();
+    if (this.life.can('exit')) this.life.move('exit');
+    this.life.move('gone');
   }
 
   /** Resolves once the process is gone. */
   whenGone(): Promise<void> {
-    if (this.current === 'exited') return Promise.resolve();
-    return new Promise((resolve) => this.goneWaiters.push(resolve));
+    return this.waiters.when(() => this.life.phase === 'gone');
   }
 
   /** Sends one message; false when the channel is closed. */
   send(message: ToWorker): boolean {
-    return this.current !== 'exited' && this.channel.send(message);
+    return this.life.phase !== 'gone' && this.channel.send(message);
   }
 
   /** Writes one frame (a listener's shared socket, datagrams); false when the channel is closed. */
   write(frame: Buffer, handle?: unknown, done?: (status: number) => void): boolean {
-    return this.current !== 'exited' && this.channel.write(frame, handle, done);
+    return this.life.phase !== 'gone' && this.channel.write(frame, handle, done);
   }
 
   kill(signal: NodeJS.Signals): void {
-    if (this.current !== 'exited') this.signal(signal);
+    if (this.life.phase !== 'gone') this.signal(signal);
   }
 
   private signal(signal: NodeJS.Signals): void {
     // One sent after its exit did not end it.
-    if (!this.dead && !this.signalsSent.includes(signal)) this.signalsSent.push(signal);
+    if (this.alive && !this.signalsSent.includes(signal)) this.signalsSent.push(signal);
     this.channel.kill(signal);
   }
 
-  private stopNow(): void {
-    const was = this.current;
-    if (was !== 'starting' && was !== 'ready') return;
-    this.current = 'stopping';
-    this.settleReady(false);
+  private stop(): void {
+    const was = this.life.phase;
+    this.life.move('stop');
     // One that has not spoken yet may not listen for messages either (Node does not keep
     // internal messages for late listeners): a signal reaches it for sure.
     if (was === 'starting') this.signal('SIGTERM');
     else this.channel.send(STOP);
   }
 
-  private settleReady(ready: boolean): void {
-    const waiters = this.readyWaiters;
-    this.readyWaiters = [];
-    for (const w of waiters) w(ready);
-  }
-
+  /** Nothing is in flight any more: a draining process gets its stop now; waiters for idle hear it. */
   private becameIdle(): void {
-    if (this.stopAsked && this.window.size === 0) this.stopNow();
-    const waiters = this.idleWaiters;
-    if (waiters.length === 0) return;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
+    if (this.life.phase === 'draining') this.stop();
+    else this.waiters.check();
   }
 }

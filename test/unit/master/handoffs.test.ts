@@ -78,6 +78,8 @@ class Harness {
   /** What the shedReading hook closes when asked: connections being read, oldest first. */
   readonly reading: Handoff[] = [];
   readonly channels = new Map<WorkerProcess, FakeChannel>();
+  /** Every handle given to hold(), in order: the master holds exactly those it has not closed. */
+  readonly handles: FakeHandle[] = [];
   private pid = 100;
   private port = 1;
 
@@ -96,6 +98,7 @@ class Harness {
         if (h !== undefined) this.handoffs.drop(h, 'preread_shed');
         return h !== undefined;
       },
+      reading: () => this.reading.length,
     }, this.sessions = new SessionTable(this.config.stickySessions, this.config.stickyTimeout));
     for (const w of this.registry.workers) this.start(w, options.ready ?? true);
   }
@@ -137,7 +140,21 @@ class Harness {
   hold(listener = 0, now = Date.now()): Conn | undefined {
     const handle = new FakeHandle('192.0.2.7', this.port++);
     const h = this.handoffs.hold(handle, listener, handle.address, handle.port, handle.family, now);
+    this.handles.push(handle);
     return h && { h, handle };
+  }
+
+  /** Holds a new connection that is being read (preread), as the reading hook counts it. */
+  read(listener = 0, now = Date.now()): Conn | undefined {
+    const c = this.hold(listener, now);
+    if (c !== undefined) this.reading.push(c.h);
+    return c;
+  }
+
+  /** Its read ended: it is no longer counted as being read, and is the caller's to dispatch or drop. */
+  readDone(c: Conn): Handoff {
+    this.reading.splice(this.reading.indexOf(c.h), 1);
+    return c.h;
   }
 
   /** Holds and dispatches a new connection. */
@@ -482,14 +499,14 @@ describe('Handoffs: unsettled', () => {
   it('counts what no worker has taken (queued, held, in flight), not the copies kept of taken ones', () => {
     const x = new Harness({ workers: 1 }, {}, { ready: false });
     const queued = x.connect();
-    const read = x.hold()!;
+    const read = x.read()!;
     assert.deepEqual([x.handoffs.held, x.handoffs.unsettled], [2, 2]);
     x.ready(x.p(1));
     x.handoffs.drainQueue();
     assert.deepEqual([x.sent(1), x.handoffs.unsettled], [[queued.h.id], 2], 'in flight is unsettled');
     x.handoffs.onAck(x.p(1), queued.h.id);
     assert.deepEqual([x.handoffs.held, x.handoffs.unsettled], [2, 1], 'taken: its kept copy is not unsettled');
-    x.handoffs.dispatch(read.h);
+    x.handoffs.dispatch(x.readDone(read));
     x.handoffs.onAck(x.p(1), read.h.id);
     assert.deepEqual([x.handoffs.held, x.handoffs.unsettled], [2, 0]);
     x.gone(x.p(1));
@@ -501,11 +518,11 @@ describe('Handoffs: beginStop', () => {
   it('queued connections no worker can take are dropped as shutdown; later ones too', () => {
     const x = new Harness({ workers: 1 }, {}, { ready: false });
     const [a, b] = [x.connect(), x.connect()];
-    const held = x.hold()!;
+    const held = x.read()!;
     x.handoffs.beginStop();
     assert.deepEqual([a.handle.closed, b.handle.closed], [1, 1]);
     assert.deepEqual([x.stats.dropped.shutdown, x.queue.size, x.handoffs.held], [2, 0, 1]);
-    x.handoffs.dispatch(held.h);
+    x.handoffs.dispatch(x.readDone(held));
     assert.deepEqual([held.handle.closed, x.stats.dropped.shutdown], [1, 3], 'dispatch after the stop drops');
     assert.equal(x.hold(), undefined, 'hold after the stop drops');
     assert.deepEqual([x.stats.dropped.shutdown, x.handoffs.held, x.table.size], [4, 0, 0]);
@@ -571,13 +588,77 @@ describe('Handoffs: failures', () => {
   it('at its descriptor budget the oldest connection being read makes room for a new one', () => {
     const x = new Harness({ workers: 1 });
     x.handoffs.setBudget(2);
-    const slow = [x.hold()!, x.hold()!];
-    x.reading.push(slow[0]!.h, slow[1]!.h);
-    const fresh = x.hold();
+    const slow = [x.read()!, x.read()!];
+    const fresh = x.read();
     assert.notEqual(fresh, undefined, 'held: the oldest read was shed for it');
     assert.deepEqual([slow[0]!.handle.closed, slow[1]!.handle.closed], [1, 0], 'the oldest, and only it');
     assert.deepEqual([x.stats.dropped.preread_shed, x.stats.dropped.fd_limit, x.handoffs.held], [1, 0, 2]);
   });
+});
+
+/**
+ * Where a connection is, as the table and its handle say (not the engine's collections):
+ * 'read' being read, 'queued', 'w1' in flight to worker 1, 'kept1' taken by worker 1 and its copy
+ * kept, 'done' closed (begun on, or dropped).
+ */
+function whereIs(x: Harness, c: Conn): string {
+  if (c.handle.closed > 0) return 'done';
+  if (x.reading.includes(c.h)) return 'read';
+  const state = x.table.stateOf(c.h.id);
+  if (state === State.Queued) return 'queued';
+  return `${state === State.Established ? 'kept' : 'w'}${x.table.workerOf(c.h.id)}`;
+}
+
+/** held and unsettled against the handles themselves: every open one is held; unsettled unless taken. */
+function checkCounts(x: Harness): void {
+  const open = x.handles.filter((h) => h.closed === 0).length;
+  let taken = 0;
+  for (const w of x.registry.workers) taken += w.process?.untouchedCount ?? 0;
+  assert.deepEqual([x.handoffs.held, x.handoffs.unsettled], [open, open - taken], 'held = open handles; unsettled = open and not taken');
+  assert.ok(x.handles.every((h) => h.closed <= 1), 'no handle closed twice');
+}
+
+/** A fake worker as a test drives it: it acks, begins, refuses, stalls or dies, one step at a time. */
+type Step = (x: Harness, c: Conn[], t0: number) => void;
+const ack = (w: number, i: number): Step => (x, c) => x.handoffs.onAck(x.p(w), c[i]!.h.id);
+const begin = (w: number, i: number): Step => (x, c) => x.handoffs.onBegun(x.p(w), c[i]!.h.id);
+const refuse = (w: number, i: number, why: string): Step => (x, c) => x.handoffs.onRefuse(x.p(w), c[i]!.h.id, why);
+const dies = (w: number): Step => (x) => x.gone(x.p(w));
+const restarts = (w: number): Step => (x) => { x.start(x.worker(w)); x.handoffs.drainQueue(); };
+const connect: Step = (x, c, t0) => { c.push(x.connect(0, t0)); };
+const read: Step = (x, c, t0) => { c.push(x.read(0, t0)!); };
+const readDone = (i: number): Step => (x, c) => x.handoffs.dispatch(x.readDone(c[i]!));
+/** Silence for `ms`: the engine's tick at t0 + ms (deadline 100 ms, queue timeout 1000 ms). */
+const stalls = (ms: number): Step => (x, _c, t0) => x.handoffs.tick(t0 + ms);
+
+describe('Handoffs: who holds each connection, step by step', () => {
+  const cases: Array<{ name: string; workers?: number; steps: Step[]; where: string[]; then?: (x: Harness, c: Conn[]) => void }> = [
+    { name: 'acked, then begun on: kept until begun, then closed', steps: [connect, connect, ack(1, 0), begin(1, 0)], where: ['done', 'w2'] },
+    { name: 'acked and not begun on: the copy is kept', steps: [connect, ack(1, 0)], where: ['kept1'] },
+    { name: 'refused as full: goes to the other worker', steps: [connect, refuse(1, 0, 'full')], where: ['w2'] },
+    { name: 'refused by both: back to the first, then dropped at maxHandoffs', steps: [connect, refuse(1, 0, 'stale'), refuse(2, 0, 'stale'), refuse(1, 0, 'stale')], where: ['done'], then: (x) => assert.equal(x.stats.dropped.handoff_failed, 1) },
+    { name: 'dies with one in flight and one taken: both go to the other worker whole', steps: [connect, connect, connect, ack(1, 0), dies(1)], where: ['w2', 'w2', 'w2'], then: (x, c) => assert.deepEqual([c[0]!.h.rescued, c[0]!.h.tries, c[2]!.h.tries, x.stats.rescued], [true, 1, 2, 1]) },
+    { name: 'the only worker dies: its connections wait in the queue for the restart', workers: 1, steps: [connect, connect, ack(1, 1), dies(1)], where: ['queued', 'queued'] },
+    { name: '... and the restart takes them', workers: 1, steps: [connect, connect, ack(1, 1), dies(1), restarts(1)], where: ['w1', 'w1'] },
+    { name: 'stalls: past the deadline it gets nothing new, the next goes to the other', steps: [connect, stalls(300), connect], where: ['w1', 'w2'], then: (x) => assert.deepEqual(x.missed, [x.p(1)]) },
+    { name: 'stalls past STUCK_FACTOR deadlines: condemned, its connection still its own until it dies', steps: [connect, stalls(300), stalls(100 * STUCK_FACTOR + 300)], where: ['w1'], then: (x) => assert.deepEqual(x.condemned, [x.p(1)]) },
+    { name: 'a condemned stalled worker dies: its connection goes elsewhere', steps: [connect, stalls(300), stalls(100 * STUCK_FACTOR + 300), dies(1)], where: ['w2'] },
+    { name: 'being read: held, and dispatched when the read ends', steps: [read, read, readDone(1)], where: ['read', 'w1'] },
+    { name: 'no worker can take it: queued, then timed out', workers: 1, steps: [dies(1), connect, stalls(1500)], where: ['done'], then: (x) => assert.equal(x.stats.dropped.queue_timeout, 1) },
+  ];
+  for (const { name, workers = 2, steps, where, then } of cases) {
+    it(name, () => {
+      const x = new Harness({ workers, handoffTimeout: 100, queueTimeout: 1000, maxHandoffs: 3 });
+      const t0 = Date.now();
+      const conns: Conn[] = [];
+      for (const step of steps) {
+        step(x, conns, t0);
+        checkCounts(x);
+      }
+      assert.deepEqual(conns.map((c) => whereIs(x, c)), where);
+      then?.(x, conns);
+    });
+  }
 });
 
 type Event =
@@ -866,7 +947,7 @@ describe('Handoffs: sticky sessions', () => {
   /** A connection carrying sticky key `key`, dispatched now. */
   const keyed = (x: Harness, key: string): Conn => {
     const c = x.hold()!;
-    c.h.key = key;
+    c.h.route(c.h.pool, key);
     x.handoffs.dispatch(c.h);
     return c;
   };

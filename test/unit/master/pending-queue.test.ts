@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Handoff } from '../../../src/workers/handoff.js';
+import { Handoff } from '../../../src/workers/handoff.js';
 import { PendingQueue } from '../../../src/master/pending-queue.js';
 
-const h = (id: number, listener = 0): Handoff =>
-  ({ id, listener, pool: listener, handle: { close() {}, getpeername: () => 0 }, clientAddress: '', clientPort: 0, clientFamily: 'IPv4', acceptedHr: 0, tries: 0, since: 0, data: undefined });
+const h = (id: number, listener = 0, since = 0): Handoff =>
+  new Handoff(id, { close() {}, getpeername: () => 0 }, listener, listener, '', 0, 'IPv4', 0, since);
 
 test('FIFO per listener, one bound for all lanes', () => {
   const q = new PendingQueue(2, 3);
@@ -32,7 +32,7 @@ test('stays FIFO across compaction of a long lane', () => {
 
 test('expire takes out every connection queued before the cutoff, wherever it is in its lane', () => {
   const q = new PendingQueue(2, 10);
-  const at = (id: number, since: number, lane = 0) => ({ ...h(id, lane), since });
+  const at = (id: number, since: number, lane = 0): Handoff => h(id, lane, since);
   q.push(at(1, 50));
   q.push(at(2, 10));
   q.push(at(3, 60));

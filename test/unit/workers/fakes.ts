@@ -6,7 +6,7 @@ import type { PeerName, RawHandle } from '../../../src/internals/tcp-handle.js';
 import { Worker } from '../../../src/workers/worker.js';
 import { WorkerProcess, type ProcessChannel } from '../../../src/workers/worker-process.js';
 import type { GroupConfig } from '../../../src/config/types.js';
-import type { Handoff } from '../../../src/workers/handoff.js';
+import { Handoff } from '../../../src/workers/handoff.js';
 
 export class FakeChannel implements ProcessChannel {
   connected = true;
@@ -81,5 +81,7 @@ export function makeWorker(id: number, options: { weight?: number; max?: number;
 
 /** A connection in flight as the window and pools see it. */
 export function handoff(id: number, since = 0, listener = 0, handle: RawHandle = new FakeHandle()): Handoff {
-  return { id, handle, listener, pool: listener, clientAddress: '192.0.2.1', clientPort: 40000, clientFamily: 'IPv4', acceptedHr: 0, tries: 1, since, data: undefined };
+  const h = new Handoff(id, handle, listener, listener, '192.0.2.1', 40000, 'IPv4', 0, since);
+  h.sentAt(since);
+  return h;
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CODES } from '../../../src/errors.js';
 import { CMD } from '../../../src/ipc/protocol.js';
+import { PHASES, type Phase } from '../../../src/workers/process-phase.js';
 import type { WorkerProcess } from '../../../src/workers/worker-process.js';
 import { FakeChannel, handoff, makeProcess } from './fakes.js';
 
@@ -197,13 +199,118 @@ describe('WorkerProcess: accepts', () => {
     assert.equal(p.accepts(0), true);
   });
 
-  it('serves: ready and listening, whatever its health or load', () => {
+  it('serves: in a ready phase and listening, whatever its health or load', () => {
     const { p } = makeProcess(1, { listeners: [1] });
     p.markFull();
-    p.condemn();
+    p.health.record(false, 0, { rise: 1, fall: 1 });
     assert.deepEqual([p.serves(0), p.serves(1)], [false, true]);
+    p.beginLeaving();
+    assert.equal(p.serves(1), true, 'leaving keeps what it serves');
     p.requestStop();
     assert.equal(p.serves(1), false);
+  });
+
+  it('serves: not once it is being killed (its flows move on)', () => {
+    const { p } = makeProcess(1, { listeners: [1] });
+    p.condemn();
+    assert.equal(p.serves(1), false);
+  });
+});
+
+/**
+ * Its lifecycle methods in every phase: a row per method, a column per phase; each cell the
+ * phase after the call ('=' unchanged, '!' refused with a coded error). The phases are reached
+ * by the methods too, idle except 'draining' (one connection in flight).
+ */
+const METHODS = `
+              starting   ready      leaving    draining     stopping   unreachable  condemned  exited  gone
+markReady     ready      =          =          =            =          =            =          =       =
+beginLeaving  =          leaving    =          =            =          =            =          =       =
+requestStop   stopping   stopping   stopping   =            =          =            =          =       =
+lostChannel   unreachable unreachable unreachable unreachable =        =            =          =       =
+condemn       condemned  condemned  condemned  condemned    condemned  condemned    =          =       =
+markExited    exited     exited     exited     exited       exited     exited       exited     =       =
+markGone      gone       gone       gone       gone         gone       gone         gone       gone    !
+`;
+
+const REACH: Record<Phase, (p: WorkerProcess) => void> = {
+  starting: () => {},
+  ready: (p) => p.markReady(0),
+  leaving: (p) => { p.markReady(0); p.beginLeaving(); },
+  draining: (p) => { p.markReady(0); p.handOver(handoff(1), FRAME); p.requestStop(); },
+  stopping: (p) => { p.markReady(0); p.requestStop(); },
+  unreachable: (p) => { p.markReady(0); p.lostChannel(); },
+  condemned: (p) => { p.markReady(0); p.condemn(); },
+  exited: (p) => { p.markReady(0); p.markExited({ code: 1, signal: null }); },
+  gone: (p) => { p.markReady(0); p.markGone({ code: 1, signal: null }); },
+};
+
+const CALLS: Record<string, (p: WorkerProcess) => unknown> = {
+  markReady: (p) => p.markReady(1),
+  beginLeaving: (p) => p.beginLeaving(),
+  requestStop: (p) => p.requestStop(),
+  lostChannel: (p) => p.lostChannel(),
+  condemn: (p) => p.condemn(),
+  markExited: (p) => p.markExited({ code: 0, signal: null }),
+  markGone: (p) => p.markGone({ code: 0, signal: null }),
+};
+
+describe('WorkerProcess: its methods in every phase', () => {
+  const [header, ...rows] = METHODS.trim().split('\n').map((line) => line.trim().split(/\s+/));
+  assert.deepEqual(header, [...PHASES]);
+  for (const [method, ...cells] of rows) {
+    for (const [i, phase] of PHASES.entries()) {
+      const want = cells[i]!;
+      it(`${method} while ${phase}: ${want === '=' ? 'nothing changes' : want === '!' ? 'refused' : want}`, () => {
+        const { p } = makeProcess(1, { ready: false });
+        REACH[phase](p);
+        assert.equal(p.phase, phase);
+        if (want === '!') {
+          assert.throws(() => CALLS[method!]!(p), { code: CODES.ILLEGAL_TRANSITION });
+          assert.equal(p.phase, phase);
+        } else {
+          CALLS[method!]!(p);
+          assert.equal(p.phase, want === '=' ? phase : want);
+        }
+      });
+    }
+  }
+
+  it('condemn and markReady say whether they did anything', () => {
+    const { p } = makeProcess(1, { ready: false });
+    assert.deepEqual([p.markReady(1), p.markReady(2)], [true, false]);
+    p.markExited({ code: null, signal: 'SIGKILL' });
+    assert.equal(p.condemn(), false, 'it has exited: nothing left to kill');
+  });
+
+  it('stopRequested and drained follow the path it took, not only where it is', () => {
+    const asked = makeProcess(1).p;
+    asked.handOver(handoff(1), FRAME);
+    asked.requestStop();
+    asked.condemn();
+    asked.markGone({ code: 0, signal: null });
+    assert.deepEqual([asked.stopRequested, asked.drained], [true, true]);
+    const crashed = makeProcess(2).p;
+    crashed.lostChannel();
+    crashed.markGone({ code: 0, signal: null });
+    assert.deepEqual([crashed.stopRequested, crashed.drained, crashed.state], [false, false, 'exited']);
+  });
+
+  it('ending: cut off, being killed or exited, not when asked to stop', () => {
+    assert.deepEqual(PHASES.map((phase) => {
+      const { p } = makeProcess(1, { ready: false });
+      REACH[phase](p);
+      return p.ending;
+    }), [false, false, false, false, false, true, true, true, false]);
+  });
+
+  it('whenReady of one being killed answers once it is gone, so its exit can be told', async () => {
+    const { p } = makeProcess(1, { ready: false });
+    const ready = p.whenReady();
+    p.condemn();
+    assert.equal(await settled(ready), false);
+    p.markGone({ code: null, signal: 'SIGKILL' });
+    assert.equal(await ready, false);
   });
 });
 
