@@ -16,7 +16,7 @@ export const CMD = 'NODE_PORTPLEX';
 
 /**
  * Where portplex's own code in a worker can fail without taking the application down
- * (worker/faults.ts): the master counts each kind (portplex_worker_faults_total) and logs the first.
+ * (in-worker/faults.ts): the master counts each kind (portplex_worker_faults_total) and logs the first.
  */
 export const WORKER_FAULT_KINDS = ['heartbeat', 'usage', 'message', 'frame', 'adopt', 'first-read', 'delivery', 'direct-accept', 'drain', 'report', 'session-report', 'websocket', 'request-count'] as const;
 export type WorkerFaultKind = (typeof WORKER_FAULT_KINDS)[number];

@@ -1,7 +1,7 @@
 // The worker's side of listen requests: which open listen() of an address each call is.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ListenRequests, type ListenSlot } from '../../../src/worker/listen-requests.js';
+import { ListenRequests, type ListenSlot } from '../../../src/in-worker/listen-requests.js';
 
 test('open listen() calls of one address count 0, 1, ...; counting restarts once none is open (as Node\'s cluster child)', () => {
   const r = new ListenRequests();

@@ -2,8 +2,8 @@
 // the first one's text.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { newRuntimeStats } from '../../../src/worker/stats.js';
-import { FaultReport } from '../../../src/worker/fault-report.js';
+import { newRuntimeStats } from '../../../src/in-worker/stats.js';
+import { FaultReport } from '../../../src/in-worker/fault-report.js';
 import { CMD, MAX_FAULT_TEXT } from '../../../src/ipc/protocol.js';
 
 const sent: unknown[] = [];
