@@ -1,7 +1,7 @@
 // The JSON messages between master and workers over Node's IPC channel: one typed union per
 // direction, one parser per direction, one sender per process (WorkerProcess.send in the
-// master, sendToMaster in a worker). What happens per connection, and every descriptor,
-// travels in binary frames instead (frames.ts).
+// master, the runtime's MasterChannel.send in a worker). What happens per connection, and every
+// descriptor, travels in binary frames instead (frames.ts).
 //
 // Every message carries cmd: 'NODE_PORTPLEX'. Node delivers messages whose cmd starts with
 // "NODE_" as 'internalMessage' instead of 'message' (lib/internal/child_process.js isInternal),

@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ListenRequests, type ListenSlot } from '../../../src/in-worker/listen-requests.js';
+import { FakeChannel } from './fakes.js';
 
 test('open listen() calls of one address count 0, 1, ...; counting restarts once none is open (as Node\'s cluster child)', () => {
-  const r = new ListenRequests();
+  const r = new ListenRequests(new FakeChannel());
   const slots: ListenSlot[] = [];
   const ask = (host: string | null, port: number, path?: string): void => r.ask(host, port, path, (_a, slot) => slots.push(slot));
   ask(null, 0);
@@ -25,7 +26,7 @@ test('open listen() calls of one address count 0, 1, ...; counting restarts once
 });
 
 test('an answer to no question, or a second answer, is ignored', () => {
-  const r = new ListenRequests();
+  const r = new ListenRequests(new FakeChannel());
   let calls = 0;
   r.ask(null, 8080, undefined, () => calls++);
   r.answer(99, { code: 'EACCES', errno: -13 });
