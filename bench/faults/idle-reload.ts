@@ -1,7 +1,7 @@
 // Many idle kept-alive connections, then a rolling reload. Each connection made one request and
 // waits. Once the reload command returns (new workers ready, old ones draining), every connection
 // sends a second request: one without an answer is lost. A draining worker closes its connections
-// by the end of --grace (idle ones shortly before it, src/worker/drain.ts): a close after an
+// by the end of --grace (idle ones shortly before it, src/in-worker/drain.ts): a close after an
 // answer is how HTTP ends a kept-alive connection, not a loss.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

@@ -436,7 +436,7 @@ function parseCookies(values: readonly string[] | undefined): Map<string, string
 
 /**
  * A cookie's value as a sticky key: trimmed, without surrounding double quotes. The one reading
- * of it for the client's Cookie header here and the worker's Set-Cookie (worker/response-keys.ts),
+ * of it for the client's Cookie header here and the worker's Set-Cookie (in-worker/response-keys.ts),
  * so that the key a worker reports is the key the master looks up.
  */
 export function cookieText(raw: string): string {

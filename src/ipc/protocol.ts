@@ -1,7 +1,7 @@
 // The JSON messages between master and workers over Node's IPC channel: one typed union per
 // direction, one parser per direction, one sender per process (WorkerProcess.send in the
-// master, sendToMaster in a worker). What happens per connection, and every descriptor,
-// travels in binary frames instead (frames.ts).
+// master, the runtime's MasterChannel.send in a worker). What happens per connection, and every
+// descriptor, travels in binary frames instead (frames.ts).
 //
 // Every message carries cmd: 'NODE_PORTPLEX'. Node delivers messages whose cmd starts with
 // "NODE_" as 'internalMessage' instead of 'message' (lib/internal/child_process.js isInternal),
@@ -16,7 +16,7 @@ export const CMD = 'NODE_PORTPLEX';
 
 /**
  * Where portplex's own code in a worker can fail without taking the application down
- * (worker/faults.ts): the master counts each kind (portplex_worker_faults_total) and logs the first.
+ * (in-worker/faults.ts): the master counts each kind (portplex_worker_faults_total) and logs the first.
  */
 export const WORKER_FAULT_KINDS = ['heartbeat', 'usage', 'message', 'frame', 'adopt', 'first-read', 'delivery', 'direct-accept', 'drain', 'report', 'session-report', 'websocket', 'request-count'] as const;
 export type WorkerFaultKind = (typeof WORKER_FAULT_KINDS)[number];

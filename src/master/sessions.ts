@@ -1,5 +1,5 @@
 // Where each sticky session lives: session key -> the worker process that created it, as that
-// process reported it (worker/session-report.ts). A key the table knows goes to its worker; an
+// process reported it (in-worker/session-report.ts). A key the table knows goes to its worker; an
 // unknown one falls back to the consistent hash. Hashing alone cannot place a session whose key
 // the worker invents in its answer to the first request (socket.io's sid, a session cookie): the
 // first request carried no key, so the balancer placed it, and the key hashes elsewhere N-1 times

@@ -12,7 +12,7 @@ import type { Worker } from '../workers/worker.js';
 import { WorkerProcess } from '../workers/worker-process.js';
 import { ChildChannel } from './child-channel.js';
 
-const PRELOAD = new URL('../worker/preload.js', import.meta.url);
+const PRELOAD = new URL('../in-worker/preload.js', import.meta.url);
 
 /**
  * What systemd tells its service's main process (sd_notify(3), sd_watchdog_enabled(3)): the

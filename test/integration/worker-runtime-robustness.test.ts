@@ -20,7 +20,7 @@ test('malformed, misrouted and stale hand-overs are refused; a good one is serve
   front._handle.onconnection = (_e: number, h: Msg) => handles.push(h);
 
   const child = fork(fixture('http-app.js'), [], {
-    execArgv: ['--import', new URL('dist/src/worker/preload.js', `file://${ROOT}`).href],
+    execArgv: ['--import', new URL('dist/src/in-worker/preload.js', `file://${ROOT}`).href],
     env: {
       ...process.env,
       PORT: String(port),

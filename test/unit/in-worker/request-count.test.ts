@@ -8,7 +8,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { createServer as tlsServer } from 'node:tls';
 import { after, test } from 'node:test';
-import { RequestCount } from '../../../src/worker/request-count.js';
+import { RequestCount } from '../../../src/in-worker/request-count.js';
 import { fixture } from '../../helpers/cluster.js';
 
 const tls = { key: readFileSync(fixture('tls/key.pem')), cert: readFileSync(fixture('tls/cert.pem')) };

@@ -6,7 +6,7 @@
 // cluster (its key address:port:addressType:fd:index), so listen(0) gives every worker the same
 // random port and a second listen() of one address in one worker fails as a real bind would.
 import { CMD, type WorkerListener } from '../ipc/protocol.js';
-import { sendToMaster } from './master-channel.js';
+import type { MasterChannel } from './master-channel.js';
 
 /** The master's answer: the listener to serve, or the bind's error. */
 export type ListenAnswer = { readonly listener: WorkerListener } | { readonly code: string; readonly errno: number };
@@ -30,6 +30,8 @@ export class ListenRequests {
    */
   private keepAlive: NodeJS.Timeout | undefined;
 
+  constructor(private readonly channel: MasterChannel) {}
+
   /** Asks the master for `host` (null: every address) and `port`, or Unix socket `path`; `answered` runs once. */
   ask(host: string | null, port: number, path: string | undefined, answered: (a: ListenAnswer, slot: ListenSlot) => void): void {
     const slot = this.take(path !== undefined ? `unix:${path}` : `${host ?? '*'}:${port}`);
@@ -40,7 +42,7 @@ export class ListenRequests {
     const q = this.nextQuestion++;
     this.pending.set(q, (a) => answered(a, slot));
     this.keepAlive ??= setInterval(() => {}, 0x7fffffff);
-    sendToMaster(path !== undefined ? { cmd: CMD, t: 'lq', q, h: null, p: 0, x: slot.index, u: path } : { cmd: CMD, t: 'lq', q, h: host, p: port, x: slot.index });
+    this.channel.send(path !== undefined ? { cmd: CMD, t: 'lq', q, h: null, p: 0, x: slot.index, u: path } : { cmd: CMD, t: 'lq', q, h: host, p: port, x: slot.index });
   }
 
   /** The master answered question `q`; an answer to no question is ignored. */

@@ -6,7 +6,7 @@ import { CMD, type WorkerListener } from '../ipc/protocol.js';
 import type { RawHandle, SharedListenHandle } from '../internals/tcp-handle.js';
 import type { Delivery } from './delivery.js';
 import type { ListenIntercept } from './listen-intercept.js';
-import { flushAccepts, forwardToMaster, reportAccept, sendToMaster } from './master-channel.js';
+import type { MasterChannel } from './master-channel.js';
 import { afterQuietTurn } from '../quiet-turn.js';
 import { RareHandoff } from './rare-handoff.js';
 import type { RuntimeStats } from './stats.js';
@@ -23,6 +23,7 @@ export class DirectAccept {
   private accepts = 0;
 
   constructor(
+    private readonly channel: MasterChannel,
     private readonly listeners: readonly WorkerListener[],
     group: string,
     private readonly delivery: Delivery,
@@ -63,7 +64,7 @@ export class DirectAccept {
       this.close(l);
       return;
     }
-    sendToMaster({ cmd: CMD, t: 'la', l });
+    this.channel.send({ cmd: CMD, t: 'la', l });
   }
 
   /** Closes our copy of `l`'s shared socket: the kernel wakes the other holders instead. */
@@ -102,7 +103,7 @@ export class DirectAccept {
    */
   answerPeers(r: number): void {
     // Every connection listed must be known to the master before the answer arrives.
-    flushAccepts();
+    this.channel.flushAccepts();
     const p: Array<number | string> = [];
     for (const [id, socket] of this.delivery.held) {
       if (id >= 0 || socket.destroyed) continue;
@@ -110,7 +111,7 @@ export class DirectAccept {
       const port = socket.remotePort;
       if (typeof address === 'string' && typeof port === 'number') p.push(id, address, port);
     }
-    sendToMaster({ cmd: CMD, t: 'peers', r, p });
+    this.channel.send({ cmd: CMD, t: 'peers', r, p });
   }
 
   /** libuv's accept callback: an entry point of ours (faults.ts); a connection ours alone is closed on a fault. */
@@ -146,7 +147,7 @@ export class DirectAccept {
         else if (o.forward) this.forward(l, client, o.bytes, o.eof);
         else {
           client.close();
-          sendToMaster({ cmd: CMD, t: 'dd', r: o.reason });
+          this.channel.send({ cmd: CMD, t: 'dd', r: o.reason });
         }
       } catch (e) {
         caught('direct-accept', e);
@@ -167,7 +168,7 @@ export class DirectAccept {
     const seq = this.nextSeq--;
     if (this.delivery.deliver(target, client, seq, bytes, eof, undefined)) {
       this.stats.accepted++;
-      reportAccept(seq, l);
+      this.channel.reportAccept(seq, l);
     } else {
       // Dropped by the application's server (maxConnections): never in the table.
       this.stats.refused++;
@@ -178,7 +179,7 @@ export class DirectAccept {
   private forward(l: number, client: RawHandle, bytes: Buffer, eof: boolean): void {
     this.stats.forwarded++;
     // Our copy closes once the descriptor has left (or could not: then the client sees a close).
-    forwardToMaster(l, bytes, eof, client, () => closeQuietly(client));
+    this.channel.forward(l, bytes, eof, client, () => closeQuietly(client));
   }
 }
 

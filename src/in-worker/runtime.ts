@@ -32,7 +32,8 @@ import { Http2Sessions } from './http2-sessions.js';
 import { ListenIntercept } from './listen-intercept.js';
 import { ListenRequests } from './listen-requests.js';
 import { RequestCount } from './request-count.js';
-import { flushReports, sendToMaster, setAckBatch, setSocketLookup, useFrames } from './master-channel.js';
+import { SessionReport } from './session-report.js';
+import { IpcMasterChannel, type MasterChannel } from './master-channel.js';
 import { workerMessageTable } from './messages.js';
 import { UsageMeter } from './usage.js';
 import { WebSockets } from './websockets.js';
@@ -46,8 +47,10 @@ export class WorkerRuntime {
   readonly stats: RuntimeStats = newRuntimeStats();
   /** UDP listeners: bind() of a dgram socket on their ports, and their datagrams. */
   readonly dgram: DgramIntercept;
-  private readonly delivery = new Delivery();
-  private readonly requests = new ListenRequests();
+  /** What we tell the master: made here, once, and given to each piece that talks to it. */
+  readonly channel: MasterChannel;
+  private readonly delivery: Delivery;
+  private readonly requests: ListenRequests;
   private readonly sessions = new Http2Sessions();
   private readonly requestCount = new RequestCount();
   private readonly websockets: WebSockets;
@@ -71,10 +74,19 @@ export class WorkerRuntime {
     staleAfter: number,
     private readonly grace: number,
     ownPorts: ReadonlySet<number> = new Set(),
+    ackBatch = 1,
   ) {
+    // Connections and shared sockets arrive as frames (ipc/frames.ts), beside Node's messages;
+    // our acks and reports leave on the same pipe. The lookup reads `delivery` only when a
+    // report leaves, long after this constructor.
+    const frames = FrameChannel.open(process, this.onFrame, () => { this.stats.malformed++; });
+    const channel = new IpcMasterChannel(process, frames, ackBatch, (seq) => this.delivery.held.get(seq));
+    this.channel = channel;
     // First: what goes wrong in our own code from here on is counted and told, never thrown.
-    onFault(new FaultReport(this.stats).add);
+    onFault(new FaultReport(this.stats, channel).add);
     const isStopping = (): boolean => this.stopping;
+    this.delivery = new Delivery(channel);
+    this.requests = new ListenRequests(channel);
     this.websockets = new WebSockets(grace);
     this.serving = new ListenIntercept(listeners, this.delivery, {
       changed: () => {
@@ -91,14 +103,14 @@ export class WorkerRuntime {
         this.requestCount.watch(server);
         this.websockets.watch();
       },
-    }, this.requests, ownPorts);
-    this.adoption = new Adoption(this.delivery, this.serving, this.stats, staleAfter, isStopping);
-    this.direct = new DirectAccept(listeners, group, this.delivery, this.serving, this.stats, isStopping);
-    this.dgram = new DgramIntercept(listeners, originalBind, () => {
+    }, this.requests, new SessionReport(channel), ownPorts);
+    this.adoption = new Adoption(channel, this.delivery, this.serving, this.stats, staleAfter, isStopping);
+    this.direct = new DirectAccept(channel, listeners, group, this.delivery, this.serving, this.stats, isStopping);
+    this.dgram = new DgramIntercept(channel, listeners, originalBind, () => {
       this.announce();
       this.refChanged();
     });
-    this.messages = workerMessageTable({
+    this.messages = workerMessageTable(channel, {
       stop: () => this.stop(),
       releaseShared: (l) => this.direct.close(l),
       answerPeers: (r) => this.direct.answerPeers(r),
@@ -114,9 +126,6 @@ export class WorkerRuntime {
       requests: () => this.requestCount.total,
     });
     process.on('internalMessage', this.onMessage);
-    // Connections and shared sockets arrive as frames (ipc/frames.ts), beside Node's messages.
-    useFrames(FrameChannel.open(process, this.onFrame, () => { this.stats.malformed++; }));
-    setSocketLookup((seq) => this.delivery.held.get(seq));
     this.loopDelay.enable();
   }
 
@@ -137,12 +146,12 @@ export class WorkerRuntime {
 
   /** Tells the master the application is ready even if it serves no cluster port yet. */
   ready(): void {
-    sendToMaster({ cmd: CMD, t: 'ready' });
+    this.channel.send({ cmd: CMD, t: 'ready' });
   }
 
   /** The application sets its own weight (a number) or asks for its configured one back. */
   agent(weight: number | 'undrain'): void {
-    sendToMaster({ cmd: CMD, t: 'agent', w: weight });
+    this.channel.send({ cmd: CMD, t: 'agent', w: weight });
   }
 
   /** Registers what to do when the worker starts to drain (close WebSockets, end long polls). */
@@ -168,7 +177,7 @@ export class WorkerRuntime {
   private announce(): void {
     const l = this.serving.servedList();
     this.dgram.listening(l);
-    sendToMaster({ cmd: CMD, t: 'listening', l });
+    this.channel.send({ cmd: CMD, t: 'listening', l });
   }
 
   private readonly onMessage = (message: unknown, handle: unknown): void => {
@@ -246,7 +255,7 @@ export class WorkerRuntime {
     if (this.exiting) return;
     this.exiting = true;
     try {
-      flushReports();
+      this.channel.flushReports();
     } catch (err) {
       caught('report', err);
     }
@@ -310,8 +319,8 @@ export function installRuntime(): WorkerRuntime | undefined {
     Number(process.env[ENV.staleAfter]) || 1000,
     Number(process.env[ENV.grace]) || 10000,
     ownPortsFromEnv(process.env[ENV.ownPorts]),
+    Number(process.env[ENV.ackBatch]),
   );
-  setAckBatch(Number(process.env[ENV.ackBatch]));
   const rt = runtime;
   dgram.Socket.prototype.bind = function bind(this: dgram.Socket, ...args: unknown[]) {
     if (rt.dgram.interceptBind(this, args)) return this;
@@ -325,7 +334,7 @@ export function installRuntime(): WorkerRuntime | undefined {
   // An application with its own cluster code takes its worker branch; the master says so once.
   actAsClusterWorker(new ClusterWorker(rt.workerId, () => rt.stop()), (file) => {
     const f = file?.startsWith('file:') ? fileURLToPath(file) : file;
-    sendToMaster(f === undefined ? { cmd: CMD, t: 'cu' } : { cmd: CMD, t: 'cu', f });
+    rt.channel.send(f === undefined ? { cmd: CMD, t: 'cu' } : { cmd: CMD, t: 'cu', f });
   });
   return runtime;
 }

@@ -1,9 +1,9 @@
-// Pins what worker/engine-io-ids.ts relies on of the installed engine.io: its server module's
+// Pins what in-worker/engine-io-ids.ts relies on of the installed engine.io: its server module's
 // path and BaseServer export, generateId(req) on its prototype, and that handshakes call it.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { engineIoBaseServer, trackEngineIo } from '../../../src/worker/engine-io-ids.js';
+import { engineIoBaseServer, trackEngineIo } from '../../../src/in-worker/engine-io-ids.js';
 
 const require = createRequire(import.meta.url);
 

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { wrapLoadedClasses } from '../../../src/worker/loaded-classes.js';
+import { wrapLoadedClasses } from '../../../src/in-worker/loaded-classes.js';
 
 test('each loaded copy of a class is wrapped once; a module loaded later is found on the next call', () => {
   const dir = mkdtempSync(join(tmpdir(), 'portplex-loaded-'));

@@ -2,7 +2,7 @@
 // to the master: one message per kind per turn of the loop, however many happened in it (a
 // descriptor shortage fails every connection of a burst at once), with the first one's text.
 import { CMD, MAX_FAULT_TEXT, type WorkerFaultKind } from '../ipc/protocol.js';
-import { sendToMaster } from './master-channel.js';
+import type { MasterChannel } from './master-channel.js';
 import type { RuntimeStats } from './stats.js';
 
 export class FaultReport {
@@ -10,7 +10,10 @@ export class FaultReport {
   private readonly pending = new Map<WorkerFaultKind, { n: number; e: string }>();
   private flush: NodeJS.Immediate | undefined;
 
-  constructor(private readonly stats: RuntimeStats) {}
+  constructor(
+    private readonly stats: RuntimeStats,
+    private readonly channel: MasterChannel,
+  ) {}
 
   /** One fault of `kind`: counted now, reported at the end of this turn. */
   readonly add = (kind: WorkerFaultKind, err: unknown): void => {
@@ -23,7 +26,7 @@ export class FaultReport {
 
   private readonly send = (): void => {
     this.flush = undefined;
-    for (const [k, p] of this.pending) sendToMaster({ cmd: CMD, t: 'ft', k, n: p.n, e: p.e });
+    for (const [k, p] of this.pending) this.channel.send({ cmd: CMD, t: 'ft', k, n: p.n, e: p.e });
     this.pending.clear();
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseListenArgs } from '../../../src/worker/listen-args.js';
+import { parseListenArgs } from '../../../src/in-worker/listen-args.js';
 
 const cb = (): void => {};
 

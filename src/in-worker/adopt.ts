@@ -9,11 +9,12 @@ import type { ClusterHandle } from './cluster-handle.js';
 import { FirstRead } from './first-read.js';
 import { CMD } from '../ipc/protocol.js';
 import { caught } from './faults.js';
-import { ack, flushReports, refuse, reportBegun, reportClose, sendToMaster } from './master-channel.js';
+import type { MasterChannel } from './master-channel.js';
 import type { RuntimeStats } from './stats.js';
 
 export class Adoption {
   constructor(
+    private readonly channel: MasterChannel,
     private readonly delivery: Delivery,
     private readonly serving: ListenIntercept,
     private readonly stats: RuntimeStats,
@@ -30,7 +31,7 @@ export class Adoption {
       // would wait out its hand-over deadline and kill this process as hung; refused, it keeps
       // its copy and gives the connection to another worker.
       this.stats.refused++;
-      refuse(f.id, 'no-descriptor');
+      this.channel.refuse(f.id, 'no-descriptor');
       caught('adopt', new Error(`connection ${f.id} arrived without its descriptor (out of descriptors?)`));
       return;
     }
@@ -61,8 +62,8 @@ export class Adoption {
       if (this.delivery.held.has(id) || this.isReading(id)) return;
       handle.close();
       this.stats.refused++;
-      if (acked) reportClose(id);
-      else refuse(id, 'fault');
+      if (acked) this.channel.reportClose(id);
+      else this.channel.refuse(id, 'fault');
     } catch (err) {
       caught('adopt', err);
     }
@@ -85,14 +86,14 @@ export class Adoption {
     if (why) {
       this.stats.refused++;
       handle.close();
-      refuse(id, why);
+      this.channel.refuse(id, why);
       return;
     }
     // A copy: the frame's bytes belong to the channel's read buffer.
     const data = f.data === undefined ? undefined : Buffer.from(f.data);
     if (data === undefined && !f.eof && target!.clientFirst) {
       // Taken; the master keeps its copy until we have read the client's first bytes.
-      ack(id);
+      this.channel.ack(id);
       this.acked = true;
       this.stats.adopted++;
       if (this.firstRead.wait(target!, handle as RawHandle, id, f.peer, f.rescued)) return;
@@ -102,13 +103,13 @@ export class Adoption {
     if (this.delivery.deliver(target!, handle, id, data, f.eof, f.peer)) {
       this.stats.adopted++;
       this.acked = true;
-      ack(id);
+      this.channel.ack(id);
       // Bytes the master read for us are a start; so is a server that may speak first.
-      reportBegun(id);
+      this.channel.reportBegun(id);
     } else {
       // No 'connection' event: the server dropped it (maxConnections) and closed our copy.
       this.stats.refused++;
-      refuse(id, 'full');
+      this.channel.refuse(id, 'full');
     }
   }
 
@@ -140,11 +141,11 @@ export class Adoption {
       this.readFlush ??= setImmediate(this.flushRead);
     },
     giveOn: (target, handle, id, eof, peer) => this.giveOn(target, handle, id, eof, peer),
-    reset: (id) => reportClose(id),
+    reset: (id) => this.channel.reportClose(id),
     silent: (id) => {
       this.stats.rescuedSilent++;
-      reportClose(id);
-      sendToMaster({ cmd: CMD, t: 'dd', r: 'rescued_silent' });
+      this.channel.reportClose(id);
+      this.channel.send({ cmd: CMD, t: 'dd', r: 'rescued_silent' });
     },
   });
 
@@ -157,8 +158,8 @@ export class Adoption {
     this.readNow = [];
     let given = 0;
     try {
-      for (const r of ready) reportBegun(r.id);
-      flushReports();
+      for (const r of ready) this.channel.reportBegun(r.id);
+      this.channel.flushReports();
       for (; given < ready.length; given++) {
         const r = ready[given];
         this.give(r.target, r.handle, r.id, r.data, false, r.peer);
@@ -172,7 +173,7 @@ export class Adoption {
   };
 
   private giveOn(target: ClusterHandle, handle: ArrivedHandle, id: number, eof: boolean, peer: Peer | undefined): void {
-    reportBegun(id);
+    this.channel.reportBegun(id);
     this.give(target, handle, id, undefined, eof, peer);
   }
 
@@ -182,12 +183,12 @@ export class Adoption {
       // Its server closed while we read: the connection is ours, and goes with the server.
       handle.close();
       this.stats.refused++;
-      reportClose(id);
+      this.channel.reportClose(id);
       return;
     }
     if (!this.delivery.deliver(target, handle, id, data, eof, peer)) {
       this.stats.refused++;
-      reportClose(id);
+      this.channel.reportClose(id);
     }
   }
 }

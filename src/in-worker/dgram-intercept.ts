@@ -14,7 +14,7 @@ import { FRAME, datagramBytes, decodeDatagrams, encodeDatagrams, type Datagram }
 import type { WorkerListener } from '../ipc/protocol.js';
 import { parseBindArgs } from './bind-args.js';
 import { appThrow } from './faults.js';
-import { sendFrame } from './master-channel.js';
+import type { MasterChannel } from './master-channel.js';
 import { parseSendArgs, type SendTarget } from './send-args.js';
 
 /** The largest UDP payload over IPv4; what a real socket refuses with EMSGSIZE. */
@@ -46,6 +46,7 @@ export class DgramIntercept {
   private replyBytes = 0;
 
   constructor(
+    private readonly channel: MasterChannel,
     listeners: readonly WorkerListener[],
     private readonly originalBind: SendFn,
     /** Called when the set of served listeners changes (the runtime tells the master). */
@@ -171,7 +172,7 @@ export class DgramIntercept {
     const list = this.replies;
     if (list.length === 0) return;
     this.replies = [];
-    sendFrame(encodeDatagrams(FRAME.replies, list, this.replyBytes));
+    this.channel.sendFrame(encodeDatagrams(FRAME.replies, list, this.replyBytes));
     this.replyBytes = 0;
   };
 

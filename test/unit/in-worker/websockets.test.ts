@@ -7,7 +7,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
-import { WebSockets } from '../../../src/worker/websockets.js';
+import { WebSockets } from '../../../src/in-worker/websockets.js';
 
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 

@@ -14,7 +14,7 @@ import type { Delivery } from './delivery.js';
 import { clientSpeaksFirst } from './first-read.js';
 import { parseListenArgs, type ListenTarget } from './listen-args.js';
 import type { ListenRequests, ListenSlot } from './listen-requests.js';
-import { watchSessions } from './session-report.js';
+import type { SessionReport } from './session-report.js';
 import { appThrow } from './faults.js';
 
 /** What the intercept tells the runtime. */
@@ -43,6 +43,7 @@ export class ListenIntercept implements HandleOwner {
     private readonly delivery: Delivery,
     private readonly events: ServingEvents,
     private readonly requests: ListenRequests,
+    private readonly sessionKeys: SessionReport,
     private readonly ownPorts: ReadonlySet<number> = new Set(),
   ) {
     for (const l of listeners) {
@@ -119,7 +120,7 @@ export class ListenIntercept implements HandleOwner {
    */
   private serveOn(server: net.Server, listeners: readonly WorkerListener[], target: ListenTarget, slot?: ListenSlot): void {
     this.delivery.hook(server);
-    watchSessions(server, listeners);
+    this.sessionKeys.watch(server, listeners);
     this.events.hooked(server);
     const handle = new ClusterHandle(listeners, this, clientSpeaksFirst(server));
     this.servers.set(handle, server);

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { test } from 'node:test';
-import { exclusiveBindArgs, parseBindArgs } from '../../../src/worker/bind-args.js';
-import { parseSendArgs } from '../../../src/worker/send-args.js';
+import { exclusiveBindArgs, parseBindArgs } from '../../../src/in-worker/bind-args.js';
+import { parseSendArgs } from '../../../src/in-worker/send-args.js';
 
 const cb = (): void => {};
 

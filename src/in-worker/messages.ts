@@ -3,7 +3,7 @@ import { CMD, type MessageTable, type ToWorker } from '../ipc/protocol.js';
 import type { ListenAnswer } from './listen-requests.js';
 import { collectWorkerMetrics } from '../metrics/worker-metrics.js';
 import type { Usage } from './usage.js';
-import { flushAccepts, flushReports, sendToMaster } from './master-channel.js';
+import type { MasterChannel } from './master-channel.js';
 
 /** What the handlers act on. */
 export interface WorkerTargets {
@@ -24,28 +24,29 @@ export interface WorkerTargets {
   listenAnswer(q: number, answer: ListenAnswer): void;
 }
 
-export function workerMessageTable(t: WorkerTargets): MessageTable<ToWorker, undefined> {
+/** The handlers; their answers go on `channel`. */
+export function workerMessageTable(channel: MasterChannel, t: WorkerTargets): MessageTable<ToWorker, undefined> {
   return {
     stop: () => t.stop(),
     lp: (_, m) => t.releaseShared(m.l),
     lr: (_, m) => t.listenAnswer(m.q, m.l !== null ? { listener: m.l } : { code: m.e!, errno: m.n! }),
     'held?': () => {
       // The master must know every connection we list, and every close, before it reads the list.
-      flushAccepts();
-      flushReports();
-      sendToMaster({ cmd: CMD, t: 'held', c: t.heldIds() });
+      channel.flushAccepts();
+      channel.flushReports();
+      channel.send({ cmd: CMD, t: 'held', c: t.heldIds() });
     },
     'peers?': (_, m) => t.answerPeers(m.r),
     'metrics?': (_, m) => {
       collectWorkerMetrics().then(
-        (metrics) => sendToMaster({ cmd: CMD, t: 'metrics', r: m.r, m: metrics ?? null }),
-        (err: Error) => sendToMaster({ cmd: CMD, t: 'metrics', r: m.r, m: null, e: String(err?.message ?? err) }),
+        (metrics) => channel.send({ cmd: CMD, t: 'metrics', r: m.r, m: metrics ?? null }),
+        (err: Error) => channel.send({ cmd: CMD, t: 'metrics', r: m.r, m: null, e: String(err?.message ?? err) }),
       );
     },
     // Answered at once: a late answer is itself the sign of a blocked loop.
     ping: (_, m) => {
       const u = t.usage();
-      sendToMaster({ cmd: CMD, t: 'pong', s: m.s, d: t.loopDelay(), a: t.heldCount(), r: u.rss, h: u.heapUsed, u: u.cpu, q: t.requests() });
+      channel.send({ cmd: CMD, t: 'pong', s: m.s, d: t.loopDelay(), a: t.heldCount(), r: u.rss, h: u.heapUsed, u: u.cpu, q: t.requests() });
     },
   };
 }

@@ -12,7 +12,7 @@
 // uses only ws's documented API; it costs a closure per upgrade, nothing per other connection.
 // What it needs: ws loaded by the time a server listens (where it is looked for). Static imports
 // and require() at the top of a module are; a ws imported lazily after listen() is not seen.
-// What this relies on of ws (pinned by test/unit/worker/ws-upgrades.test.ts with the installed
+// What this relies on of ws (pinned by test/unit/in-worker/ws-upgrades.test.ts with the installed
 // version): lib/websocket-server.js exports the class, whose prototype has handleUpgrade, and
 // the callback's first argument is the WebSocket (readyState, close(code, reason), terminate()).
 import { wrapLoadedClasses } from './loaded-classes.js';

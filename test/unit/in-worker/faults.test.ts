@@ -2,7 +2,7 @@
 // (on, uncaught as it would be without portplex).
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { appThrow, caught, guarded, onFault, type WorkerFaultKind } from '../../../src/worker/faults.js';
+import { appThrow, caught, guarded, onFault, type WorkerFaultKind } from '../../../src/in-worker/faults.js';
 
 const seen: Array<[WorkerFaultKind, unknown]> = [];
 onFault((kind, err) => { seen.push([kind, err]); });

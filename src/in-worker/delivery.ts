@@ -6,7 +6,7 @@ import type net from 'node:net';
 import { setPeer, type Peer } from '../internals/net-server.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import { appThrow, caught } from './faults.js';
-import { reportClose } from './master-channel.js';
+import type { MasterChannel } from './master-channel.js';
 
 /** No connection is being delivered: ids from the master are >= 0, direct ones < 0. */
 const NONE = Number.NaN;
@@ -24,6 +24,8 @@ export class Delivery {
   private pendingData: Buffer | undefined;
   private pendingEof = false;
   private pendingPeer: Peer | undefined;
+
+  constructor(private readonly channel: MasterChannel) {}
 
   /** Hooks `server` once, before the application's own 'connection' listeners. */
   hook(server: net.Server): void {
@@ -99,7 +101,7 @@ export class Delivery {
       const id = (this as unknown as Record<symbol, number>)[kId];
       delivery.held.delete(id);
       try {
-        reportClose(id);
+        delivery.channel.reportClose(id);
       } catch (err) {
         caught('report', err);
       }

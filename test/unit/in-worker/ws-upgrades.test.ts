@@ -1,14 +1,14 @@
-// Pins what worker/ws-upgrades.ts relies on of the installed ws: its server module's path and
+// Pins what in-worker/ws-upgrades.ts relies on of the installed ws: its server module's path and
 // export, found in the module cache for require() and for an ESM import alike; handleUpgrade's
 // callback getting the open WebSocket; close(code, reason) reaching the client; and the 30 s
-// close timeout that worker/websockets.ts does not wait for.
+// close timeout that in-worker/websockets.ts does not wait for.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
-import { trackWsUpgrades, wsServerClass, type WsSocket } from '../../../src/worker/ws-upgrades.js';
+import { trackWsUpgrades, wsServerClass, type WsSocket } from '../../../src/in-worker/ws-upgrades.js';
 
 const require = createRequire(import.meta.url);
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { describe, it } from 'node:test';
-import { cookieValue, watchResponseKeys } from '../../../src/worker/response-keys.js';
+import { cookieValue, watchResponseKeys } from '../../../src/in-worker/response-keys.js';
 
 describe('cookieValue', () => {
   it('reads the value of the named cookie as the client will send it back', () => {

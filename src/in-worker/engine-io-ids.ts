@@ -4,7 +4,7 @@
 // that each id is reported as it is made: before the handshake's answer, which carries it, is
 // written. An application's own override (io.engine.generateId = fn) still works, and is
 // reported too: assignment goes through the accessor below.
-// What this relies on of engine.io (pinned by test/unit/worker/engine-io-ids.test.ts with the
+// What this relies on of engine.io (pinned by test/unit/in-worker/engine-io-ids.test.ts with the
 // installed version): the module build/server.js exports BaseServer, whose prototype has
 // generateId(req) returning the id or a promise of it.
 import { caught } from './faults.js';
