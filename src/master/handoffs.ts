@@ -161,7 +161,7 @@ export class Handoffs {
     if (h.key === undefined || !pool.sticky) return pool.pick(client, now, avoid);
     // A session the master knows goes to the process that created it; an unknown key (or one
     // whose process cannot take it) is hashed. The owner's report came in before this
-    // connection's first bytes could: see worker/session-report.ts.
+    // connection's first bytes could: see in-worker/session-report.ts.
     const owner = this.sessions.find(h.key, now);
     if (owner !== undefined) {
       const w = pool.pickOwner(owner.worker, owner.pid, avoid);
