@@ -46,7 +46,7 @@ export class Heartbeat {
     return this.reported;
   }
 
-  /** A ping numbered `seq` leaves now. */
+  /** A ping with request id `seq` leaves now. */
   sent(seq: number, now: number): void {
     this.seq = seq;
     this.sentAt = now;

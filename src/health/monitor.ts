@@ -2,6 +2,7 @@
 // its event-loop delay; a missed answer, or a delay over the limit, is a failed check.
 import type { Config } from '../config/types.js';
 import { CMD, type ToWorker } from '../ipc/protocol.js';
+import type { RequestIds } from '../ipc/request-ids.js';
 import type { HealthState } from './health-state.js';
 import type { Heartbeat, ReportedUsage } from './heartbeat.js';
 
@@ -24,10 +25,10 @@ export interface HealthEvents<P extends Monitored> {
 
 export class HealthMonitor<P extends Monitored> {
   private timer: NodeJS.Timeout | undefined;
-  private seq = 0;
-
   constructor(
     private readonly config: Config,
+    /** The master's request ids: a ping is a question like any other. */
+    private readonly ids: RequestIds,
     /** The processes to check now. */
     private readonly processes: () => Iterable<P>,
     private readonly events: HealthEvents<P>,
@@ -57,10 +58,10 @@ export class HealthMonitor<P extends Monitored> {
         this.events.givenUp(p);
         continue;
       }
-      const seq = ++this.seq;
-      beat.sent(seq, now);
+      const req = this.ids.next();
+      beat.sent(req, now);
       // A closed channel: the exit handler takes over.
-      p.send({ cmd: CMD, t: 'ping', s: seq });
+      p.send({ cmd: CMD, t: 'ping', req });
     }
   }
 
@@ -74,10 +75,10 @@ export class HealthMonitor<P extends Monitored> {
   }
 
   /**
-   * `p`'s answer to ping `seq`, with its event-loop delay (ms) and resources; an answer to an
+   * `p`'s answer to ping `req`, with its event-loop delay (ms) and resources; an answer to an
    * older ping is too late to count. True when it counted.
    */
-  answered(p: P, seq: number, delayMs: number, usage?: ReportedUsage): boolean {
-    return p.heartbeat.answer(seq, delayMs, Date.now(), usage);
+  answered(p: P, req: number, delayMs: number, usage?: ReportedUsage): boolean {
+    return p.heartbeat.answer(req, delayMs, Date.now(), usage);
   }
 }

@@ -101,7 +101,7 @@ export class DirectAccept {
    * out: the master is reading its table. remoteAddress asks the socket once and caches the
    * answer, so a client the application already looked up costs nothing here.
    */
-  answerPeers(r: number): void {
+  answerPeers(req: number): void {
     // Every connection listed must be known to the master before the answer arrives.
     this.channel.flushAccepts();
     const p: Array<number | string> = [];
@@ -111,7 +111,7 @@ export class DirectAccept {
       const port = socket.remotePort;
       if (typeof address === 'string' && typeof port === 'number') p.push(id, address, port);
     }
-    this.channel.send({ cmd: CMD, t: 'peers', r, p });
+    this.channel.send({ cmd: CMD, t: 'peers', req, p });
   }
 
   /** libuv's accept callback: an entry point of ours (faults.ts); a connection ours alone is closed on a fault. */

@@ -6,6 +6,7 @@
 // cluster (its key address:port:addressType:fd:index), so listen(0) gives every worker the same
 // random port and a second listen() of one address in one worker fails as a real bind would.
 import { CMD, type WorkerListener } from '../ipc/protocol.js';
+import type { RequestIds } from '../ipc/request-ids.js';
 import type { MasterChannel } from './master-channel.js';
 
 /** The master's answer: the listener to serve, or the bind's error. */
@@ -21,7 +22,6 @@ export interface ListenSlot {
 const MAX_PENDING = 1024;
 
 export class ListenRequests {
-  private nextQuestion = 1;
   private readonly pending = new Map<number, (a: ListenAnswer) => void>();
   private readonly open = new Map<string, { next: number; held: Set<number> }>();
   /**
@@ -30,7 +30,11 @@ export class ListenRequests {
    */
   private keepAlive: NodeJS.Timeout | undefined;
 
-  constructor(private readonly channel: MasterChannel) {}
+  constructor(
+    private readonly channel: MasterChannel,
+    /** This process's request ids (its only questions to the master are these). */
+    private readonly ids: RequestIds,
+  ) {}
 
   /** Asks the master for `host` (null: every address) and `port`, or Unix socket `path`; `answered` runs once. */
   ask(host: string | null, port: number, path: string | undefined, answered: (a: ListenAnswer, slot: ListenSlot) => void): void {
@@ -39,17 +43,17 @@ export class ListenRequests {
       process.nextTick(() => answered({ code: 'EMFILE', errno: -24 }, slot));
       return;
     }
-    const q = this.nextQuestion++;
-    this.pending.set(q, (a) => answered(a, slot));
+    const req = this.ids.next();
+    this.pending.set(req, (a) => answered(a, slot));
     this.keepAlive ??= setInterval(() => {}, 0x7fffffff);
-    this.channel.send(path !== undefined ? { cmd: CMD, t: 'lq', q, h: null, p: 0, x: slot.index, u: path } : { cmd: CMD, t: 'lq', q, h: host, p: port, x: slot.index });
+    this.channel.send(path !== undefined ? { cmd: CMD, t: 'lq', req, h: null, p: 0, x: slot.index, u: path } : { cmd: CMD, t: 'lq', req, h: host, p: port, x: slot.index });
   }
 
-  /** The master answered question `q`; an answer to no question is ignored. */
-  answer(q: number, a: ListenAnswer): void {
-    const done = this.pending.get(q);
+  /** The master answered question `req`; an answer to no question is ignored. */
+  answer(req: number, a: ListenAnswer): void {
+    const done = this.pending.get(req);
     if (done === undefined) return;
-    this.pending.delete(q);
+    this.pending.delete(req);
     if (this.pending.size === 0) {
       clearInterval(this.keepAlive);
       this.keepAlive = undefined;

@@ -10,7 +10,7 @@ export interface WorkerTargets {
   stop(): void;
   /** Direct mode: give up our copy of listener `l`'s shared socket. */
   releaseShared(l: number): void;
-  answerPeers(r: number): void;
+  answerPeers(req: number): void;
   /** The ids of the connections we hold, and how many. */
   heldIds(): number[];
   heldCount(): number;
@@ -20,8 +20,8 @@ export interface WorkerTargets {
   usage(): Usage;
   /** HTTP requests our servers have received since the process started. */
   requests(): number;
-  /** The master answered listen request `q`. */
-  listenAnswer(q: number, answer: ListenAnswer): void;
+  /** The master answered listen request `req`. */
+  listenAnswer(req: number, answer: ListenAnswer): void;
 }
 
 /** The handlers; their answers go on `channel`. */
@@ -29,24 +29,24 @@ export function workerMessageTable(channel: MasterChannel, t: WorkerTargets): Me
   return {
     stop: () => t.stop(),
     lp: (_, m) => t.releaseShared(m.l),
-    lr: (_, m) => t.listenAnswer(m.q, m.l !== null ? { listener: m.l } : { code: m.e!, errno: m.n! }),
+    lr: (_, m) => t.listenAnswer(m.req, m.l !== null ? { listener: m.l } : { code: m.e!, errno: m.n! }),
     'held?': () => {
       // The master must know every connection we list, and every close, before it reads the list.
       channel.flushAccepts();
       channel.flushReports();
       channel.send({ cmd: CMD, t: 'held', c: t.heldIds() });
     },
-    'peers?': (_, m) => t.answerPeers(m.r),
+    'peers?': (_, m) => t.answerPeers(m.req),
     'metrics?': (_, m) => {
       collectWorkerMetrics().then(
-        (metrics) => channel.send({ cmd: CMD, t: 'metrics', r: m.r, m: metrics ?? null }),
-        (err: Error) => channel.send({ cmd: CMD, t: 'metrics', r: m.r, m: null, e: String(err?.message ?? err) }),
+        (metrics) => channel.send({ cmd: CMD, t: 'metrics', req: m.req, m: metrics ?? null }),
+        (err: Error) => channel.send({ cmd: CMD, t: 'metrics', req: m.req, m: null, e: String(err?.message ?? err) }),
       );
     },
     // Answered at once: a late answer is itself the sign of a blocked loop.
     ping: (_, m) => {
       const u = t.usage();
-      channel.send({ cmd: CMD, t: 'pong', s: m.s, d: t.loopDelay(), a: t.heldCount(), r: u.rss, h: u.heapUsed, u: u.cpu, q: t.requests() });
+      channel.send({ cmd: CMD, t: 'pong', req: m.req, d: t.loopDelay(), a: t.heldCount(), r: u.rss, h: u.heapUsed, u: u.cpu, q: t.requests() });
     },
   };
 }

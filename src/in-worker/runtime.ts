@@ -31,6 +31,7 @@ import { appThrow, caught, onFault } from './faults.js';
 import { Http2Sessions } from './http2-sessions.js';
 import { ListenIntercept } from './listen-intercept.js';
 import { ListenRequests } from './listen-requests.js';
+import { RequestIds } from '../ipc/request-ids.js';
 import { RequestCount } from './request-count.js';
 import { SessionReport } from './session-report.js';
 import { IpcMasterChannel, type MasterChannel } from './master-channel.js';
@@ -86,7 +87,7 @@ export class WorkerRuntime {
     onFault(new FaultReport(this.stats, channel).add);
     const isStopping = (): boolean => this.stopping;
     this.delivery = new Delivery(channel);
-    this.requests = new ListenRequests(channel);
+    this.requests = new ListenRequests(channel, new RequestIds());
     this.websockets = new WebSockets(grace);
     this.serving = new ListenIntercept(listeners, this.delivery, {
       changed: () => {

@@ -5,7 +5,9 @@
 //
 // Every message carries cmd: 'NODE_PORTPLEX'. Node delivers messages whose cmd starts with
 // "NODE_" as 'internalMessage' instead of 'message' (lib/internal/child_process.js isInternal),
-// so the application's own process.on('message') never sees ours. Field names are one letter.
+// so the application's own process.on('message') never sees ours. Field names are one letter,
+// but for the request id: a question carries `req` and its answer the same `req` back
+// (request-ids.ts), one scheme for every question either side asks.
 //
 // A parser returns the message with every field checked, or undefined: what the other process
 // sends is never trusted to be of its declared shape (a worker runs the user's code).
@@ -29,20 +31,20 @@ export type ToWorker =
   | { cmd: typeof CMD; t: 'stop' }
   /** Report the ids you still hold (table reconciliation). */
   | { cmd: typeof CMD; t: 'held?' }
-  /** Heartbeat `s`. */
-  | { cmd: typeof CMD; t: 'ping'; s: number }
-  /** Send your metrics, answering with request id `r`. */
-  | { cmd: typeof CMD; t: 'metrics?'; r: number }
-  /** Direct mode: name the clients of the connections you accepted, answering with request id `r`. */
-  | { cmd: typeof CMD; t: 'peers?'; r: number }
+  /** Heartbeat: answer with 'pong' and the same `req` at once. */
+  | { cmd: typeof CMD; t: 'ping'; req: number }
+  /** Send your metrics ('metrics', same `req`). */
+  | { cmd: typeof CMD; t: 'metrics?'; req: number }
+  /** Direct mode: name the clients of the connections you accepted ('peers', same `req`). */
+  | { cmd: typeof CMD; t: 'peers?'; req: number }
   /** Direct mode: close your copy of listener l's socket; accept nothing more on it until given it again. */
   | { cmd: typeof CMD; t: 'lp'; l: number }
   /**
-   * Answers listen request `q`: serve listener `l` (bound by the master for you and every worker
+   * Answers listen request `req`: serve listener `l` (bound by the master for you and every worker
    * that asks for the same address), or, with `l` null, the bind failed with error code `e`
    * (errno `n`), which your server emits as a real bind's 'error'.
    */
-  | { cmd: typeof CMD; t: 'lr'; q: number; l: WorkerListener | null; e?: string; n?: number };
+  | { cmd: typeof CMD; t: 'lr'; req: number; l: WorkerListener | null; e?: string; n?: number };
 
 /** Worker -> master. */
 export type ToMaster =
@@ -55,16 +57,16 @@ export type ToMaster =
   /** The ids I hold, answering 'held?'. */
   | { cmd: typeof CMD; t: 'held'; c: number[] }
   /**
-   * Heartbeat `s` answered; d = max event-loop delay (ms) since the last one, a = open connections;
+   * Heartbeat `req` answered; d = max event-loop delay (ms) since the last one, a = open connections;
    * r = resident set size and h = V8 heap used (bytes), u = CPU seconds per second since the last
    * one (1 = one core busy); q = HTTP requests its servers have received since it started;
    * r, h, u and q are -1 when the worker did not say.
    */
-  | { cmd: typeof CMD; t: 'pong'; s: number; d: number; a: number; r: number; h: number; u: number; q: number }
-  /** Metrics for request `r` (prom-client getMetricsAsJSON), null if none; e = error text. */
-  | { cmd: typeof CMD; t: 'metrics'; r: number; m: unknown[] | null; e?: string }
-  /** For request `r`, flat triples of direct connection number, client address and port. */
-  | { cmd: typeof CMD; t: 'peers'; r: number; p: Array<number | string> }
+  | { cmd: typeof CMD; t: 'pong'; req: number; d: number; a: number; r: number; h: number; u: number; q: number }
+  /** Metrics for request `req` (prom-client getMetricsAsJSON), null if none; e = error text. */
+  | { cmd: typeof CMD; t: 'metrics'; req: number; m: unknown[] | null; e?: string }
+  /** For request `req`, flat triples of direct connection number, client address and port. */
+  | { cmd: typeof CMD; t: 'peers'; req: number; p: Array<number | string> }
   /** The application sets its weight (0 drains) or asks for its configured one back. */
   | { cmd: typeof CMD; t: 'agent'; w: number | 'undrain' }
   /** Direct mode: I now listen on listener l's shared socket. */
@@ -72,11 +74,11 @@ export type ToMaster =
   /** Direct mode: a connection I accepted was closed unserved, for reason r. */
   | { cmd: typeof CMD; t: 'dd'; r: string }
   /**
-   * Listen request `q`, as Node's cluster queryServer: my application listens on host `h`
+   * Listen request `req`, as Node's cluster queryServer: my application listens on host `h`
    * (an IP address; null: every address) and port `p` (0: any), its `x`-th open listen() of
    * that address. The master binds it once and serves it to every worker that asks.
    */
-  | { cmd: typeof CMD; t: 'lq'; q: number; h: string | null; p: number; x: number; u?: string }
+  | { cmd: typeof CMD; t: 'lq'; req: number; h: string | null; p: number; x: number; u?: string }
   /**
    * My application read Node's cluster role (cluster.isPrimary and the like; it takes its worker
    * branch), in file `f` when known (an ESM import of node:cluster names none). Sent once.
@@ -123,24 +125,24 @@ export function parseToMaster(message: unknown): ToMaster | undefined {
     // A refusal without a reason is still a refusal: the connection must go elsewhere.
     case 'r': return int(m.i) ? { cmd: CMD, t: 'r', i: m.i, why: typeof m.why === 'string' ? m.why : '' } : undefined;
     case 'held': return numbers(m.c, MAX_IDS) ? { cmd: CMD, t: 'held', c: m.c } : undefined;
-    case 'pong': return num(m.s) && num(m.d) ? { cmd: CMD, t: 'pong', s: m.s, d: m.d, a: num(m.a) ? m.a : 0, r: size(m.r), h: size(m.h), u: size(m.u), q: count(m.q) } : undefined;
+    case 'pong': return num(m.req) && num(m.d) ? { cmd: CMD, t: 'pong', req: m.req, d: m.d, a: num(m.a) ? m.a : 0, r: size(m.r), h: size(m.h), u: size(m.u), q: count(m.q) } : undefined;
     case 'metrics': {
       // An answer without usable metrics still answers the request (the scrape need not wait).
-      if (!num(m.r)) return undefined;
+      if (!num(m.req)) return undefined;
       const metrics = Array.isArray(m.m) ? m.m : null;
-      return typeof m.e === 'string' ? { cmd: CMD, t: 'metrics', r: m.r, m: metrics, e: m.e } : { cmd: CMD, t: 'metrics', r: m.r, m: metrics };
+      return typeof m.e === 'string' ? { cmd: CMD, t: 'metrics', req: m.req, m: metrics, e: m.e } : { cmd: CMD, t: 'metrics', req: m.req, m: metrics };
     }
-    case 'peers': return num(m.r) && Array.isArray(m.p) && m.p.length <= 3 * MAX_IDS ? { cmd: CMD, t: 'peers', r: m.r, p: m.p as Array<number | string> } : undefined;
+    case 'peers': return num(m.req) && Array.isArray(m.p) && m.p.length <= 3 * MAX_IDS ? { cmd: CMD, t: 'peers', req: m.req, p: m.p as Array<number | string> } : undefined;
     case 'agent': return m.w === 'undrain' || (int(m.w) && m.w >= 0 && m.w <= 65535) ? { cmd: CMD, t: 'agent', w: m.w } : undefined;
     case 'la': return int(m.l) && m.l >= 0 ? { cmd: CMD, t: 'la', l: m.l } : undefined;
     case 'dd': return typeof m.r === 'string' ? { cmd: CMD, t: 'dd', r: m.r } : undefined;
     case 'lq': {
       const host = m.h === null ? null : typeof m.h === 'string' && isIP(m.h) !== 0 ? m.h : undefined;
-      if (!int(m.q) || host === undefined || !int(m.p) || m.p < 0 || m.p > 65535 || !int(m.x) || m.x < 0 || m.x > 65535) return undefined;
-      if (m.u === undefined) return { cmd: CMD, t: 'lq', q: m.q, h: host, p: m.p, x: m.x };
+      if (!int(m.req) || host === undefined || !int(m.p) || m.p < 0 || m.p > 65535 || !int(m.x) || m.x < 0 || m.x > 65535) return undefined;
+      if (m.u === undefined) return { cmd: CMD, t: 'lq', req: m.req, h: host, p: m.p, x: m.x };
       // A Unix socket path: bounded (sun_path is 108 bytes; longer ones fail in the bind, named).
       if (typeof m.u !== 'string' || m.u === '' || m.u.length > MAX_PATH) return undefined;
-      return { cmd: CMD, t: 'lq', q: m.q, h: null, p: 0, x: m.x, u: m.u };
+      return { cmd: CMD, t: 'lq', req: m.req, h: null, p: 0, x: m.x, u: m.u };
     }
     case 'cu': {
       if (m.f === undefined) return { cmd: CMD, t: 'cu' };
@@ -162,18 +164,18 @@ export function parseToWorker(message: unknown): ToWorker | undefined {
   switch (m.t) {
     case 'stop': return { cmd: CMD, t: 'stop' };
     case 'held?': return { cmd: CMD, t: 'held?' };
-    case 'ping': return num(m.s) ? { cmd: CMD, t: 'ping', s: m.s } : undefined;
-    case 'metrics?': return num(m.r) ? { cmd: CMD, t: 'metrics?', r: m.r } : undefined;
-    case 'peers?': return num(m.r) ? { cmd: CMD, t: 'peers?', r: m.r } : undefined;
+    case 'ping': return num(m.req) ? { cmd: CMD, t: 'ping', req: m.req } : undefined;
+    case 'metrics?': return num(m.req) ? { cmd: CMD, t: 'metrics?', req: m.req } : undefined;
+    case 'peers?': return num(m.req) ? { cmd: CMD, t: 'peers?', req: m.req } : undefined;
     case 'lp': return int(m.l) && m.l >= 0 ? { cmd: CMD, t: 'lp', l: m.l } : undefined;
     case 'lr': {
-      if (!int(m.q)) return undefined;
-      if (m.l === null) return typeof m.e === 'string' && int(m.n) ? { cmd: CMD, t: 'lr', q: m.q, l: null, e: m.e, n: m.n } : undefined;
+      if (!int(m.req)) return undefined;
+      if (m.l === null) return typeof m.e === 'string' && int(m.n) ? { cmd: CMD, t: 'lr', req: m.req, l: null, e: m.e, n: m.n } : undefined;
       const l = m.l as Record<string, unknown> | undefined;
       if (l === undefined || typeof l !== 'object' || !int(l.i) || typeof l.address !== 'string' || !int(l.port) || (l.family !== 'IPv4' && l.family !== 'IPv6')) return undefined;
       const listener: WorkerListener = { i: l.i, protocol: 'tcp', address: l.address, port: l.port, family: l.family };
       if (l.u === 1) listener.u = 1;
-      return { cmd: CMD, t: 'lr', q: m.q, l: listener };
+      return { cmd: CMD, t: 'lr', req: m.req, l: listener };
     }
     default: return undefined;
   }

@@ -45,6 +45,7 @@ import { PendingQueue } from './pending-queue.js';
 import { Preread } from './preread.js';
 import { SessionTable } from './sessions.js';
 import { Requests } from './requests.js';
+import { RequestIds } from '../ipc/request-ids.js';
 import { MasterStats } from './stats.js';
 import { frameTable } from './worker-frames.js';
 import { workerInfo, type WorkerInfo } from './worker-info.js';
@@ -139,7 +140,9 @@ export class Master extends EventEmitter {
   private readonly udp: FlowDispatcher;
   private readonly supervisor: Supervisor;
   private readonly health: HealthMonitor<WorkerProcess>;
-  private readonly requests = new Requests();
+  /** The master's one source of request ids, for every question it asks a worker (pings, metrics?, peers?). */
+  private readonly requestIds = new RequestIds();
+  private readonly requests = new Requests(this.requestIds);
   private readonly clusterNotice: ClusterNotice;
   private readonly messages: ReturnType<typeof messageTable>;
   private readonly frames: ReturnType<typeof frameTable>;
@@ -203,7 +206,7 @@ export class Master extends EventEmitter {
     this.flows = new FlowBook(this.table, config.listeners.length, config.udpMaxFlows);
     // A UDP listener has no rules: its flows go to its one group's pool.
     this.udp = new FlowDispatcher(config, this.pools.byListener.map((r) => r[0]!), this.flows, this.udpStats, this.registry);
-    this.health = new HealthMonitor(config, () => this.currentProcesses(), {
+    this.health = new HealthMonitor(config, this.requestIds, () => this.currentProcesses(), {
       changed: (p, healthy) => {
         this.say(`worker ${p.workerId} (pid ${p.pid}) is ${healthy ? 'healthy again' : `unhealthy (event-loop delay ${Math.round(p.heartbeat.loopDelayMs)} ms, last heartbeat ${p.heartbeat.answered ? 'answered' : 'unanswered'})`}`, healthy ? 'healthy' : 'unhealthy', processSubject(p));
         if (healthy) this.handoffs.drainQueue();
@@ -227,7 +230,7 @@ export class Master extends EventEmitter {
       held: (from, ids) => this.direct.onHeld(from.p, from.key!, ids),
       pong: (from, m) => {
         const p = from.p;
-        const counted = this.health.answered(p, m.s, m.d, { rss: m.r, heapUsed: m.h, cpu: m.u });
+        const counted = this.health.answered(p, m.req, m.d, { rss: m.r, heapUsed: m.h, cpu: m.u });
         if (counted) p.reportRequests(m.q);
         // A worker whose server was full is asked again now and then, closes reported or not.
         p.markRoom();
@@ -238,10 +241,10 @@ export class Master extends EventEmitter {
         const verdict = recycleVerdict(worker.group, p, now, this.config.minUptime);
         if (verdict) this.supervisor.recycle(worker, verdict.reason, verdict.why);
       },
-      metrics: (p, r, m) => this.requests.answer('metrics', p, r, m),
-      peers: (from, r, triples) => {
+      metrics: (p, req, m) => this.requests.answer('metrics', p, req, m),
+      peers: (from, req, triples) => {
         this.direct.onPeers(from.p, from.key!, triples);
-        this.requests.answer('peers', from.p, r, triples);
+        this.requests.answer('peers', from.p, req, triples);
       },
       agent: (worker, w) => {
         // The application's own word on its weight; an event when it changes something.
@@ -257,7 +260,7 @@ export class Master extends EventEmitter {
         if (listener instanceof Listener && listener.markAccepting()) this.checkReady();
       },
       workerDropped: (reason) => this.stats.countWorkerDrop(reason),
-      listenRequest: (from, q, host, port, x, path) => this.onListenRequest(from, q, host, port, x, path),
+      listenRequest: (from, req, host, port, x, path) => this.onListenRequest(from, req, host, port, x, path),
       usesCluster: (from, file) => {
         const line = this.clusterNotice.line(from.p.group, file);
         if (line !== undefined) this.emit('log', line);
@@ -406,20 +409,20 @@ export class Master extends EventEmitter {
   }
 
   /** A worker's listen() of an address no configured listener serves: bound once, then shared. */
-  private onListenRequest(from: Sender, q: number, host: string | null, port: number, x: number, path: string | undefined): void {
+  private onListenRequest(from: Sender, req: number, host: string | null, port: number, x: number, path: string | undefined): void {
     const p = from.p;
     void this.onDemand.request(p.group, host, port, x, path).then((o) => {
       if ('listener' in o) {
         const l = this.bound[o.listener]!;
         const answer: WorkerListener = { i: o.listener, protocol: 'tcp', address: l.address, port: l.port, family: l.family };
         if (l.config.path !== undefined) answer.u = 1;
-        p.send({ cmd: CMD, t: 'lr', q, l: answer });
+        p.send({ cmd: CMD, t: 'lr', req, l: answer });
       } else {
         // Said once per failure: an app that retries the same listen() does not fill the log.
         // ECANCELED: the master is stopping, nothing failed.
         const failure = listenFailure(host, port, path, o.code, o.heldBy);
         if (o.code !== 'ECANCELED' && p.listenFailed(failure)) this.say(`worker ${p.workerId}: ${failure}`, 'listen-failed', processSubject(p));
-        p.send({ cmd: CMD, t: 'lr', q, l: null, e: o.code, n: o.errno });
+        p.send({ cmd: CMD, t: 'lr', req, l: null, e: o.code, n: o.errno });
       }
     });
   }

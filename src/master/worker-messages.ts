@@ -24,14 +24,14 @@ export interface MessageTargets {
   refused(p: WorkerProcess, id: number, why: string): void;
   held(from: Sender, ids: number[]): void;
   pong(from: Sender, m: Extract<ToMaster, { t: 'pong' }>): void;
-  metrics(p: WorkerProcess, r: number, m: unknown): void;
-  peers(from: Sender, r: number, triples: Array<number | string>): void;
+  metrics(p: WorkerProcess, req: number, m: unknown): void;
+  peers(from: Sender, req: number, triples: Array<number | string>): void;
   agent(worker: Worker, weight: number | 'undrain'): void;
   sharedListening(listener: number): void;
   /** A worker closed a connection it had taken, counted by `reason` (direct mode's content checks; a rescued connection that said nothing). */
   workerDropped(reason: string): void;
-  /** `from`'s application listens on an address (or Unix socket `path`) no configured listener serves (request `q`). */
-  listenRequest(from: Sender, q: number, host: string | null, port: number, x: number, path: string | undefined): void;
+  /** `from`'s application listens on an address (or Unix socket `path`) no configured listener serves (request `req`). */
+  listenRequest(from: Sender, req: number, host: string | null, port: number, x: number, path: string | undefined): void;
   /** `from`'s application has its own cluster code (read in `file`, when known). */
   usesCluster(from: Sender, file: string | undefined): void;
   /** portplex's own code in `from` failed `n` times at `kind` (first message `text`); the process goes on. */
@@ -51,12 +51,12 @@ export function messageTable(t: MessageTargets): MessageTable<ToMaster, Sender> 
     r: (from, m) => t.refused(from.p, m.i, m.why),
     held: (from, m) => t.held(from, m.c),
     pong: (from, m) => t.pong(from, m),
-    metrics: (from, m) => t.metrics(from.p, m.r, m),
-    peers: (from, m) => t.peers(from, m.r, m.p),
+    metrics: (from, m) => t.metrics(from.p, m.req, m),
+    peers: (from, m) => t.peers(from, m.req, m.p),
     agent: (from, m) => t.agent(from.worker!, m.w),
     la: (_from, m) => t.sharedListening(m.l),
     dd: (_from, m) => t.workerDropped(m.r),
-    lq: (from, m) => t.listenRequest(from, m.q, m.h, m.p, m.x, m.u),
+    lq: (from, m) => t.listenRequest(from, m.req, m.h, m.p, m.x, m.u),
     cu: (from, m) => t.usesCluster(from, m.f),
     ft: (from, m) => t.workerFault(from, m.k, m.n, m.e),
   };

@@ -14,6 +14,7 @@ import { FaultReport } from '../../../src/in-worker/fault-report.js';
 import { onFault } from '../../../src/in-worker/faults.js';
 import { ListenIntercept, type ServingEvents } from '../../../src/in-worker/listen-intercept.js';
 import { ListenRequests } from '../../../src/in-worker/listen-requests.js';
+import { RequestIds } from '../../../src/ipc/request-ids.js';
 import { SessionReport } from '../../../src/in-worker/session-report.js';
 import { newRuntimeStats, type RuntimeStats } from '../../../src/in-worker/stats.js';
 import { takeAccepts, type RawHandle } from '../../../src/internals/tcp-handle.js';
@@ -53,7 +54,7 @@ afterEach(() => {
 
 async function rig(app: net.Server, staleAfter = 1000, stopping = (): boolean => false): Promise<Rig> {
   const delivery = new Delivery(channel);
-  const serving = new ListenIntercept([LISTENER], delivery, NO_EVENTS, new ListenRequests(channel), new SessionReport(channel));
+  const serving = new ListenIntercept([LISTENER], delivery, NO_EVENTS, new ListenRequests(channel, new RequestIds()), new SessionReport(channel));
   assert.ok(serving.intercept(app, [LISTENER.port]), 'a cluster port is served, not bound');
   await once(app, 'listening');
   const source = net.createServer();

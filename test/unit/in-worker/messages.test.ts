@@ -32,15 +32,15 @@ describe('workerMessageTable', () => {
 
   it("'ping' is answered at once with the loop delay, held count, usage and requests", () => {
     const { channel, table } = rig();
-    dispatch(table, undefined, { cmd: CMD, t: 'ping', s: 9 });
-    assert.deepEqual(channel.calls, [['send', { cmd: CMD, t: 'pong', s: 9, d: 12.5, a: 2, r: 100, h: 50, u: 7, q: 41 }]]);
+    dispatch(table, undefined, { cmd: CMD, t: 'ping', req: 9 });
+    assert.deepEqual(channel.calls, [['send', { cmd: CMD, t: 'pong', req: 9, d: 12.5, a: 2, r: 100, h: 50, u: 7, q: 41 }]]);
   });
 
   const targetCases: Array<{ m: ToWorker; done: unknown[] }> = [
     { m: { cmd: CMD, t: 'stop' }, done: ['stop'] },
     { m: { cmd: CMD, t: 'lp', l: 2 }, done: [['releaseShared', 2]] },
-    { m: { cmd: CMD, t: 'peers?', r: 4 }, done: [['answerPeers', 4]] },
-    { m: { cmd: CMD, t: 'lr', q: 1, l: null, e: 'EADDRINUSE', n: -98 }, done: [['listenAnswer', 1, { code: 'EADDRINUSE', errno: -98 }]] },
+    { m: { cmd: CMD, t: 'peers?', req: 4 }, done: [['answerPeers', 4]] },
+    { m: { cmd: CMD, t: 'lr', req: 1, l: null, e: 'EADDRINUSE', n: -98 }, done: [['listenAnswer', 1, { code: 'EADDRINUSE', errno: -98 }]] },
   ];
   for (const c of targetCases) {
     it(`'${c.m.t}' goes to its target, nothing sent`, () => {

@@ -26,22 +26,22 @@ describe('parseToMaster', () => {
     m('r', { i: -3, why: '' }),
     m('held', { c: [] }),
     m('held', { c: [1, 2.5, -1] }),
-    m('pong', { s: 1, d: 0.25, a: 0, r: 52428800, h: 8388608, u: 0.125, q: 0 }),
-    m('pong', { s: 1, d: 0.25, a: 0, r: -1, h: -1, u: -1, q: -1 }),
-    m('pong', { s: 1, d: 0, a: 3, r: 1, h: 1, u: 0, q: Number.MAX_SAFE_INTEGER }),
-    m('metrics', { r: 1, m: [] }),
-    m('metrics', { r: 1, m: null }),
-    m('metrics', { r: 1, m: [{ name: 'x' }], e: 'collect failed' }),
-    m('peers', { r: 2, p: [-1, '10.0.0.1', 5000] }),
-    m('peers', { r: 2, p: [] }),
+    m('pong', { req: 1, d: 0.25, a: 0, r: 52428800, h: 8388608, u: 0.125, q: 0 }),
+    m('pong', { req: 1, d: 0.25, a: 0, r: -1, h: -1, u: -1, q: -1 }),
+    m('pong', { req: 1, d: 0, a: 3, r: 1, h: 1, u: 0, q: Number.MAX_SAFE_INTEGER }),
+    m('metrics', { req: 1, m: [] }),
+    m('metrics', { req: 1, m: null }),
+    m('metrics', { req: 1, m: [{ name: 'x' }], e: 'collect failed' }),
+    m('peers', { req: 2, p: [-1, '10.0.0.1', 5000] }),
+    m('peers', { req: 2, p: [] }),
     m('agent', { w: 0 }),
     m('agent', { w: 65535 }),
     m('agent', { w: 'undrain' }),
     m('la', { l: 0 }),
     m('dd', { r: 'client_closed' }),
-    m('lq', { q: 1, h: null, p: 9464, x: 0 }),
-    m('lq', { q: 2, h: '127.0.0.1', p: 0, x: 3 }),
-    m('lq', { q: 3, h: '::1', p: 65535, x: 0 }),
+    m('lq', { req: 1, h: null, p: 9464, x: 0 }),
+    m('lq', { req: 2, h: '127.0.0.1', p: 0, x: 3 }),
+    m('lq', { req: 3, h: '::1', p: 65535, x: 0 }),
     m('cu'),
     m('cu', { f: '/srv/app/server.js' }),
     m('ft', { k: 'usage', n: 1, e: 'EMFILE: too many open files' }),
@@ -70,24 +70,24 @@ describe('parseToMaster', () => {
     assert.deepEqual(parseToMaster(m('listening', { l: [0, 1.5, 2] })), m('listening', { l: [0, 2] }));
     // Resources a worker does not give are unknown (-1), never taken as 0 bytes or 0 CPU.
     const unknown = { r: -1, h: -1, u: -1, q: -1 };
-    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0 })), m('pong', { s: 1, d: 0, a: 0, ...unknown }));
-    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: '0' })), m('pong', { s: 1, d: 0, a: 0, ...unknown }));
-    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: 0, r: '5', h: -7, u: Infinity })), m('pong', { s: 1, d: 0, a: 0, ...unknown }));
-    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: 0, r: 100, h: NaN, u: 2 })), m('pong', { s: 1, d: 0, a: 0, r: 100, h: -1, u: 2, q: -1 }));
+    assert.deepEqual(parseToMaster(m('pong', { req: 1, d: 0 })), m('pong', { req: 1, d: 0, a: 0, ...unknown }));
+    assert.deepEqual(parseToMaster(m('pong', { req: 1, d: 0, a: '0' })), m('pong', { req: 1, d: 0, a: 0, ...unknown }));
+    assert.deepEqual(parseToMaster(m('pong', { req: 1, d: 0, a: 0, r: '5', h: -7, u: Infinity })), m('pong', { req: 1, d: 0, a: 0, ...unknown }));
+    assert.deepEqual(parseToMaster(m('pong', { req: 1, d: 0, a: 0, r: 100, h: NaN, u: 2 })), m('pong', { req: 1, d: 0, a: 0, r: 100, h: -1, u: 2, q: -1 }));
     // The request count: a whole number a double holds exactly, else unknown (never 0 requests).
     for (const q of [12.5, -3, '7', NaN, Infinity, Number.MAX_SAFE_INTEGER + 1, 1e300, null, [5]]) {
-      assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: 0, r: 100, h: 50, u: 0, q })), m('pong', { s: 1, d: 0, a: 0, r: 100, h: 50, u: 0, q: -1 }), `q: ${String(q)}`);
+      assert.deepEqual(parseToMaster(m('pong', { req: 1, d: 0, a: 0, r: 100, h: 50, u: 0, q })), m('pong', { req: 1, d: 0, a: 0, r: 100, h: 50, u: 0, q: -1 }), `q: ${String(q)}`);
     }
-    assert.deepEqual(parseToMaster(m('pong', { s: 1, d: 0, a: 0, q: 4321 })), m('pong', { s: 1, d: 0, a: 0, r: -1, h: -1, u: -1, q: 4321 }));
+    assert.deepEqual(parseToMaster(m('pong', { req: 1, d: 0, a: 0, q: 4321 })), m('pong', { req: 1, d: 0, a: 0, r: -1, h: -1, u: -1, q: 4321 }));
     // An answer without usable metrics still answers its request.
-    assert.deepEqual(parseToMaster(m('metrics', { r: 1 })), m('metrics', { r: 1, m: null }));
-    assert.deepEqual(parseToMaster(m('metrics', { r: 1, m: {} })), m('metrics', { r: 1, m: null }));
+    assert.deepEqual(parseToMaster(m('metrics', { req: 1 })), m('metrics', { req: 1, m: null }));
+    assert.deepEqual(parseToMaster(m('metrics', { req: 1, m: {} })), m('metrics', { req: 1, m: null }));
   });
 
   it('returns only the known fields', () => {
     assert.deepEqual(parseToMaster(m('ready', { extra: 1 })), m('ready'));
     assert.deepEqual(parseToMaster(m('r', { i: 1, why: 'full', junk: [1] })), m('r', { i: 1, why: 'full' }));
-    assert.deepEqual(parseToMaster(m('metrics', { r: 1, m: null, e: 5 })), m('metrics', { r: 1, m: null }), 'a non-string error is left out');
+    assert.deepEqual(parseToMaster(m('metrics', { req: 1, m: null, e: 5 })), m('metrics', { req: 1, m: null }), 'a non-string error is left out');
   });
 
   const invalid: Array<[string, unknown]> = [
@@ -101,13 +101,13 @@ describe('parseToMaster', () => {
     ['held without c', m('held')],
     ['held with a string', m('held', { c: [1, '2'] })],
     ['held with an object', m('held', { c: { 0: 1 } })],
-    ['pong with NaN', m('pong', { s: NaN, d: 0, a: 0 })],
-    ['pong with Infinity', m('pong', { s: 1, d: Infinity, a: 0 })],
-    ['metrics without r', m('metrics', { m: [] })],
-    ['metrics with a string r', m('metrics', { r: '1', m: [] })],
-    ['peers without p', m('peers', { r: 1 })],
-    ['peers with a string p', m('peers', { r: 1, p: '1,a,2' })],
-    ['peers with a NaN r', m('peers', { r: NaN, p: [] })],
+    ['pong with NaN', m('pong', { req: NaN, d: 0, a: 0 })],
+    ['pong with Infinity', m('pong', { req: 1, d: Infinity, a: 0 })],
+    ['metrics without req', m('metrics', { m: [] })],
+    ['metrics with a string req', m('metrics', { req: '1', m: [] })],
+    ['peers without p', m('peers', { req: 1 })],
+    ['peers with a string p', m('peers', { req: 1, p: '1,a,2' })],
+    ['peers with a NaN req', m('peers', { req: NaN, p: [] })],
     ['agent without w', m('agent')],
     ['agent with a negative w', m('agent', { w: -1 })],
     ['agent with w above 65535', m('agent', { w: 65536 })],
@@ -118,11 +118,11 @@ describe('parseToMaster', () => {
     ['la with a fractional l', m('la', { l: 1.5 })],
     ['dd without r', m('dd')],
     ['dd with a numeric r', m('dd', { r: 1 })],
-    ['lq with a host name (the worker resolves it first)', m('lq', { q: 1, h: 'localhost', p: 80, x: 0 })],
-    ['lq without a host', m('lq', { q: 1, p: 80, x: 0 })],
-    ['lq with a port above 65535', m('lq', { q: 1, h: null, p: 65536, x: 0 })],
-    ['lq with a negative index', m('lq', { q: 1, h: null, p: 80, x: -1 })],
-    ['lq without q', m('lq', { h: null, p: 80, x: 0 })],
+    ['lq with a host name (the worker resolves it first)', m('lq', { req: 1, h: 'localhost', p: 80, x: 0 })],
+    ['lq without a host', m('lq', { req: 1, p: 80, x: 0 })],
+    ['lq with a port above 65535', m('lq', { req: 1, h: null, p: 65536, x: 0 })],
+    ['lq with a negative index', m('lq', { req: 1, h: null, p: 80, x: -1 })],
+    ['lq without req', m('lq', { h: null, p: 80, x: 0 })],
     ['cu with a numeric f', m('cu', { f: 1 })],
     ['cu with an empty f', m('cu', { f: '' })],
     ['cu with an f longer than a path', m('cu', { f: 'x'.repeat(4097) })],
@@ -152,14 +152,14 @@ describe('parseToWorker', () => {
   const valid: ToWorker[] = [
     { cmd: CMD, t: 'stop' },
     { cmd: CMD, t: 'held?' },
-    { cmd: CMD, t: 'ping', s: 3 },
-    { cmd: CMD, t: 'ping', s: 0.5 },
-    { cmd: CMD, t: 'metrics?', r: 4 },
-    { cmd: CMD, t: 'peers?', r: 5 },
+    { cmd: CMD, t: 'ping', req: 3 },
+    { cmd: CMD, t: 'ping', req: 0.5 },
+    { cmd: CMD, t: 'metrics?', req: 4 },
+    { cmd: CMD, t: 'peers?', req: 5 },
     { cmd: CMD, t: 'lp', l: 0 },
     { cmd: CMD, t: 'lp', l: 9 },
-    { cmd: CMD, t: 'lr', q: 1, l: { i: 2, protocol: 'tcp', address: '127.0.0.1', port: 9464, family: 'IPv4' } },
-    { cmd: CMD, t: 'lr', q: 2, l: null, e: 'EADDRINUSE', n: -98 },
+    { cmd: CMD, t: 'lr', req: 1, l: { i: 2, protocol: 'tcp', address: '127.0.0.1', port: 9464, family: 'IPv4' } },
+    { cmd: CMD, t: 'lr', req: 2, l: null, e: 'EADDRINUSE', n: -98 },
   ];
   for (const message of valid) {
     it(`accepts ${JSON.stringify(message)}`, () => {
@@ -169,18 +169,18 @@ describe('parseToWorker', () => {
   }
 
   const invalid: Array<[string, unknown]> = [
-    ['ping without s', m('ping')],
-    ['ping with a string s', m('ping', { s: '1' })],
-    ['ping with NaN', m('ping', { s: NaN })],
-    ['metrics? without r', m('metrics?')],
-    ['metrics? with Infinity', m('metrics?', { r: Infinity })],
-    ['peers? with a string r', m('peers?', { r: 'x' })],
+    ['ping without req', m('ping')],
+    ['ping with a string req', m('ping', { req: '1' })],
+    ['ping with NaN', m('ping', { req: NaN })],
+    ['metrics? without req', m('metrics?')],
+    ['metrics? with Infinity', m('metrics?', { req: Infinity })],
+    ['peers? with a string req', m('peers?', { req: 'x' })],
     ['lp without l', m('lp')],
     ['lp with a negative l', m('lp', { l: -1 })],
     ['lp with a fractional l', m('lp', { l: 0.5 })],
-    ['lr without q', m('lr', { l: null, e: 'EACCES', n: -13 })],
-    ['lr refused without a code', m('lr', { q: 1, l: null, n: -13 })],
-    ['lr with a listener of no family', m('lr', { q: 1, l: { i: 0, address: '::', port: 1 } })],
+    ['lr without req', m('lr', { l: null, e: 'EACCES', n: -13 })],
+    ['lr refused without a code', m('lr', { req: 1, l: null, n: -13 })],
+    ['lr with a listener of no family', m('lr', { req: 1, l: { i: 0, address: '::', port: 1 } })],
     ['a worker-side type', m('ready')],
     ['another worker-side type', m('r', { i: 1, why: 'stale' })],
     ['no type', { cmd: CMD }],
@@ -203,13 +203,13 @@ describe('dispatch', () => {
     const table: MessageTable<ToWorker, string> = {
       stop: (ctx) => calls.push(`${ctx} stop`),
       'held?': (ctx) => calls.push(`${ctx} held?`),
-      ping: (ctx, x) => calls.push(`${ctx} ping ${x.s}`),
-      'metrics?': (ctx, x) => calls.push(`${ctx} metrics ${x.r}`),
-      'peers?': (ctx, x) => calls.push(`${ctx} peers ${x.r}`),
+      ping: (ctx, x) => calls.push(`${ctx} ping ${x.req}`),
+      'metrics?': (ctx, x) => calls.push(`${ctx} metrics ${x.req}`),
+      'peers?': (ctx, x) => calls.push(`${ctx} peers ${x.req}`),
       lp: (ctx, x) => calls.push(`${ctx} lp ${x.l}`),
-      lr: (ctx, x) => calls.push(`${ctx} lr ${x.q}`),
+      lr: (ctx, x) => calls.push(`${ctx} lr ${x.req}`),
     };
-    dispatch(table, 'w1', parseToWorker(m('ping', { s: 4 }))!);
+    dispatch(table, 'w1', parseToWorker(m('ping', { req: 4 }))!);
     dispatch(table, 'w2', parseToWorker(m('lp', { l: 1 }))!);
     assert.deepEqual(calls, ['w1 ping 4', 'w2 lp 1']);
   });

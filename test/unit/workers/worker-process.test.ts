@@ -363,7 +363,7 @@ describe('WorkerProcess: hand-overs', () => {
 describe('WorkerProcess: channel', () => {
   it('send, write and kill go to the channel until the process is gone', () => {
     const { p, channel } = makeProcess(1);
-    const ping = { cmd: CMD, t: 'ping', s: 1 } as const;
+    const ping = { cmd: CMD, t: 'ping', req: 1 } as const;
     const done = (): void => {};
     assert.equal(p.send(ping), true);
     assert.equal(p.write(FRAME, undefined, done), true);
