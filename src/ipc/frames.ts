@@ -5,27 +5,9 @@
 // tells the two apart at every message boundary (frame-channel.ts). Frames carry what happens per
 // connection, and every descriptor: a frame and its descriptor leave in one write.
 //
-//   C  master -> worker  a connection (descriptor attached)
-//        id f64 | listener u16 | flags u8 (1 eof, 2 peer, 4 rescued) | sent-at ms f64
-//        [peer: port u16 | family u8 (4/6) | address length u8 | address latin1] | bytes read
-//        (the peer is the client the master saw, or the one a PROXY header named: the worker's
-//        socket answers remoteAddress from it without a getpeername call of its own; rescued: a
-//        worker that died had taken it, and had not said it read from it)
-//   L  master -> worker  listener's shared socket to accept on, direct mode (descriptor attached)
-//        listener u16
-//   A  worker -> master  connections taken, begun and closed, since the last A
-//        taken count u32 | begun count u32 | taken ids f64... | begun ids f64... | closed ids f64...
-//        (taken: in the application's server; begun: the application has read from it or
-//        written to it, so the master's copy can no longer stand in for it)
-//   F  worker -> master  a connection accepted directly that belongs elsewhere (descriptor attached)
-//        listener u16 | flags u8 (1 eof) | bytes read
-//   D  worker -> master  connections accepted directly (direct mode), each:
-//        seq f64 (negative) | listener u16 | client port u16 | address length u8 | address latin1
-//   S  worker -> master  session keys the application just created (sticky sessions), each:
-//        length u16 | key latin1 (sent before the answer that gives the key to the client)
-//   U  master -> worker  datagrams of the worker's UDP flows, read in one turn of the master's loop
-//   R  worker -> master  datagrams to send from the cluster address, sent in one turn of the worker's
-//        each: listener u16 | client port u16 | address length u8 | address latin1 | length u16 | bytes
+// FRAME_LAYOUT below gives each type's direction and payload; docs/internals/frames.md is the
+// one table of them, with what each field means (a unit test holds the two and the encoders
+// together).
 
 export const FRAME_MARK = 0x01;
 export const HEADER_BYTES = 6;
@@ -33,6 +15,24 @@ export const HEADER_BYTES = 6;
 export const MAX_PAYLOAD = 16 * 1024 * 1024;
 
 export const FRAME = Object.freeze({ conn: 0x43 /* C */, listen: 0x4c /* L */, acks: 0x41 /* A */, forward: 0x46 /* F */, accepted: 0x44 /* D */, datagrams: 0x55 /* U */, replies: 0x52 /* R */, sessions: 0x53 /* S */ });
+
+/**
+ * Each frame type's direction and payload, as docs/internals/frames.md lists them. Fields are
+ * `name type`, separated by commas: u8, u16, u32 (little-endian) and f64 (double, little-endian)
+ * are fixed; latin1 and bytes run as their length field says (or to the payload's end); `[...]`
+ * is present only when a flag says so; `...` repeats; `each:` means the payload is a list of such
+ * records. A unit test encodes each type's smallest payload and checks its size against this.
+ */
+export const FRAME_LAYOUT: { readonly [K in keyof typeof FRAME]: { readonly direction: 'master to worker' | 'worker to master'; readonly fields: string } } = Object.freeze({
+  conn: { direction: 'master to worker', fields: 'id f64, listener u16, flags u8, sent-at f64, [port u16, family u8, address-length u8, address latin1], read bytes' },
+  listen: { direction: 'master to worker', fields: 'listener u16' },
+  acks: { direction: 'worker to master', fields: 'taken u32, begun u32, taken-ids f64..., begun-ids f64..., closed-ids f64...' },
+  forward: { direction: 'worker to master', fields: 'listener u16, flags u8, read bytes' },
+  accepted: { direction: 'worker to master', fields: 'each: seq f64, listener u16, port u16, address-length u8, address latin1' },
+  datagrams: { direction: 'master to worker', fields: 'each: listener u16, port u16, address-length u8, address latin1, data-length u16, data bytes' },
+  replies: { direction: 'worker to master', fields: 'each: listener u16, port u16, address-length u8, address latin1, data-length u16, data bytes' },
+  sessions: { direction: 'worker to master', fields: 'each: key-length u16, key latin1' },
+});
 
 /** Frame types whose write carries a descriptor. */
 export function carriesHandle(type: number): boolean {

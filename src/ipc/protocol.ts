@@ -7,7 +7,8 @@
 // "NODE_" as 'internalMessage' instead of 'message' (lib/internal/child_process.js isInternal),
 // so the application's own process.on('message') never sees ours. Field names are one letter,
 // but for the request id: a question carries `req` and its answer the same `req` back
-// (request-ids.ts), one scheme for every question either side asks.
+// (request-ids.ts), one scheme for every question either side asks. docs/internals/frames.md
+// lists every message and its fields; MESSAGE_FIELDS below is checked against it and the types.
 //
 // A parser returns the message with every field checked, or undefined: what the other process
 // sends is never trusted to be of its declared shape (a worker runs the user's code).
@@ -92,6 +93,51 @@ export type ToMaster =
 
 export type ToWorkerType = ToWorker['t'];
 export type ToMasterType = ToMaster['t'];
+
+/** A message's field names (besides cmd and t), an optional one marked `name?`. */
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+type FieldName<T> = { [K in Exclude<keyof T, 'cmd' | 't'>]: K extends OptionalKeys<T> ? `${K & string}?` : K & string }[Exclude<keyof T, 'cmd' | 't'>];
+/** Each message type of a direction with its fields: a name that is not a field fails to compile. */
+type FieldTable<M extends { t: string }> = { readonly [T in M['t']]: readonly FieldName<Extract<M, { t: T }>>[] };
+/** The fields of `M` that its table leaves out (never when the table is complete). */
+type Unlisted<M extends { t: string }, Table extends FieldTable<M>> = { [T in M['t']]: Exclude<FieldName<Extract<M, { t: T }>>, Table[T][number]> }[M['t']];
+
+/**
+ * Every message and its fields, as docs/internals/frames.md lists them (a unit test compares the
+ * two). The compiler holds this to the types above both ways: a field listed that a message does
+ * not have, or one it has that is not listed (optional ones as `name?`), fails the build.
+ */
+export const MESSAGE_FIELDS = Object.freeze({
+  toWorker: {
+    stop: [],
+    'held?': [],
+    ping: ['req'],
+    'metrics?': ['req'],
+    'peers?': ['req'],
+    lp: ['l'],
+    lr: ['req', 'l', 'e?', 'n?'],
+  } as const satisfies FieldTable<ToWorker>,
+  toMaster: {
+    listening: ['l'],
+    ready: [],
+    r: ['i', 'why'],
+    held: ['c'],
+    pong: ['req', 'd', 'a', 'r', 'h', 'u', 'q'],
+    metrics: ['req', 'm', 'e?'],
+    peers: ['req', 'p'],
+    agent: ['w'],
+    la: ['l'],
+    dd: ['r'],
+    lq: ['req', 'h', 'p', 'x', 'u?'],
+    cu: ['f?'],
+    ft: ['k', 'n', 'e'],
+  } as const satisfies FieldTable<ToMaster>,
+  /** A listener as 'lr' and PORTPLEX_LISTENERS carry it. */
+  listener: ['i', 'protocol?', 'address', 'port', 'family', 'u?', 'd?', 'b?', 'c?', 'g?', 's?'] as const satisfies readonly FieldName<WorkerListener>[],
+});
+// Compile-time completeness: each is `true` only when no field is left out of MESSAGE_FIELDS.
+const complete: [[Unlisted<ToWorker, typeof MESSAGE_FIELDS.toWorker>], [Unlisted<ToMaster, typeof MESSAGE_FIELDS.toMaster>], [Exclude<FieldName<WorkerListener>, (typeof MESSAGE_FIELDS.listener)[number]>]] extends [[never], [never], [never]] ? true : never = true;
+void complete;
 
 /** Handlers for every message of a direction, looked up by type (Node's cluster does the same). */
 export type MessageTable<M extends { t: string }, Ctx> = { readonly [T in M['t']]: (ctx: Ctx, m: Extract<M, { t: T }>) => void };
