@@ -25,6 +25,7 @@ export interface HealthEvents<P extends Monitored> {
 
 export class HealthMonitor<P extends Monitored> {
   private timer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly config: Config,
     /** The master's request ids: a ping is a question like any other. */

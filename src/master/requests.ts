@@ -1,6 +1,7 @@
 // Questions the master asks its workers and waits for (metrics?, peers?): each gets a fresh
-// request id (the master's one RequestIds, shared with the heartbeat), and an answer counts only for the question and the process it was asked of. A
-// process that does not answer in time is left out, so one stuck worker cannot hold a caller.
+// request id (from the master's one RequestIds, shared with the heartbeat), and an answer counts
+// only for the question and the process it was asked of. A process that does not answer in time
+// is left out, so one stuck worker cannot hold a caller.
 import { CMD } from '../ipc/protocol.js';
 import type { RequestIds } from '../ipc/request-ids.js';
 import type { WorkerProcess } from '../workers/worker-process.js';
