@@ -12,8 +12,12 @@ import { fixture, get, startMaster, waitFor } from '../helpers/cluster.js';
 /** Requests the clients must get answered while one worker stays blocked. */
 const WANTED = 400;
 const CLIENTS = 16;
-/** Requests that may be left waiting on the blocked worker (a busy machine stretches the 2 ms it takes to see it). */
-const MAX_WAITING = 6;
+/**
+ * Requests that may be left waiting on the blocked worker: 1 on a quiet machine, but a busy one
+ * stretches the time it takes to see it (7 in one full run on Node 24). Half the
+ * clients still tells the rule from the old one, which left all 16 waiting.
+ */
+const MAX_WAITING = CLIENTS / 2;
 
 for (const algorithm of ['round-robin', 'power-of-two']) {
   test(`${algorithm}, 3 workers: ${WANTED} new-connection requests answered while one worker is blocked, at most ${MAX_WAITING} wait for it`, async () => {

@@ -63,7 +63,15 @@ test('/status in Chromium: worker rows and listeners as portplex status --json s
     }
     // A drained worker, for an amber row.
     assert.equal((await portplex('drain', '2', '--admin', sock)).code, 0);
-    const status = JSON.parse((await portplex('status', '--json', '--admin', sock)).stdout);
+    // Every worker has answered a heartbeat (cpu, memory, requests no longer null), so the admin
+    // answer and /status.json below have the same shape whenever each is taken.
+    const reported = (w: { cpuPercent: number | null; requests: number | null }): boolean => w.cpuPercent !== null && w.requests !== null;
+    const deadline = Date.now() + 20000;
+    let status = JSON.parse((await portplex('status', '--json', '--admin', sock)).stdout);
+    while (!status.workers.every(reported)) {
+      assert.ok(Date.now() < deadline, `every worker's first heartbeat answer within 20 s: ${JSON.stringify(status.workers)}`);
+      status = JSON.parse((await portplex('status', '--json', '--admin', sock)).stdout);
+    }
     // Chromium resolves only localhost (test/helpers/chromium.ts), which is where the endpoint listens.
     const page = `http://localhost:${metricsPort}/status`;
     const dom = await dumpDom(page);
